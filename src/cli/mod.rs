@@ -1,0 +1,98 @@
+//! The command line: one file per subcommand, each an `Args` struct and a `run`.
+//! This module parses global flags, resolves the configuration once and dispatches.
+
+mod demo;
+mod ingest;
+mod sample;
+mod status;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// itsm turns service-desk ticket exports into the figures an IT operations unit is run by.
+#[derive(Debug, Parser)]
+#[command(
+    name = "itsm",
+    version,
+    about = "Service-desk exports in, ITIL KPIs, billing basis and CAB evidence out",
+    after_help = "Example:\n  itsm demo --dir itsm-demo      # sample data -> itsm-demo/itsm.duckdb\n  \
+                  itsm ingest export/tickets.csv export/history.csv --profile generic"
+)]
+pub struct Cli {
+    /// Database file (default: `db` in itsm.toml, else ./itsm.duckdb).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Configuration file (default: ./itsm.toml when it exists, else built-in defaults).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more detail (timings, mapping decisions).
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load CSV exports into the database, one batch (one transaction) per file.
+    Ingest(ingest::Args),
+    /// Show batches, row counts, date ranges and the schema version.
+    Status(status::Args),
+    /// Write a deterministic, realistic sample export (tickets.csv + history.csv).
+    Sample(sample::Args),
+    /// Run the whole pipeline on sample data into a fresh directory.
+    Demo(demo::Args),
+}
+
+/// What every subcommand gets: resolved configuration and the global flags.
+pub struct Context {
+    /// The configuration.
+    pub config: Config,
+    /// Database file to use.
+    pub db: PathBuf,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+}
+
+impl Context {
+    /// Writes a line to stdout unless quiet. Errors (a closed pipe) go up to the caller.
+    pub fn say(&self, line: impl std::fmt::Display) -> std::io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(std::io::stdout().lock(), "{line}")
+    }
+
+    /// Writes a line only with `--verbose`.
+    pub fn detail(&self, line: impl std::fmt::Display) -> std::io::Result<()> {
+        if self.verbose {
+            writeln!(std::io::stderr().lock(), "{line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs a parsed command line. Exit code 0 ok, 1 data checks failed; errors are returned.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
+    let db = cli.db.clone().unwrap_or_else(|| config.db.clone());
+    let cx = Context { config, db, quiet: cli.quiet, verbose: cli.verbose };
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&cx, args),
+        Command::Status(args) => status::run(&cx, args),
+        Command::Sample(args) => sample::run(&cx, args),
+        Command::Demo(args) => demo::run(&cx, args),
+    }
+}

@@ -1,0 +1,139 @@
+//! Configuration: `itsm.toml` (when present) over defaults shipped in code, then command-line
+//! flags, resolved once into one validated `Config`. No config file is needed for the demo.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::store::TeamRow;
+
+/// Errors reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config '{path}': {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML of the expected shape.
+    #[error("config '{path}' is invalid: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// TOML's message, with line and column.
+        message: String,
+    },
+}
+
+/// A team of the organisation (DESIGN §1).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TeamConfig {
+    /// Name as it appears in ticket data.
+    pub name: String,
+    /// Support line: 1, 2 or 3.
+    pub line: u8,
+    /// Customer served, for on-site teams.
+    #[serde(default)]
+    pub customer: Option<String>,
+}
+
+/// A named source of tickets.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Profile name or path used for this source.
+    pub profile: String,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Database file used when `--db` is not given.
+    pub db: PathBuf,
+    /// The organisation's time zone (months and office hours are read in it).
+    pub timezone: String,
+    /// Teams and their support lines.
+    pub teams: Vec<TeamConfig>,
+    /// Named sources: `[sources.NAME] profile = "…"`.
+    pub sources: BTreeMap<String, SourceConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            db: PathBuf::from("itsm.duckdb"),
+            timezone: "Europe/Stockholm".into(),
+            teams: crate::sample::TEAMS
+                .iter()
+                .map(|(name, line, customer)| TeamConfig {
+                    name: name.to_string(),
+                    line: *line,
+                    customer: customer.map(str::to_string),
+                })
+                .collect(),
+            sources: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads `path` if given (it must exist), else `./itsm.toml` if it exists, else defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None if Path::new("itsm.toml").is_file() => PathBuf::from("itsm.toml"),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path, message })
+    }
+
+    /// Parses and validates configuration text.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config
+            .timezone
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| format!("timezone '{}' is not an IANA zone", config.timezone))?;
+        if let Some(t) = config.teams.iter().find(|t| !(1..=3).contains(&t.line)) {
+            return Err(format!("team '{}' has line {}; lines are 1, 2 or 3", t.name, t.line));
+        }
+        Ok(config)
+    }
+
+    /// The teams as rows of the `team` table.
+    pub fn team_rows(&self) -> Vec<TeamRow> {
+        self.teams
+            .iter()
+            .map(|t| TeamRow { name: t.name.clone(), line: Some(t.line), customer: t.customer.clone() })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_hold_the_organisation() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.db, PathBuf::from("itsm.duckdb"));
+        assert!(c.teams.iter().any(|t| t.name == "Service Desk" && t.line == 1));
+        assert!(c.teams.iter().any(|t| t.name == "TPP KAV" && t.customer.as_deref() == Some("Kävlinge")));
+    }
+
+    #[test]
+    fn file_overrides_and_rejects_typos() {
+        let c = Config::parse("db = \"x.duckdb\"\n[sources.snow]\nprofile = \"generic\"\n").unwrap();
+        assert_eq!(c.db, PathBuf::from("x.duckdb"));
+        assert_eq!(c.sources["snow"].profile, "generic");
+        assert!(Config::parse("dbb = 1").unwrap_err().contains("dbb"));
+        assert!(Config::parse("[[teams]]\nname = \"X\"\nline = 4\n").unwrap_err().contains("line 4"));
+    }
+}

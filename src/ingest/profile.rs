@@ -1,0 +1,287 @@
+//! Source profiles: TOML data that maps a tool's export onto the canonical model
+//! (column names, value labels, date forms, time zone, encoding, delimiter).
+//!
+//! A profile is either built in (shipped under `profiles/` and compiled into the binary)
+//! or a user's TOML file. A file may name a `base` profile and override parts of it, so a
+//! user only writes what differs. Nothing here reads ticket data.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{FileKind, VALUE_SETS};
+
+/// Profiles shipped with the tool: (name, TOML text).
+pub const BUILTIN: &[(&str, &str)] = &[("generic", include_str!("../../profiles/generic.toml"))];
+
+/// Errors in finding, reading or validating a profile.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// Neither a built-in profile nor a readable file.
+    #[error("unknown profile '{name}': not a built-in profile ({builtins}) and not a .toml file")]
+    Unknown {
+        /// What the user asked for.
+        name: String,
+        /// The built-in names.
+        builtins: String,
+    },
+    /// The profile file could not be read.
+    #[error("cannot read profile '{path}': {source}")]
+    Read {
+        /// Profile file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TOML does not have the profile's shape.
+    #[error("profile '{name}' is invalid: {message}")]
+    Invalid {
+        /// Profile name or path.
+        name: String,
+        /// What is wrong, with TOML's line and column where it has them.
+        message: String,
+    },
+}
+
+/// A file's character encoding, detected or forced by the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EncodingChoice {
+    /// UTF-8 (BOM allowed) when the bytes are valid UTF-8, else Windows-1252.
+    #[default]
+    Auto,
+    /// UTF-8, BOM allowed.
+    Utf8,
+    /// Windows-1252 (the usual "ANSI" of Swedish Windows exports).
+    Windows1252,
+}
+
+/// The unit of a duration column in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DurationUnit {
+    /// Minutes (the canonical unit).
+    #[default]
+    Minutes,
+    /// Hours; multiplied by 60 on ingest.
+    Hours,
+}
+
+/// Column mapping of one file kind: canonical field -> column name in the export.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileMapping {
+    /// canonical field -> source column header.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Value used for `kind` when the export has no kind column (e.g. an incident-only export).
+    #[serde(default)]
+    pub default_kind: Option<String>,
+}
+
+/// A validated profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Profile name (used as the default source name).
+    pub name: String,
+    /// What export or endpoint the profile expects.
+    #[serde(default)]
+    pub description: String,
+    /// Name of a profile this one extends (resolved before deserialising; kept for display).
+    #[serde(default)]
+    pub base: Option<String>,
+    /// Character encoding.
+    #[serde(default)]
+    pub encoding: EncodingChoice,
+    /// Field delimiter: `auto` or one of `,` `;` `\t` `|`.
+    #[serde(default = "default_auto")]
+    pub delimiter: String,
+    /// IANA time zone of timestamps written without an offset.
+    #[serde(default = "default_tz")]
+    pub timezone: String,
+    /// Whether `3/10/2026` means 3 October (true) or March 10 (false).
+    #[serde(default = "default_true")]
+    pub day_first: bool,
+    /// Extra chrono `strftime` formats tried after the built-in forms.
+    #[serde(default)]
+    pub date_formats: Vec<String>,
+    /// Whether plain numbers in date columns are read as Excel serial dates.
+    #[serde(default = "default_true")]
+    pub excel_serial_dates: bool,
+    /// Unit of `work_minutes` and history `minutes` in the export.
+    #[serde(default)]
+    pub work_unit: DurationUnit,
+    /// Mapping of ticket files.
+    #[serde(default)]
+    pub tickets: FileMapping,
+    /// Mapping of history files.
+    #[serde(default)]
+    pub history: FileMapping,
+    /// Value maps: set name (`status`, `kind`, …) -> source label -> canonical value.
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+fn default_auto() -> String {
+    "auto".into()
+}
+fn default_tz() -> String {
+    "Europe/Stockholm".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+impl Profile {
+    /// Resolves `name_or_path`: a built-in name, or a path to a `.toml` file.
+    pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
+        let table = load_table(name_or_path, 0)?;
+        let profile: Profile = table.try_into().map_err(|e: toml::de::Error| ProfileError::Invalid {
+            name: name_or_path.into(),
+            message: e.to_string(),
+        })?;
+        profile.validate().map_err(|message| ProfileError::Invalid { name: name_or_path.into(), message })?;
+        Ok(profile)
+    }
+
+    /// The column mapping for a kind of file.
+    pub fn mapping(&self, kind: FileKind) -> &FileMapping {
+        match kind {
+            FileKind::Tickets => &self.tickets,
+            FileKind::History => &self.history,
+        }
+    }
+
+    /// The value map of a set, keys folded to lower case, canonical values mapping to themselves.
+    pub fn value_map(&self, set: &crate::model::ValueSet) -> HashMap<String, &'static str> {
+        let mut map: HashMap<String, &'static str> = set.values.iter().map(|v| (v.to_string(), *v)).collect();
+        if let Some(labels) = self.values.get(set.name) {
+            for (label, canonical) in labels {
+                if let Some(v) = set.values.iter().find(|v| **v == canonical.as_str()) {
+                    map.insert(label.trim().to_lowercase(), v);
+                }
+            }
+        }
+        map
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        self.timezone
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| format!("timezone '{}' is not an IANA time zone name", self.timezone))?;
+        if !["auto", ",", ";", "\t", "|"].contains(&self.delimiter.as_str()) {
+            return Err(format!("delimiter '{}' must be auto, ',', ';', '\\t' or '|'", self.delimiter));
+        }
+        for kind in [FileKind::Tickets, FileKind::History] {
+            for field in self.mapping(kind).columns.keys() {
+                if !kind.columns().iter().any(|c| c.name == field && c.name != "source" && c.name != "batch_id") {
+                    return Err(format!("[{kind}.columns] maps '{field}', which is not a canonical {kind} field"));
+                }
+            }
+        }
+        for (set_name, labels) in &self.values {
+            let set = VALUE_SETS
+                .iter()
+                .find(|s| s.name == set_name)
+                .ok_or_else(|| format!("[values.{set_name}] is not a value set (known: {})", set_names()))?;
+            for (label, canonical) in labels {
+                if !set.values.contains(&canonical.as_str()) {
+                    return Err(format!(
+                        "[values.{set_name}] maps '{label}' to '{canonical}', which is not one of {}",
+                        set.values.join(", ")
+                    ));
+                }
+            }
+        }
+        if let Some(kind) = &self.tickets.default_kind {
+            if !crate::model::KIND.values.contains(&kind.as_str()) {
+                return Err(format!(
+                    "[tickets] default_kind '{kind}' is not one of {}",
+                    crate::model::KIND.values.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn set_names() -> String {
+    VALUE_SETS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+}
+
+fn builtin_names() -> String {
+    BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads a profile as a TOML table with its `base` chain merged under it.
+fn load_table(name_or_path: &str, depth: usize) -> Result<toml::Table, ProfileError> {
+    let invalid = |message: String| ProfileError::Invalid { name: name_or_path.into(), message };
+    if depth > 8 {
+        return Err(invalid("`base` chain is longer than 8 (a cycle?)".into()));
+    }
+    let text = if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name_or_path) {
+        text.to_string()
+    } else if name_or_path.ends_with(".toml") || Path::new(name_or_path).is_file() {
+        std::fs::read_to_string(name_or_path)
+            .map_err(|source| ProfileError::Read { path: name_or_path.into(), source })?
+    } else {
+        return Err(ProfileError::Unknown { name: name_or_path.into(), builtins: builtin_names() });
+    };
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| invalid(e.to_string()))?;
+    if let Some(base) = table.get("base").and_then(|b| b.as_str()).map(str::to_owned) {
+        let mut merged = load_table(&base, depth + 1)?;
+        merge(&mut merged, table);
+        table = merged;
+        table.insert("base".into(), toml::Value::String(base));
+    }
+    Ok(table)
+}
+
+/// Overlays `top` on `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Table, top: toml::Table) {
+    for (key, value) in top {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(t)) => merge(b, t),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_generic_is_valid_and_maps_swedish_labels() {
+        let p = Profile::load("generic").unwrap();
+        let status = p.value_map(&crate::model::STATUS);
+        assert_eq!(status.get("stängd"), Some(&"closed"));
+        assert_eq!(status.get("pending"), Some(&"pending"));
+        let prio = p.value_map(&crate::model::PRIORITY);
+        assert_eq!(prio.get("hög"), Some(&"high"));
+    }
+
+    #[test]
+    fn user_profile_extends_base_and_overrides_columns() {
+        let dir = std::env::temp_dir().join(format!("itsm-profile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("mine.toml");
+        std::fs::write(&path, "name = \"mine\"\nbase = \"generic\"\n[tickets.columns]\nticket_id = \"Ärende\"\n")
+            .unwrap();
+        let p = Profile::load(path.to_str().unwrap()).unwrap();
+        assert_eq!(p.name, "mine");
+        assert_eq!(p.tickets.columns["ticket_id"], "Ärende");
+        assert_eq!(p.tickets.columns["opened_at"], "opened_at");
+    }
+
+    #[test]
+    fn unknown_canonical_field_is_an_error() {
+        let table: toml::Table = "name = \"x\"\n[tickets.columns]\nfoo = \"bar\"\n".parse().unwrap();
+        let p: Profile = table.try_into().unwrap();
+        assert!(p.validate().unwrap_err().contains("'foo'"));
+    }
+}

@@ -1,0 +1,465 @@
+//! Turning one source record into one canonical row, or into a rejection with its reason.
+//!
+//! A `RowMapper` is built once per file from the profile and the header (which source
+//! column feeds which canonical field); `map` then converts the cells (borrowing the
+//! record's text) and appends accepted rows to Arrow builders. A row is validated whole
+//! before anything is appended, so a rejected row leaves no trace in the output.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::record_batch::RecordBatch;
+
+use super::profile::{DurationUnit, Profile};
+use super::values::{parse_bool, parse_count, parse_number, DateReader};
+use crate::model::{self, Column, ColumnType, FileKind, ValueSet};
+
+/// A row that failed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    /// Source column that held the bad value (None for a whole-row problem).
+    pub column: Option<String>,
+    /// The offending value.
+    pub value: Option<String>,
+    /// Why the row was rejected.
+    pub reason: String,
+}
+
+impl Rejection {
+    fn at(column: &str, value: &str, reason: String) -> Rejection {
+        Rejection { column: Some(column.to_string()), value: Some(value.to_string()), reason }
+    }
+}
+
+/// One converted cell.
+#[derive(Debug, Clone, Copy)]
+enum Cell<'a> {
+    Null,
+    Text(&'a str),
+    Instant(i64),
+    Int(i32),
+    Number(f64),
+    Bool(bool),
+}
+
+/// How one canonical column is filled.
+struct Slot {
+    column: &'static Column,
+    /// Index of the source column, if the file has it.
+    index: Option<usize>,
+    /// Header text of the source column (for messages).
+    header: String,
+    /// Label -> canonical value, for columns with a closed value set.
+    values: Option<(ValueSet, HashMap<String, &'static str>)>,
+}
+
+/// Converts records of one file. See the module docs.
+pub struct RowMapper {
+    kind: FileKind,
+    slots: Vec<Slot>,
+    dates: DateReader,
+    unit_factor: f64,
+    default_kind: Option<&'static str>,
+    status_values: HashMap<String, &'static str>,
+    source: String,
+    batch_id: i64,
+    width: usize,
+    builders: Vec<Builder>,
+    rows: Int64Builder,
+    pending: usize,
+}
+
+enum Builder {
+    Text(StringBuilder),
+    Instant(TimestampMicrosecondBuilder),
+    Int(Int32Builder),
+    Number(Float64Builder),
+    Bool(BooleanBuilder),
+    BatchId(Int64Builder),
+}
+
+/// Value sets that constrain a canonical column of a file kind.
+fn value_set(kind: FileKind, name: &str) -> Option<ValueSet> {
+    match (kind, name) {
+        (FileKind::Tickets, "kind") => Some(model::KIND),
+        (FileKind::Tickets, "status") => Some(model::STATUS),
+        (FileKind::Tickets, "channel") => Some(model::CHANNEL),
+        (FileKind::Tickets, "impact") => Some(model::IMPACT),
+        (FileKind::Tickets, "urgency") => Some(model::URGENCY),
+        (FileKind::Tickets, "priority") => Some(model::PRIORITY),
+        (FileKind::History, "kind") => Some(model::EVENT_KIND),
+        _ => None,
+    }
+}
+
+/// Whether a file without this canonical column can still be read.
+fn column_optional(profile: &Profile, kind: FileKind, c: &Column) -> bool {
+    !c.required
+        || c.name == "source"
+        || c.name == "batch_id"
+        || c.name == "updated_at"
+        || (kind == FileKind::Tickets && c.name == "kind" && profile.tickets.default_kind.is_some())
+}
+
+/// The canonical fields a header lacks: (field, the column name the profile expects).
+pub fn missing_columns(profile: &Profile, kind: FileKind, header: &[String]) -> Vec<(String, String)> {
+    let mapping = profile.mapping(kind);
+    kind.columns()
+        .iter()
+        .filter(|c| !column_optional(profile, kind, c))
+        .filter_map(|c| match mapping.columns.get(c.name) {
+            Some(name) if header.iter().any(|h| h.to_lowercase() == name.trim().to_lowercase()) => None,
+            Some(name) => Some((c.name.to_string(), name.clone())),
+            None => Some((c.name.to_string(), format!("<not mapped in [{kind}.columns]>"))),
+        })
+        .collect()
+}
+
+/// Arrow schema of the load table of a file kind: canonical columns, then `_row`.
+pub fn load_schema(kind: FileKind) -> Arc<Schema> {
+    let mut fields: Vec<Field> = kind
+        .columns()
+        .iter()
+        .map(|c| {
+            let ty = match c.ty {
+                ColumnType::Text => DataType::Utf8,
+                ColumnType::Instant => DataType::Timestamp(TimeUnit::Microsecond, None),
+                ColumnType::Int => DataType::Int32,
+                ColumnType::Number => DataType::Float64,
+                ColumnType::Bool => DataType::Boolean,
+                ColumnType::BatchId => DataType::Int64,
+            };
+            Field::new(c.name, ty, true)
+        })
+        .collect();
+    fields.push(Field::new("_row", DataType::Int64, false));
+    Arc::new(Schema::new(fields))
+}
+
+impl RowMapper {
+    /// Prepares conversion of a file of `kind` whose header is `header` (trimmed).
+    pub fn new(profile: &Profile, kind: FileKind, header: &[String], source: &str, batch_id: i64) -> RowMapper {
+        let tz = profile.timezone.parse().expect("profile time zone is validated on load");
+        let mapping = profile.mapping(kind);
+        let slots = kind
+            .columns()
+            .iter()
+            .map(|column| {
+                let wanted = mapping.columns.get(column.name).map(|n| n.trim().to_lowercase());
+                let index = wanted.as_ref().and_then(|w| header.iter().position(|h| h.to_lowercase() == *w));
+                let header = index.map(|i| header[i].clone()).unwrap_or_else(|| column.name.to_string());
+                let values = value_set(kind, column.name).map(|set| (set, profile.value_map(&set)));
+                Slot { column, index, header, values }
+            })
+            .collect::<Vec<_>>();
+        let mut mapper = RowMapper {
+            kind,
+            dates: DateReader::new(tz, profile.day_first, profile.date_formats.clone(), profile.excel_serial_dates),
+            unit_factor: match profile.work_unit {
+                DurationUnit::Minutes => 1.0,
+                DurationUnit::Hours => 60.0,
+            },
+            default_kind: profile
+                .tickets
+                .default_kind
+                .as_deref()
+                .and_then(|k| model::KIND.values.iter().copied().find(|v| *v == k)),
+            status_values: profile.value_map(&model::STATUS),
+            source: source.to_string(),
+            batch_id,
+            width: header.len(),
+            builders: Vec::new(),
+            rows: Int64Builder::new(),
+            pending: 0,
+            slots,
+        };
+        mapper.builders = mapper.new_builders();
+        mapper
+    }
+
+    fn new_builders(&self) -> Vec<Builder> {
+        self.slots
+            .iter()
+            .map(|s| match s.column.ty {
+                ColumnType::Text => Builder::Text(StringBuilder::new()),
+                ColumnType::Instant => Builder::Instant(TimestampMicrosecondBuilder::new()),
+                ColumnType::Int => Builder::Int(Int32Builder::new()),
+                ColumnType::Number => Builder::Number(Float64Builder::new()),
+                ColumnType::Bool => Builder::Bool(BooleanBuilder::new()),
+                ColumnType::BatchId => Builder::BatchId(Int64Builder::new()),
+            })
+            .collect()
+    }
+
+    /// Rows converted and not yet taken by `finish_batch`.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Converts one record; on success the row is buffered for the next `finish_batch`.
+    pub fn map(&mut self, fields: &[Cow<'_, str>], line: u64) -> Result<(), Rejection> {
+        if fields.len() != self.width {
+            return Err(Rejection {
+                column: None,
+                value: None,
+                reason: format!("row has {} fields, the header has {}", fields.len(), self.width),
+            });
+        }
+        let mut cells = Vec::with_capacity(self.slots.len());
+        self.convert(fields, &mut cells)?;
+        self.append(&cells, line);
+        Ok(())
+    }
+
+    fn convert<'a>(&self, fields: &'a [Cow<'_, str>], cells: &mut Vec<Cell<'a>>) -> Result<(), Rejection> {
+        cells.clear();
+        for slot in &self.slots {
+            let raw = slot.index.map(|i| fields[i].as_ref()).unwrap_or("");
+            let cell = self.cell(slot, raw)?;
+            if matches!(cell, Cell::Null) && slot.column.required && !self.filled_later(slot.column.name) {
+                return Err(Rejection::at(&slot.header, raw, format!("missing required field {}", slot.column.name)));
+            }
+            cells.push(cell);
+        }
+        self.check_row(cells)
+    }
+
+    /// Required fields that the row rules fill when the file leaves them empty.
+    fn filled_later(&self, name: &str) -> bool {
+        matches!(name, "source" | "batch_id" | "updated_at") || (name == "kind" && self.default_kind.is_some())
+    }
+
+    fn cell<'a>(&self, slot: &Slot, raw: &'a str) -> Result<Cell<'a>, Rejection> {
+        let name = slot.column.name;
+        let text = raw.trim();
+        let bad = |reason: String| Rejection::at(&slot.header, raw, reason);
+        Ok(match slot.column.ty {
+            ColumnType::Text if name == "source" => Cell::Null,
+            ColumnType::BatchId => Cell::Null,
+            _ if text.is_empty() => Cell::Null,
+            ColumnType::Text => match &slot.values {
+                Some((set, map)) => match map.get(&text.to_lowercase()) {
+                    Some(v) => Cell::Text(v),
+                    None => {
+                        return Err(bad(format!(
+                            "unknown {} value '{text}' (accepted: {} or a label in the profile's [values.{}])",
+                            set.name,
+                            set.values.join(", "),
+                            set.name
+                        )))
+                    }
+                },
+                None => Cell::Text(text),
+            },
+            ColumnType::Instant => match self.dates.parse(text).map_err(|e| bad(format!("{name}: {e}")))? {
+                Some(us) => Cell::Instant(us),
+                None => Cell::Null,
+            },
+            ColumnType::Int => Cell::Int(parse_count(text).map_err(&bad)?.expect("non-empty")),
+            ColumnType::Number => {
+                let v = parse_number(text).map_err(&bad)?.expect("non-empty");
+                if v < 0.0 {
+                    return Err(bad(format!("{name} is negative")));
+                }
+                Cell::Number(v * self.unit_factor)
+            }
+            ColumnType::Bool => match parse_bool(text).map_err(&bad)? {
+                Some(b) => Cell::Bool(b),
+                None => Cell::Null,
+            },
+        })
+    }
+
+    fn index_of(&self, name: &str) -> usize {
+        self.slots.iter().position(|s| s.column.name == name).expect("canonical column")
+    }
+
+    fn instant(&self, cells: &[Cell<'_>], name: &str) -> Option<i64> {
+        match cells[self.index_of(name)] {
+            Cell::Instant(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Rules across cells; may fill derived values.
+    fn check_row(&self, cells: &mut [Cell<'_>]) -> Result<(), Rejection> {
+        match self.kind {
+            FileKind::Tickets => {
+                let kind = self.index_of("kind");
+                if let (Cell::Null, Some(k)) = (cells[kind], self.default_kind) {
+                    cells[kind] = Cell::Text(k);
+                }
+                let opened = self.instant(cells, "opened_at").expect("required, checked");
+                for later in ["first_response_at", "resolved_at", "closed_at"] {
+                    if let Some(t) = self.instant(cells, later) {
+                        if t < opened {
+                            let slot = &self.slots[self.index_of(later)];
+                            let what = later.trim_end_matches("_at").replace('_', " ");
+                            return Err(Rejection {
+                                column: Some(slot.header.clone()),
+                                value: None,
+                                reason: format!("{what} before opened"),
+                            });
+                        }
+                    }
+                }
+                let updated = self.index_of("updated_at");
+                if let Cell::Null = cells[updated] {
+                    let latest = ["opened_at", "first_response_at", "resolved_at", "closed_at"]
+                        .iter()
+                        .filter_map(|n| self.instant(cells, n))
+                        .max()
+                        .expect("opened_at is set");
+                    cells[updated] = Cell::Instant(latest);
+                }
+            }
+            FileKind::History => {
+                let kind = match cells[self.index_of("kind")] {
+                    Cell::Text(k) => k,
+                    _ => unreachable!("required, checked"),
+                };
+                let value_slot = &self.slots[self.index_of("value")];
+                let value = self.index_of("value");
+                match kind {
+                    "status" | "reopen" => match cells[value] {
+                        Cell::Text(v) => match self.status_values.get(&v.to_lowercase()) {
+                            Some(s) => cells[value] = Cell::Text(s),
+                            None => {
+                                return Err(Rejection::at(
+                                    &value_slot.header,
+                                    v,
+                                    format!("unknown status value '{v}' in a {kind} event"),
+                                ))
+                            }
+                        },
+                        _ if kind == "reopen" => cells[value] = Cell::Text("open"),
+                        _ => return Err(Rejection::at(&value_slot.header, "", "status event without a status".into())),
+                    },
+                    "assignment" if matches!(cells[value], Cell::Null) => {
+                        return Err(Rejection::at(&value_slot.header, "", "assignment event without a team".into()))
+                    }
+                    "worklog" if matches!(cells[self.index_of("minutes")], Cell::Null) => {
+                        let slot = &self.slots[self.index_of("minutes")];
+                        return Err(Rejection::at(&slot.header, "", "worklog event without minutes".into()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, cells: &[Cell<'_>], line: u64) {
+        for ((builder, cell), slot) in self.builders.iter_mut().zip(cells).zip(&self.slots) {
+            match (builder, cell) {
+                (Builder::Text(b), _) if slot.column.name == "source" => b.append_value(&self.source),
+                (Builder::BatchId(b), _) => b.append_value(self.batch_id),
+                (Builder::Text(b), Cell::Text(v)) => b.append_value(v),
+                (Builder::Text(b), _) => b.append_null(),
+                (Builder::Instant(b), Cell::Instant(v)) => b.append_value(*v),
+                (Builder::Instant(b), _) => b.append_null(),
+                (Builder::Int(b), Cell::Int(v)) => b.append_value(*v),
+                (Builder::Int(b), _) => b.append_null(),
+                (Builder::Number(b), Cell::Number(v)) => b.append_value(*v),
+                (Builder::Number(b), _) => b.append_null(),
+                (Builder::Bool(b), Cell::Bool(v)) => b.append_value(*v),
+                (Builder::Bool(b), _) => b.append_null(),
+            }
+        }
+        self.rows.append_value(line as i64);
+        self.pending += 1;
+    }
+
+    /// Takes the buffered rows as one record batch in the load table's shape.
+    pub fn finish_batch(&mut self) -> RecordBatch {
+        let fresh = self.new_builders();
+        let mut arrays: Vec<ArrayRef> = std::mem::replace(&mut self.builders, fresh)
+            .into_iter()
+            .map(|b| -> ArrayRef {
+                match b {
+                    Builder::Text(mut b) => Arc::new(b.finish()),
+                    Builder::Instant(mut b) => Arc::new(b.finish()),
+                    Builder::Int(mut b) => Arc::new(b.finish()),
+                    Builder::Number(mut b) => Arc::new(b.finish()),
+                    Builder::Bool(mut b) => Arc::new(b.finish()),
+                    Builder::BatchId(mut b) => Arc::new(b.finish()),
+                }
+            })
+            .collect();
+        arrays.push(Arc::new(self.rows.finish()));
+        self.pending = 0;
+        RecordBatch::try_new(load_schema(self.kind), arrays).expect("builders follow the load schema")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray};
+
+    fn header(cols: &[&str]) -> Vec<String> {
+        cols.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn cow<'a>(cells: &[&'a str]) -> Vec<Cow<'a, str>> {
+        cells.iter().map(|c| Cow::Borrowed(*c)).collect()
+    }
+
+    #[test]
+    fn history_status_labels_are_mapped_and_reopen_defaults_to_open() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "occurred_at", "kind", "value", "agent", "minutes"]);
+        let mut m = RowMapper::new(&p, FileKind::History, &h, "src", 7);
+        m.map(&cow(&["A", "2026-10-05 08:00", "Statusändring", "Väntar", "", ""]), 2).unwrap();
+        m.map(&cow(&["A", "2026-10-05 09:00", "reopen", "", "Eva", ""]), 3).unwrap();
+        let err = m.map(&cow(&["A", "2026-10-05 09:00", "status", "Kanske", "", ""]), 4).unwrap_err();
+        assert_eq!(err.column.as_deref(), Some("value"));
+        assert!(err.reason.contains("unknown status value 'Kanske'"));
+        let err = m.map(&cow(&["A", "2026-10-05 09:00", "worklog", "", "", ""]), 5).unwrap_err();
+        assert_eq!(err.reason, "worklog event without minutes");
+        let err = m.map(&cow(&["A", "2026-10-05 09:00", "status"]), 6).unwrap_err();
+        assert!(err.reason.contains("3 fields, the header has 6"));
+        let batch = m.finish_batch();
+        assert_eq!(batch.num_rows(), 2);
+        let values = batch.column_by_name("value").unwrap().as_string::<i32>();
+        assert_eq!((values.value(0), values.value(1)), ("pending", "open"));
+        let batch_ids = batch.column_by_name("batch_id").unwrap().as_primitive::<arrow::datatypes::Int64Type>();
+        assert_eq!(batch_ids.value(1), 7);
+        let rows = batch.column_by_name("_row").unwrap().as_primitive::<arrow::datatypes::Int64Type>();
+        assert_eq!(rows.values().to_vec(), vec![2, 3]);
+    }
+
+    #[test]
+    fn default_kind_and_updated_at_fallback() {
+        let mut p = Profile::load("generic").unwrap();
+        p.tickets.default_kind = Some("incident".into());
+        let h = header(&["ticket_id", "status", "opened_at", "resolved_at"]);
+        assert!(missing_columns(&p, FileKind::Tickets, &h).is_empty());
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        m.map(&cow(&["X1", "Löst", "2026-01-05 08:00", "2026-01-05 09:30"]), 2).unwrap();
+        let err = m.map(&cow(&["X2", "", "2026-01-05 08:00", ""]), 3).unwrap_err();
+        assert_eq!(err.reason, "missing required field status");
+        let batch = m.finish_batch();
+        let kind = batch.column_by_name("kind").unwrap().as_string::<i32>();
+        assert_eq!(kind.value(0), "incident");
+        let updated = batch.column_by_name("updated_at").unwrap();
+        let resolved = batch.column_by_name("resolved_at").unwrap();
+        assert_eq!(updated.to_data(), resolved.to_data());
+        assert!(batch.column_by_name("reassignment_count").unwrap().is_null(0));
+    }
+
+    #[test]
+    fn missing_columns_name_field_and_expected_header() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "kind", "status"]);
+        assert_eq!(
+            missing_columns(&p, FileKind::Tickets, &h),
+            vec![("opened_at".to_string(), "opened_at".to_string())]
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! Cell values: instants in the forms exports use, numbers with decimal commas, booleans
+//! in Swedish and English. Each parser returns `Ok(None)` for an empty cell and an error
+//! text (the reason stored with a rejected row) for a value it cannot read.
+
+use chrono::{LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+
+/// Reads timestamps into microseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone)]
+pub struct DateReader {
+    tz: Tz,
+    day_first: bool,
+    formats: Vec<String>,
+    excel: bool,
+}
+
+impl DateReader {
+    /// `tz` is the zone of timestamps without an offset; `formats` are extra chrono formats.
+    pub fn new(tz: Tz, day_first: bool, formats: Vec<String>, excel: bool) -> DateReader {
+        DateReader { tz, day_first, formats, excel }
+    }
+
+    /// Parses one cell. Forms: `2026-10-03 14:05[:07[.123]]`, `2026-10-03T14:05:07+02:00`
+    /// (or `Z`), `2026-10-03`, `3/10/2026 14:05` (day first per profile), `3.10.2026`,
+    /// `2026/10/03`, Excel serial days (`45933.5`), then the profile's extra formats.
+    /// Times without an offset are read in the profile's zone; an ambiguous local time (the
+    /// repeated hour when clocks go back) is read as the earlier instant.
+    pub fn parse(&self, cell: &str) -> Result<Option<i64>, String> {
+        let s = cell.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        if let Some((naive, offset)) = parse_iso(s).or_else(|| parse_numeric_date(s, self.day_first)) {
+            return match offset {
+                Some(secs) => Ok(Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000)),
+                None => self.local(naive, s).map(Some),
+            };
+        }
+        if self.excel {
+            if let Some(naive) = parse_excel_serial(s) {
+                return self.local(naive, s).map(Some);
+            }
+        }
+        for f in &self.formats {
+            if let Ok(dt) = chrono::DateTime::parse_from_str(s, f) {
+                return Ok(Some(dt.timestamp_micros()));
+            }
+            if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
+                return self.local(naive, s).map(Some);
+            }
+            if let Ok(date) = NaiveDate::parse_from_str(s, f) {
+                return self.local(date.and_time(NaiveTime::MIN), s).map(Some);
+            }
+        }
+        Err(format!("unparseable date '{s}'"))
+    }
+
+    fn local(&self, naive: NaiveDateTime, s: &str) -> Result<i64, String> {
+        match self.tz.from_local_datetime(&naive) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.timestamp_micros()),
+            LocalResult::None => {
+                Err(format!("local time '{s}' does not exist in {} (daylight-saving gap)", self.tz.name()))
+            }
+        }
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+/// `YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][ ][Z|±HH[:MM]]` -> (naive, offset seconds east of UTC).
+fn parse_iso(s: &str) -> Option<(NaiveDateTime, Option<i32>)> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(digits(&b[0..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)?;
+    let (time, rest) = if b.len() == 10 {
+        (NaiveTime::MIN, &b[10..])
+    } else {
+        parse_time(&b[11..]).filter(|_| matches!(b[10], b'T' | b' '))?
+    };
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    let offset = match rest {
+        [] => None,
+        [b'Z'] | b"UTC" => Some(0),
+        [sign @ (b'+' | b'-'), tail @ ..] => {
+            let (h, m) = match tail {
+                [h1, h2] => (digits(&[*h1, *h2])?, 0),
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?),
+                _ => return None,
+            };
+            let secs = (h * 3600 + m * 60) as i32;
+            Some(if *sign == b'-' { -secs } else { secs })
+        }
+        _ => return None,
+    };
+    Some((date.and_time(time), offset))
+}
+
+/// `H:MM[:SS[.fff]]` at the start of `b`; returns the time and what follows it.
+fn parse_time(b: &[u8]) -> Option<(NaiveTime, &[u8])> {
+    let colon = b.iter().position(|&c| c == b':')?;
+    if colon == 0 || colon > 2 || b.len() < colon + 3 {
+        return None;
+    }
+    let h = digits(&b[..colon])?;
+    let m = digits(&b[colon + 1..colon + 3])?;
+    let mut rest = &b[colon + 3..];
+    let mut sec = 0;
+    let mut micros = 0;
+    if let [b':', s1, s2, tail @ ..] = rest {
+        sec = digits(&[*s1, *s2])?;
+        rest = tail;
+        if let [b'.' | b',', tail @ ..] = rest {
+            let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+            let frac = &tail[..n.min(6)];
+            micros = digits(frac)? * 10u32.pow(6 - frac.len() as u32);
+            rest = &tail[n..];
+        }
+    }
+    Some((NaiveTime::from_hms_micro_opt(h, m, sec, micros)?, rest))
+}
+
+/// `D/M/YYYY`, `M/D/YYYY`, `D.M.YYYY`, `YYYY/MM/DD`, each with an optional ` H:MM[:SS]`.
+fn parse_numeric_date(s: &str, day_first: bool) -> Option<(NaiveDateTime, Option<i32>)> {
+    let (date_part, time_part) = match s.split_once(' ') {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (s, None),
+    };
+    let sep = if date_part.contains('/') {
+        '/'
+    } else if date_part.contains('.') {
+        '.'
+    } else {
+        return None;
+    };
+    let parts: Vec<&str> = date_part.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else { return None };
+    let (a, b, c) = (digits(a.as_bytes())?, digits(b.as_bytes())?, digits(c.as_bytes())?);
+    let (y, m, d) = if a > 31 {
+        (a, b, c)
+    } else if sep == '.' || day_first {
+        (c, b, a)
+    } else {
+        (c, a, b)
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    let time = match time_part {
+        None => NaiveTime::MIN,
+        Some(t) => match parse_time(t.as_bytes())? {
+            (time, []) => time,
+            _ => return None,
+        },
+    };
+    Some((date.and_time(time), None))
+}
+
+/// Excel serial days since 1899-12-30 (the 1900 system), with a fraction for the time.
+fn parse_excel_serial(s: &str) -> Option<NaiveDateTime> {
+    let v = parse_plain_number(s)?;
+    if !(1.0..2_958_466.0).contains(&v) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(NaiveTime::MIN);
+    let millis = (v * 86_400_000.0).round() as i64;
+    // Excel shows times to the second; round away float noise of the fraction.
+    let secs = (millis + 500) / 1000;
+    base.checked_add_signed(chrono::Duration::seconds(secs))
+}
+
+fn parse_plain_number(s: &str) -> Option<f64> {
+    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b',') {
+        return None;
+    }
+    s.replace(',', ".").parse().ok()
+}
+
+/// Reads a number: `12.5`, `12,5`, `1 234,5`, `1,234.5`, `1.234,5`, `-3`.
+pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let mut t: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    let comma = t.rfind(',');
+    let dot = t.rfind('.');
+    match (comma, dot) {
+        (Some(c), Some(d)) if c > d => t = t.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => t = t.replace(',', ""),
+        (Some(_), None) => t = t.replace(',', "."),
+        _ => {}
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(format!("not a number: '{s}'")),
+    }
+}
+
+/// Reads a whole number (a count); decimals are an error.
+pub fn parse_count(cell: &str) -> Result<Option<i32>, String> {
+    match parse_number(cell)? {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && (0.0..=f64::from(i32::MAX)).contains(&v) => Ok(Some(v as i32)),
+        Some(_) => Err(format!("not a non-negative whole number: '{}'", cell.trim())),
+    }
+}
+
+/// Reads a boolean: true/false, yes/no, ja/nej, sant/falskt, y/n, j/n, x/empty mark, 1/0.
+pub fn parse_bool(cell: &str) -> Result<Option<bool>, String> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.to_lowercase().as_str() {
+        "true" | "yes" | "y" | "ja" | "j" | "sant" | "x" | "1" | "t" => Ok(Some(true)),
+        "false" | "no" | "n" | "nej" | "falskt" | "0" | "f" | "-" => Ok(Some(false)),
+        _ => Err(format!("not a yes/no value: '{s}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(day_first: bool) -> DateReader {
+        DateReader::new(chrono_tz::Europe::Stockholm, day_first, vec!["%d %b %Y %H:%M".into()], true)
+    }
+
+    fn utc(s: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros()
+    }
+
+    #[test]
+    fn iso_forms_with_and_without_offset() {
+        let r = reader(true);
+        assert_eq!(r.parse("2026-10-03 14:05").unwrap(), Some(utc("2026-10-03T12:05:00Z")));
+        assert_eq!(r.parse("2026-10-03T14:05:07+02:00").unwrap(), Some(utc("2026-10-03T12:05:07Z")));
+        assert_eq!(r.parse("2026-01-03T14:05:07Z").unwrap(), Some(utc("2026-01-03T14:05:07Z")));
+        assert_eq!(r.parse("2026-01-03 14:05:07.250").unwrap(), Some(utc("2026-01-03T13:05:07.25Z")));
+        assert_eq!(r.parse("2026-01-03").unwrap(), Some(utc("2026-01-02T23:00:00Z")));
+        assert_eq!(r.parse("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn day_first_and_month_first() {
+        assert_eq!(reader(true).parse("3/10/2026 14:05").unwrap(), Some(utc("2026-10-03T12:05:00Z")));
+        assert_eq!(reader(false).parse("3/10/2026 14:05").unwrap(), Some(utc("2026-03-10T13:05:00Z")));
+        assert_eq!(reader(false).parse("3.10.2026").unwrap(), Some(utc("2026-10-02T22:00:00Z")));
+        assert_eq!(reader(true).parse("03 Oct 2026 14:05").unwrap(), Some(utc("2026-10-03T12:05:00Z")));
+    }
+
+    #[test]
+    fn excel_serials_are_local_days() {
+        // 45933 = 2025-10-03 in Excel's 1900 system; .5 = noon local.
+        assert_eq!(reader(true).parse("45933.5").unwrap(), Some(utc("2025-10-03T10:00:00Z")));
+        assert_eq!(reader(true).parse("45933,25").unwrap(), Some(utc("2025-10-03T04:00:00Z")));
+    }
+
+    #[test]
+    fn daylight_saving_gap_and_overlap() {
+        let r = reader(true);
+        assert!(r.parse("2026-03-29 02:30").unwrap_err().contains("does not exist"));
+        // 02:30 happens twice on 2026-10-25; the earlier (summer time, +02:00) is taken.
+        assert_eq!(r.parse("2026-10-25 02:30").unwrap(), Some(utc("2026-10-25T00:30:00Z")));
+    }
+
+    #[test]
+    fn bad_dates_are_errors() {
+        let r = reader(true);
+        for bad in ["2026-13-01 10:00", "2026-02-30", "igår", "2026-10-03 25:00", "31/31/2026"] {
+            assert!(r.parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_with_decimal_commas() {
+        assert_eq!(parse_number("12,5").unwrap(), Some(12.5));
+        assert_eq!(parse_number("1 234,5").unwrap(), Some(1234.5));
+        assert_eq!(parse_number("1.234,5").unwrap(), Some(1234.5));
+        assert_eq!(parse_number("1,234.5").unwrap(), Some(1234.5));
+        assert_eq!(parse_number("-3").unwrap(), Some(-3.0));
+        assert!(parse_number("tolv").is_err());
+        assert_eq!(parse_count("2").unwrap(), Some(2));
+        assert!(parse_count("2,5").is_err());
+    }
+
+    #[test]
+    fn booleans_in_two_languages() {
+        assert_eq!(parse_bool("Ja").unwrap(), Some(true));
+        assert_eq!(parse_bool("nej").unwrap(), Some(false));
+        assert_eq!(parse_bool("").unwrap(), None);
+        assert!(parse_bool("kanske").is_err());
+    }
+}

@@ -1,0 +1,149 @@
+//! The canonical model's vocabulary (DESIGN §3): the columns of `ticket` and `ticket_event`
+//! and the closed value sets every source is mapped into.
+//!
+//! This module is plain data shared by ingest (which builds rows in this shape) and store
+//! (whose migrations must create tables in exactly this shape; a store test holds the two
+//! together). It knows nothing about files or databases.
+
+/// The physical type of a canonical column, as ingest produces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Free text (VARCHAR).
+    Text,
+    /// An instant in UTC, microsecond precision (TIMESTAMP holding UTC).
+    Instant,
+    /// A whole number (INTEGER).
+    Int,
+    /// A decimal number (DOUBLE).
+    Number,
+    /// true/false (BOOLEAN).
+    Bool,
+    /// The batch that last wrote the row (BIGINT).
+    BatchId,
+}
+
+/// A column of a canonical table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Column name in the store and the canonical field name in profiles.
+    pub name: &'static str,
+    /// Physical type.
+    pub ty: ColumnType,
+    /// Whether a row without a value is rejected.
+    pub required: bool,
+}
+
+const fn col(name: &'static str, ty: ColumnType, required: bool) -> Column {
+    Column { name, ty, required }
+}
+
+use ColumnType::*;
+
+/// `ticket`: one row per ticket, latest known state, key (source, ticket_id).
+pub const TICKET_COLUMNS: &[Column] = &[
+    col("source", Text, true),
+    col("ticket_id", Text, true),
+    col("kind", Text, true),
+    col("title", Text, false),
+    col("customer", Text, false),
+    col("service", Text, false),
+    col("category", Text, false),
+    col("ci", Text, false),
+    col("channel", Text, false),
+    col("impact", Text, false),
+    col("urgency", Text, false),
+    col("priority", Text, false),
+    col("status", Text, true),
+    col("opened_at", Instant, true),
+    col("first_response_at", Instant, false),
+    col("resolved_at", Instant, false),
+    col("closed_at", Instant, false),
+    col("first_team", Text, false),
+    col("resolved_by_team", Text, false),
+    col("assigned_team", Text, false),
+    col("reassignment_count", Int, false),
+    col("reopen_count", Int, false),
+    col("problem_id", Text, false),
+    col("change_id", Text, false),
+    col("work_minutes", Number, false),
+    col("billable", Bool, false),
+    col("request_item", Text, false),
+    col("requester", Text, false),
+    col("updated_at", Instant, true),
+    col("batch_id", BatchId, true),
+];
+
+/// `ticket_event`: optional history, one row per change of a ticket.
+pub const EVENT_COLUMNS: &[Column] = &[
+    col("source", Text, true),
+    col("ticket_id", Text, true),
+    col("occurred_at", Instant, true),
+    col("kind", Text, true),
+    col("value", Text, false),
+    col("agent", Text, false),
+    col("minutes", Number, false),
+    col("batch_id", BatchId, true),
+];
+
+/// A closed set of canonical values, and the field it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueSet {
+    /// Name of the set as used in a profile's `[values.NAME]` table.
+    pub name: &'static str,
+    /// The canonical values, lower case.
+    pub values: &'static [&'static str],
+}
+
+/// Ticket kinds.
+pub const KIND: ValueSet = ValueSet { name: "kind", values: &["incident", "request", "problem", "change", "event"] };
+/// Ticket statuses.
+pub const STATUS: ValueSet =
+    ValueSet { name: "status", values: &["new", "open", "pending", "resolved", "closed", "cancelled"] };
+/// Channels a ticket came in through.
+pub const CHANNEL: ValueSet =
+    ValueSet { name: "channel", values: &["phone", "email", "portal", "walk_in", "monitoring", "other"] };
+/// Impact levels of the priority matrix.
+pub const IMPACT: ValueSet = ValueSet { name: "impact", values: &["low", "medium", "high"] };
+/// Urgency levels of the priority matrix.
+pub const URGENCY: ValueSet = ValueSet { name: "urgency", values: &["low", "normal", "high", "urgent"] };
+/// Priorities (in this organisation "normal" ranks above "medium").
+pub const PRIORITY: ValueSet = ValueSet { name: "priority", values: &["low", "medium", "normal", "high"] };
+/// Kinds of history event.
+pub const EVENT_KIND: ValueSet =
+    ValueSet { name: "event_kind", values: &["status", "assignment", "worklog", "reopen"] };
+
+/// Every value set, for profile validation.
+pub const VALUE_SETS: &[ValueSet] = &[KIND, STATUS, CHANNEL, IMPACT, URGENCY, PRIORITY, EVENT_KIND];
+
+/// Which canonical table a source file feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// One row per ticket (state at export time).
+    Tickets,
+    /// One row per change of a ticket.
+    History,
+}
+
+impl FileKind {
+    /// The canonical columns of the table this kind of file feeds.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            FileKind::Tickets => TICKET_COLUMNS,
+            FileKind::History => EVENT_COLUMNS,
+        }
+    }
+
+    /// Lower-case name used in profiles, the store and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Tickets => "tickets",
+            FileKind::History => "history",
+        }
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,223 @@
+//! The write side of one ingest batch: a single DuckDB transaction into which ingest
+//! bulk-appends Arrow record batches, and which on commit upserts tickets (newest
+//! `updated_at` wins per (source, ticket_id)), de-duplicates history and records the batch.
+//! Dropping the writer without committing rolls everything back.
+
+use arrow::record_batch::RecordBatch;
+use duckdb::{params, Connection};
+
+use super::{sql_err, Result, TeamRow};
+
+/// Where appended rows go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadTarget {
+    /// Ticket rows: the columns of `ticket` followed by `_row` (the file's row number).
+    Tickets,
+    /// History rows: the columns of `ticket_event` followed by `_row`.
+    Events,
+    /// Rejected rows: the columns of `rejected_row`.
+    Rejects,
+}
+
+impl LoadTarget {
+    fn table(self) -> &'static str {
+        match self {
+            LoadTarget::Tickets => "load_ticket",
+            LoadTarget::Events => "load_event",
+            LoadTarget::Rejects => "rejected_row",
+        }
+    }
+}
+
+/// What the batch row records about the file; counts of rows are checked by the table.
+#[derive(Debug, Clone)]
+pub struct BatchMeta {
+    /// Source name (part of the ticket key).
+    pub source: String,
+    /// Profile name.
+    pub profile: String,
+    /// File path as the user gave it.
+    pub file: String,
+    /// `tickets` or `history`.
+    pub file_kind: String,
+    /// Hex sha256 of the file's bytes.
+    pub sha256: String,
+    /// File size.
+    pub bytes: i64,
+    /// Encoding detected or configured.
+    pub encoding: String,
+    /// Delimiter detected or configured.
+    pub delimiter: String,
+    /// Data rows read.
+    pub rows_read: i64,
+    /// Rows that passed validation.
+    pub rows_loaded: i64,
+    /// Rows rejected.
+    pub rows_rejected: i64,
+    /// When the run started, microseconds since the Unix epoch (UTC).
+    pub started_at_us: i64,
+    /// Teams from configuration, written to `team` (configured line and customer win).
+    pub teams: Vec<TeamRow>,
+}
+
+/// The effect of a committed batch on the canonical tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchCounts {
+    /// Tickets or events that were not in the store before.
+    pub new: i64,
+    /// Tickets replaced because this batch had a newer `updated_at`.
+    pub updated: i64,
+    /// Valid rows that changed nothing (older or equal `updated_at`, or a known event).
+    pub unchanged: i64,
+}
+
+/// An open batch transaction. See the module docs.
+pub struct BatchWriter<'c> {
+    conn: &'c Connection,
+    batch_id: i64,
+    open: bool,
+}
+
+impl<'c> BatchWriter<'c> {
+    pub(super) fn begin(conn: &'c Connection) -> Result<BatchWriter<'c>> {
+        conn.execute_batch("BEGIN TRANSACTION").map_err(sql_err("starting batch transaction"))?;
+        let mut writer = BatchWriter { conn, batch_id: 0, open: true };
+        writer.batch_id = conn
+            .query_row("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batch", [], |r| r.get(0))
+            .map_err(sql_err("allocating batch id"))?;
+        conn.execute_batch(
+            "CREATE TABLE load_ticket AS SELECT *, 0::BIGINT AS _row FROM ticket LIMIT 0;\
+             CREATE TABLE load_event AS SELECT *, 0::BIGINT AS _row FROM ticket_event LIMIT 0;",
+        )
+        .map_err(sql_err("creating load tables"))?;
+        Ok(writer)
+    }
+
+    /// The id this batch will have.
+    pub fn batch_id(&self) -> i64 {
+        self.batch_id
+    }
+
+    /// Bulk-appends one record batch whose columns match the target's table in order.
+    pub fn append(&mut self, target: LoadTarget, batch: RecordBatch) -> Result<()> {
+        let context = format!("appending {} rows to {}", batch.num_rows(), target.table());
+        let mut app = self.conn.appender(target.table()).map_err(sql_err(context.clone()))?;
+        app.append_record_batch(batch).map_err(sql_err(context.clone()))?;
+        app.flush().map_err(sql_err(context))
+    }
+
+    /// Upserts what was appended, records the batch and commits. Returns the effect.
+    pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
+        let c = self.conn;
+        let tickets = self.merge_tickets()?;
+        let events = self.merge_events()?;
+        let counts = BatchCounts {
+            new: tickets.new + events.new,
+            updated: tickets.updated,
+            unchanged: meta.rows_loaded - tickets.new - tickets.updated - events.new,
+        };
+        for team in &meta.teams {
+            c.execute(
+                "INSERT OR REPLACE INTO team VALUES (?, ?, ?)",
+                params![team.name, team.line.map(i64::from), team.customer],
+            )
+            .map_err(sql_err(format!("writing team '{}'", team.name)))?;
+        }
+        c.execute_batch(
+            "INSERT INTO team (name) \
+             SELECT DISTINCT name FROM ( \
+               SELECT first_team AS name FROM load_ticket UNION ALL \
+               SELECT resolved_by_team FROM load_ticket UNION ALL \
+               SELECT assigned_team FROM load_ticket UNION ALL \
+               SELECT value FROM load_event WHERE kind = 'assignment') AS seen \
+             WHERE name IS NOT NULL AND name NOT IN (SELECT name FROM team);\
+             DROP TABLE load_ticket; DROP TABLE load_event;",
+        )
+        .map_err(sql_err("recording teams seen in the data"))?;
+        c.execute(
+            "INSERT INTO ingest_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+             make_timestamp(?::BIGINT), now()::TIMESTAMP, ?)",
+            params![
+                self.batch_id,
+                meta.source,
+                meta.profile,
+                meta.file,
+                meta.file_kind,
+                meta.sha256,
+                meta.bytes,
+                meta.encoding,
+                meta.delimiter,
+                meta.rows_read,
+                meta.rows_loaded,
+                meta.rows_rejected,
+                counts.new,
+                counts.updated,
+                meta.started_at_us,
+                env!("CARGO_PKG_VERSION"),
+            ],
+        )
+        .map_err(sql_err("recording the batch"))?;
+        c.execute_batch("COMMIT").map_err(sql_err("committing the batch"))?;
+        self.open = false;
+        Ok(counts)
+    }
+
+    fn merge_tickets(&self) -> Result<BatchCounts> {
+        let c = self.conn;
+        c.execute_batch(
+            "CREATE TABLE load_ticket_win AS \
+             SELECT * EXCLUDE (_row, _rank) FROM ( \
+               SELECT *, row_number() OVER (PARTITION BY source, ticket_id ORDER BY updated_at DESC, _row DESC) AS _rank \
+               FROM load_ticket) AS ranked \
+             WHERE _rank = 1",
+        )
+        .map_err(sql_err("ranking ticket rows by updated_at"))?;
+        let new: i64 = c
+            .query_row(
+                "SELECT count(*) FROM load_ticket_win w WHERE NOT EXISTS \
+                 (SELECT 1 FROM ticket t WHERE t.source = w.source AND t.ticket_id = w.ticket_id)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql_err("counting new tickets"))?;
+        let updated = c
+            .execute(
+                "DELETE FROM ticket WHERE EXISTS (SELECT 1 FROM load_ticket_win w \
+                 WHERE w.source = ticket.source AND w.ticket_id = ticket.ticket_id AND w.updated_at > ticket.updated_at)",
+                [],
+            )
+            .map_err(sql_err("removing tickets superseded by newer rows"))? as i64;
+        c.execute_batch(
+            "INSERT INTO ticket SELECT * FROM load_ticket_win w WHERE NOT EXISTS \
+             (SELECT 1 FROM ticket t WHERE t.source = w.source AND t.ticket_id = w.ticket_id);\
+             DROP TABLE load_ticket_win;",
+        )
+        .map_err(sql_err("writing tickets"))?;
+        Ok(BatchCounts { new, updated, unchanged: 0 })
+    }
+
+    fn merge_events(&self) -> Result<BatchCounts> {
+        let new = self
+            .conn
+            .execute(
+                "INSERT INTO ticket_event \
+                 SELECT l.source, l.ticket_id, l.occurred_at, l.kind, l.value, l.agent, l.minutes, min(l.batch_id) \
+                 FROM load_event l \
+                 WHERE NOT EXISTS (SELECT 1 FROM ticket_event e WHERE e.source = l.source AND e.ticket_id = l.ticket_id \
+                   AND e.occurred_at = l.occurred_at AND e.kind = l.kind AND e.value IS NOT DISTINCT FROM l.value \
+                   AND e.agent IS NOT DISTINCT FROM l.agent AND e.minutes IS NOT DISTINCT FROM l.minutes) \
+                 GROUP BY l.source, l.ticket_id, l.occurred_at, l.kind, l.value, l.agent, l.minutes",
+                [],
+            )
+            .map_err(sql_err("writing history events"))? as i64;
+        Ok(BatchCounts { new, updated: 0, unchanged: 0 })
+    }
+}
+
+impl Drop for BatchWriter<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}

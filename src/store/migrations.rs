@@ -1,0 +1,94 @@
+//! Versioned schema migrations of the store. Each entry moves the schema from version
+//! `n - 1` to `n`; they run in order inside one transaction when a file is opened. A
+//! migration, once released, is never edited: a change is a new entry.
+
+/// The migrations, index 0 = version 1.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build of the tool writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Version 1: the canonical model of DESIGN §3. Instants are TIMESTAMP holding UTC.
+const V1: &str = r#"
+CREATE TABLE ingest_batch (
+    batch_id      BIGINT PRIMARY KEY,
+    source        VARCHAR NOT NULL,
+    profile       VARCHAR NOT NULL,
+    file          VARCHAR NOT NULL,
+    file_kind     VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    bytes         BIGINT NOT NULL,
+    encoding      VARCHAR NOT NULL,
+    delimiter     VARCHAR NOT NULL,
+    rows_read     BIGINT NOT NULL,
+    rows_loaded   BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    rows_new      BIGINT NOT NULL,
+    rows_updated  BIGINT NOT NULL,
+    started_at    TIMESTAMP NOT NULL,
+    finished_at   TIMESTAMP NOT NULL,
+    tool_version  VARCHAR NOT NULL,
+    CHECK (rows_read = rows_loaded + rows_rejected)
+);
+
+CREATE TABLE team (
+    name     VARCHAR PRIMARY KEY,
+    line     INTEGER CHECK (line IN (1, 2, 3)),
+    customer VARCHAR
+);
+
+CREATE TABLE ticket (
+    source             VARCHAR NOT NULL,
+    ticket_id          VARCHAR NOT NULL,
+    kind               VARCHAR NOT NULL,
+    title              VARCHAR,
+    customer           VARCHAR,
+    service            VARCHAR,
+    category           VARCHAR,
+    ci                 VARCHAR,
+    channel            VARCHAR,
+    impact             VARCHAR,
+    urgency            VARCHAR,
+    priority           VARCHAR,
+    status             VARCHAR NOT NULL,
+    opened_at          TIMESTAMP NOT NULL,
+    first_response_at  TIMESTAMP,
+    resolved_at        TIMESTAMP,
+    closed_at          TIMESTAMP,
+    first_team         VARCHAR,
+    resolved_by_team   VARCHAR,
+    assigned_team      VARCHAR,
+    reassignment_count INTEGER,
+    reopen_count       INTEGER,
+    problem_id         VARCHAR,
+    change_id          VARCHAR,
+    work_minutes       DOUBLE,
+    billable           BOOLEAN,
+    request_item       VARCHAR,
+    requester          VARCHAR,
+    updated_at         TIMESTAMP NOT NULL,
+    batch_id           BIGINT NOT NULL
+);
+
+CREATE TABLE ticket_event (
+    source      VARCHAR NOT NULL,
+    ticket_id   VARCHAR NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
+    kind        VARCHAR NOT NULL,
+    value       VARCHAR,
+    agent       VARCHAR,
+    minutes     DOUBLE,
+    batch_id    BIGINT NOT NULL
+);
+
+CREATE TABLE rejected_row (
+    batch_id    BIGINT NOT NULL,
+    row_number  BIGINT NOT NULL,
+    column_name VARCHAR,
+    value       VARCHAR,
+    reason      VARCHAR NOT NULL,
+    raw         VARCHAR NOT NULL
+);
+"#;

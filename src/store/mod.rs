@@ -1,0 +1,338 @@
+//! The store: one embedded DuckDB file holding the canonical model (DESIGN §3).
+//!
+//! This is the only module that imports `duckdb`. It owns opening and migrating the file,
+//! the transaction of an ingest batch, and the few read queries the CLI needs. It does not
+//! parse files (ingest) or compute KPIs (compute): it takes Arrow record batches in and
+//! hands plain Rust values out.
+
+mod batch;
+mod migrations;
+
+pub use batch::{BatchCounts, BatchMeta, BatchWriter, LoadTarget};
+
+use std::path::{Path, PathBuf};
+
+use duckdb::Connection;
+
+/// Errors of the store. Each names the database file or the statement that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error("cannot open database '{path}': {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// DuckDB's reason.
+        source: duckdb::Error,
+    },
+    /// The file was written by a newer itsm than this one.
+    #[error(
+        "database '{path}' has schema version {found}, newer than the {supported} this itsm understands; \
+         use a newer itsm or another --db"
+    )]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Version recorded in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// A migration step failed; the file is left at the version before it.
+    #[error("migrating '{path}' to schema version {version}: {source}")]
+    Migrate {
+        /// The database file.
+        path: PathBuf,
+        /// The version being applied.
+        version: i64,
+        /// DuckDB's reason.
+        source: duckdb::Error,
+    },
+    /// A statement failed.
+    #[error("{context}: {source}")]
+    Sql {
+        /// What the store was doing.
+        context: String,
+        /// DuckDB's reason.
+        source: duckdb::Error,
+    },
+}
+
+/// Shorthand for store results.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub(crate) fn sql_err(context: impl Into<String>) -> impl FnOnce(duckdb::Error) -> StoreError {
+    let context = context.into();
+    move |source| StoreError::Sql { context, source }
+}
+
+/// A team as the `team` table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRow {
+    /// Team name as it appears in ticket data.
+    pub name: String,
+    /// Support line 1, 2 or 3; `None` for a team seen in data but not configured.
+    pub line: Option<u8>,
+    /// Customer served, for on-site teams.
+    pub customer: Option<String>,
+}
+
+/// One ingest batch as `itsm status` shows it.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    /// Batch id.
+    pub batch_id: i64,
+    /// Source name.
+    pub source: String,
+    /// Profile used.
+    pub profile: String,
+    /// File path as given.
+    pub file: String,
+    /// tickets or history.
+    pub file_kind: String,
+    /// Rows read (data rows, header excluded).
+    pub rows_read: i64,
+    /// Rows that passed validation.
+    pub rows_loaded: i64,
+    /// Rows kept in `rejected_row`.
+    pub rows_rejected: i64,
+    /// Rows that added a ticket or event that was not there before.
+    pub rows_new: i64,
+    /// Tickets replaced by a newer `updated_at`.
+    pub rows_updated: i64,
+    /// When the batch committed, UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub finished_at: String,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and migrates it to the latest schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        let store = Store { conn, path: path.to_owned() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&self) -> Result<()> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, applied_at TIMESTAMP NOT NULL)",
+            )
+            .map_err(sql_err("creating schema_version"))?;
+        let found = self.schema_version()?;
+        let supported = migrations::latest();
+        if found > supported {
+            return Err(StoreError::TooNew { path: self.path.clone(), found, supported });
+        }
+        for version in found + 1..=supported {
+            let step = migrations::MIGRATIONS[(version - 1) as usize];
+            let sql = format!(
+                "BEGIN TRANSACTION;\n{step}\nINSERT INTO schema_version VALUES ({version}, now()::TIMESTAMP);\nCOMMIT;"
+            );
+            if let Err(source) = self.conn.execute_batch(&sql) {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(StoreError::Migrate { path: self.path.clone(), version, source });
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.query_i64("SELECT coalesce(max(version), 0) FROM schema_version")
+    }
+
+    /// Runs a query that returns one integer (a count, a max) and returns it.
+    pub fn query_i64(&self, sql: &str) -> Result<i64> {
+        self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(sql_err(format!("running `{sql}`")))
+    }
+
+    /// Runs a query and returns every value as text (NULL as an empty string), row by row.
+    pub fn query_text(&self, sql: &str) -> Result<Vec<Vec<String>>> {
+        let wrapped = format!("SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS q");
+        let context = format!("running `{sql}`");
+        let mut stmt = self.conn.prepare(&wrapped).map_err(sql_err(context.clone()))?;
+        let mut rows = stmt.query([]).map_err(sql_err(context.clone()))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sql_err(context.clone()))? {
+            let stmt: &duckdb::Statement<'_> = row.as_ref();
+            let n = stmt.column_count();
+            let values = (0..n)
+                .map(|i| row.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(sql_err(context.clone()))?;
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    /// The batch that already holds a file with this content for this source, if any.
+    pub fn batch_with_sha256(&self, source: &str, sha256: &str) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT batch_id FROM ingest_batch WHERE source = ? AND sha256 = ? ORDER BY batch_id LIMIT 1")
+            .map_err(sql_err("looking up batch by sha256"))?;
+        let mut rows = stmt.query([source, sha256]).map_err(sql_err("looking up batch by sha256"))?;
+        match rows.next().map_err(sql_err("looking up batch by sha256"))? {
+            Some(row) => Ok(Some(row.get(0).map_err(sql_err("reading batch id"))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Starts an ingest batch: one transaction that either commits whole or leaves the file
+    /// as it was (also when the process dies before the commit).
+    pub fn begin_batch(&mut self) -> Result<BatchWriter<'_>> {
+        BatchWriter::begin(&self.conn)
+    }
+
+    /// All batches, oldest first.
+    pub fn batches(&self) -> Result<Vec<BatchRow>> {
+        let sql = "SELECT batch_id, source, profile, file, file_kind, rows_read, rows_loaded, rows_rejected, \
+                   rows_new, rows_updated, strftime(finished_at, '%Y-%m-%d %H:%M:%S') \
+                   FROM ingest_batch ORDER BY batch_id";
+        let mut stmt = self.conn.prepare(sql).map_err(sql_err("listing batches"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BatchRow {
+                    batch_id: r.get(0)?,
+                    source: r.get(1)?,
+                    profile: r.get(2)?,
+                    file: r.get(3)?,
+                    file_kind: r.get(4)?,
+                    rows_read: r.get(5)?,
+                    rows_loaded: r.get(6)?,
+                    rows_rejected: r.get(7)?,
+                    rows_new: r.get(8)?,
+                    rows_updated: r.get(9)?,
+                    finished_at: r.get(10)?,
+                })
+            })
+            .map_err(sql_err("listing batches"))?;
+        rows.collect::<std::result::Result<_, _>>().map_err(sql_err("listing batches"))
+    }
+
+    /// Row counts of the canonical tables, in a fixed order.
+    pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        ["ticket", "ticket_event", "team", "ingest_batch", "rejected_row"]
+            .into_iter()
+            .map(|t| Ok((t, self.query_i64(&format!("SELECT count(*) FROM {t}"))?)))
+            .collect()
+    }
+
+    /// Earliest and latest `opened_at` (UTC, `YYYY-MM-DD HH:MM`) per source with its ticket count.
+    pub fn ticket_ranges(&self) -> Result<Vec<(String, i64, String, String)>> {
+        let sql = "SELECT source, count(*), strftime(min(opened_at), '%Y-%m-%d %H:%M'), \
+                   strftime(max(opened_at), '%Y-%m-%d %H:%M') FROM ticket GROUP BY source ORDER BY source";
+        let mut stmt = self.conn.prepare(sql).map_err(sql_err("reading ticket date range"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(sql_err("reading ticket date range"))?;
+        rows.collect::<std::result::Result<_, _>>().map_err(sql_err("reading ticket date range"))
+    }
+
+    /// Teams in the `team` table, by name.
+    pub fn teams(&self) -> Result<Vec<TeamRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, line, customer FROM team ORDER BY name")
+            .map_err(sql_err("listing teams"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(TeamRow { name: r.get(0)?, line: r.get::<_, Option<i64>>(1)?.map(|l| l as u8), customer: r.get(2)? })
+            })
+            .map_err(sql_err("listing teams"))?;
+        rows.collect::<std::result::Result<_, _>>().map_err(sql_err("listing teams"))
+    }
+
+    /// Loads a CSV file into a table with DuckDB's own reader (types sniffed, as a user of
+    /// `read_csv` would) and returns its row count. Used by the ingest benchmark as the
+    /// baseline the Rust ingest path is compared with.
+    pub fn read_csv_baseline(&self, file: &Path, table: &str) -> Result<i64> {
+        let path = file.to_string_lossy().replace('\'', "''");
+        self.conn
+            .execute_batch(&format!(
+                "CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{path}', header = true)"
+            ))
+            .map_err(sql_err(format!("reading '{path}' with read_csv")))?;
+        self.query_i64(&format!("SELECT count(*) FROM {table}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ColumnType, EVENT_COLUMNS, TICKET_COLUMNS};
+
+    fn temp_db(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("itsm-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("t.duckdb")
+    }
+
+    fn columns(store: &Store, table: &str) -> Vec<(String, String)> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position")
+            .unwrap();
+        stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    fn sql_type(ty: ColumnType) -> &'static str {
+        match ty {
+            ColumnType::Text => "VARCHAR",
+            ColumnType::Instant => "TIMESTAMP",
+            ColumnType::Int => "INTEGER",
+            ColumnType::Number => "DOUBLE",
+            ColumnType::Bool => "BOOLEAN",
+            ColumnType::BatchId => "BIGINT",
+        }
+    }
+
+    #[test]
+    fn tables_match_the_canonical_model() {
+        let store = Store::open(&temp_db("model")).unwrap();
+        for (table, model) in [("ticket", TICKET_COLUMNS), ("ticket_event", EVENT_COLUMNS)] {
+            let want: Vec<(String, String)> =
+                model.iter().map(|c| (c.name.to_string(), sql_type(c.ty).to_string())).collect();
+            assert_eq!(columns(&store, table), want, "table {table}");
+        }
+    }
+
+    #[test]
+    fn reopening_keeps_version_and_newer_file_is_refused() {
+        let path = temp_db("version");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), migrations::latest());
+        store.conn.execute_batch("INSERT INTO schema_version VALUES (999, now()::TIMESTAMP)").unwrap();
+        drop(store);
+        match Store::open(&path) {
+            Err(StoreError::TooNew { found: 999, .. }) => {}
+            other => panic!("expected TooNew, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn older_file_is_migrated_on_open() {
+        let path = temp_db("older");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE schema_version (version BIGINT NOT NULL, applied_at TIMESTAMP NOT NULL)")
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), migrations::latest());
+        assert_eq!(store.query_i64("SELECT count(*) FROM ticket").unwrap(), 0);
+    }
+}

@@ -1,0 +1,114 @@
+//! CSV ingest: encodings, rejected rows, missing columns, idempotence and upserts.
+
+use crate::{fixture, itsm, itsm_ok, rows, scalar, Tmp};
+
+#[test]
+fn windows_1252_semicolons_and_decimal_commas_keep_swedish_characters() {
+    let t = Tmp::new("cp1252");
+    let out = itsm_ok(&t.0, &["ingest", &fixture("sv-export-cp1252.csv"), "--profile", &fixture("sv-export.toml")]);
+    assert!(out.contains("windows-1252"), "{out}");
+    assert!(out.contains("4 read = 4 loaded + 0 rejected"), "{out}");
+    let db = t.db();
+    assert_eq!(
+        rows(&db, "SELECT ticket_id, kind, customer, requester, status, work_minutes FROM ticket ORDER BY ticket_id"),
+        "SD-1001,incident,Kävlinge,Åsa Öberg,closed,90.0\n\
+         SD-1002,request,Staffanstorp,Björn Ängström,resolved,135.0\n\
+         SD-1003,incident,Burlöv,Örjan Ålund,open,45.0\n\
+         SD-1004,incident,Gemensam,,pending,750.0"
+    );
+    assert_eq!(rows(&db, "SELECT title FROM ticket WHERE ticket_id = 'SD-1004'"), "Nätverket segt; hela kommunhuset");
+    assert_eq!(
+        rows(&db, "SELECT title FROM ticket WHERE ticket_id = 'SD-1001'"),
+        "Skrivaren på plan två skriver ut ränder"
+    );
+    // 08:12 local in October (CEST, UTC+2) is 06:12 UTC.
+    assert_eq!(rows(&db, "SELECT opened_at FROM ticket WHERE ticket_id = 'SD-1001'"), "2026-10-05 06:12:00");
+    assert_eq!(
+        rows(&db, "SELECT channel, impact, urgency, priority, billable FROM ticket WHERE ticket_id = 'SD-1004'"),
+        "monitoring,high,urgent,high,false"
+    );
+    assert_eq!(rows(&db, "SELECT encoding, delimiter FROM ingest_batch"), "windows-1252,;");
+}
+
+#[test]
+fn bad_rows_are_kept_with_reasons_and_the_rest_loads() {
+    let t = Tmp::new("badrows");
+    let out = itsm_ok(&t.0, &["ingest", &fixture("bad-rows.csv")]);
+    assert!(out.contains("7 read = 4 loaded + 3 rejected"), "{out}");
+    let db = t.db();
+    assert_eq!(rows(&db, "SELECT ticket_id FROM ticket ORDER BY ticket_id"), "INC1\nINC4\nINC7\nREQ6");
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM rejected_row ORDER BY row_number"),
+        "3,opened_at,2026-02-30 10:00,opened_at: unparseable date '2026-02-30 10:00'\n\
+         4,priority,P9,unknown priority value 'P9' (accepted: low, medium, normal, high or a label in the profile's [values.priority])\n\
+         6,resolved_at,,resolved before opened"
+    );
+    assert!(
+        rows(&db, "SELECT raw FROM rejected_row WHERE row_number = 4").starts_with("INC3,incident,Unknown priority")
+    );
+    assert_eq!(
+        rows(&db, "SELECT rows_read, rows_loaded, rows_rejected FROM ingest_batch"),
+        "7,4,3",
+        "read = loaded + rejected"
+    );
+    assert_eq!(rows(&db, "SELECT title FROM ticket WHERE ticket_id = 'INC7'"), "Outlook crash, again");
+}
+
+#[test]
+fn missing_column_is_exit_2_naming_the_column() {
+    let t = Tmp::new("missingcol");
+    let out = itsm(&t.0, &["ingest", &fixture("missing-column.csv"), "--profile", "generic"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap().replace(&fixture(""), "[FIXTURES]/");
+    insta::assert_snapshot!(stderr);
+    assert!(!t.db().exists() || scalar(&t.db(), "SELECT count(*) FROM ingest_batch") == 0);
+}
+
+#[test]
+fn the_same_file_twice_changes_nothing() {
+    let t = Tmp::new("twice");
+    let file = fixture("bad-rows.csv");
+    itsm_ok(&t.0, &["ingest", &file]);
+    let db = t.db();
+    let snapshot = |db| rows(db, "SELECT * FROM ticket ORDER BY ticket_id");
+    let before = snapshot(&db);
+    let counts = |db| rows(db, "SELECT (SELECT count(*) FROM ingest_batch), (SELECT count(*) FROM rejected_row)");
+    let counts_before = counts(&db);
+    let out = itsm_ok(&t.0, &["ingest", &file]);
+    assert!(out.contains("already ingested as batch 1") && out.contains("0 new rows"), "{out}");
+    assert_eq!(snapshot(&db), before);
+    assert_eq!(counts(&db), counts_before);
+    // A copy under another name is not the same file, but its rows are: nothing new either.
+    let copy = t.path("copy.csv");
+    std::fs::copy(&file, &copy).unwrap();
+    let out = itsm_ok(&t.0, &["ingest", copy.to_str().unwrap()]);
+    assert!(out.contains("already ingested as batch 1"), "{out}");
+    assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn a_later_export_upserts_by_newest_updated_at_and_history_is_deduplicated() {
+    let t = Tmp::new("upsert");
+    itsm_ok(&t.0, &["ingest", &fixture("tickets-v1.csv")]);
+    let out = itsm_ok(&t.0, &["ingest", &fixture("tickets-v2.csv")]);
+    // INC10 is newer in v2, INC11 older in v2 (kept from v1), INC12 new.
+    assert!(out.contains("3 read = 3 loaded + 0 rejected; 1 new, 1 updated, 1 unchanged"), "{out}");
+    let db = t.db();
+    assert_eq!(
+        rows(&db, "SELECT ticket_id, status, title, batch_id FROM ticket ORDER BY ticket_id"),
+        "INC10,resolved,Mail slow,2\nINC11,open,Screen flicker,1\nINC12,new,Keyboard,2"
+    );
+    let out = itsm_ok(&t.0, &["ingest", &fixture("history-dup.csv")]);
+    assert!(out.contains("(history,") && out.contains("6 read = 6 loaded + 0 rejected; 5 new"), "{out}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM ticket_event"), 5);
+    assert_eq!(rows(&db, "SELECT minutes FROM ticket_event WHERE kind = 'worklog'"), "12.5");
+    assert_eq!(rows(&db, "SELECT value FROM ticket_event WHERE kind = 'status' ORDER BY occurred_at"), "new\nopen");
+    // The same events in a different file: all already known.
+    let copy = t.path("history-again.csv");
+    let text = std::fs::read_to_string(fixture("history-dup.csv")).unwrap();
+    std::fs::write(&copy, text.replace("\n", "\r\n")).unwrap();
+    let out = itsm_ok(&t.0, &["ingest", copy.to_str().unwrap()]);
+    assert!(out.contains("0 new, 0 updated, 6 unchanged"), "{out}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM ticket_event"), 5);
+    assert_eq!(rows(&db, "SELECT name, line FROM team WHERE name = 'Client Desktop'"), "Client Desktop,2");
+}

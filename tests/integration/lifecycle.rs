@@ -1,0 +1,89 @@
+//! The whole tool: the demo, status, and atomicity of a batch under SIGKILL.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use crate::{itsm_cmd, itsm_ok, rows, scalar, Tmp};
+
+#[test]
+fn demo_loads_the_sample_and_status_shows_the_batches() {
+    let t = Tmp::new("demo");
+    let dir = t.path("demo");
+    let out = itsm_ok(&t.0, &["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(out.contains("database:"), "{out}");
+    let db = dir.join("itsm.duckdb");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM ticket"), 5000);
+    assert!(scalar(&db, "SELECT count(*) FROM ticket_event") > 20_000);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM rejected_row"), 0);
+    assert_eq!(
+        scalar(&db, "SELECT count(*) FROM team WHERE line IS NULL"),
+        0,
+        "every team in the sample is configured"
+    );
+    let status = itsm_ok(&t.0, &["status", "--db", db.to_str().unwrap()]);
+    assert!(status.contains("schema version: 1"), "{status}");
+    assert!(status.contains("tickets.csv") && status.contains("history.csv"), "{status}");
+    assert!(status.contains("ticket         5000"), "{status}");
+    // Running the demo again changes nothing.
+    let again = itsm_ok(&t.0, &["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(again.contains("already ingested"), "{again}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM ingest_batch"), 2);
+}
+
+#[test]
+fn sigkill_during_a_large_ingest_leaves_the_database_as_it_was() {
+    let t = Tmp::new("sigkill");
+    let export = t.path("export");
+    itsm_ok(
+        &t.0,
+        &[
+            "sample",
+            "--tickets",
+            "300000",
+            "--months",
+            "13",
+            "--end-month",
+            "2026-10",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    let db = t.db();
+    let db_arg = db.to_str().unwrap();
+    // A first batch, so there is a state to preserve.
+    itsm_ok(&t.0, &["ingest", crate::fixture("tickets-v1.csv").as_str(), "--db", db_arg]);
+    let before = rows(&db, "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM ingest_batch), (SELECT count(*) FROM ticket_event)");
+    let tickets_before = rows(&db, "SELECT * FROM ticket ORDER BY ticket_id");
+
+    let history = export.join("history.csv");
+    let mut child = itsm_cmd()
+        .current_dir(&t.0)
+        .args(["ingest", history.to_str().unwrap(), "--db", db_arg, "--verbose"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kill once two chunks are staged inside the open transaction.
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut staged = 0;
+    for line in stderr.lines() {
+        if line.unwrap().contains("rows staged, not yet committed") {
+            staged += 1;
+            if staged == 2 {
+                break;
+            }
+        }
+    }
+    assert_eq!(staged, 2, "ingest ended before two chunks were staged");
+    assert!(child.try_wait().unwrap().is_none(), "ingest finished before it could be killed");
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    assert_eq!(rows(&db, "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM ingest_batch), (SELECT count(*) FROM ticket_event)"), before);
+    assert_eq!(rows(&db, "SELECT * FROM ticket ORDER BY ticket_id"), tickets_before);
+    // And the file is usable: the same ingest now completes.
+    let out = itsm_ok(&t.0, &["ingest", history.to_str().unwrap(), "--db", db_arg, "--quiet"]);
+    assert!(out.is_empty());
+    assert!(scalar(&db, "SELECT count(*) FROM ticket_event") > 1_000_000);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM ingest_batch"), 2);
+}
