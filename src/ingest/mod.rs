@@ -241,7 +241,15 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
         started_at_us,
         teams: opts.teams.clone(),
     };
+    let staged = started.elapsed().as_secs_f64();
     report.counts = writer.commit(&meta).map_err(store_err)?;
+    if opts.verbose {
+        let total = started.elapsed().as_secs_f64();
+        eprintln!(
+            "batch {batch_id}: read and staged in {staged:.2} s, merged and committed in {:.2} s",
+            total - staged
+        );
+    }
     report.batch_id = batch_id;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -9,16 +9,22 @@ use super::org;
 use super::rng::Rng;
 use super::Sim;
 
+/// Sets the ticket's customer, CI and the CI's service; returns whether the CI is
+/// network equipment (which decides the category).
+fn place(tk: &mut Ticket, customer: u8, ci: u16) -> bool {
+    tk.customer = customer;
+    tk.ci.push_str(CIS[ci as usize].0);
+    tk.service = CIS[ci as usize].1;
+    catalog::ci_class(ci) == 0
+}
+
 impl Sim<'_> {
     /// Simulates monitoring event number `i`: most alerts clear by themselves;
     /// the rest are picked up by Infrastructure (and some became incidents).
     pub(crate) fn event(&self, i: usize, tk: &mut Ticket) {
         let seed = self.plan.events[i];
         let mut rng = Rng::derive(self.seed, 100 + Kind::Event as u64, i as u64);
-        tk.customer = seed.customer;
-        tk.ci.push_str(CIS[seed.ci as usize].0);
-        tk.service = CIS[seed.ci as usize].1;
-        let network = catalog::ci_class(seed.ci) == 0;
+        let network = place(tk, seed.customer, seed.ci);
         tk.category = if network { catalog::NET } else { catalog::HW };
         tk.channel = MONITORING;
         let titles = EVENT_TITLES[catalog::ci_class(seed.ci)];
@@ -50,10 +56,7 @@ impl Sim<'_> {
     pub(crate) fn change(&self, i: usize, tk: &mut Ticket) {
         let c = &self.plan.changes[i];
         let mut rng = Rng::derive(self.seed, 100 + Kind::Change as u64, i as u64);
-        tk.customer = c.customer;
-        tk.ci.push_str(CIS[c.ci as usize].0);
-        tk.service = CIS[c.ci as usize].1;
-        let network = catalog::ci_class(c.ci) == 0;
+        let network = place(tk, c.customer, c.ci);
         tk.category = if network { catalog::NET } else { catalog::SW };
         tk.channel = OTHER;
         tk.impact = rng.weighted(&[40, 45, 15]) as u8;

@@ -86,8 +86,8 @@ impl<'c> BatchWriter<'c> {
             .query_row("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batch", [], |r| r.get(0))
             .map_err(sql_err("allocating batch id"))?;
         conn.execute_batch(
-            "CREATE TABLE load_ticket AS SELECT *, 0::BIGINT AS _row FROM ticket LIMIT 0;\
-             CREATE TABLE load_event AS SELECT *, 0::BIGINT AS _row FROM ticket_event LIMIT 0;",
+            "CREATE TEMP TABLE load_ticket AS SELECT *, 0::BIGINT AS _row FROM ticket LIMIT 0;\
+             CREATE TEMP TABLE load_event AS SELECT *, 0::BIGINT AS _row FROM ticket_event LIMIT 0;",
         )
         .map_err(sql_err("creating load tables"))?;
         Ok(writer)
@@ -101,7 +101,13 @@ impl<'c> BatchWriter<'c> {
     /// Bulk-appends one record batch whose columns match the target's table in order.
     pub fn append(&mut self, target: LoadTarget, batch: RecordBatch) -> Result<()> {
         let context = format!("appending {} rows to {}", batch.num_rows(), target.table());
-        let mut app = self.conn.appender(target.table()).map_err(sql_err(context.clone()))?;
+        // Load tables are temporary (never written to the database file); rejected rows
+        // go straight to their table in the main database.
+        let mut app = match target {
+            LoadTarget::Rejects => self.conn.appender(target.table()),
+            _ => self.conn.appender_to_catalog_and_db(target.table(), "temp", "main"),
+        }
+        .map_err(sql_err(context.clone()))?;
         app.append_record_batch(batch).map_err(sql_err(context.clone()))?;
         app.flush().map_err(sql_err(context))
     }
@@ -165,7 +171,7 @@ impl<'c> BatchWriter<'c> {
     fn merge_tickets(&self) -> Result<BatchCounts> {
         let c = self.conn;
         c.execute_batch(
-            "CREATE TABLE load_ticket_win AS \
+            "CREATE TEMP TABLE load_ticket_win AS \
              SELECT * EXCLUDE (_row, _rank) FROM ( \
                SELECT *, row_number() OVER (PARTITION BY source, ticket_id ORDER BY updated_at DESC, _row DESC) AS _rank \
                FROM load_ticket) AS ranked \

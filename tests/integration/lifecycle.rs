@@ -87,3 +87,32 @@ fn sigkill_during_a_large_ingest_leaves_the_database_as_it_was() {
     assert!(scalar(&db, "SELECT count(*) FROM ticket_event") > 1_000_000);
     assert_eq!(scalar(&db, "SELECT count(*) FROM ingest_batch"), 2);
 }
+
+#[test]
+fn committed_sample_data_is_what_the_demo_generates() {
+    let t = Tmp::new("samplecmp");
+    let out = t.path("out");
+    itsm_ok(
+        &t.0,
+        &[
+            "sample",
+            "--tickets",
+            "5000",
+            "--months",
+            "13",
+            "--seed",
+            "42",
+            "--end-month",
+            "2026-10",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    for f in ["tickets.csv", "history.csv"] {
+        let committed = std::fs::read(format!("{}/sample-data/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(
+            std::fs::read(out.join(f)).unwrap() == committed,
+            "sample-data/{f} differs from the generator's output"
+        );
+    }
+}
