@@ -12,7 +12,7 @@ use crate::store::TeamRow;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read config '{path}': {source}")]
+    #[error("cannot read config '{path}'")]
     Read {
         /// The file.
         path: PathBuf,

@@ -8,7 +8,7 @@
 //! Must not: touch the database, files or the clock; it is pure and used by compute (e.g.
 //! a DuckDB scalar function) and by tests directly.
 //!
-//! Layout: [`holidays`] (which dates, what names), `spec` (TOML shape and validation),
+//! Layout: `holidays` (which dates, what names), `spec` (TOML shape and validation),
 //! `rules` (what one local date is), `index` (local hours to UTC, prefix sums).
 //!
 //! Coverage is the local years 1900–2100; instants outside count as closed, so sums stay
@@ -16,7 +16,7 @@
 //! [`Calendar::checked_add_business_seconds`]). Instants are counted in whole seconds
 //! (sub-second parts are truncated).
 
-pub mod holidays;
+mod holidays;
 mod index;
 mod rules;
 mod spec;

@@ -33,7 +33,7 @@ const CHUNK_ROWS: usize = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file could not be read.
-    #[error("cannot read '{path}': {source}")]
+    #[error("cannot read '{path}'")]
     Read {
         /// The file.
         path: PathBuf,
@@ -78,7 +78,7 @@ pub enum IngestError {
         found: String,
     },
     /// The store failed; the batch was rolled back.
-    #[error("'{path}': {source}")]
+    #[error("'{path}'")]
     Store {
         /// The file.
         path: PathBuf,

@@ -27,7 +27,7 @@ pub enum ProfileError {
         builtins: String,
     },
     /// The profile file could not be read.
-    #[error("cannot read profile '{path}': {source}")]
+    #[error("cannot read profile '{path}'")]
     Read {
         /// Profile file.
         path: PathBuf,

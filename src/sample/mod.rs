@@ -74,7 +74,7 @@ pub struct SampleSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
     /// Creating the output directory or writing a file failed.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Io {
         /// The directory or file concerned.
         path: PathBuf,

@@ -18,7 +18,7 @@ use duckdb::Connection;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or created.
-    #[error("cannot open database '{path}': {source}")]
+    #[error("cannot open database '{path}'")]
     Open {
         /// The database file.
         path: PathBuf,
@@ -39,7 +39,7 @@ pub enum StoreError {
         supported: i64,
     },
     /// A migration step failed; the file is left at the version before it.
-    #[error("migrating '{path}' to schema version {version}: {source}")]
+    #[error("migrating '{path}' to schema version {version}")]
     Migrate {
         /// The database file.
         path: PathBuf,
@@ -49,7 +49,7 @@ pub enum StoreError {
         source: duckdb::Error,
     },
     /// A statement failed.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Sql {
         /// What the store was doing.
         context: String,
