@@ -6,7 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::calendar::{Calendar, CalendarError, CalendarSpec};
 use crate::store::TeamRow;
+
+/// Name of the calendar used when none is named: office hours, Mon–Fri 08–17.
+pub const OFFICE_CALENDAR: &str = "office";
+/// Name of the built-in round-the-clock calendar.
+pub const ALWAYS_OPEN_CALENDAR: &str = "24x7";
 
 /// Errors reading the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +32,22 @@ pub enum ConfigError {
         path: PathBuf,
         /// TOML's message, with line and column.
         message: String,
+    },
+    /// No calendar of that name.
+    #[error("no calendar named '{name}' (configured: {known})")]
+    UnknownCalendar {
+        /// The name asked for.
+        name: String,
+        /// Names that exist, comma-separated.
+        known: String,
+    },
+    /// A calendar's settings are invalid.
+    #[error("[calendars.{name}] is invalid")]
+    Calendar {
+        /// The calendar's name.
+        name: String,
+        /// What is wrong.
+        source: CalendarError,
     },
 }
 
@@ -62,6 +84,8 @@ pub struct Config {
     pub teams: Vec<TeamConfig>,
     /// Named sources: `[sources.NAME] profile = "…"`.
     pub sources: BTreeMap<String, SourceConfig>,
+    /// Business calendars: `[calendars.NAME]`; `office` and `24x7` exist unless redefined.
+    pub calendars: BTreeMap<String, CalendarSpec>,
 }
 
 impl Default for Config {
@@ -78,7 +102,9 @@ impl Default for Config {
                 })
                 .collect(),
             sources: BTreeMap::new(),
+            calendars: BTreeMap::new(),
         }
+        .with_builtin_calendars()
     }
 }
 
@@ -96,7 +122,7 @@ impl Config {
 
     /// Parses and validates configuration text.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        let config = toml::from_str::<Config>(text).map_err(|e| e.to_string())?.with_builtin_calendars();
         config
             .timezone
             .parse::<chrono_tz::Tz>()
@@ -104,7 +130,25 @@ impl Config {
         if let Some(t) = config.teams.iter().find(|t| !(1..=3).contains(&t.line)) {
             return Err(format!("team '{}' has line {}; lines are 1, 2 or 3", t.name, t.line));
         }
+        for (name, spec) in &config.calendars {
+            spec.validate().map_err(|e| format!("[calendars.{name}]: {e}"))?;
+        }
         Ok(config)
+    }
+
+    fn with_builtin_calendars(mut self) -> Config {
+        self.calendars.entry(OFFICE_CALENDAR.into()).or_default();
+        self.calendars.entry(ALWAYS_OPEN_CALENDAR.into()).or_insert_with(CalendarSpec::always_open);
+        self
+    }
+
+    /// Builds the named calendar.
+    pub fn calendar(&self, name: &str) -> Result<Calendar, ConfigError> {
+        let spec = self.calendars.get(name).ok_or_else(|| ConfigError::UnknownCalendar {
+            name: name.into(),
+            known: self.calendars.keys().cloned().collect::<Vec<_>>().join(", "),
+        })?;
+        Calendar::new(spec).map_err(|source| ConfigError::Calendar { name: name.into(), source })
     }
 
     /// The teams as rows of the `team` table.
@@ -135,5 +179,15 @@ mod tests {
         assert_eq!(c.sources["snow"].profile, "generic");
         assert!(Config::parse("dbb = 1").unwrap_err().contains("dbb"));
         assert!(Config::parse("[[teams]]\nname = \"X\"\nline = 4\n").unwrap_err().contains("line 4"));
+    }
+
+    #[test]
+    fn calendars_extend_the_builtins_and_are_validated() {
+        let c = Config::parse("[calendars.infra]\nhours = { mon = \"07:00-19:00\" }\nholidays = \"none\"\n").unwrap();
+        assert_eq!(c.calendars.keys().collect::<Vec<_>>(), vec!["24x7", "infra", "office"]);
+        assert!(c.calendar("infra").is_ok());
+        assert!(matches!(c.calendar("nope"), Err(ConfigError::UnknownCalendar { .. })));
+        let err = Config::parse("[calendars.bad]\nhours = { mon = \"17:00-08:00\" }\n").unwrap_err();
+        assert!(err.contains("[calendars.bad]"), "{err}");
     }
 }

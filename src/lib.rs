@@ -6,6 +6,7 @@
 //! ```
 //!
 //! Modules, with dependencies pointing one way (cli -> config, ingest -> store):
+//! - [`calendar`]: business time (office hours, Swedish holidays) — pure, no database.
 //! - [`cli`]: subcommands, one file each.
 //! - [`config`]: `itsm.toml` over built-in defaults, resolved once.
 //! - [`model`]: the canonical columns and value sets (DESIGN §3).
@@ -14,6 +15,7 @@
 //! - [`sample`]: the deterministic sample-data generator.
 //! - [`progress`]: progress bars that stay quiet off a terminal.
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod ingest;

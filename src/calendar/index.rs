@@ -13,7 +13,7 @@
 //! makes an office calendar lose nothing on those weekends and a 24x7 calendar match the
 //! wall clock, 23 h and 25 h days included.
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 use super::rules::Rules;
@@ -136,7 +136,7 @@ impl YearIndex {
         unreachable!("cum and spans disagree: the day's spans must hold its business seconds")
     }
 
-    /// The local day holding `t`, for starts[0] ≤ t < starts[n]. Days are 24 h give or take
+    /// The local day holding `t`, for `starts[0] <= t < starts[n]`. Days are 24 h give or take
     /// the zone's offset changes, so dividing by 24 h lands on or next to the right day.
     fn day_of(&self, t: i64) -> usize {
         let last = self.starts.len() - 2;
@@ -178,6 +178,8 @@ fn day_spans(tz: Tz, date: NaiveDate, start: i64, end: i64, ranges: &[(u32, u32)
         }
         pieces = [(start, hi, first), (hi, end, last)];
     }
+    // Spans merge only within the day: each day must own its spans for the per-day lookup.
+    let base = out.len();
     for (from, to, off) in pieces {
         for &(open, close) in ranges {
             let lo = from.max(midnight + i64::from(open) - off);
@@ -186,7 +188,7 @@ fn day_spans(tz: Tz, date: NaiveDate, start: i64, end: i64, ranges: &[(u32, u32)
                 continue;
             }
             // A range running through the change arrives as two touching spans: keep one.
-            match out.last_mut() {
+            match out[base..].last_mut() {
                 Some(prev) if prev.1 == lo => prev.1 = hi,
                 _ => out.push((lo, hi)),
             }

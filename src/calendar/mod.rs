@@ -166,17 +166,19 @@ impl Calendar {
 
     /// The closed and shortened days of local `year`, in date order: public holidays,
     /// closed eves, configured closures and short days (with their closing time). Weekends
-    /// are not listed. Empty outside [`FIRST_YEAR`]..=[`LAST_YEAR`].
+    /// are not listed. Two holidays on one date (Ascension on May Day in 2008) give two
+    /// entries. Empty outside [`FIRST_YEAR`]..=[`LAST_YEAR`].
     pub fn closed_days(&self, year: i32) -> Vec<ClosedDay> {
         if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
             return Vec::new();
         }
         let days = self.rules.year_days(year);
         let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).expect("supported year");
-        jan1.iter_days()
-            .take_while(|d| chrono::Datelike::year(d) == year)
-            .filter_map(|d| self.rules.special(d, &days))
-            .collect()
+        let mut list = Vec::new();
+        for date in jan1.iter_days().take_while(|d| chrono::Datelike::year(d) == year) {
+            self.rules.listed(date, &days, &mut list);
+        }
+        list
     }
 
     /// Whole UTC seconds of `t`, clamped to the covered range.

@@ -78,7 +78,9 @@ impl Rules {
         let before_holiday = self
             .close_before_holiday
             .filter(|_| !self.weekday_hours(date).is_empty())
-            .filter(|_| date.checked_add_days(Days::new(1)).is_some_and(|next| days.public.iter().any(|h| h.date == next)))
+            .filter(|_| {
+                date.checked_add_days(Days::new(1)).is_some_and(|next| days.public.iter().any(|h| h.date == next))
+            })
             .map(|close| (close, "Dag före helgdag", "Day before a public holiday"));
         let (close, sv, en) = match (configured, before_holiday) {
             (Some(c), Some(b)) if b.0 < c.0 => b,
@@ -88,6 +90,22 @@ impl Rules {
         };
         let close = NaiveTime::from_num_seconds_from_midnight_opt(close, 0).expect("close times are below 24:00");
         Some(ClosedDay { date, name_sv: sv, name_en: en, kind: ClosedKind::ShortDay { close } })
+    }
+
+    /// Appends what the holiday listing shows for `date`: every holiday or eve on it (two
+    /// holidays can share a date, e.g. Ascension on May Day 2008), else its [`special`]
+    /// status, if any.
+    ///
+    /// [`special`]: Rules::special
+    pub(crate) fn listed(&self, date: NaiveDate, days: &YearDays, out: &mut Vec<ClosedDay>) {
+        let before = out.len();
+        for h in days.public.iter().chain(&days.eves).filter(|h| h.date == date) {
+            let kind = if h.eve { ClosedKind::Eve } else { ClosedKind::PublicHoliday };
+            out.push(ClosedDay { date, name_sv: h.sv, name_en: h.en, kind });
+        }
+        if out.len() == before {
+            out.extend(self.special(date, days));
+        }
     }
 
     /// The weekly hours of `date`'s weekday, ignoring holidays.
@@ -158,8 +176,14 @@ mod tests {
         assert_eq!(ranges(&rules, "2026-12-31"), vec![(8 * H, 12 * H), (13 * H, 14 * H)], "eve open, before 1 Jan");
         let listed = rules.special(date("2026-01-05"), &rules.year_days(2026)).unwrap();
         assert_eq!(listed.kind, ClosedKind::ShortDay { close: NaiveTime::from_hms_opt(14, 0, 0).unwrap() });
-        assert_eq!(rules.special(date("2026-06-05"), &rules.year_days(2026)).map(|d| d.name_en), Some("Day before a public holiday"));
-        assert_eq!(rules.special(date("2026-10-30"), &rules.year_days(2026)).map(|d| d.name_en), Some("Day before a public holiday"));
+        assert_eq!(
+            rules.special(date("2026-06-05"), &rules.year_days(2026)).map(|d| d.name_en),
+            Some("Day before a public holiday")
+        );
+        assert_eq!(
+            rules.special(date("2026-10-30"), &rules.year_days(2026)).map(|d| d.name_en),
+            Some("Day before a public holiday")
+        );
         assert!(rules.special(date("2027-06-05"), &rules.year_days(2027)).is_none(), "a Saturday has no hours");
     }
 }

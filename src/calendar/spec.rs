@@ -1,5 +1,5 @@
 //! The calendar as configured: `[calendars.NAME]` in `itsm.toml`, read with serde, and its
-//! validation into [`Rules`](super::rules::Rules) with errors a user can act on.
+//! validation into [`Rules`] with errors a user can act on.
 //!
 //! Owns: the TOML shape, the defaults, and parsing of times, ranges and dates.
 //! Must not: compute holidays or business time, or read files (config.rs reads the file).
@@ -100,7 +100,14 @@ impl WeekHours {
     /// Monday–Friday with the same hours, weekend closed.
     pub fn weekdays(range: &str) -> Self {
         let day = Some(range.to_string());
-        WeekHours { mon: day.clone(), tue: day.clone(), wed: day.clone(), thu: day.clone(), fri: day, ..Self::default() }
+        WeekHours {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day,
+            ..Self::default()
+        }
     }
 
     /// Every day with the same hours.

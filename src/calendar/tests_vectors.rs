@@ -16,6 +16,11 @@ fn sthlm(s: &str) -> DateTime<Utc> {
     chrono_tz::Europe::Stockholm.from_local_datetime(&naive).single().unwrap().with_timezone(&Utc)
 }
 
+/// An RFC 3339 instant.
+fn z(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
 fn office() -> Calendar {
     Calendar::new(&CalendarSpec::default()).unwrap()
 }
@@ -57,16 +62,20 @@ fn dst_sundays_on_a_24x7_calendar() {
     assert_eq!(day("2026-10-25", "2026-10-26"), 25 * H);
     assert_eq!(day("2026-10-26", "2026-10-27"), 24 * H);
     assert_eq!(cal.add_business_seconds(sthlm("2026-03-29 00:00"), 23 * H), sthlm("2026-03-30 00:00"));
-    assert_eq!(cal.add_business_seconds(sthlm("2026-10-25 00:00"), 2 * H), "2026-10-25T00:00:00Z".parse().unwrap());
+    assert_eq!(cal.add_business_seconds(sthlm("2026-10-25 00:00"), 2 * H), z("2026-10-25T00:00:00Z"));
 }
 
 #[test]
 fn hours_through_the_changeover_count_instants_not_clock_readings() {
     // Sunday 01:00–04:00: on the spring Sunday 02:00–03:00 never happens (2 h); on the
     // autumn Sunday it happens twice (4 h). A Sunday without a change has 3 h.
-    let spec = CalendarSpec { hours: WeekHours { sun: Some("01:00-04:00".into()), ..WeekHours::default() }, ..CalendarSpec::always_open() };
+    let spec = CalendarSpec {
+        hours: WeekHours { sun: Some("01:00-04:00".into()), ..WeekHours::default() },
+        ..CalendarSpec::always_open()
+    };
     let cal = Calendar::new(&spec).unwrap();
-    let sunday = |d: &str, next: &str| cal.business_seconds(sthlm(&format!("{d} 00:00")), sthlm(&format!("{next} 00:00")));
+    let sunday =
+        |d: &str, next: &str| cal.business_seconds(sthlm(&format!("{d} 00:00")), sthlm(&format!("{next} 00:00")));
     assert_eq!(sunday("2026-03-29", "2026-03-30"), 2 * H);
     assert_eq!(sunday("2026-10-25", "2026-10-26"), 4 * H);
     assert_eq!(sunday("2026-11-01", "2026-11-02"), 3 * H);
@@ -117,7 +126,10 @@ fn deadlines_start_outside_hours_and_end_at_closing() {
     assert_eq!(cal.add_business_seconds(sthlm("2026-10-03 22:00"), H), sthlm("2026-10-05 09:00"));
     // Exactly a day's worth from opening lands on closing time, not the next morning.
     assert_eq!(cal.add_business_seconds(sthlm("2026-10-05 08:00"), 9 * H), sthlm("2026-10-05 17:00"));
-    assert_eq!(cal.add_business_seconds(sthlm("2026-10-05 08:00"), 9 * H + 1), sthlm("2026-10-06 08:00") + chrono::Duration::seconds(1));
+    assert_eq!(
+        cal.add_business_seconds(sthlm("2026-10-05 08:00"), 9 * H + 1),
+        sthlm("2026-10-06 08:00") + chrono::Duration::seconds(1)
+    );
     let a = sthlm("2026-10-05 10:00");
     assert_eq!(cal.add_business_seconds(a, 0), a);
     assert_eq!(cal.add_business_seconds(a, -5), a);
@@ -134,7 +146,11 @@ fn short_days_and_close_before_holiday() {
     let cal = Calendar::new(&spec).unwrap();
     // Thursday 30 April 08–13, May Day Friday closed.
     assert_eq!(cal.business_seconds(sthlm("2026-04-30 08:00"), sthlm("2026-05-04 08:00")), 5 * H);
-    assert_eq!(cal.business_seconds(sthlm("2026-05-13 08:00"), sthlm("2026-05-15 08:00")), 9 * H, "no rule: a full day");
+    assert_eq!(
+        cal.business_seconds(sthlm("2026-05-13 08:00"), sthlm("2026-05-15 08:00")),
+        9 * H,
+        "no rule: a full day"
+    );
 
     let spec = CalendarSpec { close_before_holiday: Some("13:00".into()), ..CalendarSpec::default() };
     let cal = Calendar::new(&spec).unwrap();
@@ -158,25 +174,26 @@ fn split_hours_and_another_zone() {
     let cal = Calendar::new(&spec).unwrap();
     // New York springs forward on 8 March 2026; Friday 6 March 16:00 EST is 21:00Z and
     // Monday 9 March 10:00 EDT is 14:00Z: 1 h Friday + 1 h Monday.
-    let (fri, mon) = ("2026-03-06T21:00:00Z".parse().unwrap(), "2026-03-09T14:00:00Z".parse().unwrap());
+    let (fri, mon) = (z("2026-03-06T21:00:00Z"), z("2026-03-09T14:00:00Z"));
     assert_eq!(cal.business_seconds(fri, mon), 2 * H);
     // Lunch is closed: Monday 11:00 EDT + 2 h = 14:00 EDT (18:00Z).
-    let eleven: DateTime<Utc> = "2026-03-09T15:00:00Z".parse().unwrap();
-    assert_eq!(cal.add_business_seconds(eleven, 2 * H), "2026-03-09T18:00:00Z".parse::<DateTime<Utc>>().unwrap());
+    let eleven = z("2026-03-09T15:00:00Z");
+    assert_eq!(cal.add_business_seconds(eleven, 2 * H), z("2026-03-09T18:00:00Z"));
 }
 
 #[test]
 fn several_years_and_the_edges_of_the_range() {
     let cal = office();
-    let year = |y: i32| cal.business_seconds(sthlm(&format!("{y}-01-01 00:00")), sthlm(&format!("{}-01-01 00:00", y + 1)));
+    let year =
+        |y: i32| cal.business_seconds(sthlm(&format!("{y}-01-01 00:00")), sthlm(&format!("{}-01-01 00:00", y + 1)));
     let three = cal.business_seconds(sthlm("2025-01-01 00:00"), sthlm("2028-01-01 00:00"));
     assert_eq!(three, year(2025) + year(2026) + year(2027));
     assert_eq!(year(2026), 251 * 9 * H);
     // Before 1900 and after 2100 count as closed.
-    let before: DateTime<Utc> = "1850-01-01T00:00:00Z".parse().unwrap();
+    let before = z("1850-01-01T00:00:00Z");
     assert_eq!(always().business_seconds(before, sthlm("1900-01-02 00:00")), 24 * H);
     let late = sthlm("2100-12-31 12:00");
-    assert_eq!(always().business_seconds(late, "2200-01-01T00:00:00Z".parse().unwrap()), 12 * H);
+    assert_eq!(always().business_seconds(late, z("2200-01-01T00:00:00Z")), 12 * H);
     assert_eq!(always().checked_add_business_seconds(late, 13 * H), None);
     assert_eq!(always().add_business_seconds(late, 13 * H), sthlm("2101-01-01 00:00"), "saturates");
     assert_eq!(always().checked_add_business_seconds(late, 12 * H), Some(sthlm("2101-01-01 00:00")));
@@ -206,12 +223,22 @@ fn closed_days_of_2026() {
     let eves: Vec<_> = list.iter().filter(|d| d.kind == ClosedKind::Eve).map(|d| d.date).collect();
     assert_eq!(public, 13, "Christmas Day stays a public holiday although also configured");
     assert_eq!(eves, [date("2026-06-19"), date("2026-12-24"), date("2026-12-31")]);
-    let extra: Vec<_> = list.iter().filter(|d| !matches!(d.kind, ClosedKind::PublicHoliday | ClosedKind::Eve)).collect();
+    let extra: Vec<_> =
+        list.iter().filter(|d| !matches!(d.kind, ClosedKind::PublicHoliday | ClosedKind::Eve)).collect();
     assert_eq!(extra.len(), 2);
-    assert_eq!((extra[0].date, extra[0].kind), (date("2026-04-30"), ClosedKind::ShortDay { close: NaiveTime::from_hms_opt(13, 0, 0).unwrap() }));
-    assert_eq!((extra[1].date, extra[1].kind, extra[1].name_en), (date("2026-05-15"), ClosedKind::Configured, "Closed"));
-    assert!(list.windows(2).all(|w| w[0].date < w[1].date), "date order");
+    assert_eq!(
+        (extra[0].date, extra[0].kind),
+        (date("2026-04-30"), ClosedKind::ShortDay { close: NaiveTime::from_hms_opt(13, 0, 0).unwrap() })
+    );
+    assert_eq!(
+        (extra[1].date, extra[1].kind, extra[1].name_en),
+        (date("2026-05-15"), ClosedKind::Configured, "Closed")
+    );
+    assert!(list.windows(2).all(|w| w[0].date < w[1].date), "date order, one entry per date in 2026");
     assert_eq!(list[0].name_sv, "Nyårsdagen");
     assert!(Calendar::new(&CalendarSpec::always_open()).unwrap().closed_days(2026).is_empty());
     assert!(office().closed_days(1899).is_empty());
+    let may_day_2008: Vec<_> =
+        office().closed_days(2008).into_iter().filter(|d| d.date == date("2008-05-01")).map(|d| d.name_sv).collect();
+    assert_eq!(may_day_2008, ["Första maj", "Kristi himmelsfärdsdag"]);
 }

@@ -1,7 +1,9 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 //! This module parses global flags, resolves the configuration once and dispatches.
 
+mod calendar;
 mod demo;
+pub mod format;
 mod ingest;
 mod sample;
 mod status;
@@ -52,6 +54,8 @@ pub enum Command {
     Sample(sample::Args),
     /// Run the whole pipeline on sample data into a fresh directory.
     Demo(demo::Args),
+    /// Business calendar: closed days, business minutes, deadlines.
+    Calendar(calendar::Args),
 }
 
 /// What every subcommand gets: resolved configuration and the global flags.
@@ -94,5 +98,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(args) => status::run(&cx, args),
         Command::Sample(args) => sample::run(&cx, args),
         Command::Demo(args) => demo::run(&cx, args),
+        Command::Calendar(args) => calendar::run(&cx, args),
     }
 }
