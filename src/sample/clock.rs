@@ -9,6 +9,8 @@
 //! keeps output independent of future tzdata releases. A test checks it against
 //! chrono-tz for every hour of 1997–2037.
 
+use chrono::Datelike;
+
 /// Seconds per day.
 pub(crate) const DAY: i64 = 86_400;
 /// Seconds per hour.
@@ -119,25 +121,6 @@ pub(crate) fn push_timestamp(buf: &mut Vec<u8>, utc: i64) {
     buf.extend_from_slice(b":00");
 }
 
-/// Easter Sunday (month, day) by the anonymous Gregorian algorithm.
-fn easter(y: i32) -> (u32, u32) {
-    let a = y % 19;
-    let b = y / 100;
-    let c = y % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
-    let i = c / 4;
-    let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
-    let m = (a + 11 * h + 22 * l) / 451;
-    let month = (h + l - 7 * m + 114) / 31;
-    let day = (h + l - 7 * m + 114) % 31 + 1;
-    (month as u32, day as u32)
-}
-
 /// True for Swedish weekday closures: public holidays that can fall on a weekday
 /// plus the de-facto closed eves, matching the design's default calendar
 /// (Saturday/Sunday holidays do not matter to an office-hours clock).
@@ -151,8 +134,8 @@ pub(crate) fn is_holiday(day: i64) -> bool {
     if m == 6 && (19..=25).contains(&d) && weekday(day) == 4 {
         return true;
     }
-    let (em, ed) = easter(y);
-    let offset_from_easter = day - days_from_civil(y, em, ed);
+    let easter = crate::calendar::easter_sunday(y);
+    let offset_from_easter = day - days_from_civil(y, easter.month(), easter.day());
     // Good Friday, Easter Monday, Ascension Day.
     matches!(offset_from_easter, -2 | 1 | 39)
 }
