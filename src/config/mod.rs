@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod sla;
+pub use sla::SlaConfig;
+
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
 use crate::store::TeamRow;
 
@@ -86,6 +89,8 @@ pub struct Config {
     pub sources: BTreeMap<String, SourceConfig>,
     /// Business calendars: `[calendars.NAME]`; `office` and `24x7` exist unless redefined.
     pub calendars: BTreeMap<String, CalendarSpec>,
+    /// SLA matrix, targets, scope and pauses.
+    pub sla: SlaConfig,
 }
 
 impl Default for Config {
@@ -103,6 +108,7 @@ impl Default for Config {
                 .collect(),
             sources: BTreeMap::new(),
             calendars: BTreeMap::new(),
+            sla: SlaConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -122,7 +128,7 @@ impl Config {
 
     /// Parses and validates configuration text.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config = toml::from_str::<Config>(text).map_err(|e| e.to_string())?.with_builtin_calendars();
+        let mut config = toml::from_str::<Config>(text).map_err(|e| e.to_string())?.with_builtin_calendars();
         config
             .timezone
             .parse::<chrono_tz::Tz>()
@@ -133,6 +139,9 @@ impl Config {
         for (name, spec) in &config.calendars {
             spec.validate().map_err(|e| format!("[calendars.{name}]: {e}"))?;
         }
+        config.sla = config.sla.with_defaults_filled();
+        let calendars: Vec<&str> = config.calendars.keys().map(String::as_str).collect();
+        config.sla.validate(&calendars)?;
         Ok(config)
     }
 
@@ -179,6 +188,18 @@ mod tests {
         assert_eq!(c.sources["snow"].profile, "generic");
         assert!(Config::parse("dbb = 1").unwrap_err().contains("dbb"));
         assert!(Config::parse("[[teams]]\nname = \"X\"\nline = 4\n").unwrap_err().contains("line 4"));
+    }
+
+    #[test]
+    fn sla_section_overrides_parts_of_the_defaults() {
+        let c = Config::parse("[sla]\nscope = [\"incident\", \"request\"]\n[sla.targets]\nhigh = 2\n").unwrap();
+        assert_eq!(c.sla.scope, vec!["incident", "request"]);
+        assert_eq!(c.sla.target_minutes("high"), Some(120.0));
+        assert_eq!(c.sla.target_minutes("low"), Some(2400.0), "targets not named keep their defaults");
+        let c = Config::parse("[sla.matrix.low]\nurgent = \"normal\"\n").unwrap();
+        assert_eq!((c.sla.priority("low", "urgent"), c.sla.priority("low", "high")), (Some("normal"), Some("normal")));
+        assert!(Config::parse("[sla.matrix.low]\nurgent = \"p1\"\n").unwrap_err().contains("'p1'"));
+        assert!(Config::parse("[sla]\ncalendar = \"24x7\"\n").is_ok());
     }
 
     #[test]
