@@ -34,6 +34,13 @@ impl Progress {
         }
     }
 
+    /// Shows what is happening now, e.g. a phase after reading.
+    pub fn message(&self, msg: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(msg.to_string());
+        }
+    }
+
     /// Removes the bar.
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {

@@ -225,7 +225,8 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     if rejects.len > 0 {
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
     }
-    progress.finish();
+    progress.set(bytes.len() as u64, report.rows_read);
+    progress.message(&format!("{} rows read; merging and committing", report.rows_read));
     let meta = BatchMeta {
         source: opts.source.clone(),
         profile: opts.profile.name.clone(),
@@ -243,6 +244,7 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     };
     let staged = started.elapsed().as_secs_f64();
     report.counts = writer.commit(&meta).map_err(store_err)?;
+    progress.finish();
     if opts.verbose {
         let total = started.elapsed().as_secs_f64();
         eprintln!(
