@@ -73,6 +73,26 @@ pub const TICKET_COLUMNS: &[Column] = &[
     col("batch_id", BatchId, true),
 ];
 
+/// Position of column `name` in `columns`, evaluated at compile time so hot paths index
+/// rows by constant instead of searching by name. Panics (at compile time) if absent.
+pub const fn column_index(columns: &[Column], name: &str) -> usize {
+    let mut i = 0;
+    while i < columns.len() {
+        let (a, b) = (columns[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such canonical column")
+}
+
 /// `ticket_event`: optional history, one row per change of a ticket.
 pub const EVENT_COLUMNS: &[Column] = &[
     col("source", Text, true),

@@ -17,7 +17,22 @@ use arrow::record_batch::RecordBatch;
 
 use super::profile::{DurationUnit, Profile};
 use super::values::{parse_bool, parse_count, parse_number, DateReader};
-use crate::model::{self, Column, ColumnType, FileKind, ValueSet};
+use crate::model::{self, column_index, Column, ColumnType, FileKind, ValueSet, EVENT_COLUMNS, TICKET_COLUMNS};
+
+// Positions of the columns the row rules read; a slot's index is its column's index in the
+// file kind's canonical column list.
+const T_KIND: usize = column_index(TICKET_COLUMNS, "kind");
+const T_OPENED: usize = column_index(TICKET_COLUMNS, "opened_at");
+const T_UPDATED: usize = column_index(TICKET_COLUMNS, "updated_at");
+/// Timestamps that must not precede opened_at, with how a rejection names them.
+const T_LATER: [(usize, &str); 3] = [
+    (column_index(TICKET_COLUMNS, "first_response_at"), "first response"),
+    (column_index(TICKET_COLUMNS, "resolved_at"), "resolved"),
+    (column_index(TICKET_COLUMNS, "closed_at"), "closed"),
+];
+const E_KIND: usize = column_index(EVENT_COLUMNS, "kind");
+const E_VALUE: usize = column_index(EVENT_COLUMNS, "value");
+const E_MINUTES: usize = column_index(EVENT_COLUMNS, "minutes");
 
 /// A row that failed validation.
 #[derive(Debug, Clone, PartialEq)]
@@ -275,77 +290,59 @@ impl RowMapper {
         })
     }
 
-    fn index_of(&self, name: &str) -> usize {
-        self.slots.iter().position(|s| s.column.name == name).expect("canonical column")
-    }
-
-    fn instant(&self, cells: &[Cell<'_>], name: &str) -> Option<i64> {
-        match cells[self.index_of(name)] {
-            Cell::Instant(v) => Some(v),
-            _ => None,
-        }
-    }
-
     /// Rules across cells; may fill derived values.
     fn check_row(&self, cells: &mut [Cell<'_>]) -> Result<(), Rejection> {
+        let instant = |cell: Cell<'_>| match cell {
+            Cell::Instant(v) => Some(v),
+            _ => None,
+        };
         match self.kind {
             FileKind::Tickets => {
-                let kind = self.index_of("kind");
-                if let (Cell::Null, Some(k)) = (cells[kind], self.default_kind) {
-                    cells[kind] = Cell::Text(k);
+                if let (Cell::Null, Some(k)) = (cells[T_KIND], self.default_kind) {
+                    cells[T_KIND] = Cell::Text(k);
                 }
-                let opened = self.instant(cells, "opened_at").expect("required, checked");
-                for later in ["first_response_at", "resolved_at", "closed_at"] {
-                    if let Some(t) = self.instant(cells, later) {
-                        if t < opened {
-                            let slot = &self.slots[self.index_of(later)];
-                            let what = later.trim_end_matches("_at").replace('_', " ");
-                            return Err(Rejection {
-                                column: Some(slot.header.clone()),
-                                value: None,
-                                reason: format!("{what} before opened"),
-                            });
-                        }
+                let opened = instant(cells[T_OPENED]).expect("required, checked");
+                for (i, what) in T_LATER {
+                    if instant(cells[i]).is_some_and(|t| t < opened) {
+                        return Err(Rejection {
+                            column: Some(self.slots[i].header.clone()),
+                            value: None,
+                            reason: format!("{what} before opened"),
+                        });
                     }
                 }
-                let updated = self.index_of("updated_at");
-                if let Cell::Null = cells[updated] {
-                    let latest = ["opened_at", "first_response_at", "resolved_at", "closed_at"]
-                        .iter()
-                        .filter_map(|n| self.instant(cells, n))
-                        .max()
-                        .expect("opened_at is set");
-                    cells[updated] = Cell::Instant(latest);
+                if let Cell::Null = cells[T_UPDATED] {
+                    let latest = T_LATER.iter().filter_map(|(i, _)| instant(cells[*i])).fold(opened, i64::max);
+                    cells[T_UPDATED] = Cell::Instant(latest);
                 }
             }
             FileKind::History => {
-                let kind = match cells[self.index_of("kind")] {
+                let kind = match cells[E_KIND] {
                     Cell::Text(k) => k,
                     _ => unreachable!("required, checked"),
                 };
-                let value_slot = &self.slots[self.index_of("value")];
-                let value = self.index_of("value");
+                let value_header = &self.slots[E_VALUE].header;
                 match kind {
-                    "status" | "reopen" => match cells[value] {
+                    "status" | "reopen" => match cells[E_VALUE] {
                         Cell::Text(v) => match self.status_values.get(&v.to_lowercase()) {
-                            Some(s) => cells[value] = Cell::Text(s),
+                            Some(s) => cells[E_VALUE] = Cell::Text(s),
                             None => {
                                 return Err(Rejection::at(
-                                    &value_slot.header,
+                                    value_header,
                                     v,
                                     format!("unknown status value '{v}' in a {kind} event"),
                                 ))
                             }
                         },
-                        _ if kind == "reopen" => cells[value] = Cell::Text("open"),
-                        _ => return Err(Rejection::at(&value_slot.header, "", "status event without a status".into())),
+                        _ if kind == "reopen" => cells[E_VALUE] = Cell::Text("open"),
+                        _ => return Err(Rejection::at(value_header, "", "status event without a status".into())),
                     },
-                    "assignment" if matches!(cells[value], Cell::Null) => {
-                        return Err(Rejection::at(&value_slot.header, "", "assignment event without a team".into()))
+                    "assignment" if matches!(cells[E_VALUE], Cell::Null) => {
+                        return Err(Rejection::at(value_header, "", "assignment event without a team".into()))
                     }
-                    "worklog" if matches!(cells[self.index_of("minutes")], Cell::Null) => {
-                        let slot = &self.slots[self.index_of("minutes")];
-                        return Err(Rejection::at(&slot.header, "", "worklog event without minutes".into()));
+                    "worklog" if matches!(cells[E_MINUTES], Cell::Null) => {
+                        let header = &self.slots[E_MINUTES].header;
+                        return Err(Rejection::at(header, "", "worklog event without minutes".into()));
                     }
                     _ => {}
                 }
