@@ -17,6 +17,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod compute;
 pub mod config;
 pub mod ingest;
 pub mod model;

@@ -95,6 +95,11 @@ impl YearIndex {
         YearIndex { starts, cum, first, spans }
     }
 
+    /// The open spans `[from, to)` in UTC seconds, in time order, none empty.
+    pub(crate) fn spans(&self) -> &[(i64, i64)] {
+        &self.spans
+    }
+
     /// Business seconds in the whole year.
     pub(crate) fn total(&self) -> i64 {
         self.cum[self.cum.len() - 1]

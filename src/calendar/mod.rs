@@ -73,6 +73,12 @@ pub struct ClosedDay {
     pub kind: ClosedKind,
 }
 
+/// The first instant whose local date in `tz` is `date` (midnight, or the end of a
+/// daylight-saving jump across midnight), in UTC.
+pub fn local_day_start_utc(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
+    to_utc(local_day_start(tz, date))
+}
+
 /// A business calendar ready for arithmetic. Built once from a [`CalendarSpec`]; each
 /// year's index is built on first use and then shared, so a `Calendar` is cheap to create,
 /// `Send + Sync`, and meant to be shared (e.g. in an `Arc`) across threads.
@@ -179,6 +185,17 @@ impl Calendar {
             self.rules.listed(date, &days, &mut list);
         }
         list
+    }
+
+    /// The open spans of local `year` as UTC `[from, to)` instants in time order, none empty;
+    /// empty outside [`FIRST_YEAR`]..=[`LAST_YEAR`]. This is what a calendar table in SQL
+    /// is made of: business seconds before `t` are the lengths of the spans before it plus
+    /// the part of the span holding it.
+    pub fn open_spans(&self, year: i32) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Vec::new();
+        }
+        self.year((year - FIRST_YEAR) as usize).spans().iter().map(|&(a, b)| (to_utc(a), to_utc(b))).collect()
     }
 
     /// Whole UTC seconds of `t`, clamped to the covered range.

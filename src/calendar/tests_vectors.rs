@@ -242,3 +242,25 @@ fn closed_days_of_2026() {
         office().closed_days(2008).into_iter().filter(|d| d.date == date("2008-05-01")).map(|d| d.name_sv).collect();
     assert_eq!(may_day_2008, ["Första maj", "Kristi himmelsfärdsdag"]);
 }
+
+#[test]
+fn open_spans_sum_to_the_years_business_time_and_follow_daylight_saving() {
+    let cal = office();
+    let spans = cal.open_spans(2026);
+    // 2026: 261 weekdays minus 10 closed weekdays (1/1, 6/1, Good Friday 3/4, Easter Monday
+    // 6/4, 1/5, Ascension 14/5, Midsummer Eve 19/6, Christmas Eve 24/12, Christmas Day 25/12,
+    // New Year's Eve 31/12; National Day and Boxing Day fall on a Saturday) = 251 days of 9 h.
+    assert_eq!(spans.len(), 251);
+    let total: i64 = spans.iter().map(|(a, b)| (*b - *a).num_seconds()).sum();
+    assert_eq!(total, 251 * 9 * H);
+    assert_eq!(total, cal.business_seconds(sthlm("2026-01-01 00:00"), sthlm("2027-01-01 00:00")));
+    // The Friday before spring-forward opens 07:00 UTC, the Monday after 06:00 UTC.
+    assert!(spans.contains(&(z("2026-03-27T07:00:00Z"), z("2026-03-27T16:00:00Z"))));
+    assert!(spans.contains(&(z("2026-03-30T06:00:00Z"), z("2026-03-30T15:00:00Z"))));
+    assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "in time order, not overlapping");
+    assert!(cal.open_spans(2101).is_empty());
+    assert_eq!(
+        local_day_start_utc(chrono_tz::Europe::Stockholm, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()),
+        z("2026-06-30T22:00:00Z")
+    );
+}

@@ -126,7 +126,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Reads an instant: with an offset as given, without one in the calendar's zone.
-fn instant(cal: &Calendar, text: &str) -> anyhow::Result<DateTime<Utc>> {
+pub(super) fn instant(cal: &Calendar, text: &str) -> anyhow::Result<DateTime<Utc>> {
     let reader = DateReader::new(cal.timezone(), true, Vec::new(), false);
     let micros = reader
         .parse(text)

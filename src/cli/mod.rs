@@ -1,12 +1,15 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 //! This module parses global flags, resolves the configuration once and dispatches.
 
+mod build;
 mod calendar;
 mod demo;
 pub mod format;
 mod ingest;
+mod query;
 mod sample;
 mod status;
+mod test;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -56,6 +59,12 @@ pub enum Command {
     Demo(demo::Args),
     /// Business calendar: closed days, business minutes, deadlines.
     Calendar(calendar::Args),
+    /// Build the SQL models of queries/ (staging -> marts -> kpis) into the database.
+    Build(build::Args),
+    /// Run the data checks of the built model; exit 1 when any fails.
+    Test(test::Args),
+    /// Run a read-only SQL query (or a .sql file) against the database.
+    Query(query::Args),
 }
 
 /// What every subcommand gets: resolved configuration and the global flags.
@@ -99,5 +108,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sample(args) => sample::run(&cx, args),
         Command::Demo(args) => demo::run(&cx, args),
         Command::Calendar(args) => calendar::run(&cx, args),
+        Command::Build(args) => build::run(&cx, args),
+        Command::Test(args) => test::run(&cx, args),
+        Command::Query(args) => query::run(&cx, args),
     }
 }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod kpi;
 mod sla;
+pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
@@ -91,6 +93,11 @@ pub struct Config {
     pub calendars: BTreeMap<String, CalendarSpec>,
     /// SLA matrix, targets, scope and pauses.
     pub sla: SlaConfig,
+    /// Directory of SQL models (`staging/`, `marts/`, `kpis/`, `checks/`) to build instead
+    /// of the ones shipped in the binary.
+    pub queries: Option<PathBuf>,
+    /// KPI parameters and targets.
+    pub kpi: KpiConfig,
 }
 
 impl Default for Config {
@@ -109,6 +116,8 @@ impl Default for Config {
             sources: BTreeMap::new(),
             calendars: BTreeMap::new(),
             sla: SlaConfig::default(),
+            queries: None,
+            kpi: KpiConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -142,6 +151,8 @@ impl Config {
         config.sla = config.sla.with_defaults_filled();
         let calendars: Vec<&str> = config.calendars.keys().map(String::as_str).collect();
         config.sla.validate(&calendars)?;
+        config.kpi = config.kpi.with_defaults_filled();
+        config.kpi.validate()?;
         Ok(config)
     }
 

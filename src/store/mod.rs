@@ -6,9 +6,11 @@
 //! hands plain Rust values out.
 
 mod batch;
+mod derive;
 mod migrations;
 
 pub use batch::{BatchCounts, BatchMeta, BatchWriter, LoadTarget};
+pub use derive::Derive;
 
 use std::path::{Path, PathBuf};
 
@@ -104,6 +106,15 @@ pub struct BatchRow {
     pub finished_at: String,
 }
 
+/// A query result with every value as text (`None` for NULL), for printing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextTable {
+    /// Column names in order.
+    pub columns: Vec<String>,
+    /// Rows; each has one cell per column.
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -116,6 +127,20 @@ impl Store {
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
         let store = Store { conn, path: path.to_owned() };
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing file read-only (no migration; a newer or older schema is an error),
+    /// for commands that must not change it, such as `itsm query`.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let open = |source| StoreError::Open { path: path.to_owned(), source };
+        let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).map_err(open)?;
+        let conn = Connection::open_with_flags(path, config).map_err(open)?;
+        let store = Store { conn, path: path.to_owned() };
+        let (found, supported) = (store.schema_version()?, migrations::latest());
+        if found > supported {
+            return Err(StoreError::TooNew { path: store.path.clone(), found, supported });
+        }
         Ok(store)
     }
 
@@ -175,6 +200,36 @@ impl Store {
             out.push(values);
         }
         Ok(out)
+    }
+
+    /// Runs a query and returns its column names and every value as text (NULL as `None`).
+    pub fn query_table(&self, sql: &str) -> Result<TextTable> {
+        let wrapped = format!("SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS q");
+        let context = format!("running `{}`", sql.trim());
+        let mut stmt = self.conn.prepare(&wrapped).map_err(sql_err(context.clone()))?;
+        let mut rows = stmt.query([]).map_err(sql_err(context.clone()))?;
+        let mut table = TextTable::default();
+        while let Some(row) = rows.next().map_err(sql_err(context.clone()))? {
+            let n = row.as_ref().column_count();
+            let values = (0..n).map(|i| row.get::<_, Option<String>>(i)).collect::<std::result::Result<Vec<_>, _>>();
+            table.rows.push(values.map_err(sql_err(context.clone()))?);
+        }
+        drop(rows);
+        table.columns = stmt.column_names();
+        Ok(table)
+    }
+
+    /// Names of the tables and views in the main schema, sorted.
+    pub fn relations(&self) -> Result<Vec<String>> {
+        let sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1";
+        let mut stmt = self.conn.prepare(sql).map_err(sql_err("listing tables"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql_err("listing tables"))?;
+        rows.collect::<std::result::Result<_, _>>().map_err(sql_err("listing tables"))
+    }
+
+    /// Starts a build: one transaction in which derived tables are replaced.
+    pub fn begin_derive(&mut self) -> Result<Derive<'_>> {
+        Derive::begin(&self.conn)
     }
 
     /// The batch that already holds a file with this content for this source, if any.

@@ -5,6 +5,7 @@
 mod calendar;
 mod ingest;
 mod lifecycle;
+mod sla;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

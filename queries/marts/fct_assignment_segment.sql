@@ -1,0 +1,135 @@
+-- grain: one row per interval [starts_at, ends_at) in which one team held a ticket, up to its resolution (the OLA view)
+--
+-- Each team's own time: held = business time it had the ticket; paused and
+-- resolved-before-reopen time inside the holding are split out, so running = the SLA
+-- clock time the team was responsible for, and a ticket's running times add up to its
+-- elapsed time. From assignment history (basis 'history'; before the first recorded
+-- assignment the ticket is with its first team); a flat export gives one segment only
+-- when the ticket was never reassigned (basis 'flat'), because then the holder is known.
+WITH build AS (
+    SELECT as_of, sla_calendar FROM cfg_build
+),
+
+clock AS (
+    SELECT span_start, span_end, before_seconds
+    FROM calendar_span
+    WHERE calendar = (SELECT sla_calendar FROM build)
+),
+
+tickets AS (
+    SELECT
+        t.source,
+        t.ticket_id,
+        t.opened_at,
+        t.first_team,
+        t.resolved_by_team,
+        t.assigned_team,
+        t.reassignment_count,
+        t.has_assignment_history,
+        coalesce(c.resolved_at, c.cancelled_at, (SELECT as_of FROM build)) AS held_until
+    FROM fct_ticket AS t
+    JOIN fct_ticket_clock AS c ON c.source = t.source AND c.ticket_id = t.ticket_id
+),
+
+assigned AS (
+    SELECT e.source, e.ticket_id, greatest(e.occurred_at, t.opened_at) AS starts_at, e.occurred_at, e.value AS team
+    FROM stg_ticket_event AS e
+    JOIN tickets AS t ON t.source = e.source AND t.ticket_id = e.ticket_id
+    WHERE e.kind = 'assignment'
+      AND e.value IS NOT NULL
+      AND e.occurred_at <= (SELECT as_of FROM build)
+),
+
+first_assigned AS (
+    SELECT source, ticket_id, min(starts_at) AS first_at
+    FROM assigned
+    GROUP BY source, ticket_id
+),
+
+held AS (
+    SELECT source, ticket_id, starts_at, occurred_at, team, 'history' AS basis
+    FROM assigned
+    UNION ALL
+    SELECT t.source, t.ticket_id, t.opened_at, t.opened_at, t.first_team, 'history'
+    FROM tickets AS t
+    JOIN first_assigned AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
+    WHERE f.first_at > t.opened_at AND t.first_team IS NOT NULL
+    UNION ALL
+    SELECT source, ticket_id, opened_at, opened_at, coalesce(first_team, resolved_by_team, assigned_team), 'flat'
+    FROM tickets AS t
+    WHERE NOT EXISTS (SELECT 1 FROM first_assigned AS f WHERE f.source = t.source AND f.ticket_id = t.ticket_id)
+      AND reassignment_count = 0
+      AND coalesce(first_team, resolved_by_team, assigned_team) IS NOT NULL
+),
+
+-- An assignment to the team that already holds the ticket continues the holding.
+handovers AS (
+    SELECT *
+    FROM (
+        SELECT *, lag(team) OVER (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, team) AS previous_team
+        FROM held
+    )
+    WHERE previous_team IS DISTINCT FROM team
+),
+
+segments AS (
+    SELECT
+        h.source,
+        h.ticket_id,
+        h.team,
+        h.basis,
+        h.starts_at,
+        least(
+            coalesce(lead(h.starts_at) OVER (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at, h.occurred_at, h.team), t.held_until),
+            t.held_until
+        ) AS ends_at
+    FROM handovers AS h
+    JOIN tickets AS t ON t.source = h.source AND t.ticket_id = h.ticket_id
+),
+
+clocked AS (
+    SELECT
+        s.*,
+        row_number() OVER (PARTITION BY s.source, s.ticket_id ORDER BY s.starts_at) AS seq,
+        coalesce(cs.before_seconds + epoch(least(s.starts_at, cs.span_end)) - epoch(cs.span_start), 0) AS start_clock,
+        coalesce(ce.before_seconds + epoch(least(s.ends_at, ce.span_end)) - epoch(ce.span_start), 0) AS end_clock
+    FROM segments AS s
+    ASOF LEFT JOIN clock AS cs ON s.starts_at >= cs.span_start
+    ASOF LEFT JOIN clock AS ce ON s.ends_at >= ce.span_start
+    WHERE s.starts_at < s.ends_at
+),
+
+stopped AS (
+    SELECT
+        c.source,
+        c.ticket_id,
+        c.seq,
+        coalesce(sum(greatest(0, least(c.end_clock, i.end_clock) - greatest(c.start_clock, i.start_clock)))
+            FILTER (WHERE i.clock = 'paused'), 0) AS paused_seconds,
+        coalesce(sum(greatest(0, least(c.end_clock, i.end_clock) - greatest(c.start_clock, i.start_clock)))
+            FILTER (WHERE i.clock = 'reopened'), 0) AS reopened_seconds
+    FROM clocked AS c
+    JOIN fct_status_interval AS i
+        ON i.source = c.source AND i.ticket_id = c.ticket_id
+        AND i.clock IN ('paused', 'reopened')
+        AND i.start_clock < c.end_clock AND i.end_clock > c.start_clock
+    GROUP BY c.source, c.ticket_id, c.seq
+)
+
+SELECT
+    c.source,
+    c.ticket_id,
+    c.seq,
+    c.team,
+    d.line,
+    c.basis,
+    c.starts_at,
+    c.ends_at,
+    (c.end_clock - c.start_clock) / 60 AS held_minutes,
+    coalesce(p.paused_seconds, 0) / 60 AS paused_minutes,
+    coalesce(p.reopened_seconds, 0) / 60 AS reopened_minutes,
+    (c.end_clock - c.start_clock - coalesce(p.paused_seconds, 0) - coalesce(p.reopened_seconds, 0)) / 60 AS running_minutes,
+    c.seq = max(c.seq) OVER (PARTITION BY c.source, c.ticket_id) AS is_last
+FROM clocked AS c
+LEFT JOIN stopped AS p ON p.source = c.source AND p.ticket_id = c.ticket_id AND p.seq = c.seq
+LEFT JOIN dim_team AS d ON d.team = c.team

@@ -1,0 +1,31 @@
+-- grain: one row per ticket, with the lines of its teams, its SLA priority and what history it has
+WITH history AS (
+    SELECT
+        source,
+        ticket_id,
+        count(*) FILTER (WHERE kind IN ('status', 'reopen')) AS status_events,
+        count(*) FILTER (WHERE kind = 'assignment') AS assignment_events,
+        count(*) FILTER (WHERE kind = 'worklog') AS worklog_events
+    FROM stg_ticket_event
+    GROUP BY source, ticket_id
+)
+
+SELECT
+    t.*,
+    -- The source's priority wins; without one, the configured impact x urgency matrix.
+    coalesce(t.priority, m.priority) AS sla_priority,
+    CASE
+        WHEN t.priority IS NOT NULL THEN 'source'
+        WHEN m.priority IS NOT NULL THEN 'matrix'
+    END AS priority_basis,
+    ft.line AS first_team_line,
+    rt.line AS resolved_by_team_line,
+    coalesce(h.status_events, 0) > 0 AS has_status_history,
+    coalesce(h.assignment_events, 0) > 0 AS has_assignment_history,
+    coalesce(h.worklog_events, 0) > 0 AS has_worklog_history,
+    t.kind IN (SELECT kind FROM cfg_sla_scope) AS in_sla_scope
+FROM stg_ticket AS t
+LEFT JOIN cfg_sla_priority AS m ON m.impact = t.impact AND m.urgency = t.urgency
+LEFT JOIN dim_team AS ft ON ft.team = t.first_team
+LEFT JOIN dim_team AS rt ON rt.team = t.resolved_by_team
+LEFT JOIN history AS h ON h.source = t.source AND h.ticket_id = t.ticket_id

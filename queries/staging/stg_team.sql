@@ -1,0 +1,6 @@
+-- grain: one row per team
+SELECT
+    name AS team,
+    line,
+    customer
+FROM team

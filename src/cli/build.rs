@@ -1,0 +1,66 @@
+//! `itsm build`: run every SQL model of `queries/` into tables, layer by layer.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::Context;
+use crate::compute::{self, BuildOptions, BuildReport};
+use crate::store::Store;
+
+/// Arguments of `itsm build`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  itsm build --db itsm-demo/itsm.duckdb\n  \
+                        itsm build --as-of '2026-10-31 23:59'   # evaluate open tickets at the end of October")]
+pub struct Args {
+    /// Directory of models to build instead of the shipped ones (`queries` in itsm.toml).
+    #[arg(long, value_name = "DIR")]
+    pub queries: Option<PathBuf>,
+    /// Evaluate open tickets at this instant (RFC 3339, or local `YYYY-MM-DD HH:MM`);
+    /// default: the newest instant in the data.
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+}
+
+/// Runs `itsm build`.
+pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let report = build(cx, args.queries.as_deref(), args.as_of.as_deref())?;
+    print_report(cx, &report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the models (shared with `itsm demo`).
+pub fn build(cx: &Context, queries: Option<&std::path::Path>, as_of: Option<&str>) -> anyhow::Result<BuildReport> {
+    if !cx.db.exists() {
+        anyhow::bail!("database '{}' does not exist; load data with `itsm ingest` or `itsm demo`", cx.db.display());
+    }
+    let dir = queries.map(PathBuf::from).or_else(|| cx.config.queries.clone());
+    let set = compute::load_models(dir.as_deref())?;
+    let as_of = match as_of {
+        Some(text) => Some(super::calendar::instant(&cx.config.calendar(&cx.config.sla.calendar)?, text)?),
+        None => None,
+    };
+    let mut store = Store::open(&cx.db)?;
+    let report = compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of }, |m| {
+        let _ = cx.detail(format!("built {:<28} {:>9} rows  {:>7.2} s", m.name, m.rows, m.seconds));
+    })?;
+    Ok(report)
+}
+
+/// Prints what a build did.
+pub fn print_report(cx: &Context, report: &BuildReport) -> std::io::Result<()> {
+    let seconds: f64 = report.models.iter().map(|m| m.seconds).sum();
+    cx.say(format!(
+        "built {} models in {seconds:.2} s (as of {} UTC, calendar years {}–{})",
+        report.models.len(),
+        report.info.as_of.format("%Y-%m-%d %H:%M:%S"),
+        report.info.years.0,
+        report.info.years.1
+    ))?;
+    for m in &report.models {
+        cx.say(format!("  {:<8} {:<28} {:>9} rows", m.layer.dir(), m.name, m.rows))?;
+    }
+    for name in &report.dropped {
+        cx.say(format!("  dropped {name} (its model no longer exists)"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! `itsm query`: ad-hoc SQL (or a .sql file) against the built model, read-only.
+
+use std::process::ExitCode;
+
+use super::format::{write_rows, Format};
+use super::Context;
+use crate::store::Store;
+
+/// Arguments of `itsm query`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  itsm query \"select * from kpi_ftr_by_month\" --format csv\n  \
+                        itsm query my-question.sql --format json")]
+pub struct Args {
+    /// A SELECT, or the path of a file holding one.
+    pub sql: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Runs `itsm query`.
+pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    if !cx.db.exists() {
+        anyhow::bail!("database '{}' does not exist; create it with `itsm demo` or `itsm ingest`", cx.db.display());
+    }
+    let path = std::path::Path::new(&args.sql);
+    let sql = if args.sql.trim_end().ends_with(".sql") && path.is_file() {
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read '{}': {e}", path.display()))?
+    } else {
+        args.sql.clone()
+    };
+    let sql = sql.trim().trim_end_matches(';');
+    let store = Store::open_read_only(&cx.db)?;
+    let table = store.query_table(sql)?;
+    let headers: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+    write_rows(&mut std::io::stdout().lock(), args.format, &headers, &table.rows)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,227 @@
+//! The generated inputs of a build: configuration the SQL needs (SLA matrix, targets,
+//! scope, pause statuses, the as-of instant) and the calendar as tables, so every model is
+//! plain SQL that can be pasted into a DuckDB shell.
+//!
+//! The calendar goes in as `calendar_span`: one row per open span in UTC with the business
+//! seconds of the calendar before it. Business seconds before any instant `t` are then
+//! `before_seconds + (least(t, span_end) - span_start)` of the last span starting at or
+//! before `t` (an ASOF join), and business time between two instants is a subtraction.
+//! `local_day` maps UTC instants to the organisation's local date and month the same way,
+//! so months are Stockholm months without time-zone functions in SQL (DuckDB's ICU
+//! extension is not compiled in). Must not: read ticket data beyond the range of years.
+
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
+};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::ComputeError;
+use crate::calendar::{local_day_start_utc, FIRST_YEAR, LAST_YEAR};
+use crate::config::Config;
+use crate::store::Derive;
+
+/// What the build was computed for: written to `cfg_build`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// The instant open tickets are evaluated at ("period end").
+    pub as_of: DateTime<Utc>,
+    /// Local years the calendar tables cover.
+    pub years: (i32, i32),
+    /// sha256 of the resolved configuration, for report footers.
+    pub config_sha256: String,
+}
+
+/// A column of a generated table.
+enum Col {
+    Text(Vec<Option<String>>),
+    Int(Vec<i64>),
+    Float(Vec<Option<f64>>),
+    Instant(Vec<i64>),
+    Date(Vec<i32>),
+    Bool(Vec<bool>),
+}
+
+impl Col {
+    fn sql_type(&self) -> &'static str {
+        match self {
+            Col::Text(_) => "VARCHAR",
+            Col::Int(_) => "BIGINT",
+            Col::Float(_) => "DOUBLE",
+            Col::Instant(_) => "TIMESTAMP",
+            Col::Date(_) => "DATE",
+            Col::Bool(_) => "BOOLEAN",
+        }
+    }
+
+    fn into_array(self) -> (DataType, ArrayRef) {
+        match self {
+            Col::Text(v) => (DataType::Utf8, Arc::new(StringArray::from(v))),
+            Col::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v))),
+            Col::Float(v) => (DataType::Float64, Arc::new(Float64Array::from(v))),
+            Col::Instant(v) => {
+                (DataType::Timestamp(TimeUnit::Microsecond, None), Arc::new(TimestampMicrosecondArray::from(v)))
+            }
+            Col::Date(v) => (DataType::Date32, Arc::new(Date32Array::from(v))),
+            Col::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v))),
+        }
+    }
+}
+
+/// Replaces `table` with the given columns.
+fn load(tx: &Derive<'_>, table: &str, cols: Vec<(&str, Col)>) -> Result<(), ComputeError> {
+    let ddl: Vec<String> = cols.iter().map(|(n, c)| format!("{n} {}", c.sql_type())).collect();
+    let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = cols
+        .into_iter()
+        .map(|(n, c)| {
+            let (ty, array) = c.into_array();
+            (Field::new(n, ty, true), array)
+        })
+        .unzip();
+    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| ComputeError::Input { table: table.into(), message: e.to_string() })?;
+    tx.load(table, &ddl.join(", "), batch)?;
+    Ok(())
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn days_since_epoch(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
+}
+
+/// Writes every generated input table for `info`.
+pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), ComputeError> {
+    let sla = &config.sla;
+    load(
+        tx,
+        "cfg_build",
+        vec![
+            ("as_of", Col::Instant(vec![micros(info.as_of)])),
+            ("timezone", Col::Text(vec![Some(config.timezone.clone())])),
+            ("sla_calendar", Col::Text(vec![Some(sla.calendar.clone())])),
+            ("first_year", Col::Int(vec![i64::from(info.years.0)])),
+            ("last_year", Col::Int(vec![i64::from(info.years.1)])),
+            ("config_sha256", Col::Text(vec![Some(info.config_sha256.clone())])),
+            ("tool_version", Col::Text(vec![Some(env!("CARGO_PKG_VERSION").into())])),
+        ],
+    )?;
+
+    let (mut impacts, mut urgencies, mut priorities) = (Vec::new(), Vec::new(), Vec::new());
+    for (impact, row) in &sla.matrix {
+        for (urgency, p) in row {
+            impacts.push(Some(impact.clone()));
+            urgencies.push(Some(urgency.clone()));
+            priorities.push(Some(p.clone()));
+        }
+    }
+    load(
+        tx,
+        "cfg_sla_priority",
+        vec![("impact", Col::Text(impacts)), ("urgency", Col::Text(urgencies)), ("priority", Col::Text(priorities))],
+    )?;
+
+    let names: Vec<&String> = sla.targets.keys().chain(sla.response_targets.keys()).collect();
+    let mut names: Vec<String> = names.into_iter().cloned().collect();
+    names.sort();
+    names.dedup();
+    load(
+        tx,
+        "cfg_sla_target",
+        vec![
+            ("resolve_minutes", Col::Float(names.iter().map(|p| sla.targets.get(p).map(|h| h * 60.0)).collect())),
+            (
+                "response_minutes",
+                Col::Float(names.iter().map(|p| sla.response_targets.get(p).map(|h| h * 60.0)).collect()),
+            ),
+            ("priority", Col::Text(names.into_iter().map(Some).collect())),
+        ],
+    )?;
+    let kpi = &config.kpi;
+    load(
+        tx,
+        "cfg_kpi",
+        vec![
+            ("first_contact_minutes", Col::Float(vec![Some(kpi.first_contact_minutes)])),
+            ("escalation_target_minutes", Col::Float(vec![Some(kpi.escalation_target_minutes)])),
+            ("repeat_window_days", Col::Int(vec![kpi.repeat_window_days])),
+            ("repeat_key", Col::Text(vec![Some(kpi.repeat_key.join(","))])),
+            ("candidate_min_incidents", Col::Int(vec![kpi.candidate_min_incidents])),
+        ],
+    )?;
+    let ids: Vec<&String> = kpi.targets.keys().collect();
+    load(
+        tx,
+        "cfg_kpi_target",
+        vec![
+            ("kpi", Col::Text(ids.iter().map(|k| Some(k.to_string())).collect())),
+            ("target", Col::Float(ids.iter().map(|k| Some(kpi.targets[*k])).collect())),
+            (
+                "higher_is_better",
+                Col::Bool(ids.iter().map(|k| crate::config::KpiConfig::higher_is_better(k)).collect()),
+            ),
+        ],
+    )?;
+    load(
+        tx,
+        "cfg_ftr_excluded_category",
+        vec![("category", Col::Text(kpi.not_first_line_categories.iter().cloned().map(Some).collect()))],
+    )?;
+    load(tx, "cfg_sla_scope", vec![("kind", Col::Text(sla.scope.iter().cloned().map(Some).collect()))])?;
+    load(tx, "cfg_sla_pause", vec![("status", Col::Text(sla.pause_statuses.iter().cloned().map(Some).collect()))])?;
+
+    let (mut names, mut starts, mut ends, mut before) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for name in config.calendars.keys() {
+        let cal = config.calendar(name)?;
+        let mut total = 0i64;
+        for year in info.years.0..=info.years.1 {
+            for (a, b) in cal.open_spans(year) {
+                names.push(Some(name.clone()));
+                starts.push(micros(a));
+                ends.push(micros(b));
+                before.push(total);
+                total += (b - a).num_seconds();
+            }
+        }
+    }
+    load(
+        tx,
+        "calendar_span",
+        vec![
+            ("calendar", Col::Text(names)),
+            ("span_start", Col::Instant(starts)),
+            ("span_end", Col::Instant(ends)),
+            ("before_seconds", Col::Int(before)),
+        ],
+    )?;
+
+    let tz: chrono_tz::Tz = config.timezone.parse().map_err(|_| ComputeError::Input {
+        table: "local_day".into(),
+        message: format!("timezone '{}' is not an IANA zone", config.timezone),
+    })?;
+    let (mut days, mut day_starts, mut months) = (Vec::new(), Vec::new(), Vec::new());
+    let first = NaiveDate::from_ymd_opt(info.years.0, 1, 1).expect("supported year");
+    for date in first.iter_days().take_while(|d| d.year() <= info.years.1) {
+        days.push(days_since_epoch(date));
+        day_starts.push(micros(local_day_start_utc(tz, date)));
+        months.push(days_since_epoch(date.with_day(1).expect("day 1 exists")));
+    }
+    load(
+        tx,
+        "local_day",
+        vec![("day", Col::Date(days)), ("day_start", Col::Instant(day_starts)), ("month", Col::Date(months))],
+    )
+}
+
+/// The local years to cover: the data's years, one more at each end for deadlines and
+/// early instants, within the calendar's range.
+pub fn year_range(first_data_year: Option<i32>, last_data_year: Option<i32>, as_of: DateTime<Utc>) -> (i32, i32) {
+    let from = first_data_year.unwrap_or(as_of.year()).min(as_of.year()) - 1;
+    let to = last_data_year.unwrap_or(as_of.year()).max(as_of.year()) + 1;
+    (from.clamp(FIRST_YEAR, LAST_YEAR), to.clamp(FIRST_YEAR, LAST_YEAR))
+}

@@ -1,0 +1,528 @@
+//! The SQL models of `queries/`: finding them, reading their `-- grain:` header, finding
+//! which relations each one reads, and ordering them layer by layer.
+//!
+//! Owns: the layering rule (staging reads the canonical tables; marts read staging and
+//! marts; kpis read marts and kpis; any layer may read the generated inputs) and the
+//! dependency order inside a layer. Must not: run SQL — the store does; this module only
+//! reads text, so a broken model is reported with `file:line` before anything is built.
+//!
+//! Reading relations is a light tokenizer, not a SQL parser: the identifier after each
+//! `FROM` or `JOIN` (comments, strings and CTE names skipped; table functions such as
+//! `range(…)` skipped). That is enough for plain DuckDB SQL written one `SELECT` per file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Tables written by ingest; only staging reads them.
+pub const CANONICAL_TABLES: &[&str] = &["ticket", "ticket_event", "team", "ingest_batch", "rejected_row"];
+
+/// Tables `itsm build` generates from configuration before the models run; every layer
+/// may read them.
+pub const GENERATED_INPUTS: &[&str] = &[
+    "cfg_build",
+    "cfg_sla_priority",
+    "cfg_sla_target",
+    "cfg_sla_scope",
+    "cfg_sla_pause",
+    "cfg_kpi",
+    "cfg_kpi_target",
+    "cfg_ftr_excluded_category",
+    "calendar_span",
+    "local_day",
+];
+
+/// A layer of models, in build order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Layer {
+    /// Rename, cast, dedupe the canonical tables.
+    Staging,
+    /// Business entities (`fct_ticket_sla`, `dim_team` …).
+    Marts,
+    /// Small aggregates that reports read.
+    Kpis,
+}
+
+impl Layer {
+    /// All layers in build order.
+    pub const ALL: [Layer; 3] = [Layer::Staging, Layer::Marts, Layer::Kpis];
+
+    /// The directory name under `queries/`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Layer::Staging => "staging",
+            Layer::Marts => "marts",
+            Layer::Kpis => "kpis",
+        }
+    }
+}
+
+/// Errors in the model files. Each names the file (and line when there is one).
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// A file or directory could not be read.
+    #[error("cannot read '{path}'")]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A model breaks a rule; `file:line: message`.
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        /// The model file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Models read each other in a circle.
+    #[error("models read each other in a cycle: {0}")]
+    Cycle(String),
+}
+
+/// One model: a `SELECT` that becomes a table of the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// Table name (the file stem).
+    pub name: String,
+    /// Its layer.
+    pub layer: Layer,
+    /// Where it came from, for messages (`queries/marts/fct_ticket.sql`).
+    pub file: String,
+    /// The text after `-- grain:`.
+    pub grain: String,
+    /// The SQL as written (trailing `;` removed).
+    pub sql: String,
+    /// Relations it reads (models, canonical tables, generated inputs), sorted.
+    pub reads: Vec<String>,
+}
+
+/// A singular check: a query in `queries/checks/` returning offending rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SingularCheck {
+    /// File stem.
+    pub name: String,
+    /// Where it came from.
+    pub file: String,
+    /// The query.
+    pub sql: String,
+}
+
+/// Every model of a project in build order, plus its checks.
+#[derive(Debug, Clone, Default)]
+pub struct ModelSet {
+    /// Models, staging first, each after the models it reads.
+    pub models: Vec<Model>,
+    /// `checks.toml` of each layer that has one: (file, text).
+    pub column_checks: Vec<(String, String)>,
+    /// Queries in `checks/`.
+    pub singular_checks: Vec<SingularCheck>,
+}
+
+/// A source file: path relative to the queries directory (`marts/fct_ticket.sql`) and text.
+pub type SourceFile = (String, String);
+
+impl ModelSet {
+    /// Reads `dir` (with `staging/`, `marts/`, `kpis/`, `checks/` below it).
+    pub fn load_dir(dir: &Path) -> Result<ModelSet, ModelError> {
+        let mut files = Vec::new();
+        for sub in ["staging", "marts", "kpis", "checks"] {
+            let path = dir.join(sub);
+            if !path.is_dir() {
+                continue;
+            }
+            let read_err = |source| ModelError::Read { path: path.clone(), source };
+            let mut names: Vec<PathBuf> =
+                std::fs::read_dir(&path).map_err(read_err)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            names.sort();
+            for file in names {
+                let ext = file.extension().and_then(|e| e.to_str());
+                if !matches!(ext, Some("sql") | Some("toml")) {
+                    continue;
+                }
+                let text =
+                    std::fs::read_to_string(&file).map_err(|source| ModelError::Read { path: file.clone(), source })?;
+                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                files.push((format!("{sub}/{name}"), text));
+            }
+        }
+        ModelSet::from_files(&dir.display().to_string(), files)
+    }
+
+    /// Builds the set from files named relative to `root` (used in messages).
+    pub fn from_files(root: &str, files: Vec<SourceFile>) -> Result<ModelSet, ModelError> {
+        let mut set = ModelSet::default();
+        let mut by_layer: BTreeMap<Layer, Vec<Model>> = BTreeMap::new();
+        for (rel, text) in files {
+            let file = format!("{}/{rel}", root.trim_end_matches('/'));
+            let (dir, name) = rel.split_once('/').unwrap_or(("", rel.as_str()));
+            if let Some(stem) = name.strip_suffix(".toml") {
+                if stem == "checks" && dir != "checks" {
+                    set.column_checks.push((file, text));
+                }
+                continue;
+            }
+            let Some(stem) = name.strip_suffix(".sql") else { continue };
+            if !is_identifier(stem) {
+                return Err(invalid(&file, 1, format!("model name '{stem}' must be lower-case letters, digits and _")));
+            }
+            let sql = text.trim_end().trim_end_matches(';').to_string();
+            if dir == "checks" {
+                set.singular_checks.push(SingularCheck { name: stem.into(), file, sql });
+                continue;
+            }
+            let Some(layer) = Layer::ALL.into_iter().find(|l| l.dir() == dir) else { continue };
+            let grain = grain(&text).ok_or_else(|| {
+                invalid(&file, 1, "a model opens with '-- grain: one row per …' (say what one row is)".into())
+            })?;
+            by_layer.entry(layer).or_default().push(Model {
+                name: stem.into(),
+                layer,
+                file,
+                grain,
+                sql,
+                reads: Vec::new(),
+            });
+        }
+        let mut layer_of: BTreeMap<String, (Layer, String)> = BTreeMap::new();
+        for m in by_layer.values().flatten() {
+            if let Some((_, other)) = layer_of.insert(m.name.clone(), (m.layer, m.file.clone())) {
+                return Err(invalid(&m.file, 1, format!("model '{}' is also defined in {other}", m.name)));
+            }
+        }
+        for (layer, models) in by_layer {
+            for m in models.iter() {
+                check_reads(m, &layer_of)?;
+            }
+            let resolved: Vec<Model> = models
+                .into_iter()
+                .map(|mut m| {
+                    m.reads = relations(&m.sql)
+                        .into_iter()
+                        .map(|(name, _)| name)
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    m
+                })
+                .collect();
+            set.models.extend(order_layer(layer, resolved)?);
+        }
+        Ok(set)
+    }
+
+    /// The model of that name.
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|m| m.name == name)
+    }
+}
+
+fn invalid(file: &str, line: usize, message: String) -> ModelError {
+    ModelError::Invalid { file: file.into(), line, message }
+}
+
+/// The text after `-- grain:` on the first non-empty line.
+fn grain(text: &str) -> Option<String> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let rest = first.trim().strip_prefix("--")?.trim_start().strip_prefix("grain:")?.trim();
+    (!rest.is_empty()).then(|| rest.to_string())
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Checks every relation a model reads against the layering rule.
+fn check_reads(m: &Model, layer_of: &BTreeMap<String, (Layer, String)>) -> Result<(), ModelError> {
+    for (name, line) in relations(&m.sql) {
+        if GENERATED_INPUTS.contains(&name.as_str()) {
+            continue;
+        }
+        if CANONICAL_TABLES.contains(&name.as_str()) {
+            if m.layer != Layer::Staging {
+                let message = format!(
+                    "{} model '{}' reads the canonical table '{name}'; only staging does — read its staging model",
+                    m.layer.dir(),
+                    m.name
+                );
+                return Err(invalid(&m.file, line, message));
+            }
+            continue;
+        }
+        let Some((layer, _)) = layer_of.get(&name) else {
+            let message = format!("'{}' reads '{name}', which is no model, canonical table or generated input", m.name);
+            return Err(invalid(&m.file, line, message));
+        };
+        let below = Layer::ALL.iter().position(|l| l == &m.layer).and_then(|i| i.checked_sub(1)).map(|i| Layer::ALL[i]);
+        if *layer > m.layer {
+            let message = format!(
+                "{} model '{}' reads '{name}' from the layer above ({}); a model reads only its own layer and the one below",
+                m.layer.dir(),
+                m.name,
+                layer.dir()
+            );
+            return Err(invalid(&m.file, line, message));
+        }
+        if *layer != m.layer && Some(*layer) != below {
+            let message = format!(
+                "{} model '{}' reads '{name}' from {}, skipping a layer; read it through the layer below",
+                m.layer.dir(),
+                m.name,
+                layer.dir()
+            );
+            return Err(invalid(&m.file, line, message));
+        }
+    }
+    Ok(())
+}
+
+/// Orders one layer's models so each comes after the models of the same layer it reads;
+/// ties by name, so the order is stable.
+fn order_layer(layer: Layer, models: Vec<Model>) -> Result<Vec<Model>, ModelError> {
+    let names: BTreeSet<String> = models.iter().map(|m| m.name.clone()).collect();
+    let mut pending: BTreeMap<String, Model> = models.into_iter().map(|m| (m.name.clone(), m)).collect();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    while !pending.is_empty() {
+        let ready: Vec<String> = pending
+            .values()
+            .filter(|m| m.reads.iter().all(|r| !names.contains(r) || done.contains(r) || r == &m.name))
+            .map(|m| m.name.clone())
+            .collect();
+        if ready.is_empty() {
+            let circle: Vec<String> = pending.keys().map(|n| format!("{}/{n}", layer.dir())).collect();
+            return Err(ModelError::Cycle(circle.join(", ")));
+        }
+        for name in ready {
+            let m = pending.remove(&name).expect("ready models are pending");
+            if m.reads.contains(&m.name) {
+                return Err(invalid(&m.file, 1, format!("'{}' reads itself", m.name)));
+            }
+            done.insert(name);
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// The relations after `FROM` / `JOIN` with the line they are on, CTE names excluded.
+pub(crate) fn relations(sql: &str) -> Vec<(String, usize)> {
+    let tokens = tokenize(sql);
+    let mut ctes = BTreeSet::new();
+    for w in tokens.windows(3) {
+        if w[1].text == "as" && w[2].text == "(" && w[0].word {
+            ctes.insert(w[0].text.clone());
+        }
+    }
+    let mut out = Vec::new();
+    // For each open parenthesis: does it hold a function's arguments (`extract(year FROM t)`)
+    // rather than a subquery? A FROM directly inside a call names no relation.
+    let mut calls: Vec<bool> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.text.as_str() {
+            "(" if !t.word => {
+                let prev = i.checked_sub(1).map(|p| &tokens[p]);
+                calls.push(prev.is_some_and(|p| p.word && !NOT_CALLS.contains(&p.text.as_str())));
+                continue;
+            }
+            ")" if !t.word => {
+                calls.pop();
+                continue;
+            }
+            _ => {}
+        }
+        if !(t.word && (t.text == "from" || t.text == "join")) || calls.last() == Some(&true) {
+            continue;
+        }
+        // `a IS [NOT] DISTINCT FROM b` compares values.
+        if t.text == "from" && i > 0 && tokens[i - 1].text == "distinct" {
+            continue;
+        }
+        let Some(next) = tokens.get(i + 1) else { continue };
+        let called = tokens.get(i + 2).is_some_and(|n| n.text == "(");
+        if next.word && !called && !ctes.contains(&next.text) && !KEYWORDS.contains(&next.text.as_str()) {
+            out.push((next.text.clone(), next.line));
+        }
+    }
+    out
+}
+
+/// Words after which a parenthesis opens a subquery or a list, not a function call.
+const NOT_CALLS: &[&str] = &[
+    "as",
+    "in",
+    "exists",
+    "from",
+    "join",
+    "on",
+    "and",
+    "or",
+    "not",
+    "where",
+    "select",
+    "using",
+    "lateral",
+    "values",
+    "any",
+    "all",
+    "when",
+    "then",
+    "else",
+    "by",
+    "having",
+    "union",
+    "except",
+    "intersect",
+    "with",
+    "over",
+    "filter",
+];
+
+/// Words that may follow FROM/JOIN without naming a relation (`JOIN LATERAL`, `FROM (…)`).
+const KEYWORDS: &[&str] = &["lateral", "select", "values", "unnest"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Token {
+    text: String,
+    line: usize,
+    word: bool,
+}
+
+/// Words (lower-cased; quoted identifiers kept as written) and single punctuation
+/// characters, skipping comments and string literals.
+fn tokenize(sql: &str) -> Vec<Token> {
+    let chars: Vec<char> = sql.chars().collect();
+    let (mut i, mut line, mut out) = (0, 1, Vec::new());
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\n' => {
+                line += 1;
+                i += 1;
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                    line += usize::from(chars[i] == '\n');
+                    i += 1;
+                }
+                i += 2;
+            }
+            '\'' | '"' => {
+                let start = (i + 1, line);
+                i += 1;
+                while i < chars.len() && !(chars[i] == c && chars.get(i + 1) != Some(&c)) {
+                    line += usize::from(chars[i] == '\n');
+                    i += if chars[i] == c { 2 } else { 1 };
+                }
+                if c == '"' {
+                    let text: String = chars[start.0..i.min(chars.len())].iter().collect();
+                    out.push(Token { text: text.replace("\"\"", "\""), line: start.1, word: true });
+                }
+                i += 1;
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+                    i += 1;
+                }
+                let text: String = chars[start..i].iter().collect::<String>().to_lowercase();
+                out.push(Token { text, line, word: true });
+            }
+            c if c.is_whitespace() => i += 1,
+            _ => {
+                out.push(Token { text: c.to_string(), line, word: false });
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(rel: &str, sql: &str) -> SourceFile {
+        (rel.into(), sql.into())
+    }
+
+    #[test]
+    fn relations_skip_ctes_comments_strings_and_functions() {
+        let sql = "-- grain: x\nWITH a AS (SELECT * FROM stg_ticket), -- from nowhere\n\
+                   b AS (SELECT 'from fake' AS s, extract(year FROM now()) AS y FROM range(3))\n\
+                   SELECT * FROM a JOIN dim_team t ON true\n  LEFT JOIN \"Quoted\" q USING (x) ASOF JOIN calendar_span c ON 1 = 1";
+        let got = relations(sql);
+        assert_eq!(
+            got,
+            vec![("stg_ticket".into(), 2), ("dim_team".into(), 4), ("Quoted".into(), 5), ("calendar_span".into(), 5)]
+        );
+    }
+
+    #[test]
+    fn models_are_ordered_by_layer_then_dependency() {
+        let set = ModelSet::from_files(
+            "q",
+            vec![
+                file("kpis/kpi_a.sql", "-- grain: one row per month\nSELECT * FROM fct_b"),
+                file("marts/fct_b.sql", "-- grain: one row per ticket\nSELECT * FROM fct_a JOIN stg_t USING (k)"),
+                file("marts/fct_a.sql", "-- grain: one row per ticket\nSELECT * FROM stg_t, cfg_build"),
+                file("staging/stg_t.sql", "-- grain: one row per ticket\nSELECT * FROM ticket;\n"),
+                file("marts/checks.toml", "[fct_a]\n"),
+                file("checks/no_negative.sql", "SELECT * FROM fct_a WHERE x < 0"),
+            ],
+        )
+        .unwrap();
+        let order: Vec<&str> = set.models.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(order, ["stg_t", "fct_a", "fct_b", "kpi_a"]);
+        assert_eq!(set.model("fct_b").unwrap().reads, ["fct_a", "stg_t"]);
+        assert_eq!(set.model("stg_t").unwrap().sql, "-- grain: one row per ticket\nSELECT * FROM ticket");
+        assert_eq!(set.model("fct_a").unwrap().grain, "one row per ticket");
+        assert_eq!(set.column_checks, vec![("q/marts/checks.toml".into(), "[fct_a]\n".into())]);
+        assert_eq!(set.singular_checks[0].name, "no_negative");
+    }
+
+    #[test]
+    fn layering_is_enforced_with_file_and_line() {
+        let err = |files: Vec<SourceFile>| ModelSet::from_files("q", files).unwrap_err().to_string();
+        let up = err(vec![
+            file("marts/fct_a.sql", "-- grain: t\nSELECT *\nFROM kpi_x"),
+            file("kpis/kpi_x.sql", "-- grain: m\nSELECT 1"),
+        ]);
+        assert_eq!(
+            up,
+            "q/marts/fct_a.sql:3: marts model 'fct_a' reads 'kpi_x' from the layer above (kpis); \
+             a model reads only its own layer and the one below"
+        );
+        let raw = err(vec![file("kpis/kpi_x.sql", "-- grain: m\nSELECT * FROM ticket")]);
+        assert!(raw.starts_with("q/kpis/kpi_x.sql:2: kpis model 'kpi_x' reads the canonical table 'ticket'"), "{raw}");
+        let skip = err(vec![
+            file("staging/stg_a.sql", "-- grain: t\nSELECT * FROM ticket"),
+            file("kpis/kpi_x.sql", "-- grain: m\nSELECT * FROM stg_a"),
+        ]);
+        assert!(skip.contains("skipping a layer"), "{skip}");
+        let unknown = err(vec![file("marts/fct_a.sql", "-- grain: t\nSELECT * FROM fct_nope")]);
+        assert!(unknown.contains("'fct_nope', which is no model"), "{unknown}");
+        let no_grain = err(vec![file("marts/fct_a.sql", "SELECT 1")]);
+        assert!(no_grain.starts_with("q/marts/fct_a.sql:1: a model opens with '-- grain:"), "{no_grain}");
+        let cycle = err(vec![
+            file("marts/fct_a.sql", "-- grain: t\nSELECT * FROM fct_b"),
+            file("marts/fct_b.sql", "-- grain: t\nSELECT * FROM fct_a"),
+        ]);
+        assert_eq!(cycle, "models read each other in a cycle: marts/fct_a, marts/fct_b");
+        let twice = err(vec![
+            file("marts/fct_a.sql", "-- grain: t\nSELECT 1"),
+            file("kpis/fct_a.sql", "-- grain: t\nSELECT 1"),
+        ]);
+        assert!(twice.contains("also defined"), "{twice}");
+    }
+}

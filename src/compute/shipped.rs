@@ -1,0 +1,49 @@
+//! The models of `queries/` compiled into the binary, so `itsm build` works from any
+//! directory on a machine that has only the binary. `--queries DIR` (or `queries` in
+//! itsm.toml) builds a user's copy instead. A test keeps this list equal to the directory.
+
+/// (path relative to `queries/`, text), in directory order.
+pub const FILES: &[(&str, &str)] = &[
+    ("staging/checks.toml", include_str!("../../queries/staging/checks.toml")),
+    ("staging/stg_ingest_batch.sql", include_str!("../../queries/staging/stg_ingest_batch.sql")),
+    ("staging/stg_rejected_row.sql", include_str!("../../queries/staging/stg_rejected_row.sql")),
+    ("staging/stg_team.sql", include_str!("../../queries/staging/stg_team.sql")),
+    ("staging/stg_ticket.sql", include_str!("../../queries/staging/stg_ticket.sql")),
+    ("staging/stg_ticket_event.sql", include_str!("../../queries/staging/stg_ticket_event.sql")),
+    ("marts/checks.toml", include_str!("../../queries/marts/checks.toml")),
+    ("marts/dim_team.sql", include_str!("../../queries/marts/dim_team.sql")),
+    ("marts/fct_assignment_segment.sql", include_str!("../../queries/marts/fct_assignment_segment.sql")),
+    ("marts/fct_status_interval.sql", include_str!("../../queries/marts/fct_status_interval.sql")),
+    ("marts/fct_ticket.sql", include_str!("../../queries/marts/fct_ticket.sql")),
+    ("marts/fct_ticket_clock.sql", include_str!("../../queries/marts/fct_ticket_clock.sql")),
+    ("marts/fct_ticket_sla.sql", include_str!("../../queries/marts/fct_ticket_sla.sql")),
+    (
+        "checks/breaches_have_an_instant_and_a_team.sql",
+        include_str!("../../queries/checks/breaches_have_an_instant_and_a_team.sql"),
+    ),
+    ("checks/intervals_are_not_negative.sql", include_str!("../../queries/checks/intervals_are_not_negative.sql")),
+    (
+        "checks/segment_time_adds_up_to_elapsed.sql",
+        include_str!("../../queries/checks/segment_time_adds_up_to_elapsed.sql"),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_list_is_the_queries_directory() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/queries");
+        let mut on_disk = Vec::new();
+        for sub in ["staging", "marts", "kpis", "checks"] {
+            let Ok(dir) = std::fs::read_dir(format!("{root}/{sub}")) else { continue };
+            let mut names: Vec<String> = dir
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".sql") || n.ends_with(".toml"))
+                .collect();
+            names.sort();
+            on_disk.extend(names.into_iter().map(|n| format!("{sub}/{n}")));
+        }
+        let listed: Vec<&str> = super::FILES.iter().map(|(p, _)| *p).collect();
+        assert_eq!(listed, on_disk, "add new query files to src/compute/shipped.rs");
+    }
+}
