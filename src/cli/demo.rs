@@ -1,4 +1,5 @@
-//! `itsm demo`: the whole pipeline on sample data, into a directory of its own.
+//! `itsm demo`: the whole pipeline on sample data, into a directory of its own: generate,
+//! ingest, build the models, run the data checks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,7 +47,12 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         let report = ingest::ingest_file(&mut store, file, &opts)?;
         print_report(cx, &report)?;
     }
+    drop(store);
+    let dcx = Context { config: cx.config.clone(), db: db.clone(), quiet: cx.quiet, verbose: cx.verbose };
+    let report = super::build::build(&dcx, None, None)?;
+    super::build::print_report(&dcx, &report)?;
+    let failed = super::test::test(&dcx, None)?;
     cx.say(format!("database:      {}", db.display()))?;
-    cx.say(format!("next:          itsm status --db {}", db.display()))?;
-    Ok(ExitCode::SUCCESS)
+    cx.say(format!("next:          itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

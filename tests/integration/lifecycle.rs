@@ -11,7 +11,10 @@ fn demo_loads_the_sample_and_status_shows_the_batches() {
     let dir = t.path("demo");
     let out = itsm_ok(&t.0, &["demo", "--dir", dir.to_str().unwrap()]);
     assert!(out.contains("database:"), "{out}");
+    assert!(out.contains("built ") && out.contains("fct_ticket_sla"), "the demo builds the model: {out}");
+    assert!(out.contains(" 0 failed"), "the demo's data checks pass: {out}");
     let db = dir.join("itsm.duckdb");
+    assert!(scalar(&db, "SELECT count(*) FROM fct_ticket_sla") > 1000);
     assert_eq!(scalar(&db, "SELECT count(*) FROM ticket"), 5000);
     assert!(scalar(&db, "SELECT count(*) FROM ticket_event") > 20_000);
     assert_eq!(scalar(&db, "SELECT count(*) FROM rejected_row"), 0);

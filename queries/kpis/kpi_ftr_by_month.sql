@@ -1,0 +1,64 @@
+-- grain: one row per local month in which incidents or requests were resolved
+--
+-- First-touch resolution (DESIGN §5): of incidents and requests resolved in the month,
+-- not cancelled, not from monitoring (a NULL channel is not monitoring) and entered
+-- through the 1st line (population), the share resolved by a 1st-line team, never held
+-- outside the 1st line and never reopened (fct_ticket_flow.first_touch_resolved; flat
+-- exports: reassignment_count = 0 and resolved_by_team 1st line). First contact: also
+-- resolved within cfg_kpi.first_contact_minutes business minutes of opening, same
+-- population. Net FTR: the population without the categories in
+-- cfg_ftr_excluded_category. Exclusions are counted in order, so resolved_total =
+-- excluded_monitoring + excluded_not_first_line_entry + population. Rates are 0-1, NULL
+-- without population.
+WITH resolved AS (
+    SELECT
+        resolved_month AS month,
+        channel IS NOT DISTINCT FROM 'monitoring' AS from_monitoring,
+        entered_first_line,
+        NOT cancelled AND channel IS DISTINCT FROM 'monitoring' AND entered_first_line AS in_population,
+        first_touch_resolved,
+        first_contact_resolved,
+        ftr_excluded_category
+    FROM fct_ticket_flow
+    WHERE kind IN ('incident', 'request') AND resolved_month IS NOT NULL
+),
+
+counted AS (
+    SELECT
+        month,
+        count(*) AS resolved_total,
+        count(*) FILTER (WHERE from_monitoring) AS excluded_monitoring,
+        count(*) FILTER (WHERE NOT from_monitoring AND NOT entered_first_line) AS excluded_not_first_line_entry,
+        count(*) FILTER (WHERE in_population) AS population,
+        count(*) FILTER (WHERE in_population AND first_touch_resolved) AS ftr_count,
+        count(*) FILTER (WHERE in_population AND first_contact_resolved) AS first_contact_count,
+        count(*) FILTER (WHERE in_population AND ftr_excluded_category) AS net_excluded,
+        count(*) FILTER (WHERE in_population AND NOT ftr_excluded_category) AS net_population,
+        count(*) FILTER (WHERE in_population AND NOT ftr_excluded_category AND first_touch_resolved) AS net_ftr_count
+    FROM resolved
+    GROUP BY month
+)
+
+SELECT
+    c.month,
+    c.resolved_total,
+    c.excluded_monitoring,
+    c.excluded_not_first_line_entry,
+    c.population,
+    c.ftr_count,
+    c.ftr_count / nullif(c.population, 0) AS ftr_rate,
+    c.first_contact_count,
+    c.first_contact_count / nullif(c.population, 0) AS first_contact_rate,
+    c.net_excluded,
+    c.net_population,
+    c.net_ftr_count,
+    c.net_ftr_count / nullif(c.net_population, 0) AS net_ftr_rate,
+    f.target AS ftr_target,
+    fc.target AS first_contact_target,
+    n.target AS net_ftr_target,
+    f.higher_is_better
+FROM counted AS c
+LEFT JOIN cfg_kpi_target AS f ON f.kpi = 'ftr'
+LEFT JOIN cfg_kpi_target AS fc ON fc.kpi = 'first_contact'
+LEFT JOIN cfg_kpi_target AS n ON n.kpi = 'net_ftr'
+ORDER BY c.month

@@ -1,0 +1,108 @@
+//! `itsm build`, `itsm test` and `itsm query` through the CLI: failing checks exit 1 and
+//! show their rows, a model that breaks the layering is refused with file and line, a
+//! failing model keeps the previous build, and query output formats.
+
+use std::path::Path;
+
+use crate::{fixture, itsm, itsm_ok, rows, Tmp};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A database with the SLA fixture loaded and the shipped models built.
+fn loaded(name: &str) -> Tmp {
+    let t = Tmp::new(name);
+    itsm_ok(&t.0, &["ingest", &fixture("sla-tickets.csv"), &fixture("sla-history.csv")]);
+    itsm_ok(&t.0, &["build"]);
+    t
+}
+
+#[test]
+fn failing_checks_exit_1_and_show_the_rows() {
+    let t = loaded("checks-fail");
+    let out = itsm_ok(&t.0, &["test"]);
+    assert!(out.contains(" 0 failed"), "the shipped checks pass on the fixture: {out}");
+
+    // A deliberately broken project: staging duplicates every ticket, a column check
+    // expects only incidents, a singular check finds every request.
+    let q = t.path("broken");
+    write(
+        &q,
+        "staging/stg_ticket.sql",
+        "-- grain: broken on purpose\nSELECT * FROM ticket UNION ALL SELECT * FROM ticket",
+    );
+    write(
+        &q,
+        "staging/checks.toml",
+        "[stg_ticket]\nunique = [[\"ticket_id\"]]\naccepted_values = { kind = [\"incident\"] }\n",
+    );
+    write(&q, "checks/no_requests.sql", "SELECT ticket_id, kind FROM stg_ticket WHERE kind = 'request'");
+    itsm_ok(&t.0, &["build", "--queries", q.to_str().unwrap()]);
+    let out = itsm(&t.0, &["test", "--queries", q.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // 12 tickets, each twice.
+    assert!(stdout.contains("FAIL stg_ticket ticket_id unique(ticket_id): 12 failing rows; first 5:"), "{stdout}");
+    assert!(stdout.contains("ticket_id  n"), "{stdout}");
+    // The one request, twice.
+    assert!(stdout.contains("FAIL stg_ticket kind accepted_values: 1 failing rows; first 1:"), "{stdout}");
+    assert!(stdout.contains("request  2"), "{stdout}");
+    assert!(stdout.contains("FAIL no_requests  singular: 2 failing rows; first 2:"), "{stdout}");
+    assert!(stdout.contains("S10        request"), "{stdout}");
+    assert!(stdout.contains("3 checks, 0 passed, 3 failed"), "{stdout}");
+}
+
+#[test]
+fn a_model_reading_the_layer_above_is_refused_with_file_and_line() {
+    let t = loaded("layering");
+    let q = t.path("q");
+    write(&q, "staging/stg_x.sql", "-- grain: one row per ticket\nSELECT *\nFROM kpi_y");
+    write(&q, "kpis/kpi_y.sql", "-- grain: one row\nSELECT 1 AS one");
+    let out = itsm(&t.0, &["build", "--queries", q.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("stg_x.sql:3: staging model 'stg_x' reads 'kpi_y' from the layer above (kpis)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_failing_model_keeps_the_previous_build() {
+    let t = loaded("keep");
+    let before = rows(&t.db(), "SELECT count(*), sum(elapsed_minutes) FROM fct_ticket_sla");
+    let q = t.path("q");
+    write(&q, "staging/stg_ticket.sql", "-- grain: one row per ticket\nSELECT * FROM ticket WHERE 1 = 0");
+    write(&q, "staging/stg_bad.sql", "-- grain: nonsense\nSELECT no_such_column FROM ticket");
+    let out = itsm(&t.0, &["build", "--queries", q.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("model stg_bad") && stderr.contains("no_such_column"), "{stderr}");
+    assert_eq!(rows(&t.db(), "SELECT count(*), sum(elapsed_minutes) FROM fct_ticket_sla"), before);
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM stg_ticket"), "12", "stg_ticket was not replaced");
+}
+
+#[test]
+fn query_prints_csv_and_json_and_cannot_write() {
+    let t = loaded("query");
+    let csv = itsm_ok(
+        &t.0,
+        &[
+            "query",
+            "SELECT ticket_id, outcome FROM fct_ticket_sla WHERE ticket_id IN ('S1', 'S3') ORDER BY 1",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(csv, "ticket_id,outcome\nS1,met\nS3,breached\n");
+    let json = itsm_ok(&t.0, &["query", "SELECT 'a\"b' AS s, NULL AS n", "--format", "json"]);
+    assert_eq!(json, "[\n  {\"s\": \"a\\\"b\", \"n\": null}\n]\n");
+    std::fs::write(t.path("q.sql"), "SELECT count(*) AS n FROM fct_ticket_sla;\n").unwrap();
+    assert_eq!(itsm_ok(&t.0, &["query", "q.sql", "--format", "csv"]), "n\n11\n");
+    let out = itsm(&t.0, &["query", "DELETE FROM ticket"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket"), "12");
+}
