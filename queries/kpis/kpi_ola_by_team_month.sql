@@ -1,0 +1,37 @@
+-- grain: one row per team holding and local month of the tickets' resolution
+--
+-- OLA view (DESIGN §4): each team's own holding of incidents and requests resolved in the
+-- month (fct_assignment_segment, by the ticket's resolved_month), so a team that received
+-- a ticket late is measured only on the time it had. held = business minutes the team
+-- had the ticket; running = held minus paused and resolved-before-reopen time (the SLA
+-- clock time it was responsible for). segments = holdings, tickets = distinct tickets;
+-- means and median are per holding. Open and cancelled tickets are not counted yet.
+WITH held AS (
+    SELECT
+        f.resolved_month AS month,
+        g.team,
+        g.line,
+        g.source,
+        g.ticket_id,
+        g.held_minutes,
+        g.running_minutes,
+        g.paused_minutes
+    FROM fct_assignment_segment AS g
+    JOIN fct_ticket_flow AS f ON f.source = g.source AND f.ticket_id = g.ticket_id
+    WHERE f.resolved_month IS NOT NULL
+      AND f.kind IN ('incident', 'request')
+)
+
+SELECT
+    team,
+    line,
+    month,
+    count(*) AS segments,
+    count(DISTINCT (source, ticket_id)) AS tickets,
+    avg(held_minutes) AS held_minutes_mean,
+    avg(running_minutes) AS running_minutes_mean,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY running_minutes) AS running_minutes_median,
+    sum(paused_minutes) AS paused_minutes_total
+FROM held
+GROUP BY team, line, month
+ORDER BY month, team
