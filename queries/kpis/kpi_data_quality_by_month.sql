@@ -4,7 +4,8 @@
 -- with the issue, total = tickets opened that month (all kinds), share = tickets / total.
 -- flat_fallback: no assignment or no status history, so metrics fell back to the ticket
 -- row; missing_first_response: resolved incidents and requests without a first response
--- time; non_positive_duration: resolved at or before opening; paused_from_creation: the
+-- time; non_positive_duration: resolved at or before opening (by the SLA clock or by the
+-- ticket row, whose resolved_at may precede opened_at); paused_from_creation: the
 -- SLA clock paused from the first instant; no_sla_target: in SLA scope but no target
 -- (fct_ticket_sla outcome no_target). Every measure is listed for every month, 0 included.
 WITH measures AS (
@@ -26,10 +27,11 @@ counted AS (
         count(*) FILTER (
             WHERE f.kind IN ('incident', 'request') AND f.resolved_at IS NOT NULL AND f.first_response_at IS NULL
         ) AS missing_first_response,
-        count(*) FILTER (WHERE f.resolved_at <= f.opened_at) AS non_positive_duration,
+        count(*) FILTER (WHERE f.resolved_at <= f.opened_at OR t.resolved_at <= t.opened_at) AS non_positive_duration,
         count(*) FILTER (WHERE c.paused_from_start) AS paused_from_creation,
         count(*) FILTER (WHERE s.outcome = 'no_target') AS no_sla_target
     FROM fct_ticket_flow AS f
+    JOIN fct_ticket AS t ON t.source = f.source AND t.ticket_id = f.ticket_id
     JOIN fct_ticket_clock AS c ON c.source = f.source AND c.ticket_id = f.ticket_id
     LEFT JOIN fct_ticket_sla AS s ON s.source = f.source AND s.ticket_id = f.ticket_id
     GROUP BY f.opened_month

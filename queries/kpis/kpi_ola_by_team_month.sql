@@ -6,6 +6,8 @@
 -- had the ticket; running = held minus paused and resolved-before-reopen time (the SLA
 -- clock time it was responsible for). segments = holdings, tickets = distinct tickets;
 -- means and median are per holding. Open and cancelled tickets are not counted yet.
+-- Means and sums are taken over minutes rounded to 6 decimals (DECIMAL): exact, so the
+-- result does not depend on the order rows are added in.
 WITH held AS (
     SELECT
         f.resolved_month AS month,
@@ -28,10 +30,10 @@ SELECT
     month,
     count(*) AS segments,
     count(DISTINCT (source, ticket_id)) AS tickets,
-    avg(held_minutes) AS held_minutes_mean,
-    avg(running_minutes) AS running_minutes_mean,
+    avg(CAST(held_minutes AS DECIMAL(18, 6))) AS held_minutes_mean,
+    avg(CAST(running_minutes AS DECIMAL(18, 6))) AS running_minutes_mean,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY running_minutes) AS running_minutes_median,
-    sum(paused_minutes) AS paused_minutes_total
+    CAST(sum(CAST(paused_minutes AS DECIMAL(18, 6))) AS DOUBLE) AS paused_minutes_total
 FROM held
 GROUP BY team, line, month
 ORDER BY month, team

@@ -7,6 +7,8 @@
 -- linked_after_resolution: incidents opened after the problem was resolved (the fix did
 -- not hold). A problem_id with no problem ticket gets a row with NULL title, status and
 -- resolution. recurrence_rank: 1 = most linked incidents, ties by problem_id and source.
+-- Sums are taken over minutes rounded to 6 decimals (DECIMAL): exact, so the
+-- result does not depend on the order rows are added in.
 WITH problems AS (
     SELECT source, ticket_id AS problem_id, title, status AS problem_status, resolved_at AS problem_resolved_at
     FROM fct_ticket_flow
@@ -37,7 +39,7 @@ counted AS (
         p.problem_resolved_at,
         count(l.ticket_id) AS linked_incidents,
         count(DISTINCT l.customer) AS customers_affected,
-        coalesce(sum(l.work_minutes), 0) / 60.0 AS work_hours,
+        CAST(coalesce(sum(CAST(l.work_minutes AS DECIMAL(18, 6))), 0) AS DOUBLE) / 60 AS work_hours,
         min(l.opened_at) AS first_occurrence,
         max(l.opened_at) AS last_occurrence,
         count(l.ticket_id) FILTER (WHERE l.opened_at > p.problem_resolved_at) AS linked_after_resolution

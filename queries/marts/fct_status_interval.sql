@@ -72,7 +72,7 @@ flat AS (
     SELECT source, ticket_id, opened_at AS starts_at, opened_at AS occurred_at, 1 AS status_order, 'open' AS status
     FROM flat_tickets
     UNION ALL
-    SELECT source, ticket_id, resolution_at, resolution_at, 3, 'resolved'
+    SELECT source, ticket_id, greatest(resolution_at, opened_at), resolution_at, 3, 'resolved'
     FROM flat_tickets
     WHERE resolution_at IS NOT NULL
     UNION ALL
@@ -109,13 +109,12 @@ classified AS (
     SELECT
         *,
         CASE
-            WHEN is_terminal AND coalesce(bool_or(NOT is_terminal) OVER later, false) THEN 'reopened'
+            WHEN is_terminal AND seq < coalesce(max(seq) FILTER (WHERE NOT is_terminal) OVER (PARTITION BY source, ticket_id), 0) THEN 'reopened'
             WHEN is_terminal THEN 'ended'
             WHEN status IN (SELECT status FROM cfg_sla_pause) THEN 'paused'
             ELSE 'running'
         END AS clock
     FROM intervals
-    WINDOW later AS (PARTITION BY source, ticket_id ORDER BY seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
 ),
 
 clocked AS (

@@ -57,7 +57,13 @@ pub fn print_report(cx: &Context, report: &BuildReport) -> std::io::Result<()> {
         report.info.years.1
     ))?;
     for m in &report.models {
-        cx.say(format!("  {:<8} {:<28} {:>9} rows", m.layer.dir(), m.name, m.rows))?;
+        cx.say(format!(
+            "  {:<8} {:<5} {:<28} {:>9} rows",
+            m.layer.dir(),
+            m.materialized.to_lowercase(),
+            m.name,
+            m.rows
+        ))?;
     }
     for name in &report.dropped {
         cx.say(format!("  dropped {name} (its model no longer exists)"))?;
