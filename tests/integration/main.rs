@@ -5,6 +5,7 @@
 mod build;
 mod calendar;
 mod ingest;
+mod kpi;
 mod lifecycle;
 mod sla;
 
