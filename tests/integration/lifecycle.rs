@@ -15,6 +15,10 @@ fn demo_loads_the_sample_and_status_shows_the_batches() {
     assert!(out.contains(" 0 failed"), "the demo's data checks pass: {out}");
     let db = dir.join("itsm.duckdb");
     assert!(scalar(&db, "SELECT count(*) FROM fct_ticket_sla") > 1000);
+    let ftr =
+        itsm_ok(&t.0, &["query", "--db", db.to_str().unwrap(), "select * from kpi_ftr_by_month", "--format", "csv"]);
+    assert!(ftr.starts_with("month,resolved_total,excluded_monitoring,"), "{ftr}");
+    assert_eq!(ftr.lines().count(), 1 + 13, "a header and 13 months: {ftr}");
     assert_eq!(scalar(&db, "SELECT count(*) FROM ticket"), 5000);
     assert!(scalar(&db, "SELECT count(*) FROM ticket_event") > 20_000);
     assert_eq!(scalar(&db, "SELECT count(*) FROM rejected_row"), 0);

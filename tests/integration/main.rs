@@ -4,6 +4,7 @@
 
 mod build;
 mod calendar;
+mod golden;
 mod ingest;
 mod kpi;
 mod lifecycle;
