@@ -2,7 +2,6 @@
 //! code path, against DuckDB's own `read_csv` of the same two files into tables.
 //! Figures are written down in BENCHMARKS.md.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -10,12 +9,8 @@ use itsm::ingest::{ingest_file, profile::Profile, IngestOptions};
 use itsm::sample::{generate, SampleSpec};
 use itsm::store::Store;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("itsm-bench-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::scratch;
 
 fn ingest(c: &mut Criterion) {
     let export = scratch("export");

@@ -22,5 +22,6 @@ pub mod config;
 pub mod ingest;
 pub mod model;
 pub mod progress;
+pub mod render;
 pub mod sample;
 pub mod store;

@@ -5,7 +5,9 @@ WITH history AS (
         ticket_id,
         count(*) FILTER (WHERE kind IN ('status', 'reopen')) AS status_events,
         count(*) FILTER (WHERE kind = 'assignment') AS assignment_events,
-        count(*) FILTER (WHERE kind = 'worklog') AS worklog_events
+        count(*) FILTER (WHERE kind = 'worklog') AS worklog_events,
+        -- Who last touched the ticket in its history (personal data: reports pseudonymise it).
+        arg_max(agent, occurred_at) FILTER (WHERE agent IS NOT NULL) AS last_agent
     FROM stg_ticket_event
     GROUP BY source, ticket_id
 )
@@ -23,6 +25,7 @@ SELECT
     coalesce(h.status_events, 0) > 0 AS has_status_history,
     coalesce(h.assignment_events, 0) > 0 AS has_assignment_history,
     coalesce(h.worklog_events, 0) > 0 AS has_worklog_history,
+    h.last_agent,
     t.kind IN (SELECT kind FROM cfg_sla_scope) AS in_sla_scope
 FROM stg_ticket AS t
 LEFT JOIN cfg_sla_priority AS m ON m.impact = t.impact AND m.urgency = t.urgency

@@ -52,7 +52,18 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let report = super::build::build(&dcx, None, None)?;
     super::build::print_report(&dcx, &report)?;
     let failed = super::test::test(&dcx, None)?;
+    let (year, month) = DEMO_SPEC.end_month;
+    let monthly = super::report::MonthlyArgs {
+        month: Some(format!("{year:04}-{month:02}")),
+        out: Some(args.dir.join("reports").join(format!("{year:04}-{month:02}"))),
+        lang: "sv".into(),
+        template: None,
+        definitions: None,
+        show_personal_data: false,
+    };
+    let out = super::report::monthly(&dcx, &monthly)?;
     cx.say(format!("database:      {}", db.display()))?;
+    cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("next:          itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

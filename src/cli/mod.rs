@@ -7,6 +7,7 @@ mod demo;
 pub mod format;
 mod ingest;
 mod query;
+pub mod report;
 mod sample;
 mod status;
 mod test;
@@ -65,6 +66,8 @@ pub enum Command {
     Test(test::Args),
     /// Run a read-only SQL query (or a .sql file) against the database.
     Query(query::Args),
+    /// Render reports from the built KPI tables, or check report templates.
+    Report(report::Args),
 }
 
 /// What every subcommand gets: resolved configuration and the global flags.
@@ -111,5 +114,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&cx, args),
         Command::Test(args) => test::run(&cx, args),
         Command::Query(args) => query::run(&cx, args),
+        Command::Report(args) => report::run(&cx, args),
     }
 }

@@ -8,6 +8,7 @@ mod golden;
 mod ingest;
 mod kpi;
 mod lifecycle;
+mod report;
 mod sla;
 
 use std::path::{Path, PathBuf};

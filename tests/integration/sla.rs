@@ -6,10 +6,10 @@
 
 use crate::{fixture, itsm_ok, rows, Tmp};
 
-/// Ingests the SLA fixture with a 30-minute response target for high priority and builds
-/// the model as of Tuesday 3 November 2026 17:00 Stockholm (16:00 UTC).
-fn built() -> Tmp {
-    let t = Tmp::new("sla");
+/// A fresh directory per test (tests run in parallel): the SLA fixture ingested with a
+/// 30-minute response target for high priority, and the model built as of Tuesday 3 November 2026 17:00 Stockholm (16:00 UTC).
+fn built(name: &str) -> Tmp {
+    let t = Tmp::new(&format!("sla-{name}"));
     std::fs::write(t.path("itsm.toml"), "[sla.response_targets]\nhigh = 0.5\n").unwrap();
     itsm_ok(&t.0, &["ingest", &fixture("sla-tickets.csv"), &fixture("sla-history.csv")]);
     itsm_ok(&t.0, &["build", "--as-of", "2026-11-03 17:00"]);
@@ -18,7 +18,7 @@ fn built() -> Tmp {
 
 #[test]
 fn sla_outcomes_match_the_hand_computed_ones() {
-    let t = built();
+    let t = built("sla_outcomes_match_the_hand_computed_ones");
     let got = rows(
         &t.db(),
         "SELECT ticket_id, priority, basis, target_minutes, elapsed_minutes, paused_minutes, reopened_minutes, \
@@ -67,7 +67,7 @@ fn sla_outcomes_match_the_hand_computed_ones() {
 
 #[test]
 fn assignment_segments_give_each_team_its_own_time() {
-    let t = built();
+    let t = built("assignment_segments_give_each_team_its_own_time");
     let got = rows(
         &t.db(),
         "SELECT ticket_id, seq, team, line, held_minutes, paused_minutes, reopened_minutes, running_minutes \
@@ -97,7 +97,7 @@ fn assignment_segments_give_each_team_its_own_time() {
 
 #[test]
 fn build_is_idempotent_and_a_later_as_of_moves_open_tickets() {
-    let t = built();
+    let t = built("build_is_idempotent_and_a_later_as_of_moves_open_tickets");
     let before = rows(&t.db(), "SELECT * FROM fct_ticket_sla ORDER BY ticket_id");
     itsm_ok(&t.0, &["build", "--as-of", "2026-11-03 17:00"]);
     assert_eq!(rows(&t.db(), "SELECT * FROM fct_ticket_sla ORDER BY ticket_id"), before);

@@ -1,0 +1,42 @@
+//! Shared set-up of the benches: scratch directories and a store loaded with generated
+//! sample tickets and history (outside any measurement).
+
+#![allow(dead_code)] // each bench uses part of this
+
+use std::path::PathBuf;
+
+use itsm::config::Config;
+use itsm::ingest::{ingest_file, profile::Profile, IngestOptions};
+use itsm::sample::{generate, SampleSpec};
+use itsm::store::Store;
+
+/// A fresh directory under the system's temp dir, unique to this process.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("itsm-bench-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A database at `db` holding `tickets` sample tickets (13 months to 2026-10, seed 42) with
+/// their history, ingested with the generic profile; returns the open store and the ticket count.
+pub fn loaded(tickets: usize, config: &Config, db: &std::path::Path) -> (Store, u64) {
+    let export = scratch(&format!("export-{tickets}"));
+    let spec = SampleSpec { tickets, months: 13, seed: 42, end_month: (2026, 10) };
+    let sample = generate(&spec, &export).unwrap();
+    let mut store = Store::open(db).unwrap();
+    let profile = Profile::load("generic").unwrap();
+    let opts = IngestOptions {
+        source: "bench".into(),
+        profile: &profile,
+        kind: None,
+        teams: config.team_rows(),
+        progress: false,
+        verbose: false,
+    };
+    for f in [&sample.tickets_file, &sample.history_file] {
+        ingest_file(&mut store, f, &opts).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(export);
+    (store, sample.tickets)
+}

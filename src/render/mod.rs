@@ -1,0 +1,169 @@
+//! Render: a report template and the KPI tables it names, turned into one self-contained
+//! HTML page (inline CSS and SVG, no scripts, every data value escaped) and `kpi.json`
+//! (every figure of the page, machine-readable, with its definition id).
+//!
+//! Owns: the meaning of the figure blocks (which rows a tile, chart or table shows for a
+//! report month), pseudonymising personal data, the page layout. Must not: open the
+//! database — the CLI hands over plain tables ([`Table`]); joins belong in SQL.
+//!
+//! Layout: `template` (parsing and validation of templates), `format` (numbers, months,
+//! escaping per language), `chart` (SVG), `figures` (rows → figure values), `page` (HTML
+//! and JSON writing).
+
+pub mod chart;
+mod figures;
+pub mod format;
+mod page;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+pub use figures::{Figure, FigureValue};
+pub use format::{Lang, NumberFormat};
+pub use template::{parse_template, Localized, Template, TemplateError};
+
+/// Errors of rendering. Each names the template file and line of the figure.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A figure cannot be drawn from its table as it is (e.g. a tile with several rows).
+    #[error("{file}:{line}: {message}")]
+    Figure {
+        /// Template file.
+        file: String,
+        /// Line of the figure's fence.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A result table as the render stage receives it: column names and text cells (`None` =
+/// NULL). Numbers are parsed where a figure needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Table {
+    /// Position of a column.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+}
+
+/// A loaded ingest batch, for the footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceBatch {
+    /// Batch id.
+    pub batch_id: String,
+    /// Source name.
+    pub source: String,
+    /// File as given.
+    pub file: String,
+    /// When it was loaded (UTC text).
+    pub finished_at: String,
+}
+
+/// Everything one report needs.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    /// The template.
+    pub template: Template,
+    /// Output language.
+    pub lang: Lang,
+    /// Report month (year, month).
+    pub month: (i32, u32),
+    /// Each table the template names, by name.
+    pub tables: BTreeMap<String, Table>,
+    /// KPI definitions by id.
+    pub definitions: BTreeMap<String, Localized>,
+    /// The organisation's zone, for instants shown.
+    pub timezone: chrono_tz::Tz,
+    /// Show requester and agent as they are (default: pseudonymised).
+    pub show_personal: bool,
+    /// Salt of the pseudonyms, so they cannot be reversed by hashing a list of names.
+    pub pseudonym_salt: String,
+    /// The build's as-of instant.
+    pub as_of: DateTime<Utc>,
+    /// sha256 of the configuration.
+    pub config_sha256: String,
+    /// Batches the database was loaded from.
+    pub batches: Vec<SourceBatch>,
+}
+
+/// The rendered report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The HTML page.
+    pub html: String,
+    /// kpi.json.
+    pub json: String,
+    /// The figures, as kpi.json holds them.
+    pub figures: Vec<Figure>,
+}
+
+/// Renders a report.
+pub fn render(input: &ReportInput) -> Result<Rendered, RenderError> {
+    let figures = figures::compute(input)?;
+    let html = page::html(input, &figures);
+    let json = page::json(input, &figures);
+    Ok(Rendered { html, json, figures })
+}
+
+/// Checks a template against the columns of the tables that exist: every query must exist
+/// and every column it names must be one of that query's columns. Returns `file:line:
+/// message` lines, empty when the template is fine.
+pub fn check(template: &Template, columns: &BTreeMap<String, Vec<String>>, definitions: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (line, query, column) in template.references() {
+        match columns.get(&query) {
+            None => problems.push(format!("{}:{line}: query '{query}' is not a table of the KPI layer", template.file)),
+            Some(cols) if !cols.contains(&column) => problems.push(format!(
+                "{}:{line}: '{query}' has no column '{column}' (it has: {})",
+                template.file,
+                cols.join(", ")
+            )),
+            Some(_) => {}
+        }
+    }
+    for item in &template.items {
+        if let template::Item::Figure(block) = item {
+            if let Some(id) = &block.spec.definition {
+                if !definitions.contains(id) {
+                    problems
+                        .push(format!("{}:{}: no KPI definition '{id}' in the definitions", template.file, block.line));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// A stable pseudonym for a person: the same name gives the same pseudonym in every
+/// report with the same salt, and the name cannot be read back from it.
+pub fn pseudonym(name: &str, salt: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{salt}\u{0}{}", name.trim()).as_bytes());
+    format!("P-{}", digest.iter().take(3).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_are_stable_salted_and_opaque() {
+        let a = pseudonym("Anna Berg", "s");
+        assert_eq!(a, pseudonym(" Anna Berg ", "s"));
+        assert_ne!(a, pseudonym("Anna Berg", "t"));
+        assert_ne!(a, pseudonym("Bo Ek", "s"));
+        assert!(a.starts_with("P-") && a.len() == 8 && !a.contains("Anna"));
+    }
+}
