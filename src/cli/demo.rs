@@ -13,6 +13,9 @@ use crate::store::Store;
 /// figures never drift with today's date.
 pub const DEMO_SPEC: SampleSpec = SampleSpec { tickets: 5000, months: 13, seed: 42, end_month: (2026, 10) };
 
+/// The sample organisation's price list (sample-data/price-list.csv).
+pub const SAMPLE_PRICE_LIST: &str = include_str!("../../sample-data/price-list.csv");
+
 /// Arguments of `itsm demo`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  itsm demo --dir /tmp/itsm-demo && itsm status --db /tmp/itsm-demo/itsm.duckdb")]
@@ -48,7 +51,14 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         print_report(cx, &report)?;
     }
     drop(store);
-    let dcx = Context { config: cx.config.clone(), db: db.clone(), quiet: cx.quiet, verbose: cx.verbose };
+    // The sample price list, so the demo's billing basis has prices (unless one is configured).
+    let mut config = cx.config.clone();
+    if config.billing.price_list.is_none() {
+        let prices = args.dir.join("price-list.csv");
+        std::fs::write(&prices, SAMPLE_PRICE_LIST)?;
+        config.billing.price_list = Some(prices);
+    }
+    let dcx = Context { config, db: db.clone(), quiet: cx.quiet, verbose: cx.verbose };
     let report = super::build::build(&dcx, None, None)?;
     super::build::print_report(&dcx, &report)?;
     let failed = super::test::test(&dcx, None)?;
@@ -62,8 +72,16 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         show_personal_data: false,
     };
     let out = super::report::monthly(&dcx, &monthly)?;
+    let billing = super::report::BillingArgs {
+        month: format!("{year:04}-{month:02}"),
+        out: Some(out.clone()),
+        lang: "sv".into(),
+        show_personal_data: false,
+    };
+    super::report::billing(&dcx, &billing)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
+    cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
     cx.say(format!("next:          itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -34,6 +34,9 @@ pub enum ReportCommand {
     /// The IT manager's monthly KPI report: monthly.html and kpi.json.
     #[command(after_help = "Example:\n  itsm report monthly --month 2026-10 --lang sv --out itsm-reports/2026-10")]
     Monthly(MonthlyArgs),
+    /// The IT controller's billing basis: billing.xlsx, billing.csv and billing.html.
+    #[command(after_help = "Example:\n  itsm report billing --month 2026-10 --out itsm-reports/2026-10")]
+    Billing(BillingArgs),
     /// Check templates: every query and column they name exists, every block is valid.
     #[command(after_help = "Example:\n  itsm report check my-monthly.md")]
     Check(CheckArgs),
@@ -62,6 +65,23 @@ pub struct MonthlyArgs {
     pub show_personal_data: bool,
 }
 
+/// Arguments of `itsm report billing`.
+#[derive(Debug, clap::Args)]
+pub struct BillingArgs {
+    /// Billing month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Output directory (default: itsm-reports/YYYY-MM).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of the sheets and the page.
+    #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
+    pub lang: String,
+    /// Show requesters as they are instead of pseudonymised.
+    #[arg(long)]
+    pub show_personal_data: bool,
+}
+
 /// Arguments of `itsm report check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -79,6 +99,13 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             let out = monthly(cx, &a)?;
             cx.say(format!("report: {}", out.join("monthly.html").display()))?;
             cx.say(format!("data:   {}", out.join("kpi.json").display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCommand::Billing(a) => {
+            let out = billing(cx, &a)?;
+            for f in ["billing.xlsx", "billing.csv", "billing.html"] {
+                cx.say(format!("written: {}", out.join(f).display()))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         ReportCommand::Check(a) => check(cx, &a),
@@ -178,15 +205,7 @@ pub fn monthly(cx: &Context, a: &MonthlyArgs) -> anyhow::Result<PathBuf> {
         };
         tables.insert(query.clone(), to_table(store.query_table(&sql)?));
     }
-    let batches = store
-        .query_table("SELECT batch_id, source, file, strftime(finished_at, '%Y-%m-%d %H:%M') FROM kpi_ingest_batch ORDER BY batch_id")?
-        .rows
-        .into_iter()
-        .map(|r| {
-            let c = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
-            SourceBatch { batch_id: c(0), source: c(1), file: c(2), finished_at: c(3) }
-        })
-        .collect();
+    let batches = source_batches(&store)?;
     let input = ReportInput {
         template,
         lang,
@@ -209,6 +228,68 @@ pub fn monthly(cx: &Context, a: &MonthlyArgs) -> anyhow::Result<PathBuf> {
     };
     write("monthly.html", &rendered.html)?;
     write("kpi.json", &rendered.json)?;
+    Ok(out)
+}
+
+fn source_batches(store: &Store) -> anyhow::Result<Vec<SourceBatch>> {
+    let rows = store
+        .query_table("SELECT batch_id, source, file, strftime(finished_at, '%Y-%m-%d %H:%M') FROM kpi_ingest_batch ORDER BY batch_id")?
+        .rows;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let c = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+            SourceBatch { batch_id: c(0), source: c(1), file: c(2), finished_at: c(3) }
+        })
+        .collect())
+}
+
+/// Writes the billing basis of a month; returns the output directory.
+pub fn billing(cx: &Context, a: &BillingArgs) -> anyhow::Result<PathBuf> {
+    let store = open(cx)?;
+    let (y, m) = parse_month(&a.month)?;
+    let month = format!("DATE '{y:04}-{m:02}-01'");
+    let fetch = |sql: String| -> anyhow::Result<Table> { Ok(to_table(store.query_table(&sql)?)) };
+    let price_list = store.query_table("SELECT price_list, currency FROM cfg_billing")?;
+    let first = price_list.rows.first().cloned().unwrap_or_default();
+    if first.first().cloned().flatten().is_none() {
+        anyhow::bail!("no price list is configured: set [billing] price_list in itsm.toml and run `itsm build`");
+    }
+    let currency = first.get(1).cloned().flatten().unwrap_or_else(|| "SEK".into());
+    let batches = source_batches(&store)?
+        .into_iter()
+        .map(|b| format!("#{} {} ({}, {} UTC)", b.batch_id, b.file, b.source, b.finished_at))
+        .collect();
+    let input = render::billing::BillingInput {
+        lang: Lang::parse(&a.lang).unwrap_or(Lang::Sv),
+        month: (y, m),
+        currency,
+        lines: fetch(format!(
+            "SELECT * FROM kpi_billing_line WHERE month = {month} ORDER BY section, customer, charge_type, price_key, unit_price"
+        ))?,
+        allocation: fetch(format!(
+            "SELECT * FROM kpi_billing_allocation WHERE month = {month} ORDER BY customer, charge_type, price_key, unit_price"
+        ))?,
+        customers: fetch(format!("SELECT * FROM kpi_billing_customer WHERE month = {month} ORDER BY customer"))?,
+        tickets: fetch(format!(
+            "SELECT * FROM kpi_billing_ticket WHERE month = {month} ORDER BY section, customer, charge_type, price_key, ticket_id"
+        ))?,
+        covered: fetch(format!("SELECT * FROM kpi_billing_covered WHERE month = {month} ORDER BY customer, service"))?,
+        batches,
+        pseudonymise: !a.show_personal_data,
+        salt: pseudonym_salt(&store)?,
+    };
+    let files = render::billing::render(&input)?;
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from(format!("itsm-reports/{y:04}-{m:02}")));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating '{}'", out.display()))?;
+    for (name, bytes) in [
+        ("billing.xlsx", files.xlsx.as_slice()),
+        ("billing.csv", files.csv.as_bytes()),
+        ("billing.html", files.html.as_bytes()),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing '{}'", path.display()))?;
+    }
     Ok(out)
 }
 

@@ -87,6 +87,12 @@ fn load(tx: &Derive<'_>, table: &str, cols: Vec<(&str, Col)>) -> Result<(), Comp
     Ok(())
 }
 
+/// `valid_to` of a price without an end.
+const FAR_FUTURE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
@@ -171,6 +177,48 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
         tx,
         "cfg_ftr_excluded_category",
         vec![("category", Col::Text(kpi.not_first_line_categories.iter().cloned().map(Some).collect()))],
+    )?;
+    let billing = &config.billing;
+    load(
+        tx,
+        "cfg_billing",
+        vec![
+            ("rounding_minutes", Col::Int(vec![i64::from(billing.rounding_minutes)])),
+            ("vat_rate", Col::Float(vec![Some(billing.vat_rate)])),
+            ("currency", Col::Text(vec![Some(billing.currency.clone())])),
+            ("shared_customer", Col::Text(vec![billing.shared_customer.clone()])),
+            ("price_list", Col::Text(vec![billing.price_list.as_ref().map(|p| p.display().to_string())])),
+        ],
+    )?;
+    load(
+        tx,
+        "cfg_billing_customer",
+        vec![
+            ("customer", Col::Text(billing.customers.keys().cloned().map(Some).collect())),
+            ("weight", Col::Int(billing.customers.values().map(|w| *w as i64).collect())),
+        ],
+    )?;
+    let prices = match &billing.price_list {
+        Some(path) => {
+            super::prices::read(path).map_err(|message| ComputeError::Input { table: "cfg_price".into(), message })?
+        }
+        None => Vec::new(),
+    };
+    load(
+        tx,
+        "cfg_price",
+        vec![
+            ("price_type", Col::Text(prices.iter().map(|p| Some(p.kind.clone())).collect())),
+            ("name", Col::Text(prices.iter().map(|p| Some(p.name.clone())).collect())),
+            ("unit_price", Col::Float(prices.iter().map(|p| Some(p.unit_price)).collect())),
+            ("valid_from", Col::Date(prices.iter().map(|p| days_since_epoch(p.valid_from)).collect())),
+            (
+                "valid_to",
+                Col::Date(
+                    prices.iter().map(|p| p.valid_to.map_or(days_since_epoch(FAR_FUTURE), days_since_epoch)).collect(),
+                ),
+            ),
+        ],
     )?;
     load(tx, "cfg_sla_scope", vec![("kind", Col::Text(sla.scope.iter().cloned().map(Some).collect()))])?;
     load(tx, "cfg_sla_pause", vec![("status", Col::Text(sla.pause_statuses.iter().cloned().map(Some).collect()))])?;

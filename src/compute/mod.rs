@@ -10,6 +10,7 @@
 pub mod checks;
 mod inputs;
 pub mod models;
+pub mod prices;
 mod shipped;
 
 use std::time::Instant;

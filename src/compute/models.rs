@@ -27,6 +27,9 @@ pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_kpi",
     "cfg_kpi_target",
     "cfg_ftr_excluded_category",
+    "cfg_billing",
+    "cfg_billing_customer",
+    "cfg_price",
     "calendar_span",
     "local_day",
 ];

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod billing;
 mod kpi;
 mod sla;
+pub use billing::BillingConfig;
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
@@ -98,6 +100,8 @@ pub struct Config {
     pub queries: Option<PathBuf>,
     /// KPI parameters and targets.
     pub kpi: KpiConfig,
+    /// Billing basis: price list, rounding, VAT, customers and allocation.
+    pub billing: BillingConfig,
 }
 
 impl Default for Config {
@@ -118,6 +122,7 @@ impl Default for Config {
             sla: SlaConfig::default(),
             queries: None,
             kpi: KpiConfig::default(),
+            billing: BillingConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -153,6 +158,7 @@ impl Config {
         config.sla.validate(&calendars)?;
         config.kpi = config.kpi.with_defaults_filled();
         config.kpi.validate()?;
+        config.billing.validate()?;
         Ok(config)
     }
 

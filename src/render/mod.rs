@@ -10,6 +10,7 @@
 //! escaping per language), `chart` (SVG), `figures` (rows → figure values), `page` (HTML
 //! and JSON writing).
 
+pub mod billing;
 pub mod chart;
 mod figures;
 pub mod format;

@@ -2,6 +2,7 @@
 //! under tests/fixtures and on generated sample data. The database is read back through
 //! the library's store.
 
+mod billing;
 mod build;
 mod calendar;
 mod golden;

@@ -1,0 +1,20 @@
+-- grain: one row per month, section, billed customer, charge type, price key and unit price: a line of the billing basis
+--
+-- section 'customer': charges of a billed customer organisation; 'shared': charges of the
+-- shared customer, allocated in kpi_billing_allocation; 'unallocated': charges with no
+-- price or no known customer, with the reason — kept, never dropped. Every charge of
+-- fct_billing_charge is in exactly one line.
+SELECT
+    month,
+    section,
+    CASE WHEN section = 'unallocated' THEN NULL ELSE customer END AS customer,
+    charge_type,
+    price_key,
+    unit_price,
+    unallocated_reason,
+    count(*) AS tickets,
+    sum(quantity) AS quantity,
+    sum(amount) AS amount
+FROM fct_billing_charge
+GROUP BY month, section, CASE WHEN section = 'unallocated' THEN NULL ELSE customer END, charge_type, price_key,
+    unit_price, unallocated_reason

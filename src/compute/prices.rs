@@ -1,0 +1,107 @@
+//! The price list of the billing basis: a CSV file (`type,name,unit_price,valid_from,
+//! valid_to`) read into rows for the `cfg_price` input table. `type` is `item` (a request
+//! item, priced per delivery) or `hourly` (a team's rate per started rounding step; name
+//! `*` is the rate of any team without its own). Prices have validity dates so a rerun of
+//! an old month uses that month's prices; `valid_to` is exclusive and may be empty.
+//!
+//! Must not: decide what is billed (SQL does); errors name file, row, column and value.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::ingest::{csv, profile::EncodingChoice, values::parse_number};
+
+/// One price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Price {
+    /// `item` or `hourly`.
+    pub kind: String,
+    /// Request item or team name (`*` for any team).
+    pub name: String,
+    /// Price in the billing currency (per item, or per hour).
+    pub unit_price: f64,
+    /// First day the price holds.
+    pub valid_from: NaiveDate,
+    /// First day it no longer holds.
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// Reads and checks a price list.
+pub fn read(path: &Path) -> Result<Vec<Price>, String> {
+    let file = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read price list '{file}': {e}"))?;
+    let (text, _) = csv::decode(&bytes, EncodingChoice::Auto);
+    let mut reader = csv::Reader::new(&text, csv::detect_delimiter(&text));
+    let mut fields = Vec::new();
+    reader.next_record(&mut fields).ok_or_else(|| format!("price list '{file}' is empty"))?;
+    let header: Vec<String> = fields.iter().map(|f| f.trim().to_lowercase()).collect();
+    let want = ["type", "name", "unit_price", "valid_from", "valid_to"];
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let idx: Vec<Option<usize>> = want.iter().map(|w| col(w)).collect();
+    if let Some(missing) = want[..4].iter().zip(&idx).find(|(_, i)| i.is_none()) {
+        return Err(format!(
+            "price list '{file}' has no column '{}' (columns: {}; need type,name,unit_price,valid_from[,valid_to])",
+            missing.0,
+            header.join(", ")
+        ));
+    }
+    let mut prices = Vec::new();
+    while let Some(pos) = reader.next_record(&mut fields) {
+        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(|c| c.trim()).unwrap_or("");
+        let bad =
+            |k: usize, why: &str| format!("{file}: row {}, column {}: value '{}' {why}", pos.line, want[k], cell(k));
+        let kind = cell(0).to_lowercase();
+        if kind != "item" && kind != "hourly" {
+            return Err(bad(0, "is not 'item' or 'hourly'"));
+        }
+        if cell(1).is_empty() {
+            return Err(bad(1, "is empty: name the request item, the team or '*'"));
+        }
+        let unit_price = match parse_number(cell(2)) {
+            Ok(Some(v)) if v >= 0.0 => v,
+            _ => return Err(bad(2, "is not a price (a number ≥ 0)")),
+        };
+        let date = |k: usize| NaiveDate::parse_from_str(cell(k), "%Y-%m-%d");
+        let valid_from = date(3).map_err(|_| bad(3, "is not a date YYYY-MM-DD"))?;
+        let valid_to =
+            if cell(4).is_empty() { None } else { Some(date(4).map_err(|_| bad(4, "is not a date YYYY-MM-DD"))?) };
+        if valid_to.is_some_and(|to| to <= valid_from) {
+            return Err(bad(4, "is not after valid_from"));
+        }
+        prices.push(Price { kind, name: cell(1).to_string(), unit_price, valid_from, valid_to });
+    }
+    Ok(prices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("itsm-prices-{}-{name}.csv", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn reads_swedish_and_english_numbers_and_validity() {
+        let p = write("ok", "type;name;unit_price;valid_from;valid_to\nitem;Ny dator;12 500,50;2025-01-01;2026-07-01\nhourly;*;950;2025-01-01;\n");
+        let prices = read(&p).unwrap();
+        assert_eq!(prices.len(), 2);
+        assert_eq!(prices[0].unit_price, 12500.5);
+        assert_eq!(prices[0].valid_to, NaiveDate::from_ymd_opt(2026, 7, 1));
+        assert_eq!((prices[1].kind.as_str(), prices[1].name.as_str(), prices[1].valid_to), ("hourly", "*", None));
+    }
+
+    #[test]
+    fn errors_name_file_row_column_and_value() {
+        let p = write("bad", "type,name,unit_price,valid_from\nitem,Headset,gratis,2025-01-01\n");
+        let err = read(&p).unwrap_err();
+        assert!(err.ends_with("row 2, column unit_price: value 'gratis' is not a price (a number ≥ 0)"), "{err}");
+        let p = write("kind", "type,name,unit_price,valid_from\nmonthly,X,1,2025-01-01\n");
+        assert!(read(&p).unwrap_err().contains("column type: value 'monthly'"));
+        let p = write("cols", "name,unit_price\n");
+        assert!(read(&p).unwrap_err().contains("has no column 'type'"));
+    }
+}

@@ -1,0 +1,67 @@
+//! Billing settings (DESIGN §6): where the price list is, how billable time is rounded,
+//! VAT, the customer organisations billed, and how the shared customer's tickets are
+//! allocated among them. The defaults are the sample organisation's.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// The `[billing]` section.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BillingConfig {
+    /// Price list CSV (`type,name,unit_price,valid_from,valid_to`); none = nothing is priced.
+    pub price_list: Option<PathBuf>,
+    /// Billable work is rounded up to this many minutes per ticket (e.g. started 30 minutes).
+    pub rounding_minutes: u32,
+    /// VAT rate shown separately, e.g. 0.25.
+    pub vat_rate: f64,
+    /// Currency of the price list.
+    pub currency: String,
+    /// The customer organisations billed, with their allocation weight (e.g. user counts)
+    /// for the shared customer's tickets.
+    pub customers: BTreeMap<String, u64>,
+    /// The customer name of tickets shared by all customers (allocated by weight).
+    pub shared_customer: Option<String>,
+}
+
+impl Default for BillingConfig {
+    fn default() -> Self {
+        BillingConfig {
+            price_list: None,
+            rounding_minutes: 30,
+            vat_rate: 0.25,
+            currency: "SEK".into(),
+            // Employees per municipality: the allocation key of the sample organisation.
+            customers: BTreeMap::from([
+                ("Kävlinge".into(), 2_400),
+                ("Staffanstorp".into(), 1_900),
+                ("Burlöv".into(), 1_500),
+            ]),
+            shared_customer: Some("Gemensam".into()),
+        }
+    }
+}
+
+impl BillingConfig {
+    /// Checks ranges and names.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.rounding_minutes == 0 {
+            return Err("[billing] rounding_minutes must be at least 1".into());
+        }
+        if !(0.0..1.0).contains(&self.vat_rate) {
+            return Err(format!("[billing] vat_rate {} must be a fraction such as 0.25", self.vat_rate));
+        }
+        if self.customers.is_empty() {
+            return Err("[billing] customers needs at least one customer organisation".into());
+        }
+        if self.shared_customer.as_ref().is_some_and(|s| self.customers.contains_key(s)) {
+            return Err("[billing] the shared customer cannot also be a billed customer".into());
+        }
+        if self.shared_customer.is_some() && self.customers.values().all(|w| *w == 0) {
+            return Err("[billing] allocation weights of the customers must not all be 0".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,790 @@
+//! Spreadsheets (xlsx, xlsm, xlsb, xls, ods) as records: the same shape the CSV reader gives
+//! the row mapper — a header row of texts, then data rows of texts with their row numbers.
+//!
+//! This module owns opening a workbook (through calamine's range API), choosing its sheets,
+//! finding each sheet's header row with a predicate the caller passes, and turning every cell
+//! into the text a CSV export of it would hold: dates as local `YYYY-MM-DD HH:MM:SS`, numbers
+//! with a decimal point and no exponent, booleans as `true`/`false`, error cells as empty.
+//!
+//! It must not talk to the database, and it holds no profile logic: it does not know the
+//! canonical columns, column names, value labels, time zones or units. Which row is a header
+//! is the caller's `is_header` decision, and parsing the texts into canonical values is the
+//! mapper's job (`rows`/`values`), exactly as for CSV.
+//!
+//! Row shape: every data row is as wide as its header (trailing empty header cells are
+//! dropped; shorter rows are padded with `""`). A row holding non-empty cells to the right of
+//! the header's last column is *not* cut: it is extended up to its last non-empty cell, so the
+//! caller sees a row longer than the header (the CSV mapper rejects it with "row has N fields,
+//! the header has M", as it does a CSV line with too many fields) instead of losing data
+//! silently. Empty cells right of the header are dropped. Fully empty rows are skipped.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, ExcelDateTime, Range, Reader, SheetType};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
+
+/// Rows searched for the header, counted from the sheet's first non-empty row.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Significant digits a float cell is shown with (Excel's display precision).
+const FLOAT_DIGITS: usize = 15;
+
+/// One sheet as records: where its header is, the header texts, and the data rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRecords {
+    /// The sheet's name, as in the workbook.
+    pub sheet: String,
+    /// 1-based spreadsheet row number of the header row.
+    pub header_row: usize,
+    /// Header texts, trimmed; trailing empty header cells are dropped.
+    pub header: Vec<String>,
+    /// (1-based spreadsheet row number, cell texts aligned with `header`); fully empty rows are skipped.
+    ///
+    /// A row is exactly as wide as `header` unless it holds non-empty cells beyond the header's
+    /// last column: then it runs to its last non-empty cell (see the module docs).
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Why a workbook could not be turned into records.
+#[derive(Debug, thiserror::Error)]
+pub enum ExcelError {
+    /// The file is not readable as a workbook (xlsx/xlsm/xlsb/xls/ods), or one of its sheets is
+    /// not readable.
+    #[error("cannot read '{path}' as a spreadsheet (xlsx, xlsm, xlsb, xls or ods): {message}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// calamine's message (prefixed with the sheet when one sheet failed).
+        message: String,
+    },
+    /// The workbook has no sheet with the requested name.
+    #[error("'{path}' has no sheet named '{name}'; its sheets are: {}", quoted_list(sheets))]
+    NoSuchSheet {
+        /// The file.
+        path: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The sheets that exist, in workbook order.
+        sheets: Vec<String>,
+    },
+    /// The requested sheet has no non-empty cell.
+    #[error("sheet '{sheet}' of '{path}' is empty: expected a header row and data rows")]
+    EmptySheet {
+        /// The file.
+        path: PathBuf,
+        /// The sheet.
+        sheet: String,
+    },
+    /// No row among the first 30 of a sheet passed the caller's header test.
+    #[error(
+        "sheet '{sheet}' of '{path}': no row among its first {HEADER_SEARCH_ROWS} looks like a header \
+         (none holds enough of the profile's column names); first non-empty row {first_row_number}: {first_row}"
+    )]
+    NoHeader {
+        /// The file.
+        path: PathBuf,
+        /// The sheet.
+        sheet: String,
+        /// 1-based row number of the sheet's first non-empty row.
+        first_row_number: usize,
+        /// That row's non-empty texts, comma-separated (to show what the sheet starts with).
+        first_row: String,
+    },
+    /// No sheet was named and every sheet of the workbook is empty.
+    #[error("workbook '{path}' has no data (all sheets empty)")]
+    NoData {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+fn quoted_list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "(none)".into();
+    }
+    names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads every non-empty sheet (or only `sheet` when given), finding each sheet's header row.
+///
+/// The header is the first row, within the first 30 counted from the sheet's first non-empty
+/// row, for which `is_header(&row_texts)` is true (`row_texts` spans the sheet's used width,
+/// trailing empty cells included); rows above it (a title block) are ignored. Without `sheet`,
+/// every worksheet is read in workbook order (hidden ones too; chart and macro sheets are not),
+/// empty ones are skipped, and a non-empty sheet without a header row is an error. `sheet` is
+/// matched exactly, or else case-insensitively when that picks a single sheet.
+pub fn read_workbook(
+    path: &Path,
+    sheet: Option<&str>,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Vec<SheetRecords>, ExcelError> {
+    let mut workbook = open_workbook_auto(path)
+        .map_err(|e| ExcelError::Unreadable { path: path.into(), message: e.to_string() })?;
+    let names: Vec<String> = match sheet {
+        Some(wanted) => {
+            let all = workbook.sheet_names();
+            match find_sheet(&all, wanted) {
+                Some(name) => vec![name.to_owned()],
+                None => return Err(ExcelError::NoSuchSheet { path: path.into(), name: wanted.into(), sheets: all }),
+            }
+        }
+        None => workbook
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.typ == SheetType::WorkSheet)
+            .map(|s| s.name.clone())
+            .collect(),
+    };
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| ExcelError::Unreadable { path: path.into(), message: format!("sheet '{name}': {e}") })?;
+        match records_from_range(path, &name, range, is_header)? {
+            Some(records) => out.push(records),
+            None if sheet.is_some() => return Err(ExcelError::EmptySheet { path: path.into(), sheet: name }),
+            None => {}
+        }
+    }
+    if out.is_empty() {
+        return Err(ExcelError::NoData { path: path.into() });
+    }
+    Ok(out)
+}
+
+/// The sheet called `wanted`: an exact match, else the only case-insensitive match.
+fn find_sheet<'a>(names: &'a [String], wanted: &str) -> Option<&'a str> {
+    if let Some(exact) = names.iter().find(|n| n.as_str() == wanted) {
+        return Some(exact);
+    }
+    let lower = wanted.trim().to_lowercase();
+    let mut matches = names.iter().filter(|n| n.trim().to_lowercase() == lower);
+    match (matches.next(), matches.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// One sheet's cells as records; `None` when the sheet is empty.
+fn records_from_range(
+    path: &Path,
+    sheet: &str,
+    mut range: Range<Data>,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Option<SheetRecords>, ExcelError> {
+    let Some((first_row, _)) = range.start() else { return Ok(None) };
+    let first_row = first_row as usize + 1;
+    let (height, width) = range.get_size();
+
+    let mut texts: Vec<String> = Vec::with_capacity(width);
+    let mut first_nonblank: Option<(usize, String)> = None;
+    let mut header_at = None;
+    for i in 0..height.min(HEADER_SEARCH_ROWS) {
+        let row = &range[i];
+        if row.iter().all(is_blank) {
+            continue;
+        }
+        texts.clear();
+        texts.extend(row.iter().map(cell_text));
+        if first_nonblank.is_none() {
+            let shown: Vec<&str> = texts.iter().map(String::as_str).filter(|t| !t.is_empty()).collect();
+            first_nonblank = Some((first_row + i, shown.join(", ")));
+        }
+        if is_header(&texts) {
+            header_at = Some(i);
+            break;
+        }
+    }
+    let Some(header_at) = header_at else {
+        return match first_nonblank {
+            Some((first_row_number, first_row)) => {
+                Err(ExcelError::NoHeader { path: path.into(), sheet: sheet.into(), first_row_number, first_row })
+            }
+            None if range.used_cells().all(|(_, _, c)| is_blank(c)) => Ok(None),
+            // Blank for its first rows, data further down: still no header where one is looked for.
+            None => Err(ExcelError::NoHeader {
+                path: path.into(),
+                sheet: sheet.into(),
+                first_row_number: first_row + first_nonblank_row(&range).unwrap_or(0),
+                first_row: String::new(),
+            }),
+        };
+    };
+    let header_width = texts.iter().rposition(|t| !t.is_empty()).map_or(0, |p| p + 1);
+    texts.truncate(header_width);
+    let header = texts;
+
+    let mut rows = Vec::with_capacity(height - header_at - 1);
+    for i in header_at + 1..height {
+        let row = &mut range[i];
+        let Some(last) = row.iter().rposition(|c| !is_blank(c)) else { continue };
+        let n = header_width.max(last + 1);
+        let mut cells = Vec::with_capacity(n);
+        // Rows of a range are all `width` wide, so n <= width and short rows come padded with Empty.
+        cells.extend(row[..n].iter_mut().map(|c| take_text(std::mem::take(c))));
+        rows.push((first_row + i, cells));
+    }
+    Ok(Some(SheetRecords { sheet: sheet.into(), header_row: first_row + header_at, header, rows }))
+}
+
+fn first_nonblank_row(range: &Range<Data>) -> Option<usize> {
+    range.rows().position(|row| !row.iter().all(is_blank))
+}
+
+/// True when `cell_text(cell)` is empty, without building the text.
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty | Data::Error(_) => true,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().is_empty(),
+        Data::Int(_) | Data::Float(_) | Data::Bool(_) | Data::DateTime(_) => false,
+    }
+}
+
+/// `cell_text` for a cell the caller owns: a string cell's text is moved, not copied.
+fn take_text(cell: Data) -> String {
+    match cell {
+        Data::String(s) if s.trim().len() == s.len() => s,
+        other => cell_text(&other),
+    }
+}
+
+/// Turns one cell into the text the CSV mapper would see.
+///
+/// - strings: trimmed;
+/// - integers: `3`; floats: decimal point, no exponent, no trailing zeros (`1.5`, `90`), shown
+///   to 15 significant digits as Excel does (so float noise such as `0.30000000000000004`
+///   reads `0.3`);
+/// - booleans: `true` / `false`;
+/// - date-time cells: local `YYYY-MM-DD HH:MM:SS`, no offset (rounded to the second; a date
+///   without a time reads `YYYY-MM-DD 00:00:00`); a time-of-day cell (serial below 1) and a
+///   duration cell read `HH:MM:SS`, hours running past 24 for durations (`36:00:00`);
+/// - ISO 8601 date cells (ods, and xlsx `t="d"` cells): `YYYY-MM-DD HH:MM:SS` when they hold
+///   a date or a date-time without an offset, `HH:MM:SS` for a time, else the text unchanged;
+///   ISO durations (`PT8H30M`, ods time cells) `HH:MM:SS`;
+/// - error cells (`#N/A`, `#DIV/0!`) and empty cells: empty text.
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
+        Data::DateTime(dt) => excel_datetime_text(dt),
+        Data::DateTimeIso(s) => iso_datetime_text(s.trim()),
+        Data::DurationIso(s) => {
+            let s = s.trim();
+            iso_duration_seconds(s).map_or_else(|| s.to_owned(), duration_text)
+        }
+    }
+}
+
+fn float_text(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into(); // also -0.0
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return (v as i64).to_string();
+    }
+    // `Display` for f64 never uses an exponent and gives the shortest text that reads back.
+    let shortest = v.to_string();
+    if !v.is_finite() || significant_digits(&shortest) <= FLOAT_DIGITS {
+        return shortest;
+    }
+    let rounded: f64 = format!("{v:.prec$e}", prec = FLOAT_DIGITS - 1).parse().unwrap_or(v);
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        return (rounded as i64).to_string();
+    }
+    rounded.to_string()
+}
+
+/// Digits of a plain decimal text, leading zeros excluded.
+fn significant_digits(s: &str) -> usize {
+    let digits = s.bytes().filter(u8::is_ascii_digit);
+    digits.skip_while(|&d| d == b'0').count()
+}
+
+fn excel_datetime_text(dt: &ExcelDateTime) -> String {
+    let serial = dt.as_f64();
+    if dt.is_duration() || (0.0..1.0).contains(&serial) {
+        return duration_text(serial * 86_400.0);
+    }
+    let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+    let exact = NaiveDate::from_ymd_opt(i32::from(y), u32::from(mo), u32::from(d))
+        .and_then(|date| date.and_hms_opt(u32::from(h), u32::from(mi), u32::from(s)));
+    match exact {
+        Some(t) => datetime_text(if ms >= 500 { t + TimeDelta::seconds(1) } else { t }),
+        // 1900-02-29, the day Excel's 1900 system has and the calendar does not.
+        None => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
+    }
+}
+
+fn datetime_text(t: NaiveDateTime) -> String {
+    let mut out = String::with_capacity(19);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    out
+}
+
+/// `HH:MM:SS` (hours past 24 allowed, `-` for negative) from seconds, rounded to the second.
+fn duration_text(seconds: f64) -> String {
+    let total = seconds.round() as i64;
+    let sign = if total < 0 { "-" } else { "" };
+    let total = total.unsigned_abs();
+    format!("{sign}{:02}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
+}
+
+fn iso_datetime_text(s: &str) -> String {
+    let round = |t: NaiveDateTime| if t.nanosecond() >= 500_000_000 { t + TimeDelta::seconds(1) } else { t };
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return datetime_text(round(t));
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return datetime_text(date.and_time(NaiveTime::MIN));
+    }
+    if let Ok(time) = NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
+        return duration_text(f64::from(time.num_seconds_from_midnight()) + f64::from(time.nanosecond()) / 1e9);
+    }
+    // With an offset or in another form: the mapper reads ISO 8601 with offsets itself.
+    s.to_owned()
+}
+
+/// Seconds of an ISO 8601 duration such as `PT08H30M00S`, `-PT1H` or `P1DT2H`; `None` for
+/// other texts and for years or months (no fixed length).
+fn iso_duration_seconds(s: &str) -> Option<f64> {
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, s),
+    };
+    let mut rest = rest.strip_prefix('P')?;
+    let mut in_time = false;
+    let mut total = 0.0;
+    let mut any = false;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('T') {
+            in_time = true;
+            rest = r;
+            continue;
+        }
+        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
+        let value: f64 = rest[..n].replace(',', ".").parse().ok()?;
+        let unit = match (rest[n..].chars().next()?, in_time) {
+            ('W', false) => 7.0 * 86_400.0,
+            ('D', false) => 86_400.0,
+            ('H', true) => 3600.0,
+            ('M', true) => 60.0,
+            ('S', true) => 1.0,
+            _ => return None,
+        };
+        total += value * unit;
+        any = true;
+        rest = &rest[n + 1..];
+    }
+    any.then_some(sign * total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Cell, CellErrorType, ExcelDateTimeType};
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+    const TICKET_COLUMNS: [&str; 28] = [
+        "ticket_id",
+        "kind",
+        "title",
+        "customer",
+        "service",
+        "category",
+        "ci",
+        "channel",
+        "impact",
+        "urgency",
+        "priority",
+        "status",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "first_team",
+        "resolved_by_team",
+        "assigned_team",
+        "reassignment_count",
+        "reopen_count",
+        "problem_id",
+        "change_id",
+        "work_minutes",
+        "billable",
+        "request_item",
+        "requester",
+        "updated_at",
+    ];
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(FIXTURES).join(name)
+    }
+
+    /// What the ingest caller does: enough known column names in the row (here: two).
+    fn looks_like_header(row: &[String]) -> bool {
+        let known = ["ticket_id", "opened_at", "status", "occurred_at", "kind", "value"];
+        row.iter().filter(|t| known.contains(&t.to_lowercase().as_str())).count() >= 2
+    }
+
+    fn read(name: &str, sheet: Option<&str>) -> Result<Vec<SheetRecords>, ExcelError> {
+        read_workbook(&fixture(name), sheet, &looks_like_header)
+    }
+
+    fn col(records: &SheetRecords, row: usize, column: &str) -> String {
+        let i = records.header.iter().position(|h| h == column).expect("column in header");
+        records.rows[row].1[i].clone()
+    }
+
+    /// The CSV a fixture was made from, with `YYYY-MM-DD HH:MM` dates as the module renders them.
+    fn csv_rows(name: &str) -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(fixture(name)).expect("fixture csv");
+        text.lines()
+            .map(|line| {
+                line.split(',')
+                    .map(|cell| {
+                        let b = cell.as_bytes();
+                        if b.len() == 16 && b[4] == b'-' && b[10] == b' ' && b[13] == b':' {
+                            format!("{cell}:00")
+                        } else {
+                            cell.to_owned()
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_on_the_first_row_and_cells_as_the_csv_had_them() {
+        let sheets = read("excel-tickets.xlsx", None).expect("readable");
+        assert_eq!(sheets.len(), 1);
+        let t = &sheets[0];
+        assert_eq!(t.header_row, 1);
+        assert_eq!(t.header, TICKET_COLUMNS);
+        assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3, 4, 5, 6]);
+        let expected = csv_rows("excel-tickets.csv");
+        assert_eq!(expected[0], TICKET_COLUMNS);
+        for (got, want) in t.rows.iter().zip(&expected[1..]) {
+            assert_eq!(&got.1, want, "row {}", got.0);
+        }
+    }
+
+    #[test]
+    fn swedish_characters_survive() {
+        let t = &read("excel-tickets.xlsx", None).expect("readable")[0];
+        assert_eq!(col(t, 0, "title"), "Skrivaren på plan 3 skriver inte ut");
+        assert_eq!(col(t, 1, "title"), "Ärendesystemet är långsamt för Ängelholmsgruppen");
+        assert_eq!(col(t, 2, "title"), "Ny dator till Östra skolan");
+        assert_eq!(col(t, 4, "title"), "Åtkomst till lönesystemet för Ödön Ärlig");
+        let customers: Vec<String> = (0..5).map(|r| col(t, r, "customer")).collect();
+        assert_eq!(customers, ["Kävlinge", "Burlöv", "Staffanstorp", "Kävlinge", "Burlöv"]);
+        assert_eq!(col(t, 0, "requester"), "Åsa Öberg");
+    }
+
+    #[test]
+    fn date_cells_numbers_and_booleans() {
+        // LibreOffice stored real date cells, not strings.
+        let mut wb = open_workbook_auto(fixture("excel-tickets.xlsx")).expect("open");
+        let range = wb.worksheet_range_at(0).expect("a sheet").expect("readable");
+        let opened = range.get_value((1, 12)).expect("M2");
+        assert!(matches!(opened, Data::DateTime(dt) if dt.is_datetime()), "{opened:?}");
+        assert!(matches!(range.get_value((1, 23)), Some(Data::Float(f)) if *f == 12.5));
+        assert!(matches!(range.get_value((1, 24)), Some(Data::Bool(false))));
+
+        let t = &read("excel-tickets.xlsx", None).expect("readable")[0];
+        assert_eq!(col(t, 0, "opened_at"), "2026-10-05 08:00:00");
+        assert_eq!(col(t, 0, "first_response_at"), "2026-10-05 08:10:00");
+        assert_eq!(col(t, 0, "closed_at"), "");
+        assert_eq!(col(t, 0, "work_minutes"), "12.5");
+        assert_eq!(col(t, 1, "work_minutes"), "45.25");
+        assert_eq!(col(t, 2, "work_minutes"), "90");
+        assert_eq!(col(t, 3, "work_minutes"), "0");
+        assert_eq!(col(t, 1, "reassignment_count"), "2");
+        assert_eq!(col(t, 0, "billable"), "false");
+        assert_eq!(col(t, 2, "billable"), "true");
+    }
+
+    #[test]
+    fn header_under_a_title_block() {
+        let sheets = read("excel-title-block.xlsx", None).expect("readable");
+        let t = &sheets[0];
+        assert_eq!(t.header_row, 5);
+        assert_eq!(t.header, TICKET_COLUMNS);
+        assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [6, 7, 8, 9, 10]);
+        let plain = &read("excel-tickets.xlsx", None).expect("readable")[0];
+        let cells = |s: &SheetRecords| s.rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>();
+        assert_eq!(cells(t), cells(plain));
+    }
+
+    #[test]
+    fn both_sheets_with_their_names() {
+        let sheets = read("excel-two-sheets.xlsx", None).expect("readable");
+        let names: Vec<&str> = sheets.iter().map(|s| s.sheet.as_str()).collect();
+        assert_eq!(names, ["Ärenden", "Historik"]);
+        assert_eq!(sheets[0].header, TICKET_COLUMNS);
+        assert_eq!(sheets[0].rows.len(), 5);
+        let h = &sheets[1];
+        assert_eq!((h.header_row, h.rows.len()), (1, 8));
+        assert_eq!(h.header, ["ticket_id", "occurred_at", "kind", "value", "agent", "minutes"]);
+        assert_eq!(h.rows[0].1, ["INC2001", "2026-10-05 08:00:00", "status", "new", "Åsa Lindström", ""]);
+        assert_eq!(h.rows[2].1[5], "12.5");
+        let expected = csv_rows("excel-two-sheets-history.csv");
+        assert_eq!(h.rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), expected[1..]);
+
+        let only = read("excel-two-sheets.xlsx", Some("Historik")).expect("readable");
+        assert_eq!(only, vec![h.clone()]);
+        let folded = read("excel-two-sheets.xlsx", Some("ärenden")).expect("case-insensitive");
+        assert_eq!(folded[0].sheet, "Ärenden");
+    }
+
+    #[test]
+    fn empty_workbook_and_named_empty_sheet() {
+        let err = read("excel-empty-sheet.xlsx", None).expect_err("no data");
+        assert!(matches!(err, ExcelError::NoData { .. }), "{err:?}");
+        assert!(err.to_string().contains("has no data (all sheets empty)"), "{err}");
+
+        let err = read("excel-empty-sheet.xlsx", Some("Sheet1")).expect_err("empty sheet");
+        assert!(matches!(&err, ExcelError::EmptySheet { sheet, .. } if sheet == "Sheet1"), "{err:?}");
+        assert!(err.to_string().contains("sheet 'Sheet1' of"), "{err}");
+        assert!(err.to_string().contains("is empty"), "{err}");
+    }
+
+    #[test]
+    fn unknown_sheet_lists_the_sheets() {
+        let err = read("excel-two-sheets.xlsx", Some("Tickets")).expect_err("no such sheet");
+        assert!(matches!(&err, ExcelError::NoSuchSheet { sheets, .. } if sheets == &["Ärenden", "Historik"]));
+        let msg = err.to_string();
+        assert!(msg.contains("no sheet named 'Tickets'"), "{msg}");
+        assert!(msg.contains("its sheets are: 'Ärenden', 'Historik'"), "{msg}");
+    }
+
+    #[test]
+    fn no_header_row_names_the_sheet() {
+        let err = read_workbook(&fixture("excel-title-block.xlsx"), None, &|_| false).expect_err("no header");
+        let msg = err.to_string();
+        assert!(matches!(err, ExcelError::NoHeader { first_row_number: 1, .. }), "{err:?}");
+        assert!(msg.contains("sheet 'excel-title-block'"), "{msg}");
+        assert!(msg.contains("no row among its first 30 looks like a header"), "{msg}");
+        assert!(msg.contains("Ärendeexport Kävlinge kommun"), "{msg}");
+    }
+
+    #[test]
+    fn not_a_workbook() {
+        for name in ["excel-tickets.csv", "does-not-exist.xlsx"] {
+            let err = read(name, None).expect_err("unreadable");
+            assert!(matches!(err, ExcelError::Unreadable { .. }), "{err:?}");
+            assert!(err.to_string().starts_with("cannot read '"), "{err}");
+        }
+    }
+
+    fn range_of(cells: Vec<((u32, u32), Data)>) -> Range<Data> {
+        Range::from_sparse(cells.into_iter().map(|(pos, v)| Cell::new(pos, v)).collect())
+    }
+
+    fn s(text: &str) -> Data {
+        Data::String(text.into())
+    }
+
+    fn shape(range: Range<Data>) -> SheetRecords {
+        let header = |row: &[String]| row.iter().any(|t| t == "ticket_id");
+        records_from_range(Path::new("x.xlsx"), "S", range, &header).expect("ok").expect("not empty")
+    }
+
+    #[test]
+    fn rows_are_padded_extended_and_blank_rows_skipped() {
+        // Title in B2, header in B4:D4 (row 4, 0-based 3), then data from row 5.
+        let r = range_of(vec![
+            ((1, 1), s("Export")),
+            ((3, 1), s(" ticket_id ")),
+            ((3, 2), s("status")),
+            ((3, 3), s("minutes")),
+            ((4, 1), s("A1")),
+            ((4, 2), s("open")),
+            ((4, 3), Data::Float(1.5)),
+            ((5, 1), s("A2")), // short row
+            ((6, 1), s("   ")), // blank: whitespace only
+            ((6, 2), Data::Error(CellErrorType::NA)),
+            ((7, 1), s("A3")),
+            ((7, 2), s("closed")),
+            ((7, 5), s("stray")), // beyond the header: kept, row extended
+            ((8, 1), s("A4")),
+            ((8, 4), Data::Empty),
+        ]);
+        let t = shape(r);
+        assert_eq!(t.header_row, 4);
+        // The range starts in column B: the header starts there too.
+        assert_eq!(t.header, ["ticket_id", "status", "minutes"]);
+        let rows: Vec<(usize, Vec<&str>)> =
+            t.rows.iter().map(|(n, c)| (*n, c.iter().map(String::as_str).collect())).collect();
+        assert_eq!(
+            rows,
+            [
+                (5, vec!["A1", "open", "1.5"]),
+                (6, vec!["A2", "", ""]),
+                (8, vec!["A3", "closed", "", "", "stray"]),
+                (9, vec!["A4", "", ""]),
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_and_missing_header_in_memory() {
+        let header = |row: &[String]| row.iter().any(|t| t == "ticket_id");
+        let empty = range_of(vec![((0, 0), s("  ")), ((2, 3), Data::Error(CellErrorType::Div0))]);
+        assert_eq!(records_from_range(Path::new("x"), "S", empty, &header).expect("ok"), None);
+        let deep = range_of(vec![((0, 0), s("notes")), ((40, 0), s("ticket_id"))]);
+        let err = records_from_range(Path::new("x"), "S", deep, &header).expect_err("beyond 30 rows");
+        assert!(matches!(err, ExcelError::NoHeader { first_row_number: 1, .. }), "{err:?}");
+    }
+
+    fn dt(serial: f64) -> Data {
+        Data::DateTime(ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false))
+    }
+
+    #[test]
+    fn cell_texts() {
+        assert_eq!(cell_text(&Data::Empty), "");
+        assert_eq!(cell_text(&Data::Error(CellErrorType::NA)), "");
+        assert_eq!(cell_text(&s("  Kävlinge \n")), "Kävlinge");
+        assert_eq!(cell_text(&Data::Int(3)), "3");
+        assert_eq!(cell_text(&Data::Int(-42)), "-42");
+        assert_eq!(cell_text(&Data::Bool(true)), "true");
+        assert_eq!(cell_text(&Data::Bool(false)), "false");
+        for (v, want) in [
+            (1.5, "1.5"),
+            (90.0, "90"),
+            (12.50, "12.5"),
+            (-0.0, "0"),
+            (0.1 + 0.2, "0.3"),
+            (1e20, "100000000000000000000"),
+            (1.0e-7, "0.0000001"),
+            (-3.25, "-3.25"),
+            (46300.3333333333, "46300.3333333333"),
+        ] {
+            assert_eq!(cell_text(&Data::Float(v)), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn date_and_time_cell_texts() {
+        assert_eq!(cell_text(&dt(46300.0)), "2026-10-05 00:00:00");
+        assert_eq!(cell_text(&dt(46300.3333333333)), "2026-10-05 08:00:00"); // 15 digits, as files hold it
+        assert_eq!(cell_text(&dt(46300.5 + 0.6 / 86_400.0)), "2026-10-05 12:00:01"); // rounded to the second
+        assert_eq!(cell_text(&dt(46300.999_999_999)), "2026-10-06 00:00:00");
+        assert_eq!(cell_text(&dt(60.0)), "1900-02-29 00:00:00"); // Excel's phantom day
+        assert_eq!(cell_text(&dt(0.75)), "18:00:00"); // a time of day
+        let dur = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
+        assert_eq!(cell_text(&dur), "36:00:00");
+        let mac = Data::DateTime(ExcelDateTime::new(45000.25, ExcelDateTimeType::DateTime, true));
+        assert_eq!(cell_text(&mac), "2027-03-16 06:00:00"); // 1904 system: 1462 days later than 1900
+        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05T08:00:00".into())), "2026-10-05 08:00:00");
+        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05T08:00:00.6".into())), "2026-10-05 08:00:01");
+        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05".into())), "2026-10-05 00:00:00");
+        assert_eq!(cell_text(&Data::DateTimeIso("08:30:00".into())), "08:30:00");
+        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05T08:00:00+02:00".into())), "2026-10-05T08:00:00+02:00");
+        assert_eq!(cell_text(&Data::DurationIso("PT08H30M00S".into())), "08:30:00");
+        assert_eq!(cell_text(&Data::DurationIso("P1DT2H".into())), "26:00:00");
+        assert_eq!(cell_text(&Data::DurationIso("-PT1M30.4S".into())), "-00:01:30");
+        assert_eq!(cell_text(&Data::DurationIso("P1Y".into())), "P1Y");
+    }
+
+    #[test]
+    fn generated_workbook_through_the_file_path() {
+        use rust_xlsxwriter::{Format, Workbook};
+        let path = std::env::temp_dir().join(format!("itsm-excel-gen-{}.xlsx", std::process::id()));
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Data").expect("name");
+        let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        ws.write(0, 0, "ticket_id").expect("write");
+        ws.write(0, 1, "opened_at").expect("write");
+        ws.write(1, 0, "A1").expect("write");
+        let when = rust_xlsxwriter::ExcelDateTime::parse_from_str("2026-10-05 08:00:00").expect("date");
+        ws.write_datetime_with_format(1, 1, &when, &date).expect("write");
+        ws.write(2, 0, "A2").expect("write");
+        ws.write(2, 3, "extra").expect("write");
+        wb.add_worksheet().set_name("Tom").expect("name");
+        wb.save(&path).expect("save");
+        let got = read_workbook(&path, None, &|row| row.iter().any(|t| t == "ticket_id"));
+        let named_empty = read_workbook(&path, Some("Tom"), &|_| true);
+        let _ = std::fs::remove_file(&path);
+        let got = got.expect("readable");
+        assert_eq!(got.len(), 1, "the empty sheet is skipped");
+        assert_eq!(got[0].rows[0].1, ["A1", "2026-10-05 08:00:00"]);
+        assert_eq!(got[0].rows[1].1, ["A2", "", "", "extra"]);
+        assert!(matches!(named_empty, Err(ExcelError::EmptySheet { sheet, .. }) if sheet == "Tom"));
+    }
+
+    /// `cargo test -- --ignored --nocapture large_sheet`: reads a generated 100,000-row sheet.
+    #[test]
+    #[ignore]
+    fn large_sheet_reads_fast() {
+        use rust_xlsxwriter::{ExcelDateTime as XlsxDate, Format, IntoExcelDateTime, Workbook};
+        let rows = 100_000u32;
+        let path = std::env::temp_dir().join(format!("itsm-excel-large-{}.xlsx", std::process::id()));
+        let started = std::time::Instant::now();
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        for (c, name) in TICKET_COLUMNS.iter().enumerate() {
+            ws.write(0, c as u16, *name).expect("write");
+        }
+        let base = XlsxDate::parse_from_str("2026-01-01 08:00:00").expect("date").to_excel_serial_date();
+        let customers = ["Kävlinge", "Burlöv", "Staffanstorp"];
+        let teams = ["Service Desk", "Infrastructure", "Client Desktop"];
+        for r in 1..=rows {
+            let i = r as usize;
+            for (c, name) in TICKET_COLUMNS.iter().enumerate() {
+                let c16 = c as u16;
+                match *name {
+                    "ticket_id" => ws.write(r, c16, format!("INC{r:07}")),
+                    "opened_at" | "first_response_at" | "resolved_at" | "updated_at" => {
+                        ws.write_number_with_format(r, c16, base + f64::from(r) / 96.0 + c as f64 / 1440.0, &date)
+                    }
+                    "closed_at" | "problem_id" | "change_id" | "request_item" => continue,
+                    "customer" => ws.write(r, c16, customers[i % 3]),
+                    "first_team" | "resolved_by_team" | "assigned_team" => ws.write(r, c16, teams[(i + c) % 3]),
+                    "reassignment_count" | "reopen_count" => ws.write(r, c16, (i % 4) as f64),
+                    "work_minutes" => ws.write(r, c16, (i % 120) as f64 + 0.5),
+                    "billable" => ws.write(r, c16, i % 2 == 0),
+                    _ => ws.write(r, c16, format!("{name} {}", i % 50)),
+                }
+                .expect("write");
+            }
+        }
+        wb.save(&path).expect("save");
+        let generated = started.elapsed();
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+
+        let started = std::time::Instant::now();
+        let got = read_workbook(&path, None, &|row| row.iter().any(|t| t == "ticket_id"));
+        let read = started.elapsed();
+        let _ = std::fs::remove_file(&path);
+        let got = got.expect("readable");
+        assert_eq!(got[0].rows.len(), rows as usize);
+        assert_eq!(got[0].rows[0].1[0], "INC0000001");
+        assert!(got[0].rows[0].1[12].starts_with("2026-01-01 08:"));
+        eprintln!(
+            "{rows} rows x {} columns ({:.1} MB xlsx, generated in {:.2} s): read_workbook {:.2} s",
+            TICKET_COLUMNS.len(),
+            size as f64 / 1e6,
+            generated.as_secs_f64(),
+            read.as_secs_f64()
+        );
+    }
+}
