@@ -16,6 +16,9 @@ pub const DEMO_SPEC: SampleSpec = SampleSpec { tickets: 5000, months: 13, seed: 
 /// The sample organisation's price list (sample-data/price-list.csv).
 pub const SAMPLE_PRICE_LIST: &str = include_str!("../../sample-data/price-list.csv");
 
+/// The sample CAB portfolio (sample-data/portfolio.csv).
+pub const SAMPLE_PORTFOLIO: &str = include_str!("../../sample-data/portfolio.csv");
+
 /// Arguments of `itsm demo`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  itsm demo --dir /tmp/itsm-demo && itsm status --db /tmp/itsm-demo/itsm.duckdb")]
@@ -58,6 +61,11 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         std::fs::write(&prices, SAMPLE_PRICE_LIST)?;
         config.billing.price_list = Some(prices);
     }
+    if config.cab.portfolio.is_none() {
+        let portfolio = args.dir.join("portfolio.csv");
+        std::fs::write(&portfolio, SAMPLE_PORTFOLIO)?;
+        config.cab.portfolio = Some(portfolio);
+    }
     let dcx = Context { config, db: db.clone(), quiet: cx.quiet, verbose: cx.verbose };
     let report = super::build::build(&dcx, None, None)?;
     super::build::print_report(&dcx, &report)?;
@@ -79,9 +87,12 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         show_personal_data: false,
     };
     super::report::billing(&dcx, &billing)?;
+    let cab = super::report::CabArgs { as_of: None, out: Some(out.clone()), lang: "sv".into() };
+    super::report::cab(&dcx, &cab)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
+    cx.say(format!("cab:           {}", out.join("cab.html").display()))?;
     cx.say(format!("next:          itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

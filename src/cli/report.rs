@@ -37,6 +37,9 @@ pub enum ReportCommand {
     /// The IT controller's billing basis: billing.xlsx, billing.csv and billing.html.
     #[command(after_help = "Example:\n  itsm report billing --month 2026-10 --out itsm-reports/2026-10")]
     Billing(BillingArgs),
+    /// The CAB's prioritised list of changes and projects: cab.html and cab.csv.
+    #[command(after_help = "Example:\n  itsm report cab --as-of 2026-10-31 --out itsm-reports/cab")]
+    Cab(CabArgs),
     /// Check templates: every query and column they name exists, every block is valid.
     #[command(after_help = "Example:\n  itsm report check my-monthly.md")]
     Check(CheckArgs),
@@ -82,6 +85,21 @@ pub struct BillingArgs {
     pub show_personal_data: bool,
 }
 
+/// Arguments of `itsm report cab`.
+#[derive(Debug, clap::Args)]
+pub struct CabArgs {
+    /// Evidence from the 12 months before this instant (RFC 3339 or local `YYYY-MM-DD HH:MM`;
+    /// default: the build's as-of instant).
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+    /// Output directory (default: itsm-reports/cab).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of the page.
+    #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
+    pub lang: String,
+}
+
 /// Arguments of `itsm report check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -106,6 +124,12 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             for f in ["billing.xlsx", "billing.csv", "billing.html"] {
                 cx.say(format!("written: {}", out.join(f).display()))?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCommand::Cab(a) => {
+            let out = cab(cx, &a)?;
+            cx.say(format!("written: {}", out.join("cab.html").display()))?;
+            cx.say(format!("written: {}", out.join("cab.csv").display()))?;
             Ok(ExitCode::SUCCESS)
         }
         ReportCommand::Check(a) => check(cx, &a),
@@ -290,6 +314,57 @@ pub fn billing(cx: &Context, a: &BillingArgs) -> anyhow::Result<PathBuf> {
         let path = out.join(name);
         std::fs::write(&path, bytes).with_context(|| format!("writing '{}'", path.display()))?;
     }
+    Ok(out)
+}
+
+/// How the CAB models read their as-of instant; `--as-of` replaces it with a literal.
+const AS_OF_TOKEN: &str = "(SELECT as_of FROM cfg_build)";
+
+/// Writes the CAB report; returns the output directory.
+pub fn cab(cx: &Context, a: &CabArgs) -> anyhow::Result<PathBuf> {
+    let store = open(cx)?;
+    if store.query_i64("SELECT count(*) FROM cfg_portfolio")? == 0 {
+        anyhow::bail!("the portfolio is empty: set [cab] portfolio in itsm.toml and run `itsm build`");
+    }
+    let (candidates, unaddressed, as_of) = match &a.as_of {
+        None => {
+            let as_of = store.query_table("SELECT strftime(as_of, '%Y-%m-%d %H:%M') FROM cfg_build")?;
+            let as_of = as_of.rows.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
+            (
+                store.query_table("SELECT * FROM kpi_cab_candidate ORDER BY cab_rank")?,
+                store.query_table("SELECT * FROM kpi_cab_unaddressed ORDER BY unaddressed_rank")?,
+                format!("{as_of} UTC"),
+            )
+        }
+        Some(text) => {
+            let instant = super::calendar::instant(&cx.config.calendar(&cx.config.sla.calendar)?, text)?;
+            let literal = format!("TIMESTAMP '{}'", instant.format("%Y-%m-%d %H:%M:%S"));
+            let set = crate::compute::load_models(cx.config.queries.as_deref())?;
+            let model = |name: &str| -> anyhow::Result<String> {
+                let m = set.model(name).ok_or_else(|| anyhow::anyhow!("no model {name} in the queries"))?;
+                Ok(m.sql.replace(AS_OF_TOKEN, &literal))
+            };
+            (
+                store
+                    .query_table(&format!("SELECT * FROM ({}) AS c ORDER BY cab_rank", model("kpi_cab_candidate")?))?,
+                store.query_table(&format!(
+                    "SELECT * FROM ({}) AS u ORDER BY unaddressed_rank",
+                    model("kpi_cab_unaddressed")?
+                ))?,
+                format!("{} UTC", instant.format("%Y-%m-%d %H:%M")),
+            )
+        }
+    };
+    let files = render::cab::render(
+        &to_table(candidates),
+        &to_table(unaddressed),
+        &as_of,
+        Lang::parse(&a.lang).unwrap_or(Lang::Sv),
+    );
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("itsm-reports/cab"));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating '{}'", out.display()))?;
+    std::fs::write(out.join("cab.html"), &files.html).with_context(|| format!("writing '{}'", out.display()))?;
+    std::fs::write(out.join("cab.csv"), &files.csv).with_context(|| format!("writing '{}'", out.display()))?;
     Ok(out)
 }
 

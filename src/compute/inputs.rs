@@ -220,6 +220,44 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
             ),
         ],
     )?;
+    let candidates = match &config.cab.portfolio {
+        Some(path) => super::portfolio::read(path)
+            .map_err(|message| ComputeError::Input { table: "cfg_portfolio".into(), message })?,
+        None => Vec::new(),
+    };
+    load(
+        tx,
+        "cfg_portfolio",
+        vec![
+            ("candidate_id", Col::Text(candidates.iter().map(|c| Some(c.id.clone())).collect())),
+            ("title", Col::Text(candidates.iter().map(|c| Some(c.title.clone())).collect())),
+            ("requesting_customers", Col::Text(candidates.iter().map(|c| Some(c.customers.join(", "))).collect())),
+            ("effort_days", Col::Float(candidates.iter().map(|c| c.effort_days).collect())),
+            ("cost", Col::Float(candidates.iter().map(|c| c.cost).collect())),
+        ],
+    )?;
+    let mut link_rows: Vec<(String, String, String)> = Vec::new();
+    for c in &candidates {
+        link_rows.extend(c.links.iter().map(|(k, v)| (c.id.clone(), k.to_string(), v.clone())));
+        link_rows.extend(c.customers.iter().map(|v| (c.id.clone(), "customer".to_string(), v.clone())));
+    }
+    load(
+        tx,
+        "cfg_portfolio_link",
+        vec![
+            ("candidate_id", Col::Text(link_rows.iter().map(|r| Some(r.0.clone())).collect())),
+            ("link_type", Col::Text(link_rows.iter().map(|r| Some(r.1.clone())).collect())),
+            ("value", Col::Text(link_rows.iter().map(|r| Some(r.2.clone())).collect())),
+        ],
+    )?;
+    load(
+        tx,
+        "cfg_cab_weight",
+        vec![
+            ("term", Col::Text(config.cab.weights.keys().cloned().map(Some).collect())),
+            ("weight", Col::Float(config.cab.weights.values().map(|w| Some(*w)).collect())),
+        ],
+    )?;
     load(tx, "cfg_sla_scope", vec![("kind", Col::Text(sla.scope.iter().cloned().map(Some).collect()))])?;
     load(tx, "cfg_sla_pause", vec![("status", Col::Text(sla.pause_statuses.iter().cloned().map(Some).collect()))])?;
 

@@ -10,6 +10,7 @@
 pub mod checks;
 mod inputs;
 pub mod models;
+pub mod portfolio;
 pub mod prices;
 mod shipped;
 

@@ -30,6 +30,9 @@ pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_billing",
     "cfg_billing_customer",
     "cfg_price",
+    "cfg_portfolio",
+    "cfg_portfolio_link",
+    "cfg_cab_weight",
     "calendar_span",
     "local_day",
 ];

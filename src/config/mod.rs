@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 mod billing;
+mod cab;
 mod kpi;
 mod sla;
 pub use billing::BillingConfig;
+pub use cab::{CabConfig, CAB_TERMS};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
@@ -102,6 +104,8 @@ pub struct Config {
     pub kpi: KpiConfig,
     /// Billing basis: price list, rounding, VAT, customers and allocation.
     pub billing: BillingConfig,
+    /// CAB report: portfolio and score weights.
+    pub cab: CabConfig,
 }
 
 impl Default for Config {
@@ -123,6 +127,7 @@ impl Default for Config {
             queries: None,
             kpi: KpiConfig::default(),
             billing: BillingConfig::default(),
+            cab: CabConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -159,6 +164,7 @@ impl Config {
         config.kpi = config.kpi.with_defaults_filled();
         config.kpi.validate()?;
         config.billing.validate()?;
+        config.cab = config.cab.with_defaults_filled()?;
         Ok(config)
     }
 

@@ -11,6 +11,7 @@
 //! and JSON writing).
 
 pub mod billing;
+pub mod cab;
 pub mod chart;
 mod figures;
 pub mod format;

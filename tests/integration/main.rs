@@ -4,6 +4,7 @@
 
 mod billing;
 mod build;
+mod cab;
 mod calendar;
 mod golden;
 mod ingest;

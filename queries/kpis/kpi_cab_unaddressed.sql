@@ -1,0 +1,40 @@
+-- grain: one row per problem with incidents in the 12 months before as-of that no portfolio candidate addresses, the ten largest
+--
+-- Unaddressed: problems ranked by linked incidents opened in the 12 months before as-of,
+-- whose id is not among the candidates' problems. The as-of instant is read as
+-- `(SELECT as_of FROM cfg_build)` only, as in kpi_cab_candidate.
+WITH bounds AS (
+    SELECT (SELECT as_of FROM cfg_build) AS as_of
+),
+
+incidents AS (
+    SELECT f.source, t.problem_id, f.customer, coalesce(t.work_minutes, 0) AS work_minutes
+    FROM fct_ticket_flow AS f
+    JOIN fct_ticket AS t ON t.source = f.source AND t.ticket_id = f.ticket_id
+    WHERE f.kind = 'incident'
+      AND t.problem_id IS NOT NULL
+      AND f.opened_at < (SELECT as_of FROM bounds)
+      AND f.opened_at >= (SELECT as_of FROM bounds) - INTERVAL 12 MONTH
+),
+
+problems AS (
+    SELECT
+        i.problem_id,
+        count(*) AS incidents,
+        count(DISTINCT i.customer) AS customers_affected,
+        sum(i.work_minutes) / 60 AS work_hours
+    FROM incidents AS i
+    WHERE i.problem_id NOT IN (SELECT value FROM cfg_portfolio_link WHERE link_type = 'problem')
+    GROUP BY i.problem_id
+)
+
+SELECT
+    row_number() OVER (ORDER BY p.incidents DESC, p.problem_id) AS unaddressed_rank,
+    p.problem_id,
+    t.title,
+    p.incidents,
+    p.customers_affected,
+    p.work_hours
+FROM problems AS p
+LEFT JOIN fct_ticket AS t ON t.ticket_id = p.problem_id AND t.kind = 'problem'
+QUALIFY unaddressed_rank <= 10
