@@ -41,6 +41,8 @@ pub struct SheetRecords {
     pub header: Vec<String>,
     /// (1-based spreadsheet row number, cell texts aligned with `header`); fully empty rows are skipped.
     ///
+    /// A row counts as empty when every cell's text is empty (blank, whitespace or error cells).
+    ///
     /// A row is exactly as wide as `header` unless it holds non-empty cells beyond the header's
     /// last column: then it runs to its last non-empty cell (see the module docs).
     pub rows: Vec<(usize, Vec<String>)>,
@@ -76,10 +78,11 @@ pub enum ExcelError {
         /// The sheet.
         sheet: String,
     },
-    /// No row among the first 30 of a sheet passed the caller's header test.
+    /// No row among the first 30 of a sheet (from its first non-empty row) passed the caller's
+    /// header test.
     #[error(
-        "sheet '{sheet}' of '{path}': no row among its first {HEADER_SEARCH_ROWS} looks like a header \
-         (none holds enough of the profile's column names); first non-empty row {first_row_number}: {first_row}"
+        "sheet '{sheet}' of '{path}': no row looks like a header among the first {HEADER_SEARCH_ROWS} \
+         from row {first_row_number}, which reads: {first_row}"
     )]
     NoHeader {
         /// The file.
@@ -88,7 +91,7 @@ pub enum ExcelError {
         sheet: String,
         /// 1-based row number of the sheet's first non-empty row.
         first_row_number: usize,
-        /// That row's non-empty texts, comma-separated (to show what the sheet starts with).
+        /// That row's first few non-empty texts, comma-separated (what the sheet starts with).
         first_row: String,
     },
     /// No sheet was named and every sheet of the workbook is empty.
@@ -119,8 +122,8 @@ pub fn read_workbook(
     sheet: Option<&str>,
     is_header: &dyn Fn(&[String]) -> bool,
 ) -> Result<Vec<SheetRecords>, ExcelError> {
-    let mut workbook = open_workbook_auto(path)
-        .map_err(|e| ExcelError::Unreadable { path: path.into(), message: e.to_string() })?;
+    let mut workbook =
+        open_workbook_auto(path).map_err(|e| ExcelError::Unreadable { path: path.into(), message: e.to_string() })?;
     let names: Vec<String> = match sheet {
         Some(wanted) => {
             let all = workbook.sheet_names();
@@ -177,39 +180,35 @@ fn records_from_range(
     let first_row = first_row as usize + 1;
     let (height, width) = range.get_size();
 
+    // The header search window: HEADER_SEARCH_ROWS rows from the first non-empty one.
     let mut texts: Vec<String> = Vec::with_capacity(width);
-    let mut first_nonblank: Option<(usize, String)> = None;
+    let mut first_nonblank: Option<usize> = None;
     let mut header_at = None;
-    for i in 0..height.min(HEADER_SEARCH_ROWS) {
+    for i in 0..height {
+        if first_nonblank.is_some_and(|f| i >= f + HEADER_SEARCH_ROWS) {
+            break;
+        }
         let row = &range[i];
         if row.iter().all(is_blank) {
             continue;
         }
+        first_nonblank.get_or_insert(i);
         texts.clear();
         texts.extend(row.iter().map(cell_text));
-        if first_nonblank.is_none() {
-            let shown: Vec<&str> = texts.iter().map(String::as_str).filter(|t| !t.is_empty()).collect();
-            first_nonblank = Some((first_row + i, shown.join(", ")));
-        }
         if is_header(&texts) {
             header_at = Some(i);
             break;
         }
     }
     let Some(header_at) = header_at else {
-        return match first_nonblank {
-            Some((first_row_number, first_row)) => {
-                Err(ExcelError::NoHeader { path: path.into(), sheet: sheet.into(), first_row_number, first_row })
-            }
-            None if range.used_cells().all(|(_, _, c)| is_blank(c)) => Ok(None),
-            // Blank for its first rows, data further down: still no header where one is looked for.
-            None => Err(ExcelError::NoHeader {
-                path: path.into(),
-                sheet: sheet.into(),
-                first_row_number: first_row + first_nonblank_row(&range).unwrap_or(0),
-                first_row: String::new(),
-            }),
-        };
+        let Some(first) = first_nonblank else { return Ok(None) };
+        let shown: Vec<String> = range[first].iter().map(cell_text).filter(|t| !t.is_empty()).take(8).collect();
+        return Err(ExcelError::NoHeader {
+            path: path.into(),
+            sheet: sheet.into(),
+            first_row_number: first_row + first,
+            first_row: shown.join(", "),
+        });
     };
     let header_width = texts.iter().rposition(|t| !t.is_empty()).map_or(0, |p| p + 1);
     texts.truncate(header_width);
@@ -226,10 +225,6 @@ fn records_from_range(
         rows.push((first_row + i, cells));
     }
     Ok(Some(SheetRecords { sheet: sheet.into(), header_row: first_row + header_at, header, rows }))
-}
-
-fn first_nonblank_row(range: &Range<Data>) -> Option<usize> {
-    range.rows().position(|row| !row.iter().all(is_blank))
 }
 
 /// True when `cell_text(cell)` is empty, without building the text.
@@ -579,7 +574,7 @@ mod tests {
         let msg = err.to_string();
         assert!(matches!(err, ExcelError::NoHeader { first_row_number: 1, .. }), "{err:?}");
         assert!(msg.contains("sheet 'excel-title-block'"), "{msg}");
-        assert!(msg.contains("no row among its first 30 looks like a header"), "{msg}");
+        assert!(msg.contains("no row looks like a header among the first 30 from row 1"), "{msg}");
         assert!(msg.contains("Ärendeexport Kävlinge kommun"), "{msg}");
     }
 
@@ -616,7 +611,7 @@ mod tests {
             ((4, 1), s("A1")),
             ((4, 2), s("open")),
             ((4, 3), Data::Float(1.5)),
-            ((5, 1), s("A2")), // short row
+            ((5, 1), s("A2")),  // short row
             ((6, 1), s("   ")), // blank: whitespace only
             ((6, 2), Data::Error(CellErrorType::NA)),
             ((7, 1), s("A3")),
@@ -649,7 +644,12 @@ mod tests {
         assert_eq!(records_from_range(Path::new("x"), "S", empty, &header).expect("ok"), None);
         let deep = range_of(vec![((0, 0), s("notes")), ((40, 0), s("ticket_id"))]);
         let err = records_from_range(Path::new("x"), "S", deep, &header).expect_err("beyond 30 rows");
-        assert!(matches!(err, ExcelError::NoHeader { first_row_number: 1, .. }), "{err:?}");
+        assert!(matches!(&err, ExcelError::NoHeader { first_row_number: 1, first_row, .. } if first_row == "notes"));
+        // The window starts at the first non-empty row, however far down that is.
+        let low =
+            range_of(vec![((0, 0), s(" ")), ((35, 0), s("notes")), ((60, 0), s("ticket_id")), ((61, 0), s("A1"))]);
+        let t = records_from_range(Path::new("x"), "S", low, &header).expect("ok").expect("not empty");
+        assert_eq!((t.header_row, t.rows.len(), t.rows[0].0), (61, 1, 62));
     }
 
     fn dt(serial: f64) -> Data {
@@ -685,7 +685,7 @@ mod tests {
         assert_eq!(cell_text(&dt(46300.0)), "2026-10-05 00:00:00");
         assert_eq!(cell_text(&dt(46300.3333333333)), "2026-10-05 08:00:00"); // 15 digits, as files hold it
         assert_eq!(cell_text(&dt(46300.5 + 0.6 / 86_400.0)), "2026-10-05 12:00:01"); // rounded to the second
-        assert_eq!(cell_text(&dt(46300.999_999_999)), "2026-10-06 00:00:00");
+        assert_eq!(cell_text(&dt(46_300.999_999_999)), "2026-10-06 00:00:00");
         assert_eq!(cell_text(&dt(60.0)), "1900-02-29 00:00:00"); // Excel's phantom day
         assert_eq!(cell_text(&dt(0.75)), "18:00:00"); // a time of day
         let dur = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
@@ -761,7 +761,7 @@ mod tests {
                     "first_team" | "resolved_by_team" | "assigned_team" => ws.write(r, c16, teams[(i + c) % 3]),
                     "reassignment_count" | "reopen_count" => ws.write(r, c16, (i % 4) as f64),
                     "work_minutes" => ws.write(r, c16, (i % 120) as f64 + 0.5),
-                    "billable" => ws.write(r, c16, i % 2 == 0),
+                    "billable" => ws.write(r, c16, i.is_multiple_of(2)),
                     _ => ws.write(r, c16, format!("{name} {}", i % 50)),
                 }
                 .expect("write");

@@ -178,6 +178,44 @@ fn html(input: &BillingInput) -> String {
         t(lang, "Totalt netto", "Grand total, net"),
         money(kr(grand)),
     );
+    let alloc = Rows { table: &input.allocation };
+    let mut keys: Vec<String> = alloc
+        .iter()
+        .map(|r| {
+            format!("{} {} ({:.2} %)", alloc.get(r, "customer"), alloc.get(r, "weight"), alloc.num(r, "share") * 100.0)
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if !keys.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>{}: {}</p>",
+            t(lang, "Fördelningsnyckel för gemensamma ärenden", "Allocation key of shared tickets"),
+            escape_html(&keys.join(", "))
+        );
+    }
+    let covered = Rows { table: &input.covered };
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        t(lang, "Ingår i grundavtalet (debiteras inte)", "Covered by the base agreement (not billed)"),
+        t(lang, "Kund", "Customer"),
+        t(lang, "Tjänst", "Service"),
+        t(lang, "Incidenter", "Incidents"),
+        t(lang, "Beställningar", "Requests"),
+    );
+    for r in covered.iter() {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape_html(covered.get(r, "customer")),
+            escape_html(covered.get(r, "service")),
+            escape_html(covered.get(r, "incidents")),
+            escape_html(covered.get(r, "requests")),
+        );
+    }
+    out.push_str("</tbody></table>\n");
     let _ = write!(
         out,
         "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>\n",
@@ -362,6 +400,50 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         0,
         format!("{}: {}", t(lang, "Period", "Period"), format_month(input.month.0, input.month.1, lang)),
     )?;
+    let mut row = row + 3;
+    let share_format = Format::new().set_num_format("0.00%");
+    for (i, h) in [
+        t(lang, "Fördelningsnyckel (gemensamt)", "Allocation key (shared)"),
+        t(lang, "Vikt", "Weight"),
+        t(lang, "Andel", "Share"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(row, i as u16, *h, &f.header)?;
+    }
+    row += 1;
+    let mut seen: Vec<&str> = Vec::new();
+    for a in alloc.iter() {
+        let c = alloc.get(a, "customer");
+        if seen.contains(&c) {
+            continue;
+        }
+        seen.push(c);
+        ws.write_string(row, 0, c)?;
+        ws.write_number(row, 1, alloc.num(a, "weight"))?;
+        ws.write_number_with_format(row, 2, alloc.num(a, "share"), &share_format)?;
+        row += 1;
+    }
+    row += 1;
+    let covered = Rows { table: &input.covered };
+    let heads = [
+        t(lang, "Ingår i grundavtalet: kund", "Covered by the base agreement: customer"),
+        t(lang, "Tjänst", "Service"),
+        t(lang, "Incidenter", "Incidents"),
+        t(lang, "Beställningar", "Requests"),
+    ];
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, *h, &f.header)?;
+    }
+    row += 1;
+    for r in covered.iter() {
+        ws.write_string(row, 0, covered.get(r, "customer"))?;
+        ws.write_string(row, 1, covered.get(r, "service"))?;
+        ws.write_number(row, 2, covered.num(r, "incidents"))?;
+        ws.write_number(row, 3, covered.num(r, "requests"))?;
+        row += 1;
+    }
 
     // One sheet per customer.
     for r in customers.iter() {
