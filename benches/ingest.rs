@@ -35,6 +35,7 @@ fn ingest(c: &mut Criterion) {
                     source: "bench".into(),
                     profile: &profile,
                     kind: None,
+                    sheet: None,
                     teams: Vec::new(),
                     progress: false,
                     verbose: false,

@@ -45,6 +45,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         source: "sample".into(),
         profile: &profile,
         kind: None,
+        sheet: None,
         teams: cx.config.team_rows(),
         progress: !cx.quiet,
         verbose: cx.verbose,

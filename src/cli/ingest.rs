@@ -1,4 +1,4 @@
-//! `itsm ingest`: CSV exports into the database through a profile.
+//! `itsm ingest`: CSV exports and spreadsheet workbooks into the database through a profile.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +16,9 @@ use crate::store::Store;
     after_help = "Example:\n  itsm ingest export/tickets.csv export/history.csv --profile generic --source sample"
 )]
 pub struct Args {
-    /// CSV files (tickets or history, told apart by their header). Each is its own batch.
+    /// CSV files or workbooks (.xlsx, .xls, .ods), tickets or history told apart by their
+    /// header; each file is its own batch. Or `api` with `--source NAME`: fetch from the
+    /// source's REST API (`[sources.NAME.api]` in itsm.toml) as one batch.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Profile: a built-in name (generic) or a path to a .toml file.
@@ -29,6 +31,14 @@ pub struct Args {
     /// Treat the files as this kind instead of reading it from the header.
     #[arg(long, value_parser = ["tickets", "history"])]
     pub kind: Option<String>,
+    /// With `itsm ingest api`: fetch everything, not only what changed since the newest
+    /// `updated_at` of the source.
+    #[arg(long)]
+    pub full: bool,
+    /// Only this sheet of an Excel or OpenDocument workbook (default: every sheet whose
+    /// header matches the profile's tickets or history columns, in one batch).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// Runs `itsm ingest`.
@@ -45,10 +55,14 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let source = args.source.clone().unwrap_or_else(|| profile.name.clone());
     let kind = args.kind.as_deref().map(|k| if k == "tickets" { FileKind::Tickets } else { FileKind::History });
     let mut store = Store::open(&cx.db)?;
+    if args.files.len() == 1 && args.files[0] == std::path::Path::new("api") && !args.files[0].exists() {
+        return ingest_api(cx, &args, &mut store, &profile);
+    }
     let opts = IngestOptions {
         source,
         profile: &profile,
         kind,
+        sheet: args.sheet.clone(),
         teams: cx.config.team_rows(),
         progress: !cx.quiet,
         verbose: cx.verbose,
@@ -62,24 +76,78 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `itsm ingest api --source NAME`: one run = one transaction; incremental from the newest
+/// `updated_at` of the source unless `--full`.
+fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -> anyhow::Result<ExitCode> {
+    let name = args.source.as_deref().ok_or_else(|| anyhow::anyhow!("`itsm ingest api` needs --source NAME"))?;
+    let api = cx
+        .config
+        .sources
+        .get(name)
+        .and_then(|s| s.api.as_ref())
+        .ok_or_else(|| anyhow::anyhow!("source '{name}' has no [sources.{name}.api] in the configuration"))?;
+    let since = if args.full {
+        None
+    } else {
+        let sql = format!(
+            "SELECT coalesce(epoch_us(max(updated_at)), -1) FROM ticket WHERE source = '{}'",
+            name.replace('\'', "''")
+        );
+        let us = store.query_i64(&sql)?;
+        (us >= 0).then(|| {
+            chrono::DateTime::from_timestamp_micros(us).unwrap_or_default().format(&api.since_format).to_string()
+        })
+    };
+    let src = api.to_source(name, since.clone()).map_err(anyhow::Error::msg)?;
+    let shown = crate::ingest::api::redact_url(&src.base_url);
+    cx.detail(format!(
+        "fetching {shown} ({})",
+        since.as_deref().map_or("everything".into(), |s| format!("changed since {s}"))
+    ))?;
+    let progress = crate::progress::Progress::bytes(!cx.quiet, 0, &shown);
+    let (records, stats) = crate::ingest::api::fetch_all(&src, &mut |records, pages| {
+        progress.message(&format!("{records} records, {pages} pages"));
+    })
+    .with_context(|| format!("ingest from source '{name}' stopped; the database is as it was"))?;
+    progress.finish();
+    cx.say(format!("{shown}: {} records in {} pages ({} retries)", stats.records, stats.pages, stats.retries))?;
+    if records.is_empty() {
+        cx.say("nothing new since the last run")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let opts = IngestOptions {
+        source: name.to_string(),
+        profile,
+        kind: Some(FileKind::Tickets),
+        sheet: None,
+        teams: cx.config.team_rows(),
+        progress: false,
+        verbose: cx.verbose,
+    };
+    let report = ingest::ingest_records(store, &shown, &records, &opts).with_context(|| {
+        format!("ingest into '{}' stopped; the database is as it was before this run", cx.db.display())
+    })?;
+    print_report(cx, &report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Prints what one file did.
 pub fn print_report(cx: &Context, r: &IngestReport) -> std::io::Result<()> {
     let file = r.path.display();
     if r.already_ingested {
         return cx.say(format!("{file}: already ingested as batch {} (same content); 0 new rows", r.batch_id));
     }
+    // A workbook has sheets, not an encoding and a delimiter.
+    let form = if r.encoding == "xlsx" {
+        "workbook".to_string()
+    } else if r.encoding == "json" {
+        "api".to_string()
+    } else {
+        format!("{}, {}, '{}'", r.kind, r.encoding, r.delimiter.escape_default())
+    };
     cx.say(format!(
-        "{file}: batch {} ({}, {}, '{}'): {} read = {} loaded + {} rejected; {} new, {} updated, {} unchanged",
-        r.batch_id,
-        r.kind,
-        r.encoding,
-        r.delimiter.escape_default(),
-        r.rows_read,
-        r.rows_loaded,
-        r.rows_rejected,
-        r.counts.new,
-        r.counts.updated,
-        r.counts.unchanged
+        "{file}: batch {} ({form}): {} read = {} loaded + {} rejected; {} new, {} updated, {} unchanged",
+        r.batch_id, r.rows_read, r.rows_loaded, r.rows_rejected, r.counts.new, r.counts.updated, r.counts.unchanged
     ))?;
     for (line, column, reason) in &r.first_rejections {
         let column = column.as_deref().map(|c| format!(", column '{c}'")).unwrap_or_default();

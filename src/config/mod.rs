@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod api;
 mod billing;
 mod cab;
 mod kpi;
 mod sla;
+pub use api::ApiConfig;
 pub use billing::BillingConfig;
 pub use cab::{CabConfig, CAB_TERMS};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
@@ -79,6 +81,9 @@ pub struct TeamConfig {
 pub struct SourceConfig {
     /// Profile name or path used for this source.
     pub profile: String,
+    /// How to fetch it from the tool's REST API (`itsm ingest api --source NAME`).
+    #[serde(default)]
+    pub api: Option<ApiConfig>,
 }
 
 /// The whole configuration.

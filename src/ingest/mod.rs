@@ -5,7 +5,9 @@
 //! one store transaction, keeping every rejected row with its line, column, value and
 //! reason. It never talks SQL: the store does the upsert.
 
+pub mod api;
 pub mod csv;
+pub mod excel;
 pub mod profile;
 pub mod rows;
 pub mod values;
@@ -22,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::FileKind;
 use crate::progress::Progress;
-use crate::store::{BatchCounts, BatchMeta, LoadTarget, Store, StoreError, TeamRow};
+use crate::store::{BatchCounts, BatchMeta, BatchWriter, LoadTarget, Store, StoreError, TeamRow};
 use profile::Profile;
 use rows::{Rejection, RowMapper};
 
@@ -77,6 +79,14 @@ pub enum IngestError {
         /// Header columns, comma-separated.
         found: String,
     },
+    /// A workbook could not be read, or has no sheet with data.
+    #[error("{message}")]
+    Workbook {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the file and sheet.
+        message: String,
+    },
     /// The store failed; the batch was rolled back.
     #[error("'{path}'")]
     Store {
@@ -88,6 +98,7 @@ pub enum IngestError {
 }
 
 /// How to ingest.
+#[derive(Clone)]
 pub struct IngestOptions<'p> {
     /// Source name: part of every ticket's key.
     pub source: String,
@@ -95,6 +106,8 @@ pub struct IngestOptions<'p> {
     pub profile: &'p Profile,
     /// Force the kind instead of reading it from the header.
     pub kind: Option<FileKind>,
+    /// Only this sheet of a workbook (default: every sheet with tickets or history).
+    pub sheet: Option<String>,
     /// Teams from configuration, written to `team` with the batch.
     pub teams: Vec<TeamRow>,
     /// Show a progress bar (only on a terminal).
@@ -132,12 +145,19 @@ pub struct IngestReport {
     pub seconds: f64,
 }
 
-/// Ingests one file as one batch. See the module docs.
+/// Ingests one file as one batch. See the module docs. A workbook (`.xlsx`, `.xlsm`,
+/// `.xls`, `.ods`) is read sheet by sheet: each sheet whose header matches the profile's
+/// tickets or history columns is loaded, all of them in the one batch of the file.
 pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> Result<IngestReport, IngestError> {
     let started = Instant::now();
     let started_at_us = now_micros();
     let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.into(), source })?;
     let sha256 = hex(&Sha256::digest(&bytes));
+    let store_err = |source| IngestError::Store { path: path.into(), source };
+    let already = store.batch_with_sha256(&opts.source, &sha256).map_err(store_err)?;
+    if is_workbook(path) {
+        return ingest_workbook(store, path, &bytes, sha256, already, started, started_at_us, opts);
+    }
     let (text, encoding) = csv::decode(&bytes, opts.profile.encoding);
     let delim = match opts.profile.delimiter.as_str() {
         "auto" => csv::detect_delimiter(&text),
@@ -149,16 +169,133 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
         return Err(IngestError::Empty { path: path.into() });
     }
     let header: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
+    let kind = checked_kind(path, opts, &header)?;
+    let mut report = IngestReport::new(path, kind, encoding, delim as char);
+    if let Some(batch_id) = already {
+        report.batch_id = batch_id;
+        report.already_ingested = true;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
+    let mut writer = store.begin_batch().map_err(store_err)?;
+    let batch_id = writer.batch_id();
+    let mut rejects = RejectBuffer::new(batch_id);
+    let progress = Progress::bytes(opts.progress, bytes.len() as u64, &format!("{}", path.display()));
+    stage(
+        &mut writer,
+        &mut rejects,
+        &mut report,
+        &header,
+        &mut |f| reader.next_record(f).map(|p| (p.line, Cow::Borrowed(p.raw), p.end as u64)),
+        &progress,
+        opts,
+        path,
+    )?;
+    if rejects.len > 0 {
+        writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
+    }
+    progress.set(bytes.len() as u64, report.rows_read);
+    let meta =
+        batch_meta(opts, path, kind.name(), sha256, bytes.len(), encoding, delim as char, &report, started_at_us);
+    commit(writer, &meta, &mut report, started, &progress, opts, path)
+}
+
+/// Ingests what a REST API returns as one batch: every record fetched (all pages) is a
+/// ticket row mapped through the profile, in one transaction. `label` names the batch (the
+/// URL without credentials); `sha256` of the records makes an identical fetch a no-op.
+pub fn ingest_records(
+    store: &mut Store,
+    label: &str,
+    records: &[api::Record],
+    opts: &IngestOptions<'_>,
+) -> Result<IngestReport, IngestError> {
+    let started = Instant::now();
+    let started_at_us = now_micros();
+    let path = Path::new(label);
+    // The header is every key seen, in first-seen order; each row is aligned to it.
+    let mut header: Vec<String> = Vec::new();
+    for r in records {
+        for (k, _) in r {
+            if !header.contains(k) {
+                header.push(k.clone());
+            }
+        }
+    }
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            header.iter().map(|h| r.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default()).collect()
+        })
+        .collect();
+    let mut digest = Sha256::new();
+    for row in &rows {
+        for cell in row {
+            digest.update(cell.as_bytes());
+            digest.update([0x1f]);
+        }
+        digest.update([0x1e]);
+    }
+    digest.update(header.join("\u{1f}").as_bytes());
+    let sha256 = hex(&digest.finalize());
+    let kind = checked_kind(
+        path,
+        &IngestOptions { kind: Some(opts.kind.unwrap_or(FileKind::Tickets)), ..opts.clone() },
+        &header,
+    )?;
+    let mut report = IngestReport::new(path, kind, "json", ' ');
+    let store_err = |source| IngestError::Store { path: path.into(), source };
+    if let Some(batch_id) = store.batch_with_sha256(&opts.source, &sha256).map_err(store_err)? {
+        report.batch_id = batch_id;
+        report.already_ingested = true;
+        return Ok(report);
+    }
+    let mut writer = store.begin_batch().map_err(store_err)?;
+    let mut rejects = RejectBuffer::new(writer.batch_id());
+    let progress = Progress::bytes(false, rows.len() as u64, label);
+    let kind_opts = IngestOptions { kind: Some(kind), ..opts.clone() };
+    let mut it = rows.iter().enumerate();
+    stage(
+        &mut writer,
+        &mut rejects,
+        &mut report,
+        &header,
+        &mut |f| {
+            let (i, cells) = it.next()?;
+            f.clear();
+            f.extend(cells.iter().map(|c| Cow::Borrowed(c.as_str())));
+            let raw: Vec<String> = header.iter().zip(cells).map(|(h, c)| format!("{h}={c}")).collect();
+            Some((i as u64 + 1, Cow::Owned(raw.join("; ")), i as u64 + 1))
+        },
+        &progress,
+        &kind_opts,
+        path,
+    )?;
+    if rejects.len > 0 {
+        writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
+    }
+    let bytes: usize = rows.iter().flatten().map(String::len).sum();
+    let meta = batch_meta(opts, path, kind.name(), sha256, bytes, "json", ' ', &report, started_at_us);
+    commit(writer, &meta, &mut report, started, &progress, opts, path)
+}
+
+/// Whether the file is a spreadsheet workbook, by its extension.
+fn is_workbook(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+}
+
+/// The kind of a file or sheet with this header, and its required columns checked.
+fn checked_kind(path: &Path, opts: &IngestOptions<'_>, header: &[String]) -> Result<FileKind, IngestError> {
     let found = header.join(", ");
     let kind = match opts.kind {
         Some(k) => k,
-        None => detect_kind(opts.profile, &header).ok_or_else(|| IngestError::UnknownFileKind {
+        None => detect_kind(opts.profile, header).ok_or_else(|| IngestError::UnknownFileKind {
             path: path.into(),
             profile: opts.profile.name.clone(),
             found: found.clone(),
         })?,
     };
-    let missing = rows::missing_columns(opts.profile, kind, &header);
+    let missing = rows::missing_columns(opts.profile, kind, header);
     if !missing.is_empty() {
         return Err(IngestError::MissingColumns {
             path: path.into(),
@@ -168,52 +305,121 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
             found,
         });
     }
-    let mut report = IngestReport {
-        path: path.into(),
-        kind,
-        batch_id: 0,
-        already_ingested: false,
-        rows_read: 0,
-        rows_loaded: 0,
-        rows_rejected: 0,
-        counts: BatchCounts::default(),
-        encoding,
-        delimiter: delim as char,
-        first_rejections: Vec::new(),
-        seconds: 0.0,
+    Ok(kind)
+}
+
+/// One workbook as one batch: every sheet that holds tickets or history (or the sheet
+/// named by `--sheet`), bulk-appended through the same mapping as CSV.
+#[allow(clippy::too_many_arguments)]
+fn ingest_workbook(
+    store: &mut Store,
+    path: &Path,
+    bytes: &[u8],
+    sha256: String,
+    already: Option<i64>,
+    started: Instant,
+    started_at_us: i64,
+    opts: &IngestOptions<'_>,
+) -> Result<IngestReport, IngestError> {
+    let profile = opts.profile;
+    // A row is a header when it holds at least half of some kind's required columns.
+    let is_header = |row: &[String]| {
+        let lower: Vec<String> = row.iter().map(|c| c.trim().to_lowercase()).collect();
+        [FileKind::Tickets, FileKind::History].iter().any(|&k| {
+            let need = rows::required_columns(profile, k);
+            let hits = need.iter().filter(|c| lower.contains(&c.to_lowercase())).count();
+            !need.is_empty() && hits * 2 >= need.len()
+        })
     };
+    let sheets = excel::read_workbook(path, opts.sheet.as_deref(), &is_header)
+        .map_err(|e| IngestError::Workbook { path: path.into(), message: e.to_string() })?;
+    let mut kinds = Vec::new();
+    for sheet in &sheets {
+        let sheet_path = PathBuf::from(format!("{} [sheet {}]", path.display(), sheet.sheet));
+        kinds.push(checked_kind(&sheet_path, opts, &sheet.header)?);
+    }
+    let file_kind = match kinds.as_slice() {
+        [only] => only.name().to_string(),
+        _ => "workbook".to_string(),
+    };
+    let mut report = IngestReport::new(path, kinds[0], "xlsx", ' ');
     let store_err = |source| IngestError::Store { path: path.into(), source };
-    if let Some(batch_id) = store.batch_with_sha256(&opts.source, &sha256).map_err(store_err)? {
+    if let Some(batch_id) = already {
         report.batch_id = batch_id;
         report.already_ingested = true;
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
-
     let mut writer = store.begin_batch().map_err(store_err)?;
+    let mut rejects = RejectBuffer::new(writer.batch_id());
+    let total: u64 = sheets.iter().map(|s| s.rows.len() as u64).sum();
+    let progress = Progress::bytes(opts.progress, total, &format!("{}", path.display()));
+    let mut done = 0u64;
+    for (sheet, kind) in sheets.iter().zip(&kinds) {
+        report.kind = *kind;
+        let sheet_opts = IngestOptions { kind: Some(*kind), ..opts.clone() };
+        let mut rows = sheet.rows.iter();
+        stage(
+            &mut writer,
+            &mut rejects,
+            &mut report,
+            &sheet.header,
+            &mut |f| {
+                let (row, cells) = rows.next()?;
+                f.clear();
+                f.extend(cells.iter().map(|c| Cow::Borrowed(c.as_str())));
+                done += 1;
+                Some((*row as u64, Cow::Owned(format!("{}!{row}: {}", sheet.sheet, cells.join(";"))), done))
+            },
+            &progress,
+            &sheet_opts,
+            path,
+        )?;
+    }
+    if rejects.len > 0 {
+        writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
+    }
+    let meta = batch_meta(opts, path, &file_kind, sha256, bytes.len(), "xlsx", ' ', &report, started_at_us);
+    commit(writer, &meta, &mut report, started, &progress, opts, path)
+}
+
+/// Maps every record `next` yields (line or row number, raw text, progress position) and
+/// appends them to the batch in chunks; rejections go to `rejects`.
+#[allow(clippy::too_many_arguments)]
+fn stage<'a>(
+    writer: &mut BatchWriter<'_>,
+    rejects: &mut RejectBuffer,
+    report: &mut IngestReport,
+    header: &[String],
+    next: &mut dyn FnMut(&mut Vec<Cow<'a, str>>) -> Option<(u64, Cow<'a, str>, u64)>,
+    progress: &Progress,
+    opts: &IngestOptions<'_>,
+    path: &Path,
+) -> Result<(), IngestError> {
+    let store_err = |source| IngestError::Store { path: path.into(), source };
+    let kind = opts.kind.unwrap_or(report.kind);
     let batch_id = writer.batch_id();
-    let mut mapper = RowMapper::new(opts.profile, kind, &header, &opts.source, batch_id);
-    let mut rejects = RejectBuffer::new(batch_id);
-    let progress = Progress::bytes(opts.progress, bytes.len() as u64, &format!("{}", path.display()));
+    let mut mapper = RowMapper::new(opts.profile, kind, header, &opts.source, batch_id);
     let target = match kind {
         FileKind::Tickets => LoadTarget::Tickets,
         FileKind::History => LoadTarget::Events,
     };
-    while let Some(pos) = reader.next_record(&mut fields) {
+    let mut fields: Vec<Cow<'a, str>> = Vec::new();
+    while let Some((line, raw, position)) = next(&mut fields) {
         report.rows_read += 1;
-        match mapper.map(&fields, pos.line) {
+        match mapper.map(&fields, line) {
             Ok(()) => report.rows_loaded += 1,
             Err(rejection) => {
                 report.rows_rejected += 1;
                 if report.first_rejections.len() < 10 {
-                    report.first_rejections.push((pos.line, rejection.column.clone(), rejection.reason.clone()));
+                    report.first_rejections.push((line, rejection.column.clone(), rejection.reason.clone()));
                 }
-                rejects.push(pos.line, pos.raw, rejection);
+                rejects.push(line, &raw, rejection);
             }
         }
         if mapper.pending() >= CHUNK_ROWS {
             writer.append(target, mapper.finish_batch()).map_err(store_err)?;
-            progress.set(pos.end as u64, report.rows_read);
+            progress.set(position, report.rows_read);
             if opts.verbose {
                 eprintln!("batch {batch_id}: {} rows staged, not yet committed", report.rows_loaded);
             }
@@ -222,28 +428,53 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     if mapper.pending() > 0 {
         writer.append(target, mapper.finish_batch()).map_err(store_err)?;
     }
-    if rejects.len > 0 {
-        writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
-    }
-    progress.set(bytes.len() as u64, report.rows_read);
-    progress.message(&format!("{} rows read; merging and committing", report.rows_read));
-    let meta = BatchMeta {
+    Ok(())
+}
+
+/// The batch row of a file.
+#[allow(clippy::too_many_arguments)]
+fn batch_meta(
+    opts: &IngestOptions<'_>,
+    path: &Path,
+    file_kind: &str,
+    sha256: String,
+    bytes: usize,
+    encoding: &str,
+    delimiter: char,
+    report: &IngestReport,
+    started_at_us: i64,
+) -> BatchMeta {
+    BatchMeta {
         source: opts.source.clone(),
         profile: opts.profile.name.clone(),
         file: path.display().to_string(),
-        file_kind: kind.name().into(),
+        file_kind: file_kind.into(),
         sha256,
-        bytes: bytes.len() as i64,
+        bytes: bytes as i64,
         encoding: encoding.into(),
-        delimiter: (delim as char).to_string(),
+        delimiter: delimiter.to_string(),
         rows_read: report.rows_read,
         rows_loaded: report.rows_loaded,
         rows_rejected: report.rows_rejected,
         started_at_us,
         teams: opts.teams.clone(),
-    };
+    }
+}
+
+/// Merges and commits the batch and completes the report.
+fn commit(
+    writer: BatchWriter<'_>,
+    meta: &BatchMeta,
+    report: &mut IngestReport,
+    started: Instant,
+    progress: &Progress,
+    opts: &IngestOptions<'_>,
+    path: &Path,
+) -> Result<IngestReport, IngestError> {
+    let batch_id = writer.batch_id();
+    progress.message(&format!("{} rows read; merging and committing", report.rows_read));
     let staged = started.elapsed().as_secs_f64();
-    report.counts = writer.commit(&meta).map_err(store_err)?;
+    report.counts = writer.commit(meta).map_err(|source| IngestError::Store { path: path.into(), source })?;
     progress.finish();
     if opts.verbose {
         let total = started.elapsed().as_secs_f64();
@@ -254,7 +485,26 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     }
     report.batch_id = batch_id;
     report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    Ok(report.clone())
+}
+
+impl IngestReport {
+    fn new(path: &Path, kind: FileKind, encoding: &'static str, delimiter: char) -> IngestReport {
+        IngestReport {
+            path: path.into(),
+            kind,
+            batch_id: 0,
+            already_ingested: false,
+            rows_read: 0,
+            rows_loaded: 0,
+            rows_rejected: 0,
+            counts: BatchCounts::default(),
+            encoding,
+            delimiter,
+            first_rejections: Vec::new(),
+            seconds: 0.0,
+        }
+    }
 }
 
 /// The kind whose mapped columns the header holds the largest share of.

@@ -135,6 +135,16 @@ pub fn missing_columns(profile: &Profile, kind: FileKind, header: &[String]) -> 
         .collect()
 }
 
+/// Source column names of the fields a file of `kind` must have under `profile`.
+pub fn required_columns(profile: &Profile, kind: FileKind) -> Vec<String> {
+    let mapping = profile.mapping(kind);
+    kind.columns()
+        .iter()
+        .filter(|c| !column_optional(profile, kind, c))
+        .filter_map(|c| mapping.columns.get(c.name).map(|n| n.trim().to_string()))
+        .collect()
+}
+
 /// Arrow schema of the load table of a file kind: canonical columns, then `_row`.
 pub fn load_schema(kind: FileKind) -> Arc<Schema> {
     let mut fields: Vec<Field> = kind

@@ -102,7 +102,10 @@ fn billing_report_writes_xlsx_csv_and_html_that_agree() {
     assert!(csv.contains("2026-10,customer,Kävlinge,work,Infrastructure,950.00,1.50,1425.00,SEK,2,"), "{csv}");
     let html = std::fs::read_to_string(t.path("b/billing.html")).unwrap();
     assert!(html.contains("Billing basis") && !html.contains("Anna Berg"), "requesters pseudonymised");
-    assert!(html.contains("Allocation key of shared tickets: Burlöv 2 (28.57 %), Kävlinge 3 (42.86 %)"), "the key is printed");
+    assert!(
+        html.contains("Allocation key of shared tickets: Burlöv 2 (28.57 %), Kävlinge 3 (42.86 %)"),
+        "the key is printed"
+    );
     assert!(html.contains("Covered by the base agreement (not billed)"), "covered tickets are shown");
 
     let mut wb = open_workbook_auto(t.path("b/billing.xlsx")).unwrap();

@@ -2,10 +2,12 @@
 //! under tests/fixtures and on generated sample data. The database is read back through
 //! the library's store.
 
+mod api;
 mod billing;
 mod build;
 mod cab;
 mod calendar;
+mod excel;
 mod golden;
 mod ingest;
 mod kpi;

@@ -1,0 +1,146 @@
+//! `itsm ingest api` (issue 7) against a mock REST server on loopback that the test starts:
+//! paging with a 429 and a 500 on the way, a 401, incremental sync by watermark, and the
+//! token kept out of the output, the logs and the database.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use crate::{rows, Tmp};
+
+const TOKEN: &str = "tok-SECRET-4711";
+
+/// A scripted HTTP server: answers each connection with the next (status, extra headers,
+/// body) and records request lines and Authorization headers.
+fn serve(script: Vec<(u16, &'static str, String)>) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for (status, headers, body) in script {
+            let Ok((stream, _)) = listener.accept() else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut line, mut auth) = (String::new(), String::new());
+            reader.read_line(&mut line).unwrap();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap() == 0 || h == "\r\n" {
+                    break;
+                }
+                if h.to_lowercase().starts_with("authorization:") {
+                    auth = h.trim().to_string();
+                }
+            }
+            log.lock().unwrap().push((line.trim().to_string(), auth));
+            let mut stream = stream;
+            let reason = match status {
+                200 => "OK",
+                401 => "Unauthorized",
+                429 => "Too Many Requests",
+                _ => "Internal Server Error",
+            };
+            let reply = format!(
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
+                body.len()
+            );
+            stream.write_all(reply.as_bytes()).unwrap();
+            let _ = stream.read(&mut [0u8; 16]);
+        }
+    });
+    (base, seen)
+}
+
+/// A page of ticket records in the generic profile's field names.
+fn page(ids: std::ops::Range<u32>, updated: &str) -> String {
+    let records: Vec<String> = ids
+        .map(|i| {
+            format!(
+                "{{\"ticket_id\": \"API{i}\", \"kind\": \"incident\", \"title\": \"Ärende {i}\", \"status\": \"open\", \
+                 \"opened_at\": \"2026-10-05T08:00:00+02:00\", \"updated_at\": \"{updated}\", \"customer\": \"Kävlinge\"}}"
+            )
+        })
+        .collect();
+    format!("{{\"result\": [{}]}}", records.join(", "))
+}
+
+fn config(t: &Tmp, base: &str) {
+    let toml = format!(
+        "[sources.snow]\nprofile = \"generic\"\n[sources.snow.api]\nurl = \"{base}/api/now/table/incident\"\n\
+         records = \"/result\"\npagination = \"offset\"\npage_size = 2\noffset_param = \"sysparm_offset\"\n\
+         limit_param = \"sysparm_limit\"\nauth = \"bearer\"\ntoken_env = \"ITSM_TEST_SNOW_TOKEN\"\n\
+         since_param = \"sysparm_query\"\nsince_template = \"sys_updated_on>{{since}}\"\ninitial_backoff_ms = 10\n"
+    );
+    std::fs::write(t.path("itsm.toml"), toml).unwrap();
+}
+
+fn ingest_api(t: &Tmp, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["ingest", "api", "--source", "snow"];
+    args.extend_from_slice(extra);
+    crate::itsm_cmd().current_dir(&t.0).env("ITSM_TEST_SNOW_TOKEN", TOKEN).args(&args).output().unwrap()
+}
+
+#[test]
+fn pages_with_a_429_and_a_500_on_the_way_load_every_record_once_and_the_token_stays_secret() {
+    let t = Tmp::new("api-pages");
+    let script = vec![
+        (200, "", page(1..3, "2026-10-05T09:00:00+02:00")),
+        (200, "", page(3..5, "2026-10-05T09:00:00+02:00")),
+        (200, "", page(5..7, "2026-10-05T09:00:00+02:00")),
+        (429, "Retry-After: 1\r\n", "{\"error\": \"slow down\"}".to_string()),
+        (500, "", "{\"error\": \"oops\"}".to_string()),
+        (200, "", page(7..8, "2026-10-05T09:00:00+02:00")),
+    ];
+    let (base, seen) = serve(script);
+    config(&t, &base);
+    let out = ingest_api(&t, &["-v"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("7 records in 4 pages (2 retries)"), "{stdout}");
+    assert_eq!(rows(&t.db(), "SELECT count(*), count(DISTINCT ticket_id) FROM ticket"), "7,7");
+    let requests = seen.lock().unwrap().clone();
+    assert_eq!(requests.len(), 6);
+    let want = format!("Authorization: Bearer {TOKEN}");
+    assert!(requests.iter().all(|(_, auth)| auth.eq_ignore_ascii_case(&want)), "{requests:?}");
+    assert!(requests[5].0.contains("sysparm_offset=6"), "the last page is asked for again: {requests:?}");
+    // The token is nowhere: not in the output, not in the logs, not in the database file.
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
+    let db = std::fs::read(t.db()).unwrap();
+    assert!(!db.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "the token is in the database file");
+}
+
+#[test]
+fn a_401_exits_2_naming_the_url_without_the_token() {
+    let t = Tmp::new("api-401");
+    let (base, _) = serve(vec![(401, "", format!("{{\"error\": \"bad token {TOKEN}\"}}"))]);
+    config(&t, &base);
+    let out = ingest_api(&t, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("401") && stderr.contains(&format!("{base}/api/now/table/incident")), "{stderr}");
+    assert!(!stderr.contains(TOKEN) && !String::from_utf8_lossy(&out.stdout).contains(TOKEN), "{stderr}");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "0");
+}
+
+#[test]
+fn a_second_run_fetches_only_what_changed_since_the_watermark() {
+    let t = Tmp::new("api-watermark");
+    let script = vec![
+        (200, "", page(1..3, "2026-10-05T09:00:00+02:00")),
+        (200, "", page(3..4, "2026-10-06T10:30:00+02:00")),
+        // Second run: only API2 changed.
+        (200, "", page(2..3, "2026-10-07T11:00:00+02:00").replace("\"open\"", "\"resolved\"")),
+    ];
+    let (base, seen) = serve(script);
+    config(&t, &base);
+    assert!(ingest_api(&t, &[]).status.success());
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket"), "3");
+    let second = ingest_api(&t, &[]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let requests = seen.lock().unwrap().clone();
+    // The watermark is the newest updated_at (06 Oct 08:30 UTC), percent-encoded.
+    assert!(requests[2].0.contains("sysparm_query=sys_updated_on%3E2026-10-06%2008%3A30%3A00"), "{requests:?}");
+    assert!(!requests[0].0.contains("sysparm_query"), "the first run fetches everything");
+    assert_eq!(rows(&t.db(), "SELECT ticket_id, status FROM ticket ORDER BY 1"), "API1,open\nAPI2,resolved\nAPI3,open");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "2");
+}

@@ -1,0 +1,64 @@
+//! Excel ingestion (issue 7): workbooks made by LibreOffice (tests/fixtures/excel-README.md
+//! says how) through the same mapping, transaction and guarantees as CSV.
+
+use crate::{fixture, itsm, itsm_ok, rows, Tmp};
+
+#[test]
+fn a_libreoffice_workbook_keeps_dates_and_swedish_characters() {
+    let t = Tmp::new("excel-plain");
+    let out = itsm_ok(&t.0, &["ingest", &fixture("excel-tickets.xlsx")]);
+    assert!(out.contains("5 read = 5 loaded + 0 rejected"), "{out}");
+    let got = rows(
+        &t.db(),
+        "SELECT ticket_id, title, customer, strftime(opened_at, '%Y-%m-%d %H:%M'), work_minutes FROM ticket \
+         WHERE ticket_id IN ('INC2002', 'REQ2005') ORDER BY 1",
+    );
+    // The source's date cell 2026-10-06 09:15 is read in Europe/Stockholm (CEST): 07:15 UTC.
+    let csv = std::fs::read_to_string(fixture("excel-tickets.csv")).unwrap();
+    assert!(csv.contains("Ärendesystemet är långsamt för Ängelholmsgruppen"), "the source text");
+    assert!(
+        got.contains("INC2002,Ärendesystemet är långsamt för Ängelholmsgruppen,Burlöv,2026-10-06 07:15,45.25"),
+        "{got}"
+    );
+    assert!(got.contains("REQ2005,Åtkomst till lönesystemet för Ödön Ärlig,Burlöv,"), "{got}");
+    // The same workbook again changes nothing.
+    let again = itsm_ok(&t.0, &["ingest", &fixture("excel-tickets.xlsx")]);
+    assert!(again.contains("already ingested"), "{again}");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "1");
+}
+
+#[test]
+fn a_title_block_above_the_header_and_two_sheets_in_one_batch() {
+    let t = Tmp::new("excel-sheets");
+    itsm_ok(&t.0, &["ingest", &fixture("excel-title-block.xlsx")]);
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket"), "5");
+    let out = itsm_ok(&t.0, &["ingest", &fixture("excel-two-sheets.xlsx"), "--source", "wb", "--profile", "generic"]);
+    assert!(out.contains("(workbook): 13 read = 13 loaded + 0 rejected"), "{out}");
+    assert_eq!(
+        rows(&t.db(), "SELECT file_kind, rows_read FROM ingest_batch ORDER BY batch_id"),
+        "tickets,5\nworkbook,13",
+        "both sheets in one batch"
+    );
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket WHERE source = 'wb'"), "5");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket_event WHERE source = 'wb'"), "8");
+    // One sheet only, by name.
+    let t2 = Tmp::new("excel-one-sheet");
+    itsm_ok(&t2.0, &["ingest", &fixture("excel-two-sheets.xlsx"), "--sheet", "Historik"]);
+    assert_eq!(rows(&t2.db(), "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM ticket_event)"), "0,8");
+}
+
+#[test]
+fn an_empty_sheet_is_a_clear_error_and_changes_nothing() {
+    let t = Tmp::new("excel-empty");
+    let out = itsm(&t.0, &["ingest", &fixture("excel-empty-sheet.xlsx")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("excel-empty-sheet.xlsx' has no data (all sheets empty)"), "{stderr}");
+    let out = itsm(&t.0, &["ingest", &fixture("excel-empty-sheet.xlsx"), "--sheet", "Sheet1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sheet 'Sheet1'") && stderr.contains("is empty"), "{stderr}");
+    let out = itsm(&t.0, &["ingest", &fixture("excel-two-sheets.xlsx"), "--sheet", "Nope"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Nope") && stderr.contains("Ärenden") && stderr.contains("Historik"), "{stderr}");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "0");
+}
