@@ -109,7 +109,15 @@ fn tile_values_and_footer(html: &str) -> String {
         html.split("<div class=\"meta\">").skip(1).map(|s| s[..s.find("</div>").unwrap()].to_string()).collect();
     out.extend(meta);
     let footer = &html[html.find("<footer>").unwrap()..];
-    out.push(footer[..footer.find("</p>").unwrap()].replace(env!("CARGO_PKG_VERSION"), "VERSION"));
+    let mut line = footer[..footer.find("</p>").unwrap()].replace(env!("CARGO_PKG_VERSION"), "VERSION");
+    // The configuration hash changes whenever the configuration's shape does: not a format.
+    for label in ["Konfiguration: ", "Configuration: "] {
+        if let Some(i) = line.find(label) {
+            let start = i + label.len();
+            line.replace_range(start..start + 12, "CONFIGHASH12");
+        }
+    }
+    out.push(line);
     out.join("\n")
 }
 
