@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::ingest::{csv, profile::EncodingChoice, values::parse_number};
+use crate::ingest::{csv, values::parse_number};
 
 /// One candidate.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,12 +32,7 @@ fn list(cell: &str) -> Vec<String> {
 /// Reads and checks a portfolio file.
 pub fn read(path: &Path) -> Result<Vec<Candidate>, String> {
     let file = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read portfolio '{file}': {e}"))?;
-    let (text, _) = csv::decode(&bytes, EncodingChoice::Auto);
-    let mut reader = csv::Reader::new(&text, csv::detect_delimiter(&text));
-    let mut fields = Vec::new();
-    reader.next_record(&mut fields).ok_or_else(|| format!("portfolio '{file}' is empty"))?;
-    let header: Vec<String> = fields.iter().map(|f| f.trim().to_lowercase()).collect();
+    let (header, records) = csv::read_table(path, "portfolio")?;
     let want = ["id", "title", "customers", "problems", "services", "cis", "effort_days", "cost"];
     let idx: Vec<Option<usize>> = want.iter().map(|w| header.iter().position(|h| h == w)).collect();
     for (w, i) in want[..2].iter().zip(&idx) {
@@ -46,18 +41,17 @@ pub fn read(path: &Path) -> Result<Vec<Candidate>, String> {
         }
     }
     let mut out: Vec<Candidate> = Vec::new();
-    while let Some(pos) = reader.next_record(&mut fields) {
-        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(|c| c.trim()).unwrap_or("");
+    for (line, fields) in &records {
+        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(String::as_str).unwrap_or("");
         let number = |k: usize| -> Result<Option<f64>, String> {
-            parse_number(cell(k)).map_err(|_| {
-                format!("{file}: row {}, column {}: value '{}' is not a number", pos.line, want[k], cell(k))
-            })
+            parse_number(cell(k))
+                .map_err(|_| format!("{file}: row {}, column {}: value '{}' is not a number", line, want[k], cell(k)))
         };
         if cell(0).is_empty() {
-            return Err(format!("{file}: row {}, column id: value '' is empty", pos.line));
+            return Err(format!("{file}: row {}, column id: value '' is empty", line));
         }
         if out.iter().any(|c| c.id == cell(0)) {
-            return Err(format!("{file}: row {}, column id: value '{}' is used twice", pos.line, cell(0)));
+            return Err(format!("{file}: row {}, column id: value '{}' is used twice", line, cell(0)));
         }
         let mut links = Vec::new();
         for (k, kind) in [(3, "problem"), (4, "service"), (5, "ci")] {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::ingest::{csv, profile::EncodingChoice, values::parse_number};
+use crate::ingest::{csv, values::parse_number};
 
 /// One price.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +30,7 @@ pub struct Price {
 /// Reads and checks a price list.
 pub fn read(path: &Path) -> Result<Vec<Price>, String> {
     let file = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read price list '{file}': {e}"))?;
-    let (text, _) = csv::decode(&bytes, EncodingChoice::Auto);
-    let mut reader = csv::Reader::new(&text, csv::detect_delimiter(&text));
-    let mut fields = Vec::new();
-    reader.next_record(&mut fields).ok_or_else(|| format!("price list '{file}' is empty"))?;
-    let header: Vec<String> = fields.iter().map(|f| f.trim().to_lowercase()).collect();
+    let (header, records) = csv::read_table(path, "price list")?;
     let want = ["type", "name", "unit_price", "valid_from", "valid_to"];
     let col = |name: &str| header.iter().position(|h| h == name);
     let idx: Vec<Option<usize>> = want.iter().map(|w| col(w)).collect();
@@ -47,10 +42,9 @@ pub fn read(path: &Path) -> Result<Vec<Price>, String> {
         ));
     }
     let mut prices = Vec::new();
-    while let Some(pos) = reader.next_record(&mut fields) {
-        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(|c| c.trim()).unwrap_or("");
-        let bad =
-            |k: usize, why: &str| format!("{file}: row {}, column {}: value '{}' {why}", pos.line, want[k], cell(k));
+    for (line, fields) in &records {
+        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(String::as_str).unwrap_or("");
+        let bad = |k: usize, why: &str| format!("{file}: row {}, column {}: value '{}' {why}", line, want[k], cell(k));
         let kind = cell(0).to_lowercase();
         if kind != "item" && kind != "hourly" {
             return Err(bad(0, "is not 'item' or 'hourly'"));

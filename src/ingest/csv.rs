@@ -205,3 +205,21 @@ mod tests {
         assert_eq!((text.as_ref(), enc), ("Kund\nBurlöv\n", "utf-8-bom"));
     }
 }
+
+/// A small configuration table (price list, portfolio) read whole: the lower-cased,
+/// trimmed header and each record's 1-based line with its trimmed cells. `what` names the
+/// file in errors ("price list").
+pub fn read_table(path: &std::path::Path, what: &str) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), String> {
+    let file = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {what} '{file}': {e}"))?;
+    let (text, _) = decode(&bytes, crate::ingest::profile::EncodingChoice::Auto);
+    let mut reader = Reader::new(&text, detect_delimiter(&text));
+    let mut fields = Vec::new();
+    reader.next_record(&mut fields).ok_or_else(|| format!("{what} '{file}' is empty"))?;
+    let header = fields.iter().map(|f| f.trim().to_lowercase()).collect();
+    let mut records = Vec::new();
+    while let Some(pos) = reader.next_record(&mut fields) {
+        records.push((pos.line, fields.iter().map(|f| f.trim().to_string()).collect()));
+    }
+    Ok((header, records))
+}

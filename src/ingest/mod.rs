@@ -172,10 +172,7 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     let kind = checked_kind(path, opts, &header)?;
     let mut report = IngestReport::new(path, kind, encoding, delim as char);
     if let Some(batch_id) = already {
-        report.batch_id = batch_id;
-        report.already_ingested = true;
-        report.seconds = started.elapsed().as_secs_f64();
-        return Ok(report);
+        return Ok(report.already_in(batch_id, started));
     }
     let mut writer = store.begin_batch().map_err(store_err)?;
     let batch_id = writer.batch_id();
@@ -245,9 +242,7 @@ pub fn ingest_records(
     let mut report = IngestReport::new(path, kind, "json", ' ');
     let store_err = |source| IngestError::Store { path: path.into(), source };
     if let Some(batch_id) = store.batch_with_sha256(&opts.source, &sha256).map_err(store_err)? {
-        report.batch_id = batch_id;
-        report.already_ingested = true;
-        return Ok(report);
+        return Ok(report.already_in(batch_id, started));
     }
     let mut writer = store.begin_batch().map_err(store_err)?;
     let mut rejects = RejectBuffer::new(writer.batch_id());
@@ -345,10 +340,7 @@ fn ingest_workbook(
     let mut report = IngestReport::new(path, kinds[0], "xlsx", ' ');
     let store_err = |source| IngestError::Store { path: path.into(), source };
     if let Some(batch_id) = already {
-        report.batch_id = batch_id;
-        report.already_ingested = true;
-        report.seconds = started.elapsed().as_secs_f64();
-        return Ok(report);
+        return Ok(report.already_in(batch_id, started));
     }
     let mut writer = store.begin_batch().map_err(store_err)?;
     let mut rejects = RejectBuffer::new(writer.batch_id());
@@ -489,6 +481,14 @@ fn commit(
 }
 
 impl IngestReport {
+    /// The report of content that batch `batch_id` already holds: nothing written.
+    fn already_in(mut self, batch_id: i64, started: Instant) -> IngestReport {
+        self.batch_id = batch_id;
+        self.already_ingested = true;
+        self.seconds = started.elapsed().as_secs_f64();
+        self
+    }
+
     fn new(path: &Path, kind: FileKind, encoding: &'static str, delimiter: char) -> IngestReport {
         IngestReport {
             path: path.into(),
