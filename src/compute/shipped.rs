@@ -53,10 +53,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_summary_by_month.sql", include_str!("../../queries/kpis/kpi_summary_by_month.sql")),
     ("kpis/kpi_volume_by_month.sql", include_str!("../../queries/kpis/kpi_volume_by_month.sql")),
     ("checks/billing_reconciles.sql", include_str!("../../queries/checks/billing_reconciles.sql")),
-    (
-        "checks/breaches_have_an_instant_and_a_team.sql",
-        include_str!("../../queries/checks/breaches_have_an_instant_and_a_team.sql"),
-    ),
+    ("checks/breaches_have_an_instant.sql", include_str!("../../queries/checks/breaches_have_an_instant.sql")),
     ("checks/intervals_are_not_negative.sql", include_str!("../../queries/checks/intervals_are_not_negative.sql")),
     (
         "checks/segment_time_adds_up_to_elapsed.sql",

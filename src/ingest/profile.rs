@@ -13,7 +13,14 @@ use serde::Deserialize;
 use crate::model::{FileKind, VALUE_SETS};
 
 /// Profiles shipped with the tool: (name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = &[("generic", include_str!("../../profiles/generic.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("generic", include_str!("../../profiles/generic.toml")),
+    ("servicenow", include_str!("../../profiles/servicenow.toml")),
+    ("jira", include_str!("../../profiles/jira.toml")),
+    ("topdesk", include_str!("../../profiles/topdesk.toml")),
+    ("glpi", include_str!("../../profiles/glpi.toml")),
+    ("bpi2014-changes", include_str!("../../profiles/bpi2014-changes.toml")),
+];
 
 /// Errors in finding, reading or validating a profile.
 #[derive(Debug, thiserror::Error)]
@@ -52,8 +59,10 @@ pub enum EncodingChoice {
     #[default]
     Auto,
     /// UTF-8, BOM allowed.
+    #[serde(alias = "utf-8")]
     Utf8,
     /// Windows-1252 (the usual "ANSI" of Swedish Windows exports).
+    #[serde(alias = "windows-1252", alias = "cp1252")]
     Windows1252,
 }
 
@@ -254,6 +263,19 @@ fn merge(base: &mut toml::Table, top: toml::Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encodings_are_accepted_as_the_docs_write_them() {
+        for (text, want) in [
+            ("utf-8", EncodingChoice::Utf8),
+            ("utf8", EncodingChoice::Utf8),
+            ("windows-1252", EncodingChoice::Windows1252),
+            ("auto", EncodingChoice::Auto),
+        ] {
+            let t: toml::Value = toml::from_str(&format!("e = \"{text}\"")).unwrap();
+            assert_eq!(t["e"].clone().try_into::<EncodingChoice>().unwrap(), want, "{text}");
+        }
+    }
 
     #[test]
     fn builtin_generic_is_valid_and_maps_swedish_labels() {

@@ -12,6 +12,7 @@ mod golden;
 mod ingest;
 mod kpi;
 mod lifecycle;
+mod profiles;
 mod report;
 mod sla;
 
