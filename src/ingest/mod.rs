@@ -8,6 +8,7 @@
 pub mod api;
 pub mod csv;
 pub mod excel;
+mod json;
 pub mod profile;
 pub mod rows;
 pub mod values;
