@@ -2,8 +2,8 @@
 --
 -- DESIGN §6. A billable request with a request item is charged the item's unit price; any
 -- other billable ticket is charged its work time rounded up per ticket to
--- cfg_billing.rounding_minutes, in hours, times the hourly rate of its resolving team (or
--- the '*' rate). Prices are those valid on the local day of resolution (cfg_price,
+-- cfg_billing.rounding_minutes, in hours, times the hourly rate of its resolving team, else
+-- the rate of its kind of work (name 'kind:incident', 'kind:change', …), else the '*' rate. Prices are those valid on the local day of resolution (cfg_price,
 -- valid_to exclusive), so a rerun of an old month uses that month's prices. A charge is
 -- unallocated (kept, with its reason, never dropped) when it has no price, no customer,
 -- or a customer that is neither billed nor the shared customer. Amounts in the price
@@ -59,6 +59,10 @@ priced AS (
              ORDER BY p.valid_from DESC LIMIT 1),
             (SELECT CAST(p.unit_price AS DECIMAL(18, 2)) FROM cfg_price AS p
              WHERE p.price_type = 'hourly' AND c.charge_type = 'work' AND p.name = c.price_key
+               AND c.resolved_day >= p.valid_from AND c.resolved_day < p.valid_to
+             ORDER BY p.valid_from DESC LIMIT 1),
+            (SELECT CAST(p.unit_price AS DECIMAL(18, 2)) FROM cfg_price AS p
+             WHERE p.price_type = 'hourly' AND c.charge_type = 'work' AND p.name = 'kind:' || c.kind
                AND c.resolved_day >= p.valid_from AND c.resolved_day < p.valid_to
              ORDER BY p.valid_from DESC LIMIT 1),
             (SELECT CAST(p.unit_price AS DECIMAL(18, 2)) FROM cfg_price AS p

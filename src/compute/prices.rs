@@ -1,7 +1,8 @@
 //! The price list of the billing basis: a CSV file (`type,name,unit_price,valid_from,
 //! valid_to`) read into rows for the `cfg_price` input table. `type` is `item` (a request
 //! item, priced per delivery) or `hourly` (a team's rate per started rounding step; name
-//! `*` is the rate of any team without its own). Prices have validity dates so a rerun of
+//! `kind:change` etc. is the rate of a kind of work; `*` the rate of anything else). The
+//! file may be CSV or the first sheet of a workbook (.xlsx, .ods). Prices have validity dates so a rerun of
 //! an old month uses that month's prices; `valid_to` is exclusive and may be empty.
 //!
 //! Must not: decide what is billed (SQL does); errors name file, row, column and value.

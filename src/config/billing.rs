@@ -11,7 +11,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct BillingConfig {
-    /// Price list CSV (`type,name,unit_price,valid_from,valid_to`); none = nothing is priced.
+    /// Price list, CSV or workbook (`type,name,unit_price,valid_from,valid_to`); none = nothing
+    /// is priced.
     pub price_list: Option<PathBuf>,
     /// Billable work is rounded up to this many minutes per ticket (e.g. started 30 minutes).
     pub rounding_minutes: u32,

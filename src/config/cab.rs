@@ -23,8 +23,8 @@ pub const CAB_TERMS: &[(&str, f64)] = &[
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct CabConfig {
-    /// Portfolio CSV: `id,title,customers,problems,services,cis,effort_days,cost` (lists
-    /// separated by `|`).
+    /// Portfolio, CSV or workbook: `id,title,customers,problems,services,cis,effort_days,cost`
+    /// (lists separated by `|`).
     pub portfolio: Option<PathBuf>,
     /// Weight per term; terms left out keep their default.
     pub weights: BTreeMap<String, f64>,

@@ -206,11 +206,27 @@ mod tests {
     }
 }
 
-/// A small configuration table (price list, portfolio) read whole: the lower-cased,
-/// trimmed header and each record's 1-based line with its trimmed cells. `what` names the
+/// A small configuration table (price list, portfolio) read whole from CSV or the first
+/// sheet of a workbook: the lower-cased, trimmed header and each record's 1-based line (or
+/// sheet row) with its trimmed cells. `what` names the
 /// file in errors ("price list").
 pub fn read_table(path: &std::path::Path, what: &str) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), String> {
     let file = path.display();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        // The first sheet whose first non-empty row is taken as the header.
+        let sheets =
+            crate::ingest::excel::read_workbook(path, None, &|row: &[String]| row.iter().any(|c| !c.trim().is_empty()))
+                .map_err(|e| format!("{what}: {e}"))?;
+        let sheet = sheets.into_iter().next().ok_or_else(|| format!("{what} '{file}' is empty"))?;
+        let header = sheet.header.iter().map(|h| h.trim().to_lowercase()).collect();
+        let rows = sheet
+            .rows
+            .into_iter()
+            .map(|(r, cells)| (r as u64, cells.into_iter().map(|c| c.trim().to_string()).collect()))
+            .collect();
+        return Ok((header, rows));
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {what} '{file}': {e}"))?;
     let (text, _) = decode(&bytes, crate::ingest::profile::EncodingChoice::Auto);
     let mut reader = Reader::new(&text, detect_delimiter(&text));

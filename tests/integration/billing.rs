@@ -156,3 +156,43 @@ fn demo_billing_lines_sum_to_the_total_and_every_billable_ticket_appears_once() 
     assert_eq!((in_lines.as_str(), distinct.as_str()), (billable.as_str(), billable.as_str()));
     assert!(billable.parse::<i64>().unwrap() > 500, "{billable}");
 }
+
+#[test]
+fn a_workbook_price_list_with_a_rate_per_kind_of_work() {
+    let t = Tmp::new("billing-xlsx-prices");
+    // The fixture's prices as a workbook, plus 800,00 an hour for incident work: teams
+    // without a rate of their own (Infrastructure, Vendor ERP) now get it instead of '*'.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let sheet = [
+        ["type", "name", "unit_price", "valid_from", "valid_to"],
+        ["item", "Ny dator", "12500", "2025-01-01", "2026-10-15"],
+        ["item", "Ny dator", "13200", "2026-10-15", ""],
+        ["item", "Headset", "890.50", "2025-01-01", ""],
+        ["hourly", "*", "950", "2025-01-01", ""],
+        ["hourly", "Business Systems", "1100", "2025-01-01", ""],
+        ["hourly", "kind:incident", "800", "2025-01-01", ""],
+    ];
+    for (r, row) in sheet.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    wb.save(t.path("prices.xlsx")).unwrap();
+    let config =
+        std::fs::read_to_string(fixture("billing-itsm.toml")).unwrap().replace("billing-prices.csv", "prices.xlsx");
+    std::fs::write(t.path("itsm.toml"), config).unwrap();
+    itsm_ok(&t.0, &["ingest", &fixture("billing-tickets.csv")]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-10-31 17:00"]);
+    let work = rows(
+        &t.db(),
+        "SELECT price_key, unit_price, quantity, amount FROM kpi_billing_line \
+         WHERE month = DATE '2026-10-01' AND charge_type = 'work' ORDER BY price_key",
+    );
+    // B5 Business Systems keeps its own 1 100; B4/B13 Infrastructure 1,5 h × 800 = 1 200;
+    // B7 Vendor ERP 2 h × 800 = 1 600.
+    assert_eq!(
+        work,
+        "Business Systems,1100.00,0.50,550.00\nInfrastructure,800.00,1.50,1200.00\nVendor ERP,800.00,2.00,1600.00"
+    );
+}
