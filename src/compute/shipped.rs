@@ -55,7 +55,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("checks/billing_reconciles.sql", include_str!("../../queries/checks/billing_reconciles.sql")),
     ("checks/breaches_have_an_instant.sql", include_str!("../../queries/checks/breaches_have_an_instant.sql")),
     ("checks/intervals_are_not_negative.sql", include_str!("../../queries/checks/intervals_are_not_negative.sql")),
-    ("checks/segment_time_adds_up_to_elapsed.sql", include_str!("../../queries/checks/segment_time_adds_up_to_elapsed.sql")),
+    (
+        "checks/segment_time_adds_up_to_elapsed.sql",
+        include_str!("../../queries/checks/segment_time_adds_up_to_elapsed.sql"),
+    ),
 ];
 
 #[cfg(test)]

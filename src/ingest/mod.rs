@@ -170,6 +170,32 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
         return Err(IngestError::Empty { path: path.into() });
     }
     let header: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
+    if let Some(log) = &opts.profile.eventlog {
+        let lower: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
+        if lower.contains(&log.case.to_lowercase()) {
+            let mut report = IngestReport::new(path, FileKind::History, encoding, delim as char);
+            if let Some(batch_id) = already {
+                return Ok(report.already_in(batch_id, started));
+            }
+            let mut writer = store.begin_batch().map_err(store_err)?;
+            let progress = Progress::bytes(opts.progress, bytes.len() as u64, &format!("{}", path.display()));
+            stage_event_log(&mut writer, &mut report, &header, &mut reader, log, &progress, opts, path)?;
+            progress.set(bytes.len() as u64, report.rows_read);
+            let mut meta = batch_meta(
+                opts,
+                path,
+                "eventlog",
+                sha256,
+                bytes.len(),
+                encoding,
+                delim as char,
+                &report,
+                started_at_us,
+            );
+            meta.derive_tickets = Some(log.kind.clone());
+            return commit(writer, &meta, &mut report, started, &progress, opts, path);
+        }
+    }
     let kind = checked_kind(path, opts, &header)?;
     let mut report = IngestReport::new(path, kind, encoding, delim as char);
     if let Some(batch_id) = already {
@@ -424,6 +450,92 @@ fn stage<'a>(
     Ok(())
 }
 
+/// An event log's rows, each as a status event and (when a team is named) an assignment
+/// event, mapped through the profile's history rules. A row whose status event is rejected
+/// is rejected whole, so rows read = loaded + rejected counts lines of the file.
+#[allow(clippy::too_many_arguments)]
+fn stage_event_log<'a>(
+    writer: &mut BatchWriter<'_>,
+    report: &mut IngestReport,
+    header: &[String],
+    reader: &mut csv::Reader<'a>,
+    log: &profile::EventLogMapping,
+    progress: &Progress,
+    opts: &IngestOptions<'_>,
+    path: &Path,
+) -> Result<(), IngestError> {
+    let store_err = |source| IngestError::Store { path: path.into(), source };
+    let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name.trim()));
+    let missing = |name: &str| IngestError::MissingColumns {
+        path: path.into(),
+        kind: FileKind::History,
+        profile: opts.profile.name.clone(),
+        missing: vec![("eventlog".into(), name.into())],
+        found: header.join(", "),
+    };
+    let case = col(&log.case).ok_or_else(|| missing(&log.case))?;
+    let at = col(&log.timestamp).ok_or_else(|| missing(&log.timestamp))?;
+    let status = col(&log.status).ok_or_else(|| missing(&log.status))?;
+    let team = log.team.as_deref().map(|t| col(t).ok_or_else(|| missing(t))).transpose()?;
+    let agent = log.agent.as_deref().map(|a| col(a).ok_or_else(|| missing(a))).transpose()?;
+    // The events are read as canonical history columns.
+    let mut events = opts.profile.clone();
+    events.history.columns = ["ticket_id", "occurred_at", "kind", "value", "agent", "minutes"]
+        .iter()
+        .map(|c| (c.to_string(), c.to_string()))
+        .collect();
+    let event_header: Vec<String> = events.history.columns.keys().cloned().collect();
+    let order: Vec<usize> = ["agent", "kind", "minutes", "occurred_at", "ticket_id", "value"]
+        .iter()
+        .map(|c| event_header.iter().position(|h| h == c).unwrap_or(0))
+        .collect();
+    let batch_id = writer.batch_id();
+    let mut mapper = RowMapper::new(&events, FileKind::History, &event_header, &opts.source, batch_id);
+    let mut rejects = RejectBuffer::new(batch_id);
+    let mut fields: Vec<Cow<'a, str>> = Vec::new();
+    while let Some(pos) = reader.next_record(&mut fields) {
+        report.rows_read += 1;
+        let cell = |i: usize| fields.get(i).map(|c| c.trim()).unwrap_or("");
+        // Fields in event_header order (sorted names): agent, kind, minutes, occurred_at, ticket_id, value.
+        let record = |kind: &'static str, value: &str| -> Vec<Cow<'static, str>> {
+            let mut r = vec![Cow::Borrowed(""); 6];
+            r[order[0]] = Cow::Owned(agent.map(cell).unwrap_or("").to_string());
+            r[order[1]] = Cow::Borrowed(kind);
+            r[order[3]] = Cow::Owned(cell(at).to_string());
+            r[order[4]] = Cow::Owned(cell(case).to_string());
+            r[order[5]] = Cow::Owned(value.to_string());
+            r
+        };
+        let mut outcome = mapper.map(&record("status", cell(status)), pos.line);
+        if outcome.is_ok() {
+            if let Some(t) = team.map(cell).filter(|t| !t.is_empty()) {
+                outcome = mapper.map(&record("assignment", t), pos.line);
+            }
+        }
+        match outcome {
+            Ok(()) => report.rows_loaded += 1,
+            Err(rejection) => {
+                report.rows_rejected += 1;
+                if report.first_rejections.len() < 10 {
+                    report.first_rejections.push((pos.line, rejection.column.clone(), rejection.reason.clone()));
+                }
+                rejects.push(pos.line, pos.raw, rejection);
+            }
+        }
+        if mapper.pending() >= CHUNK_ROWS {
+            writer.append(LoadTarget::Events, mapper.finish_batch()).map_err(store_err)?;
+            progress.set(pos.end as u64, report.rows_read);
+        }
+    }
+    if mapper.pending() > 0 {
+        writer.append(LoadTarget::Events, mapper.finish_batch()).map_err(store_err)?;
+    }
+    if rejects.len > 0 {
+        writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
+    }
+    Ok(())
+}
+
 /// The batch row of a file.
 #[allow(clippy::too_many_arguments)]
 fn batch_meta(
@@ -451,6 +563,7 @@ fn batch_meta(
         rows_rejected: report.rows_rejected,
         started_at_us,
         teams: opts.teams.clone(),
+        derive_tickets: None,
     }
 }
 

@@ -20,6 +20,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("topdesk", include_str!("../../profiles/topdesk.toml")),
     ("glpi", include_str!("../../profiles/glpi.toml")),
     ("bpi2014-changes", include_str!("../../profiles/bpi2014-changes.toml")),
+    ("bpi2013-volvo", include_str!("../../profiles/bpi2013-volvo.toml")),
+    ("helpdesk-italian", include_str!("../../profiles/helpdesk-italian.toml")),
 ];
 
 /// Errors in finding, reading or validating a profile.
@@ -131,6 +133,37 @@ pub struct Profile {
     /// Value maps: set name (`status`, `kind`, …) -> source label -> canonical value.
     #[serde(default)]
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// An event log (one row per event of a case, no ticket table): how to read it.
+    #[serde(default)]
+    pub eventlog: Option<EventLogMapping>,
+}
+
+/// An event-log export (process-mining style): each row is one event of a case, carrying
+/// the status it moved to and, optionally, the team holding the case. Each row becomes a
+/// status event (and an assignment event when a team is named); ticket rows are derived
+/// from the events when the batch commits.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EventLogMapping {
+    /// Column of the case id (the ticket id).
+    pub case: String,
+    /// Column of the event's instant.
+    pub timestamp: String,
+    /// Column whose label is the status the case moved to (mapped by `[values.status]`).
+    pub status: String,
+    /// Column of the team holding the case, if the log has one.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Column of the person acting (personal data), if any.
+    #[serde(default)]
+    pub agent: Option<String>,
+    /// Kind of the derived tickets.
+    #[serde(default = "default_eventlog_kind")]
+    pub kind: String,
+}
+
+fn default_eventlog_kind() -> String {
+    "incident".into()
 }
 
 fn default_auto() -> String {

@@ -58,6 +58,8 @@ pub struct BatchMeta {
     pub started_at_us: i64,
     /// Teams from configuration, written to `team` (configured line and customer win).
     pub teams: Vec<TeamRow>,
+    /// An event log: derive ticket rows of this kind from the events of the batch's cases.
+    pub derive_tickets: Option<String>,
 }
 
 /// The effect of a committed batch on the canonical tables.
@@ -115,12 +117,17 @@ impl<'c> BatchWriter<'c> {
     /// Upserts what was appended, records the batch and commits. Returns the effect.
     pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
         let c = self.conn;
+        if let Some(kind) = &meta.derive_tickets {
+            self.derive_tickets(kind)?;
+        }
         let tickets = self.merge_tickets()?;
         let events = self.merge_events()?;
+        // Rows of an event log are events; its tickets are derived, not read.
+        let read_tickets = if meta.derive_tickets.is_some() { 0 } else { tickets.new + tickets.updated };
         let counts = BatchCounts {
             new: tickets.new + events.new,
             updated: tickets.updated,
-            unchanged: meta.rows_loaded - tickets.new - tickets.updated - events.new,
+            unchanged: (meta.rows_loaded - read_tickets - events.new).max(0),
         };
         for team in &meta.teams {
             c.execute(
@@ -166,6 +173,70 @@ impl<'c> BatchWriter<'c> {
         c.execute_batch("COMMIT").map_err(sql_err("committing the batch"))?;
         self.open = false;
         Ok(counts)
+    }
+
+    /// Stages ticket rows derived from every event of the cases this batch touches (the
+    /// events already stored and the new ones): opened at the first event, updated at the
+    /// last, status of the last status event, resolved at the start of the final resolved
+    /// stretch, first / last / resolving team from the assignments, team changes and
+    /// reopens counted. The usual merge then keeps the newest `updated_at`.
+    fn derive_tickets(&self, kind: &str) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO load_ticket \
+             WITH cases AS (SELECT DISTINCT source, ticket_id FROM load_event), \
+             ev AS ( \
+               SELECT e.source, e.ticket_id, e.occurred_at, e.kind, e.value, e.minutes FROM ticket_event e \
+               JOIN cases c ON c.source = e.source AND c.ticket_id = e.ticket_id \
+               UNION SELECT source, ticket_id, occurred_at, kind, value, minutes FROM load_event), \
+             st AS ( \
+               SELECT source, ticket_id, occurred_at, value, value IN ('resolved', 'closed', 'cancelled') AS terminal, \
+                 lag(value IN ('resolved', 'closed', 'cancelled')) OVER w AS prev_terminal, \
+                 row_number() OVER w AS seq \
+               FROM ev WHERE kind IN ('status', 'reopen') AND value IS NOT NULL \
+               WINDOW w AS (PARTITION BY source, ticket_id ORDER BY occurred_at, value)), \
+             st_agg AS ( \
+               SELECT source, ticket_id, arg_max(value, seq) AS last_status, \
+                 max(occurred_at) FILTER (WHERE NOT terminal) AS last_active, \
+                 count(*) FILTER (WHERE prev_terminal AND NOT terminal) AS reopens \
+               FROM st GROUP BY source, ticket_id), \
+             res AS ( \
+               SELECT s.source, s.ticket_id, \
+                 min(t.occurred_at) FILTER (WHERE t.value IN ('resolved', 'closed') \
+                   AND (s.last_active IS NULL OR t.occurred_at > s.last_active)) AS resolved_at, \
+                 max(t.occurred_at) FILTER (WHERE t.value = 'closed') AS closed_at \
+               FROM st_agg s JOIN st t ON t.source = s.source AND t.ticket_id = s.ticket_id \
+               GROUP BY s.source, s.ticket_id), \
+             asg AS ( \
+               SELECT source, ticket_id, occurred_at, value, \
+                 lag(value) OVER (PARTITION BY source, ticket_id ORDER BY occurred_at, value) AS prev \
+               FROM ev WHERE kind = 'assignment' AND value IS NOT NULL), \
+             asg_agg AS ( \
+               SELECT a.source, a.ticket_id, arg_min(a.value, a.occurred_at) AS first_team, \
+                 arg_max(a.value, a.occurred_at) AS assigned_team, \
+                 arg_max(a.value, a.occurred_at) FILTER (WHERE r.resolved_at IS NOT NULL AND a.occurred_at <= r.resolved_at) \
+                   AS resolved_by_team, \
+                 count(*) FILTER (WHERE a.prev IS NOT NULL AND a.prev <> a.value) AS reassignments \
+               FROM asg a LEFT JOIN res r ON r.source = a.source AND r.ticket_id = a.ticket_id \
+               GROUP BY a.source, a.ticket_id), \
+             allev AS ( \
+               SELECT source, ticket_id, min(occurred_at) AS opened_at, max(occurred_at) AS updated_at, \
+                 sum(minutes) FILTER (WHERE kind = 'worklog') AS work \
+               FROM ev GROUP BY source, ticket_id) \
+             SELECT a.source, a.ticket_id, '{kind}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+               coalesce(s.last_status, 'open'), a.opened_at, NULL, \
+               CASE WHEN s.last_status IN ('resolved', 'closed') THEN r.resolved_at END, \
+               CASE WHEN s.last_status = 'closed' THEN r.closed_at END, \
+               g.first_team, CASE WHEN s.last_status IN ('resolved', 'closed') THEN g.resolved_by_team END, \
+               g.assigned_team, coalesce(g.reassignments, 0), coalesce(s.reopens, 0), NULL, NULL, a.work, NULL, \
+               NULL, NULL, a.updated_at, {batch}, 0 \
+             FROM allev a \
+             LEFT JOIN st_agg s ON s.source = a.source AND s.ticket_id = a.ticket_id \
+             LEFT JOIN res r ON r.source = a.source AND r.ticket_id = a.ticket_id \
+             LEFT JOIN asg_agg g ON g.source = a.source AND g.ticket_id = a.ticket_id",
+            kind = kind.replace('\'', "''"),
+            batch = self.batch_id,
+        );
+        self.conn.execute_batch(&sql).map_err(sql_err("deriving tickets from the event log"))
     }
 
     fn merge_tickets(&self) -> Result<BatchCounts> {
