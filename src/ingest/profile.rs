@@ -22,6 +22,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("bpi2014-changes", include_str!("../../profiles/bpi2014-changes.toml")),
     ("bpi2013-volvo", include_str!("../../profiles/bpi2013-volvo.toml")),
     ("helpdesk-italian", include_str!("../../profiles/helpdesk-italian.toml")),
+    ("bpi2013-problems", include_str!("../../profiles/bpi2013-problems.toml")),
+    ("bpi2013-closed-problems", include_str!("../../profiles/bpi2013-closed-problems.toml")),
 ];
 
 /// Errors in finding, reading or validating a profile.

@@ -53,10 +53,21 @@ fn the_public_event_logs_load_with_explained_rejections() {
     let t = Tmp::new("eventlog-real");
     itsm_ok(&t.0, &["ingest", volvo.to_str().unwrap(), "--profile", "bpi2013-volvo", "--source", "volvo"]);
     itsm_ok(&t.0, &["ingest", helpdesk.to_str().unwrap(), "--profile", "helpdesk-italian", "--source", "helpdesk"]);
-    assert_eq!(rows(&t.db(), "SELECT source, count(*) FROM ticket GROUP BY 1 ORDER BY 1"), "helpdesk,4580\nvolvo,7554");
+    let open = data.join("bpi2013-volvo/bpi_challenge_2013_open_problems.csv");
+    let closed = data.join("bpi2013-volvo/bpi_challenge_2013_closed_problems.csv");
+    itsm_ok(&t.0, &["ingest", open.to_str().unwrap(), "--profile", "bpi2013-problems", "--source", "open-problems"]);
+    itsm_ok(
+        &t.0,
+        &["ingest", closed.to_str().unwrap(), "--profile", "bpi2013-closed-problems", "--source", "closed-problems"],
+    );
     assert_eq!(
-        rows(&t.db(), "SELECT reason, count(*) FROM rejected_row GROUP BY 1"),
-        "unknown status value 'Unmatched' in a status event,5"
+        rows(&t.db(), "SELECT source, count(*) FROM ticket GROUP BY 1 ORDER BY 1"),
+        "closed-problems,1487\nhelpdesk,4580\nopen-problems,819\nvolvo,7554"
+    );
+    // The only rejections: Volvo's own marker of events that matched no status.
+    assert_eq!(
+        rows(&t.db(), "SELECT reason, count(*) FROM rejected_row GROUP BY 1 ORDER BY 1"),
+        "unknown status value 'Unmatched' in a status event,5\nunknown status value 'Unmatched-Unmatched' in a status event,10"
     );
     itsm_ok(&t.0, &["build"]);
     assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
