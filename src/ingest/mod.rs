@@ -564,6 +564,7 @@ fn batch_meta(
         started_at_us,
         teams: opts.teams.clone(),
         derive_tickets: None,
+        derive_events: file_kind == "tickets" && opts.profile.tickets.snapshots,
     }
 }
 

@@ -16,8 +16,11 @@ use crate::model::{FileKind, VALUE_SETS};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("generic", include_str!("../../profiles/generic.toml")),
     ("servicenow", include_str!("../../profiles/servicenow.toml")),
+    ("servicenow-audit", include_str!("../../profiles/servicenow-audit.toml")),
     ("jira", include_str!("../../profiles/jira.toml")),
+    ("jira-api", include_str!("../../profiles/jira-api.toml")),
     ("topdesk", include_str!("../../profiles/topdesk.toml")),
+    ("topdesk-api", include_str!("../../profiles/topdesk-api.toml")),
     ("glpi", include_str!("../../profiles/glpi.toml")),
     ("bpi2014-changes", include_str!("../../profiles/bpi2014-changes.toml")),
     ("bpi2013-volvo", include_str!("../../profiles/bpi2013-volvo.toml")),
@@ -91,6 +94,11 @@ pub struct FileMapping {
     /// Value used for `kind` when the export has no kind column (e.g. an incident-only export).
     #[serde(default)]
     pub default_kind: Option<String>,
+    /// Tickets files only: each row is a snapshot of a ticket after an update (an audit-style
+    /// export). The newest snapshot wins as usual, and status and assignment events are
+    /// derived from the changes between consecutive snapshots.
+    #[serde(default)]
+    pub snapshots: bool,
 }
 
 /// A validated profile.

@@ -60,6 +60,8 @@ pub struct BatchMeta {
     pub teams: Vec<TeamRow>,
     /// An event log: derive ticket rows of this kind from the events of the batch's cases.
     pub derive_tickets: Option<String>,
+    /// A snapshot export: derive status and assignment events from consecutive snapshots.
+    pub derive_events: bool,
 }
 
 /// The effect of a committed batch on the canonical tables.
@@ -119,6 +121,9 @@ impl<'c> BatchWriter<'c> {
         let c = self.conn;
         if let Some(kind) = &meta.derive_tickets {
             self.derive_tickets(kind)?;
+        }
+        if meta.derive_events {
+            self.derive_events()?;
         }
         let tickets = self.merge_tickets()?;
         let events = self.merge_events()?;
@@ -237,6 +242,31 @@ impl<'c> BatchWriter<'c> {
             batch = self.batch_id,
         );
         self.conn.execute_batch(&sql).map_err(sql_err("deriving tickets from the event log"))
+    }
+
+    /// Stages the status and assignment changes between consecutive snapshots of each ticket
+    /// (this batch's rows, after the stored row of the ticket when there is one) as events
+    /// at the snapshot's `updated_at`.
+    fn derive_events(&self) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO load_event \
+             WITH snaps AS ( \
+               SELECT source, ticket_id, updated_at, status, assigned_team, _row, 0 AS stored FROM load_ticket \
+               UNION ALL \
+               SELECT t.source, t.ticket_id, t.updated_at, t.status, t.assigned_team, -1, 1 FROM ticket t \
+               WHERE EXISTS (SELECT 1 FROM load_ticket l WHERE l.source = t.source AND l.ticket_id = t.ticket_id)), \
+             ordered AS ( \
+               SELECT *, lag(status) OVER w AS prev_status, lag(assigned_team) OVER w AS prev_team, \
+                 row_number() OVER w AS seq \
+               FROM snaps WINDOW w AS (PARTITION BY source, ticket_id ORDER BY updated_at, stored DESC, _row)) \
+             SELECT source, ticket_id, updated_at, 'status', status, NULL, NULL, {batch}, _row FROM ordered \
+             WHERE stored = 0 AND status IS DISTINCT FROM prev_status \
+             UNION ALL \
+             SELECT source, ticket_id, updated_at, 'assignment', assigned_team, NULL, NULL, {batch}, _row FROM ordered \
+             WHERE stored = 0 AND assigned_team IS NOT NULL AND assigned_team IS DISTINCT FROM prev_team",
+            batch = self.batch_id,
+        );
+        self.conn.execute_batch(&sql).map_err(sql_err("deriving history from ticket snapshots"))
     }
 
     fn merge_tickets(&self) -> Result<BatchCounts> {

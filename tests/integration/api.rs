@@ -144,3 +144,43 @@ fn a_second_run_fetches_only_what_changed_since_the_watermark() {
     assert_eq!(rows(&t.db(), "SELECT ticket_id, status FROM ticket ORDER BY 1"), "API1,open\nAPI2,resolved\nAPI3,open");
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "2");
 }
+
+/// Runs `itsm ingest api` against a mock with `body` as the only page, with `api` settings.
+fn one_page(name: &str, profile: &str, api: &str, body: String) -> Tmp {
+    let t = Tmp::new(name);
+    let (base, _) = serve(vec![(200, "", body)]);
+    let toml = format!("[sources.tool]\nprofile = \"{profile}\"\n[sources.tool.api]\nurl = \"{base}/api\"\n{api}");
+    std::fs::write(t.path("itsm.toml"), toml).unwrap();
+    let out = crate::itsm_cmd().current_dir(&t.0).args(["ingest", "api", "--source", "tool"]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stdout.contains("0 rejected"), "{profile}: {stdout}\n{stderr}");
+    t
+}
+
+#[test]
+fn jira_search_and_topdesk_incident_responses_map_through_their_api_profiles() {
+    let jira = "{\"startAt\": 0, \"maxResults\": 50, \"total\": 1, \"issues\": [{\"key\": \"ITSD-7\", \"fields\": {\
+        \"issuetype\": {\"name\": \"Incident\"}, \"summary\": \"Skrivaren på plan 2 är trasig\", \
+        \"status\": {\"name\": \"In Progress\"}, \"priority\": {\"name\": \"High\"}, \
+        \"created\": \"2026-10-05T08:02:00.000+02:00\", \"updated\": \"2026-10-05T09:00:00.000+02:00\", \
+        \"resolutiondate\": null, \"reporter\": {\"displayName\": \"Åsa Öberg\"}}}]}";
+    let t = one_page("api-jira", "jira-api", "records = \"/issues\"\npagination = \"startat\"\n", jira.to_string());
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, kind, title, status, priority, strftime(opened_at, '%H:%M') FROM ticket"),
+        "ITSD-7,incident,Skrivaren på plan 2 är trasig,open,normal,06:02"
+    );
+    let topdesk = "[{\"number\": \"I 2610 001\", \"briefDescription\": \"Kan inte logga in i Procapita\", \
+        \"caller\": {\"dynamicName\": \"Örjan Åberg\"}, \"callerBranch\": {\"name\": \"Kävlinge\"}, \
+        \"processingStatus\": {\"name\": \"Pågående\"}, \"callDate\": \"2026-10-05T08:00:00.000+0200\", \
+        \"completedDate\": null, \"closedDate\": null, \"operatorGroup\": {\"name\": \"Service Desk\"}, \
+        \"modificationDate\": \"2026-10-05T08:30:00.000+0200\"}]";
+    let api = "records = \"\"\npagination = \"offset\"\noffset_param = \"start\"\nlimit_param = \"page_size\"\npage_size = 10\n";
+    let t = one_page("api-topdesk", "topdesk-api", api, topdesk.to_string());
+    assert_eq!(
+        rows(
+            &t.db(),
+            "SELECT ticket_id, kind, customer, status, assigned_team, strftime(opened_at, '%H:%M') FROM ticket"
+        ),
+        "I 2610 001,incident,Kävlinge,open,Service Desk,06:00"
+    );
+}

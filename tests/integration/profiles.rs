@@ -34,3 +34,39 @@ fn jira_topdesk_and_glpi_exports_load_whole() {
     assert!(rows(&topdesk.db(), "SELECT string_agg(title, ' ') FROM ticket").chars().any(|c| "åäöÅÄÖ".contains(c)));
     loads("glpi", "profile-glpi.csv", 7);
 }
+
+#[test]
+fn servicenow_snapshots_give_the_newest_row_and_history_from_the_changes() {
+    let t = Tmp::new("profile-servicenow-audit");
+    let out = itsm_ok(&t.0, &["ingest", &fixture("servicenow-audit.csv"), "--profile", "servicenow-audit"]);
+    assert!(out.contains("6 read = 6 loaded + 0 rejected"), "{out}");
+    // The newest snapshot of each incident is the ticket.
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, status, assigned_team FROM ticket ORDER BY 1"),
+        "INC0020001,resolved,Infrastructure\nINC0020002,pending,Service Desk"
+    );
+    // History from the changes between snapshots (10:00 changed nothing), at each snapshot's
+    // sys_updated_on (Stockholm local → UTC).
+    assert_eq!(
+        rows(
+            &t.db(),
+            "SELECT ticket_id, strftime(occurred_at, '%H:%M'), kind, value FROM ticket_event ORDER BY 1, 2, 3"
+        ),
+        "INC0020001,06:00,assignment,Service Desk\nINC0020001,06:00,status,new\n\
+         INC0020001,07:00,assignment,Infrastructure\nINC0020001,07:00,status,open\n\
+         INC0020001,09:00,status,resolved\n\
+         INC0020002,06:00,assignment,Service Desk\nINC0020002,06:00,status,new\nINC0020002,07:30,status,pending"
+    );
+    // A later export with one more snapshot adds only the change it carries.
+    let later = t.path("later.csv");
+    let text = std::fs::read_to_string(fixture("servicenow-audit.csv")).unwrap();
+    let last = text.lines().last().unwrap().replace("\"On Hold\"", "\"Resolved\"").replace("09:30:00\"", "13:00:00\"");
+    std::fs::write(&later, format!("{}\n{last}\n", text.lines().next().unwrap())).unwrap();
+    itsm_ok(&t.0, &["ingest", later.to_str().unwrap(), "--profile", "servicenow-audit"]);
+    assert_eq!(
+        rows(&t.db(), "SELECT strftime(occurred_at, '%H:%M'), kind, value FROM ticket_event WHERE ticket_id = 'INC0020002' ORDER BY 1, 2"),
+        "06:00,assignment,Service Desk\n06:00,status,new\n07:30,status,pending\n11:00,status,resolved"
+    );
+    itsm_ok(&t.0, &["build"]);
+    assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
+}
