@@ -236,11 +236,14 @@ pub fn ingest_records(
     let started = Instant::now();
     let started_at_us = now_micros();
     let path = Path::new(label);
-    // The header is every key seen, in first-seen order; each row is aligned to it.
+    // The header is every key seen, in first-seen order; each row is aligned to it through
+    // one index of key positions (records can have hundreds of fields).
     let mut header: Vec<String> = Vec::new();
+    let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in records {
         for (k, _) in r {
-            if !header.contains(k) {
+            if !position.contains_key(k.as_str()) {
+                position.insert(k.as_str(), header.len());
                 header.push(k.clone());
             }
         }
@@ -248,7 +251,11 @@ pub fn ingest_records(
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|r| {
-            header.iter().map(|h| r.iter().find(|(k, _)| k == h).map(|(_, v)| v.clone()).unwrap_or_default()).collect()
+            let mut row = vec![String::new(); header.len()];
+            for (k, v) in r {
+                row[position[k.as_str()]] = v.clone();
+            }
+            row
         })
         .collect();
     let mut digest = Sha256::new();
