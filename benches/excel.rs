@@ -5,12 +5,11 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use itsm::ingest::{csv, ingest_file, profile::Profile, IngestOptions};
+use itsm::ingest::{csv, profile::Profile};
 use itsm::sample::{generate, SampleSpec};
-use itsm::store::Store;
 use rust_xlsxwriter::Workbook;
 
 /// Writes the sample's tickets.csv (first `rows` rows) as an xlsx sheet of text cells.
@@ -42,30 +41,7 @@ fn ingest_xlsx(c: &mut Criterion) {
     let mut group = c.benchmark_group("ingest_100k_row_xlsx");
     group.sample_size(10).measurement_time(Duration::from_secs(60)).throughput(Throughput::Elements(100_000));
     group.bench_function("itsm_ingest_xlsx", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for i in 0..iters {
-                let db = work.join(format!("x-{i}.duckdb"));
-                let _ = std::fs::remove_file(&db);
-                let start = Instant::now();
-                let mut store = Store::open(&db).unwrap();
-                let opts = IngestOptions {
-                    source: "bench".into(),
-                    profile: &profile,
-                    kind: None,
-                    sheet: None,
-                    teams: Vec::new(),
-                    progress: false,
-                    verbose: false,
-                };
-                let report = ingest_file(&mut store, &path, &opts).unwrap();
-                assert_eq!(report.rows_loaded, 100_000);
-                drop(store);
-                total += start.elapsed();
-                let _ = std::fs::remove_file(&db);
-            }
-            total
-        })
+        b.iter_custom(|iters| common::timed_ingest(iters, &work, "x", &profile, std::slice::from_ref(&path)))
     });
     group.finish();
 }

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use itsm::ingest::{ingest_file, profile::Profile, IngestOptions};
+use itsm::ingest::profile::Profile;
 use itsm::sample::{generate, SampleSpec};
 use itsm::store::Store;
 
@@ -24,32 +24,7 @@ fn ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("ingest_100k_tickets_with_history");
     group.sample_size(10).measurement_time(Duration::from_secs(60)).throughput(Throughput::Elements(rows));
     group.bench_function("itsm_ingest", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for i in 0..iters {
-                let db = work.join(format!("ingest-{i}.duckdb"));
-                let _ = std::fs::remove_file(&db);
-                let start = Instant::now();
-                let mut store = Store::open(&db).unwrap();
-                let opts = IngestOptions {
-                    source: "bench".into(),
-                    profile: &profile,
-                    kind: None,
-                    sheet: None,
-                    teams: Vec::new(),
-                    progress: false,
-                    verbose: false,
-                };
-                for f in &files {
-                    let r = ingest_file(&mut store, f, &opts).unwrap();
-                    assert_eq!(r.rows_rejected, 0);
-                }
-                drop(store);
-                total += start.elapsed();
-                let _ = std::fs::remove_file(&db);
-            }
-            total
-        })
+        b.iter_custom(|iters| common::timed_ingest(iters, &work, "ingest", &profile, &files))
     });
     group.bench_function("duckdb_read_csv", |b| {
         b.iter_custom(|iters| {

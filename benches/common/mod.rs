@@ -41,3 +41,39 @@ pub fn loaded(tickets: usize, config: &Config, db: &std::path::Path) -> (Store, 
     let _ = std::fs::remove_dir_all(export);
     (store, sample.tickets)
 }
+
+/// `iters` times: ingests `files` with `profile` into a fresh database under `work` (file
+/// name starting `name`) and returns the summed time of opening, ingesting and closing.
+/// Every row must load.
+pub fn timed_ingest(
+    iters: u64,
+    work: &std::path::Path,
+    name: &str,
+    profile: &itsm::ingest::profile::Profile,
+    files: &[PathBuf],
+) -> std::time::Duration {
+    let mut total = std::time::Duration::ZERO;
+    for i in 0..iters {
+        let db = work.join(format!("{name}-{i}.duckdb"));
+        let _ = std::fs::remove_file(&db);
+        let start = std::time::Instant::now();
+        let mut store = Store::open(&db).unwrap();
+        let opts = IngestOptions {
+            source: "bench".into(),
+            profile,
+            kind: None,
+            sheet: None,
+            teams: Vec::new(),
+            progress: false,
+            verbose: false,
+        };
+        for f in files {
+            let r = ingest_file(&mut store, f, &opts).unwrap();
+            assert_eq!(r.rows_rejected, 0);
+        }
+        drop(store);
+        total += start.elapsed();
+        let _ = std::fs::remove_file(&db);
+    }
+    total
+}
