@@ -13,7 +13,7 @@ use super::{sql_err, Result, TeamRow};
 pub enum LoadTarget {
     /// Ticket rows: the columns of `ticket` followed by `_row` (the file's row number).
     Tickets,
-    /// History rows: the columns of `ticket_event` followed by `_row`.
+    /// History rows: the columns of `ticket_event` but `seq`, followed by `_row` (stored as `seq`).
     Events,
     /// Rejected rows: the columns of `rejected_row`.
     Rejects,
@@ -91,7 +91,7 @@ impl<'c> BatchWriter<'c> {
             .map_err(sql_err("allocating batch id"))?;
         conn.execute_batch(
             "CREATE TEMP TABLE load_ticket AS SELECT *, 0::BIGINT AS _row FROM ticket LIMIT 0;\
-             CREATE TEMP TABLE load_event AS SELECT *, 0::BIGINT AS _row FROM ticket_event LIMIT 0;",
+             CREATE TEMP TABLE load_event AS SELECT * EXCLUDE (seq), 0::BIGINT AS _row FROM ticket_event LIMIT 0;",
         )
         .map_err(sql_err("creating load tables"))?;
         Ok(writer)
@@ -308,7 +308,8 @@ impl<'c> BatchWriter<'c> {
             .conn
             .execute(
                 "INSERT INTO ticket_event \
-                 SELECT l.source, l.ticket_id, l.occurred_at, l.kind, l.value, l.agent, l.minutes, min(l.batch_id) \
+                 SELECT l.source, l.ticket_id, l.occurred_at, l.kind, l.value, l.agent, l.minutes, min(l.batch_id), \
+                   min(l._row) \
                  FROM load_event l \
                  WHERE NOT EXISTS (SELECT 1 FROM ticket_event e WHERE e.source = l.source AND e.ticket_id = l.ticket_id \
                    AND e.occurred_at = l.occurred_at AND e.kind = l.kind AND e.value IS NOT DISTINCT FROM l.value \

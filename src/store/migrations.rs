@@ -3,7 +3,7 @@
 //! migration, once released, is never edited: a change is a new entry.
 
 /// The migrations, index 0 = version 1.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build of the tool writes.
 pub fn latest() -> i64 {
@@ -91,4 +91,12 @@ CREATE TABLE rejected_row (
     reason      VARCHAR NOT NULL,
     raw         VARCHAR NOT NULL
 );
+"#;
+
+/// Version 2: `ticket_event.seq`, the event's position in its source (the file's row
+/// number, or the record's index in an API answer). Events at the same instant keep the
+/// order they had in the source (DESIGN §5a.4): ordered by `occurred_at`, then `batch_id`,
+/// then `seq`. Events stored before version 2 have no position (NULL).
+const V2: &str = r#"
+ALTER TABLE ticket_event ADD COLUMN seq BIGINT;
 "#;

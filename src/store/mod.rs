@@ -359,8 +359,12 @@ mod tests {
     fn tables_match_the_canonical_model() {
         let store = Store::open(&temp_db("model")).unwrap();
         for (table, model) in [("ticket", TICKET_COLUMNS), ("ticket_event", EVENT_COLUMNS)] {
-            let want: Vec<(String, String)> =
+            let mut want: Vec<(String, String)> =
                 model.iter().map(|c| (c.name.to_string(), sql_type(c.ty).to_string())).collect();
+            if table == "ticket_event" {
+                // Written by the store from the row number, not mapped by profiles.
+                want.push(("seq".to_string(), "BIGINT".to_string()));
+            }
             assert_eq!(columns(&store, table), want, "table {table}");
         }
     }
