@@ -5,7 +5,7 @@
 -- floor(amount × weight / total) and the öre left over go one each to the customers with
 -- the largest remainders (ties by name), so the shares add up to the line exactly.
 WITH lines AS (
-    SELECT month, charge_type, price_key, unit_price, amount, CAST(round(amount * 100) AS BIGINT) AS amount_ore
+    SELECT month, charge_type, price_key, unit_price, amount, CAST(amount * 100 AS BIGINT) AS amount_ore
     FROM kpi_billing_line
     WHERE section = 'shared'
 ),
@@ -46,5 +46,8 @@ SELECT
     weight,
     total_weight,
     CAST(weight AS DOUBLE) / total_weight AS share,
-    CAST((base_ore + CASE WHEN remainder_rank <= leftover_ore THEN 1 ELSE 0 END) / 100 AS DECIMAL(18, 2)) AS amount
+    CAST(
+        CAST(base_ore + CASE WHEN remainder_rank <= leftover_ore THEN 1 ELSE 0 END AS DECIMAL(18, 0)) * 0.01
+        AS DECIMAL(18, 2)
+    ) AS amount
 FROM ranked

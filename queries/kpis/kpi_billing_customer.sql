@@ -1,7 +1,7 @@
 -- grain: one row per month and billed customer: the customer's own charges, its share of the shared customer's, the net, VAT and gross
 --
--- net = own + allocated; VAT = net × cfg_billing.vat_rate rounded to 0.01, shown
--- separately. The nets of all customers plus the unallocated amount add up to the
+-- net = own + allocated; VAT = net × cfg_billing.vat_rate (both DECIMAL: exact) rounded
+-- half up to 0.01, shown separately (DESIGN §5a.13). The nets of all customers plus the unallocated amount add up to the
 -- month's grand total of fct_billing_charge.
 WITH months AS (
     SELECT DISTINCT month FROM kpi_billing_line

@@ -13,7 +13,13 @@ SELECT
     unit_price,
     unallocated_reason,
     count(*) AS tickets,
-    sum(quantity) AS quantity,
+    sum(billed_minutes) AS billed_minutes,
+    -- Hours from the summed minutes (not a sum of rounded hours): 3 × 20 min = 1.0000 h.
+    CASE
+        WHEN charge_type = 'item' THEN sum(quantity)
+        ELSE CAST(CAST((CAST(sum(billed_minutes) AS HUGEINT) * 10000 + 30) // 60 AS DECIMAL(18, 0)) * 0.0001
+            AS DECIMAL(18, 4))
+    END AS quantity,
     sum(amount) AS amount
 FROM fct_billing_charge
 GROUP BY month, section, CASE WHEN section = 'unallocated' THEN NULL ELSE customer END, charge_type, price_key,

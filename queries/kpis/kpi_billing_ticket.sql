@@ -15,6 +15,7 @@ SELECT
     resolved_at,
     resolved_day,
     work_minutes,
+    billed_minutes,
     quantity,
     amount,
     requester

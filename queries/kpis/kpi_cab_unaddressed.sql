@@ -1,7 +1,8 @@
 -- grain: one row per problem with incidents in the 12 months before as-of that no portfolio candidate addresses, the ten largest
 --
 -- Unaddressed: problems ranked by linked incidents opened in the 12 months before as-of,
--- whose id is not among the candidates' problems. The as-of instant is read as
+-- whose id is not among the candidates' problems. A problem is keyed by (source, id), as
+-- everywhere: two sources' P1 are two problems. The as-of instant is read as
 -- `(SELECT as_of FROM cfg_build)` only, as in kpi_cab_candidate.
 WITH bounds AS (
     SELECT (SELECT as_of FROM cfg_build) AS as_of
@@ -19,22 +20,24 @@ incidents AS (
 
 problems AS (
     SELECT
+        i.source,
         i.problem_id,
         count(*) AS incidents,
         count(DISTINCT i.customer) AS customers_affected,
         sum(i.work_minutes) / 60 AS work_hours
     FROM incidents AS i
     WHERE i.problem_id NOT IN (SELECT value FROM cfg_portfolio_link WHERE link_type = 'problem')
-    GROUP BY i.problem_id
+    GROUP BY i.source, i.problem_id
 )
 
 SELECT
-    row_number() OVER (ORDER BY p.incidents DESC, p.problem_id) AS unaddressed_rank,
+    row_number() OVER (ORDER BY p.incidents DESC, p.problem_id, p.source) AS unaddressed_rank,
+    p.source,
     p.problem_id,
     t.title,
     p.incidents,
     p.customers_affected,
     p.work_hours
 FROM problems AS p
-LEFT JOIN fct_ticket AS t ON t.ticket_id = p.problem_id AND t.kind = 'problem'
+LEFT JOIN fct_ticket AS t ON t.source = p.source AND t.ticket_id = p.problem_id AND t.kind = 'problem'
 QUALIFY unaddressed_rank <= 10

@@ -1,7 +1,8 @@
 -- grain: one row per local month in which incidents or requests were escalated out of the 1st line
 --
 -- Escalation time (DESIGN §5): for incidents and requests that entered through the 1st
--- line and were later held by a team outside it (assignment history only; flat exports
+-- line (their first known team is of line 1: an assumed entry says nothing of when the
+-- ticket left the desk) and were later held by a team outside it (assignment history only; flat exports
 -- cannot say when), the business minutes from opening to that first assignment on the
 -- SLA calendar, in the local month of the escalation. share_within_target = escalated
 -- within cfg_kpi.escalation_target_minutes / escalated. Tickets that never entered the
@@ -17,7 +18,7 @@ WITH escalated AS (
     FROM fct_ticket_flow AS f
     ASOF JOIN local_day AS d ON f.escalated_at >= d.day_start
     WHERE f.kind IN ('incident', 'request')
-      AND f.entered_first_line
+      AND f.entry_line = 1
       AND f.escalated_at IS NOT NULL
 ),
 

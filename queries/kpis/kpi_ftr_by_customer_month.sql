@@ -2,8 +2,8 @@
 --
 -- First-touch, first-contact and net FTR per customer, with the population and
 -- definitions of kpi_ftr_by_month: incidents and requests resolved in the month, not
--- cancelled, not from monitoring, entered through the 1st line. A NULL customer is its
--- own row. Rates are 0-1, NULL without population.
+-- cancelled, not from monitoring (tickets routed past the Service Desk included, never
+-- first-touch: DESIGN §5a.1). A NULL customer is its own row. Rates are 0-1, NULL without population.
 WITH population AS (
     SELECT
         resolved_month AS month,
@@ -16,7 +16,6 @@ WITH population AS (
       AND resolved_month IS NOT NULL
       AND NOT cancelled
       AND channel IS DISTINCT FROM 'monitoring'
-      AND entered_first_line
 ),
 
 counted AS (

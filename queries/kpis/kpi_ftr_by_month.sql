@@ -1,21 +1,27 @@
 -- grain: one row per local month in which incidents or requests were resolved
 --
--- First-touch resolution (DESIGN §5): of incidents and requests resolved in the month,
--- not cancelled, not from monitoring (a NULL channel is not monitoring) and entered
--- through the 1st line (population), the share resolved by a 1st-line team, never held
--- outside the 1st line and never reopened (fct_ticket_flow.first_touch_resolved; flat
--- exports: reassignment_count = 0 and resolved_by_team 1st line). First contact: also
--- resolved within cfg_kpi.first_contact_minutes business minutes of opening, same
--- population. Net FTR: the population without the categories in
--- cfg_ftr_excluded_category. Exclusions are counted in order, so resolved_total =
--- excluded_monitoring + excluded_not_first_line_entry + population. Rates are 0-1, NULL
--- without population.
+-- First-touch resolution (DESIGN §5, §5a.1): of incidents and requests resolved in the
+-- month, not cancelled and not from monitoring (a NULL channel is not monitoring) — the
+-- population — the share resolved by a 1st-line team, never held outside the 1st line
+-- and never reopened (fct_ticket_flow.first_touch_resolved). The Service Desk is the
+-- single point of contact: tickets routed straight past it (first known team of line 2
+-- or 3) stay in the population and are never first-touch (routed_past_desk).
+-- resolved_total = excluded_monitoring + population. What the figure rests on, within
+-- the population: entry_assumed (no first team known, or one without a configured line:
+-- the 1st line is assumed), reassignment_unknown and reopen_unknown (flat rows whose count
+-- is empty: counted as 0). First contact (§5a.9): also resolved within
+-- cfg_kpi.first_contact_minutes wall-clock minutes of opening, same population. Net
+-- FTR: the population without the categories in cfg_ftr_excluded_category. Rates are
+-- 0-1, NULL without population.
 WITH resolved AS (
     SELECT
         resolved_month AS month,
         channel IS NOT DISTINCT FROM 'monitoring' AS from_monitoring,
-        entered_first_line,
-        NOT cancelled AND channel IS DISTINCT FROM 'monitoring' AND entered_first_line AS in_population,
+        NOT cancelled AND channel IS DISTINCT FROM 'monitoring' AS in_population,
+        routed_past_desk,
+        entry_basis,
+        reassignment_count_unknown,
+        reopen_count_unknown,
         first_touch_resolved,
         first_contact_resolved,
         ftr_excluded_category
@@ -28,8 +34,11 @@ counted AS (
         month,
         count(*) AS resolved_total,
         count(*) FILTER (WHERE from_monitoring) AS excluded_monitoring,
-        count(*) FILTER (WHERE NOT from_monitoring AND NOT entered_first_line) AS excluded_not_first_line_entry,
         count(*) FILTER (WHERE in_population) AS population,
+        count(*) FILTER (WHERE in_population AND routed_past_desk) AS routed_past_desk,
+        count(*) FILTER (WHERE in_population AND entry_basis = 'assumed') AS entry_assumed,
+        count(*) FILTER (WHERE in_population AND reassignment_count_unknown) AS reassignment_unknown,
+        count(*) FILTER (WHERE in_population AND reopen_count_unknown) AS reopen_unknown,
         count(*) FILTER (WHERE in_population AND first_touch_resolved) AS ftr_count,
         count(*) FILTER (WHERE in_population AND first_contact_resolved) AS first_contact_count,
         count(*) FILTER (WHERE in_population AND ftr_excluded_category) AS net_excluded,
@@ -43,8 +52,11 @@ SELECT
     c.month,
     c.resolved_total,
     c.excluded_monitoring,
-    c.excluded_not_first_line_entry,
     c.population,
+    c.routed_past_desk,
+    c.entry_assumed,
+    c.reassignment_unknown,
+    c.reopen_unknown,
     c.ftr_count,
     CAST(c.ftr_count AS DOUBLE) / nullif(c.population, 0) AS ftr_rate,
     c.first_contact_count,

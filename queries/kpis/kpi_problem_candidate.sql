@@ -1,33 +1,37 @@
--- grain: one row per repeat key that is a problem candidate
+-- grain: one row per chain of repeat incidents that is a problem candidate
 --
--- Problem candidates (DESIGN §5): repeat keys (fct_repeat_incident) with at least
--- cfg_kpi.candidate_min_incidents repeat incidents without a problem_id, where no
--- incident with the key is linked to a problem yet. incidents = all incidents with the
--- key (opened by as-of), repeat_incidents = those without a problem_id that are repeats,
--- customers_affected = distinct non-NULL customers over all of them.
-WITH by_key AS (
+-- Problem candidates (DESIGN §5, §5a.10): a chain of at least
+-- cfg_kpi.candidate_min_incidents incidents (members, not repeats) on one repeat key,
+-- each opened within the window of the previous one (fct_repeat_incident.chain_start),
+-- none of them linked to a problem, the last opened within the 12 months before as-of.
+-- incidents = the chain's members, repeat_incidents = members after the first,
+-- customers_affected = distinct non-NULL customers among them. A key can have several
+-- chains (bursts months apart); each is its own candidate.
+WITH chains AS (
     SELECT
         repeat_key,
+        chain_start,
         count(*) AS incidents,
-        count(*) FILTER (WHERE is_repeat AND problem_id IS NULL) AS repeat_incidents,
+        count(*) FILTER (WHERE is_repeat) AS repeat_incidents,
         count(*) FILTER (WHERE problem_id IS NOT NULL) AS linked_to_problem,
         count(DISTINCT customer) AS customers_affected,
         min(opened_at) AS first_opened_at,
         max(opened_at) AS last_opened_at
     FROM fct_repeat_incident
     WHERE repeat_key IS NOT NULL
-    GROUP BY repeat_key
+    GROUP BY repeat_key, chain_start
 )
 
 SELECT
-    b.repeat_key,
-    b.incidents,
-    b.repeat_incidents,
-    b.customers_affected,
-    b.first_opened_at,
-    b.last_opened_at
-FROM by_key AS b
+    c.repeat_key,
+    c.incidents,
+    c.repeat_incidents,
+    c.customers_affected,
+    c.first_opened_at,
+    c.last_opened_at
+FROM chains AS c
 CROSS JOIN cfg_kpi AS k
-WHERE b.repeat_incidents >= k.candidate_min_incidents
-  AND b.linked_to_problem = 0
-ORDER BY b.repeat_incidents DESC, b.repeat_key
+WHERE c.incidents >= k.candidate_min_incidents
+  AND c.linked_to_problem = 0
+  AND c.last_opened_at >= (SELECT as_of FROM cfg_build) - INTERVAL 12 MONTH
+ORDER BY c.incidents DESC, c.repeat_key, c.first_opened_at

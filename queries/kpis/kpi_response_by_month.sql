@@ -1,18 +1,21 @@
--- grain: one row per local month of opening with tickets that have a response target
+-- grain: one row per local month with response outcomes (or tickets still waiting for a response)
 --
 -- Response-time compliance (DESIGN §5) = met / (met + breached + breached_open), from
--- fct_ticket_sla rows with a response target (response_target_minutes), by the local
--- month the ticket was opened. Response = first response, else resolution, in business
--- minutes of the SLA calendar. breached_open: no response yet at as-of and already past
--- target; open: no response yet, not past target (shown, not in the rate). Tickets
--- cancelled before any response count nowhere.
+-- fct_ticket_sla rows with a response target (response_target_minutes). Each outcome
+-- belongs to the local month of the response, or of its breach (DESIGN §5a.12:
+-- fct_ticket_sla.response_outcome_month), like resolution. Response = first response,
+-- else resolution, in business minutes of the SLA calendar, no pause. breached_open: no
+-- response yet at as-of and already past target; open: no response yet, not past
+-- target, shown in the month of opening and not in the rate. Tickets cancelled before
+-- the target ran out, with no response, count nowhere.
 WITH responses AS (
     SELECT
-        d.month,
+        coalesce(s.response_outcome_month, d.month) AS month,
         s.response_outcome
     FROM fct_ticket_sla AS s
     ASOF JOIN local_day AS d ON s.opened_at >= d.day_start
     WHERE s.response_target_minutes IS NOT NULL
+      AND (s.response_outcome_month IS NOT NULL OR s.response_outcome = 'open')
 ),
 
 counted AS (

@@ -5,7 +5,10 @@
 -- clock time the team was responsible for, and a ticket's running times add up to its
 -- elapsed time. From assignment history (basis 'history'; before the first recorded
 -- assignment the ticket is with its first team); a flat export gives one segment only
--- when the ticket was never reassigned (basis 'flat'), because then the holder is known.
+-- when the ticket was never reassigned (basis 'flat'), because then the holder is known:
+-- its resolving team, else its assigned team, else its first team — the same team the
+-- SLA falls back to (fct_ticket_sla). Assignments at one instant keep their source order
+-- (DESIGN §5a.4).
 WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
@@ -32,7 +35,9 @@ tickets AS (
 ),
 
 assigned AS (
-    SELECT e.source, e.ticket_id, greatest(e.occurred_at, t.opened_at) AS starts_at, e.occurred_at, e.value AS team
+    SELECT
+        e.source, e.ticket_id, greatest(e.occurred_at, t.opened_at) AS starts_at, e.occurred_at, e.batch_id, e.seq,
+        e.value AS team
     FROM stg_ticket_event AS e
     JOIN tickets AS t ON t.source = e.source AND t.ticket_id = e.ticket_id
     WHERE e.kind = 'assignment'
@@ -47,26 +52,26 @@ first_assigned AS (
 ),
 
 held AS (
-    SELECT source, ticket_id, starts_at, occurred_at, team, 'history' AS basis
+    SELECT source, ticket_id, starts_at, occurred_at, batch_id, seq, team, 'history' AS basis
     FROM assigned
     UNION ALL
-    SELECT t.source, t.ticket_id, t.opened_at, t.opened_at, t.first_team, 'history'
+    SELECT t.source, t.ticket_id, t.opened_at, t.opened_at, NULL, NULL, t.first_team, 'history'
     FROM tickets AS t
     JOIN first_assigned AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
     WHERE f.first_at > t.opened_at AND t.first_team IS NOT NULL
     UNION ALL
-    SELECT source, ticket_id, opened_at, opened_at, coalesce(first_team, resolved_by_team, assigned_team), 'flat'
+    SELECT source, ticket_id, opened_at, opened_at, NULL, NULL, coalesce(resolved_by_team, assigned_team, first_team), 'flat'
     FROM tickets AS t
     WHERE NOT EXISTS (SELECT 1 FROM first_assigned AS f WHERE f.source = t.source AND f.ticket_id = t.ticket_id)
       AND reassignment_count = 0
-      AND coalesce(first_team, resolved_by_team, assigned_team) IS NOT NULL
+      AND coalesce(resolved_by_team, assigned_team, first_team) IS NOT NULL
 ),
 
 -- An assignment to the team that already holds the ticket continues the holding.
 handovers AS (
     SELECT *
     FROM (
-        SELECT *, lag(team) OVER (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, team) AS previous_team
+        SELECT *, lag(team) OVER (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, batch_id, seq) AS previous_team
         FROM held
     )
     WHERE previous_team IS DISTINCT FROM team
@@ -80,7 +85,10 @@ segments AS (
         h.basis,
         h.starts_at,
         least(
-            coalesce(lead(h.starts_at) OVER (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at, h.occurred_at, h.team), t.held_until),
+            coalesce(
+                lead(h.starts_at) OVER (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at, h.occurred_at, h.batch_id, h.seq),
+                t.held_until
+            ),
             t.held_until
         ) AS ends_at
     FROM handovers AS h

@@ -7,6 +7,9 @@
 -- at most cfg_kpi.repeat_window_days wall-clock days (24 h each) before; the previous
 -- incident (previous_*) is the latest earlier one with the key, set only for repeats.
 -- Keys are compared across sources; cancelled incidents count like any other.
+-- chain_start: the first incident of the chain this one belongs to — a run of incidents
+-- on one key, each within the window of the previous one (DESIGN §5a.10); an incident that
+-- is not a repeat starts a chain of its own. Problem candidates are built from chains.
 WITH build AS (
     SELECT as_of FROM cfg_build
 ),
@@ -70,6 +73,16 @@ judged AS (
             AND o.previous_opened_at >= o.opened_at - c.repeat_window_days * INTERVAL '1 day' AS within_window
     FROM ordered AS o
     CROSS JOIN cfg_kpi AS c
+),
+
+chained AS (
+    SELECT
+        j.*,
+        -- The chain number within the key: how many chains started up to this incident.
+        sum(CASE WHEN coalesce(j.within_window, false) THEN 0 ELSE 1 END) OVER (
+            PARTITION BY j.repeat_key ORDER BY j.opened_at, j.source, j.ticket_id
+        ) AS chain_no
+    FROM judged AS j
 )
 
 SELECT
@@ -81,8 +94,11 @@ SELECT
     j.problem_id,
     j.repeat_key,
     coalesce(j.within_window, false) AS is_repeat,
+    CASE WHEN j.repeat_key IS NOT NULL THEN
+        min(j.opened_at) OVER (PARTITION BY j.repeat_key, j.chain_no)
+    END AS chain_start,
     CASE WHEN j.within_window THEN j.previous_source END AS previous_source,
     CASE WHEN j.within_window THEN j.previous_ticket_id END AS previous_ticket_id,
     CASE WHEN j.within_window THEN j.previous_opened_at END AS previous_opened_at
-FROM judged AS j
+FROM chained AS j
 ASOF LEFT JOIN local_day AS d ON j.opened_at >= d.day_start

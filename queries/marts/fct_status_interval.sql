@@ -4,9 +4,18 @@
 -- worked on, 'paused' in a pause status (cfg_sla_pause, default pending), 'reopened' while
 -- it sat resolved before being reopened (excluded from elapsed time), 'ended' from its
 -- final resolution (or cancellation). Tickets with status history use it (basis
--- 'history'); flat exports fall back to open from opened_at to resolved_at (basis 'flat').
+-- 'history'); flat exports fall back to the ticket row (basis 'flat'), pauses unknown.
 -- start_clock / end_clock are business seconds of the SLA calendar since its first span,
 -- so business time between any two instants is a subtraction.
+--
+-- Edge rules (DESIGN §5a): events at one instant keep their source order, a reopen after
+-- the resolution it undoes (§5a.4). Flat rows: the status wins over the timestamps
+-- (§5a.2): 'cancelled' is cancelled whatever resolved_at says; an open/new/pending status
+-- with a resolved_at is open; resolved/closed without resolved_at is resolved at
+-- closed_at, else updated_at. History: when the row is resolved, closed or cancelled and
+-- the history's last status is not, the row closes the last interval (§5a.3). Each repair
+-- is named in `repair` (one value per ticket): status_timestamp_conflict,
+-- resolution_inferred or history_closed_by_row; NULL when nothing was repaired.
 WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
@@ -18,7 +27,19 @@ clock AS (
 ),
 
 tickets AS (
-    SELECT source, ticket_id, status, opened_at, resolved_at, closed_at, updated_at
+    SELECT
+        source,
+        ticket_id,
+        status,
+        opened_at,
+        resolved_at,
+        closed_at,
+        updated_at,
+        -- When the row says the ticket ended, and how (status wins over timestamps).
+        CASE
+            WHEN status IN ('resolved', 'closed') THEN coalesce(resolved_at, closed_at, updated_at)
+            WHEN status = 'cancelled' THEN coalesce(closed_at, resolved_at, updated_at)
+        END AS row_ended_at
     FROM fct_ticket
     WHERE opened_at <= (SELECT as_of FROM build)
 ),
@@ -29,6 +50,9 @@ recorded AS (
         e.ticket_id,
         greatest(e.occurred_at, t.opened_at) AS starts_at,
         e.occurred_at,
+        e.reopen_last,
+        e.batch_id,
+        e.seq,
         e.status_order,
         e.value AS status
     FROM stg_ticket_event AS e
@@ -38,53 +62,83 @@ recorded AS (
       AND e.occurred_at <= (SELECT as_of FROM build)
 ),
 
-first_recorded AS (
-    SELECT source, ticket_id, min(starts_at) AS first_at
+recorded_summary AS (
+    SELECT
+        source,
+        ticket_id,
+        min(starts_at) AS first_at,
+        max(starts_at) AS last_at,
+        last(status ORDER BY starts_at, occurred_at, reopen_last, batch_id, seq, status_order) AS last_status
     FROM recorded
     GROUP BY source, ticket_id
 ),
 
 -- Before its first recorded status a ticket is new.
 implicit_new AS (
-    SELECT t.source, t.ticket_id, t.opened_at AS starts_at, t.opened_at AS occurred_at, -1 AS status_order, 'new' AS status
+    SELECT
+        t.source, t.ticket_id, t.opened_at AS starts_at, t.opened_at AS occurred_at, false AS reopen_last,
+        CAST(NULL AS BIGINT) AS batch_id, CAST(NULL AS BIGINT) AS seq, -1 AS status_order, 'new' AS status
     FROM tickets AS t
-    JOIN first_recorded AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
+    JOIN recorded_summary AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
     WHERE f.first_at > t.opened_at
+),
+
+-- Partial history: the row ended the ticket, the history's last status did not.
+closed_by_row AS (
+    SELECT
+        t.source, t.ticket_id, greatest(t.row_ended_at, f.last_at) AS starts_at, t.row_ended_at AS occurred_at,
+        false AS reopen_last, CAST(NULL AS BIGINT) AS batch_id, CAST(NULL AS BIGINT) AS seq, 9 AS status_order,
+        t.status
+    FROM tickets AS t
+    JOIN recorded_summary AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
+    WHERE t.row_ended_at <= (SELECT as_of FROM build)
+      AND f.last_status NOT IN ('resolved', 'closed', 'cancelled')
 ),
 
 flat_tickets AS (
     SELECT
         t.*,
+        CASE WHEN t.status IN ('resolved', 'closed') AND t.row_ended_at <= (SELECT as_of FROM build)
+            THEN t.row_ended_at END AS resolution_at,
+        CASE WHEN t.status = 'cancelled' AND t.row_ended_at <= (SELECT as_of FROM build)
+            THEN t.row_ended_at END AS cancelled_at,
         CASE
-            WHEN coalesce(t.resolved_at, CASE WHEN t.status = 'closed' THEN t.closed_at END) <= (SELECT as_of FROM build)
-                THEN coalesce(t.resolved_at, CASE WHEN t.status = 'closed' THEN t.closed_at END)
-        END AS resolution_at,
-        CASE
-            WHEN t.status = 'cancelled' AND coalesce(t.closed_at, t.updated_at) <= (SELECT as_of FROM build)
-                THEN coalesce(t.closed_at, t.updated_at)
-        END AS cancelled_at
+            WHEN t.status IN ('new', 'open', 'pending', 'cancelled') AND t.resolved_at IS NOT NULL
+                THEN 'status_timestamp_conflict'
+            WHEN t.status IN ('resolved', 'closed') AND t.resolved_at IS NULL THEN 'resolution_inferred'
+        END AS repair
     FROM tickets AS t
-    WHERE NOT EXISTS (SELECT 1 FROM first_recorded AS f WHERE f.source = t.source AND f.ticket_id = t.ticket_id)
+    WHERE NOT EXISTS (SELECT 1 FROM recorded_summary AS f WHERE f.source = t.source AND f.ticket_id = t.ticket_id)
 ),
 
 -- Flat exports: open from opening until resolved (or cancelled); pauses are unknown.
 flat AS (
-    SELECT source, ticket_id, opened_at AS starts_at, opened_at AS occurred_at, 1 AS status_order, 'open' AS status
+    SELECT
+        source, ticket_id, opened_at AS starts_at, opened_at AS occurred_at, false AS reopen_last,
+        CAST(NULL AS BIGINT) AS batch_id, CAST(NULL AS BIGINT) AS seq, 1 AS status_order, 'open' AS status
     FROM flat_tickets
     UNION ALL
-    SELECT source, ticket_id, greatest(resolution_at, opened_at), resolution_at, 3, 'resolved'
+    SELECT source, ticket_id, greatest(resolution_at, opened_at), resolution_at, false, NULL, NULL, 3, 'resolved'
     FROM flat_tickets
     WHERE resolution_at IS NOT NULL
     UNION ALL
-    SELECT source, ticket_id, greatest(cancelled_at, opened_at), cancelled_at, 5, 'cancelled'
+    SELECT source, ticket_id, greatest(cancelled_at, opened_at), cancelled_at, false, NULL, NULL, 5, 'cancelled'
     FROM flat_tickets
-    WHERE resolution_at IS NULL AND cancelled_at IS NOT NULL
+    WHERE cancelled_at IS NOT NULL
+),
+
+repairs AS (
+    SELECT source, ticket_id, 'history_closed_by_row' AS repair FROM closed_by_row
+    UNION ALL
+    SELECT source, ticket_id, repair FROM flat_tickets WHERE repair IS NOT NULL
 ),
 
 changes AS (
     SELECT *, 'history' AS basis FROM recorded
     UNION ALL
     SELECT *, 'history' AS basis FROM implicit_new
+    UNION ALL
+    SELECT *, 'history' AS basis FROM closed_by_row
     UNION ALL
     SELECT *, 'flat' AS basis FROM flat
 ),
@@ -102,7 +156,7 @@ intervals AS (
         lag(status) OVER w IN ('resolved', 'closed', 'cancelled')
             AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen
     FROM changes
-    WINDOW w AS (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, status_order, status)
+    WINDOW w AS (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, reopen_last, batch_id, seq, status_order)
 ),
 
 classified AS (
@@ -128,16 +182,18 @@ clocked AS (
 )
 
 SELECT
-    source,
-    ticket_id,
-    seq,
-    status,
-    clock,
-    is_reopen,
-    basis,
-    starts_at,
-    ends_at,
-    start_clock,
-    end_clock,
-    end_clock - start_clock AS business_seconds
-FROM clocked
+    c.source,
+    c.ticket_id,
+    c.seq,
+    c.status,
+    c.clock,
+    c.is_reopen,
+    c.basis,
+    r.repair,
+    c.starts_at,
+    c.ends_at,
+    c.start_clock,
+    c.end_clock,
+    c.end_clock - c.start_clock AS business_seconds
+FROM clocked AS c
+LEFT JOIN repairs AS r ON r.source = c.source AND r.ticket_id = c.ticket_id

@@ -1,4 +1,8 @@
 -- grain: one row per ticket, with the lines of its teams, its SLA priority and what history it has
+--
+-- work_minutes: when a ticket has worklog events they give its work time (DESIGN §5a.3:
+-- history is the truth), else the ticket row's work_minutes; work_minutes_basis says
+-- which ('worklog' or 'row'; NULL when neither has any).
 WITH history AS (
     SELECT
         source,
@@ -6,6 +10,7 @@ WITH history AS (
         count(*) FILTER (WHERE kind IN ('status', 'reopen')) AS status_events,
         count(*) FILTER (WHERE kind = 'assignment') AS assignment_events,
         count(*) FILTER (WHERE kind = 'worklog') AS worklog_events,
+        sum(minutes) FILTER (WHERE kind = 'worklog') AS worklog_minutes,
         -- Who last touched the ticket in its history (personal data: reports pseudonymise it).
         arg_max(agent, occurred_at) FILTER (WHERE agent IS NOT NULL) AS last_agent
     FROM stg_ticket_event
@@ -13,7 +18,14 @@ WITH history AS (
 )
 
 SELECT
-    t.*,
+    t.* REPLACE (
+        CASE WHEN coalesce(h.worklog_events, 0) > 0 THEN coalesce(h.worklog_minutes, 0) ELSE t.work_minutes END
+            AS work_minutes
+    ),
+    CASE
+        WHEN coalesce(h.worklog_events, 0) > 0 THEN 'worklog'
+        WHEN t.work_minutes IS NOT NULL THEN 'row'
+    END AS work_minutes_basis,
     -- The source's priority wins; without one, the configured impact x urgency matrix.
     coalesce(t.priority, m.priority) AS sla_priority,
     CASE

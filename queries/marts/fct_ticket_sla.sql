@@ -4,10 +4,14 @@
 -- resolved before a reopen (fct_ticket_clock). outcome: met (resolved within target),
 -- breached (resolved after it), breached_open (still open at as-of and already past it),
 -- open (not past it yet: counts nowhere), cancelled, no_target (no priority or target).
--- The breach instant is the first business second past the target on the running clock;
--- the breach team is whoever held the ticket then (assignment history), else the
--- resolving team. Each outcome belongs to one local month: of the breach if breached,
--- else of the resolution.
+-- The breach instant is the first business second past the target on the running clock
+-- (a budget used up at 17:00 breaches at the next opening). The breach team is whoever
+-- held the ticket during the last business second of the target — the team whose time ran
+-- out, never one that received it with nothing left (DESIGN §5a.5) — from assignment
+-- history, else the resolving team. A ticket cancelled after its breach instant stays
+-- breached; cancelled before it, it counts nowhere (§5a.6). Each outcome belongs to one
+-- local month: of the breach if breached, else of the resolution. The response outcome
+-- belongs to the month of the response, or of its breach (§5a.12): response_outcome_month.
 WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
@@ -30,6 +34,7 @@ scoped AS (
         CASE WHEN t.first_response_at <= (SELECT as_of FROM build) THEN t.first_response_at END AS first_response_at,
         coalesce(t.resolved_by_team, t.assigned_team, t.first_team) AS fallback_team,
         c.basis,
+        c.repair,
         c.resolved_at,
         c.cancelled_at,
         c.elapsed_seconds,
@@ -75,12 +80,34 @@ breach AS (
     ASOF JOIN clock AS c ON b.breach_clock >= c.before_seconds
 ),
 
+-- The running interval holding the last business second of the target, and the clock
+-- reading at the end of that second; its instant is read on the open span it ends
+-- (strict ASOF: a budget used up at 17:00 ends at 17:00, not at the next opening).
+budget_clock AS (
+    SELECT s.source, s.ticket_id, r.start_clock + (s.target_minutes * 60 - r.running_before) AS budget_clock
+    FROM scoped AS s
+    JOIN running AS r ON r.source = s.source AND r.ticket_id = s.ticket_id
+    WHERE s.elapsed_seconds > s.target_minutes * 60
+      AND r.running_before < s.target_minutes * 60
+      AND s.target_minutes * 60 <= r.running_before + r.business_seconds
+),
+
+budget_end AS (
+    SELECT
+        b.source,
+        b.ticket_id,
+        c.span_start + to_microseconds(CAST(round((b.budget_clock - c.before_seconds) * 1000000) AS BIGINT))
+            AS budget_end_at
+    FROM budget_clock AS b
+    ASOF JOIN clock AS c ON b.budget_clock > c.before_seconds
+),
+
 breach_holder AS (
     SELECT b.source, b.ticket_id, g.team
-    FROM breach AS b
+    FROM budget_end AS b
     JOIN fct_assignment_segment AS g
         ON g.source = b.source AND g.ticket_id = b.ticket_id
-        AND g.basis = 'history' AND g.starts_at <= b.breach_at AND b.breach_at < g.ends_at
+        AND g.basis = 'history' AND g.starts_at < b.budget_end_at AND b.budget_end_at <= g.ends_at
 ),
 
 resolution_holder AS (
@@ -94,9 +121,11 @@ outcomes AS (
         s.*,
         b.breach_at,
         CASE
-            WHEN s.cancelled_at IS NOT NULL THEN 'cancelled'
+            WHEN s.cancelled_at IS NOT NULL AND s.target_minutes IS NULL THEN 'cancelled'
             WHEN s.target_minutes IS NULL THEN 'no_target'
-            WHEN s.elapsed_seconds > s.target_minutes * 60 AND s.resolved_at IS NOT NULL THEN 'breached'
+            WHEN s.elapsed_seconds > s.target_minutes * 60
+                AND (s.resolved_at IS NOT NULL OR s.cancelled_at IS NOT NULL) THEN 'breached'
+            WHEN s.cancelled_at IS NOT NULL THEN 'cancelled'
             WHEN s.elapsed_seconds > s.target_minutes * 60 THEN 'breached_open'
             WHEN s.resolved_at IS NOT NULL THEN 'met'
             ELSE 'open'
@@ -123,7 +152,7 @@ attributed AS (
             WHEN o.outcome IN ('breached', 'breached_open') THEN o.breach_at
             WHEN o.outcome = 'met' THEN o.resolved_at
         END AS outcome_at,
-        coalesce(o.response_at, (SELECT as_of FROM build)) AS response_clock_at
+        coalesce(o.response_at, o.cancelled_at, (SELECT as_of FROM build)) AS response_clock_at
     FROM outcomes AS o
 ),
 
@@ -138,6 +167,39 @@ localised AS (
     ASOF LEFT JOIN local_day AS d ON a.outcome_at >= d.day_start
     ASOF LEFT JOIN clock AS co ON a.opened_at >= co.span_start
     ASOF LEFT JOIN clock AS cr ON a.response_clock_at >= cr.span_start
+),
+
+responded AS (
+    SELECT
+        l.*,
+        CASE
+            WHEN l.response_target_minutes IS NULL THEN NULL
+            WHEN l.response_at IS NOT NULL AND (l.response_clock - l.opened_clock) <= l.response_target_minutes * 60
+                THEN 'met'
+            WHEN l.response_at IS NOT NULL THEN 'breached'
+            -- Cancelled without a response: breached if the target had run out first (§5a.6).
+            WHEN l.cancelled_at IS NOT NULL AND (l.response_clock - l.opened_clock) > l.response_target_minutes * 60
+                THEN 'breached'
+            WHEN l.cancelled_at IS NOT NULL THEN 'cancelled'
+            WHEN (l.response_clock - l.opened_clock) > l.response_target_minutes * 60 THEN 'breached_open'
+            ELSE 'open'
+        END AS response_outcome
+    FROM localised AS l
+),
+
+-- The response outcome's instant: the response when met, else the first business second
+-- past the response target.
+response_dated AS (
+    SELECT
+        r.*,
+        CASE
+            WHEN r.response_outcome = 'met' THEN r.response_at
+            WHEN r.response_outcome IN ('breached', 'breached_open') THEN
+                c.span_start + to_microseconds(CAST(round(
+                    (r.opened_clock + r.response_target_minutes * 60 - c.before_seconds) * 1000000) AS BIGINT))
+        END AS response_outcome_at
+    FROM responded AS r
+    ASOF LEFT JOIN clock AS c ON r.opened_clock + coalesce(r.response_target_minutes, 0) * 60 >= c.before_seconds
 )
 
 SELECT
@@ -148,6 +210,7 @@ SELECT
     l.priority,
     l.priority_basis,
     l.basis,
+    l.repair,
     l.opened_at,
     l.resolved_at,
     l.target_minutes,
@@ -171,14 +234,9 @@ SELECT
     l.response_target_minutes,
     l.first_response_at,
     (l.response_clock - l.opened_clock) / 60 AS response_minutes,
-    CASE
-        WHEN l.response_target_minutes IS NULL THEN NULL
-        WHEN l.response_at IS NOT NULL AND (l.response_clock - l.opened_clock) <= l.response_target_minutes * 60
-            THEN 'met'
-        WHEN l.response_at IS NOT NULL THEN 'breached'
-        WHEN l.cancelled_at IS NOT NULL THEN 'cancelled'
-        WHEN (l.response_clock - l.opened_clock) > l.response_target_minutes * 60 THEN 'breached_open'
-        ELSE 'open'
-    END AS response_outcome
-FROM localised AS l
+    l.response_outcome,
+    l.response_outcome_at,
+    rd.month AS response_outcome_month
+FROM response_dated AS l
 LEFT JOIN dim_team AS st ON st.team = l.sla_team
+ASOF LEFT JOIN local_day AS rd ON l.response_outcome_at >= rd.day_start

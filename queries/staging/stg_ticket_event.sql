@@ -1,4 +1,11 @@
 -- grain: one row per history event of a ticket (status, assignment, worklog or reopen)
+--
+-- Events at the same instant keep the order they had in the source (DESIGN §5a.4):
+-- order by occurred_at, then reopen_last (a reopen follows the resolution it undoes),
+-- batch_id and seq (the event's row in its source). status_order breaks the remaining
+-- ties only for events stored without a position (before schema version 2) and for
+-- the models' own synthetic events: a 'new' and a 'resolved' in the same second give
+-- new -> resolved.
 SELECT
     source,
     ticket_id,
@@ -8,8 +15,8 @@ SELECT
     agent,
     minutes,
     batch_id,
-    -- Events at the same instant are ordered by where they sit in a ticket's life, so a
-    -- 'new' and a 'resolved' stamped in the same second give new -> resolved.
+    seq,
+    kind = 'reopen' AS reopen_last,
     CASE value
         WHEN 'new' THEN 0
         WHEN 'open' THEN 1

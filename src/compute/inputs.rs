@@ -13,7 +13,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
+    ArrayRef, BooleanArray, Date32Array, Decimal128Array, Float64Array, Int64Array, StringArray,
+    TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
@@ -43,6 +44,9 @@ enum Col {
     Instant(Vec<i64>),
     Date(Vec<i32>),
     Bool(Vec<bool>),
+    /// Exact amounts as DECIMAL(18, scale), in units of 10^-scale (money and rates: never
+    /// DOUBLE).
+    Decimal(i8, Vec<Option<i128>>),
 }
 
 impl Col {
@@ -54,6 +58,8 @@ impl Col {
             Col::Instant(_) => "TIMESTAMP",
             Col::Date(_) => "DATE",
             Col::Bool(_) => "BOOLEAN",
+            Col::Decimal(2, _) => "DECIMAL(18, 2)",
+            Col::Decimal(_, _) => "DECIMAL(18, 4)",
         }
     }
 
@@ -67,6 +73,10 @@ impl Col {
             }
             Col::Date(v) => (DataType::Date32, Arc::new(Date32Array::from(v))),
             Col::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v))),
+            Col::Decimal(scale, v) => {
+                let ty = DataType::Decimal128(18, scale);
+                (ty.clone(), Arc::new(Decimal128Array::from(v).with_data_type(ty)))
+            }
         }
     }
 }
@@ -184,7 +194,7 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
         "cfg_billing",
         vec![
             ("rounding_minutes", Col::Int(vec![i64::from(billing.rounding_minutes)])),
-            ("vat_rate", Col::Float(vec![Some(billing.vat_rate)])),
+            ("vat_rate", Col::Decimal(4, vec![billing.vat_rate_e4()])),
             ("currency", Col::Text(vec![Some(billing.currency.clone())])),
             ("shared_customer", Col::Text(vec![billing.shared_customer.clone()])),
             ("price_list", Col::Text(vec![billing.price_list.as_ref().map(|p| p.display().to_string())])),
@@ -210,7 +220,7 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
         vec![
             ("price_type", Col::Text(prices.iter().map(|p| Some(p.kind.clone())).collect())),
             ("name", Col::Text(prices.iter().map(|p| Some(p.name.clone())).collect())),
-            ("unit_price", Col::Float(prices.iter().map(|p| Some(p.unit_price)).collect())),
+            ("unit_price", Col::Decimal(2, prices.iter().map(|p| Some(p.unit_price)).collect())),
             ("valid_from", Col::Date(prices.iter().map(|p| days_since_epoch(p.valid_from)).collect())),
             (
                 "valid_to",

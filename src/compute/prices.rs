@@ -11,7 +11,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::ingest::{csv, values::parse_number};
+use crate::ingest::{csv, values::parse_decimal};
 
 /// One price.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +20,17 @@ pub struct Price {
     pub kind: String,
     /// Request item or team name (`*` for any team).
     pub name: String,
-    /// Price in the billing currency (per item, or per hour).
-    pub unit_price: f64,
+    /// Price in the billing currency (per item, or per hour), exactly, in öre (hundredths;
+    /// `cfg_price.unit_price` is DECIMAL(18, 2): money is never a float).
+    pub unit_price: i128,
     /// First day the price holds.
     pub valid_from: NaiveDate,
     /// First day it no longer holds.
     pub valid_to: Option<NaiveDate>,
 }
+
+/// Prices must fit DECIMAL(18, 2).
+const PRICE_LIMIT: i128 = 10_000_000_000_000_000 * 100;
 
 /// Reads and checks a price list.
 pub fn read(path: &Path) -> Result<Vec<Price>, String> {
@@ -53,9 +57,9 @@ pub fn read(path: &Path) -> Result<Vec<Price>, String> {
         if cell(1).is_empty() {
             return Err(bad(1, "is empty: name the request item, the team or '*'"));
         }
-        let unit_price = match parse_number(cell(2)) {
-            Ok(Some(v)) if v >= 0.0 => v,
-            _ => return Err(bad(2, "is not a price (a number ≥ 0)")),
+        let unit_price = match parse_decimal(cell(2), 2) {
+            Ok(Some(v)) if (0..PRICE_LIMIT).contains(&v) => v,
+            _ => return Err(bad(2, "is not a price (a number ≥ 0 with at most 2 decimals)")),
         };
         let date = |k: usize| NaiveDate::parse_from_str(cell(k), "%Y-%m-%d");
         let valid_from = date(3).map_err(|_| bad(3, "is not a date YYYY-MM-DD"))?;
@@ -84,7 +88,7 @@ mod tests {
         let p = write("ok", "type;name;unit_price;valid_from;valid_to\nitem;Ny dator;12 500,50;2025-01-01;2026-07-01\nhourly;*;950;2025-01-01;\n");
         let prices = read(&p).unwrap();
         assert_eq!(prices.len(), 2);
-        assert_eq!(prices[0].unit_price, 12500.5);
+        assert_eq!(prices[0].unit_price, 1_250_050);
         assert_eq!(prices[0].valid_to, NaiveDate::from_ymd_opt(2026, 7, 1));
         assert_eq!((prices[1].kind.as_str(), prices[1].name.as_str(), prices[1].valid_to), ("hourly", "*", None));
     }
@@ -93,7 +97,12 @@ mod tests {
     fn errors_name_file_row_column_and_value() {
         let p = write("bad", "type,name,unit_price,valid_from\nitem,Headset,gratis,2025-01-01\n");
         let err = read(&p).unwrap_err();
-        assert!(err.ends_with("row 2, column unit_price: value 'gratis' is not a price (a number ≥ 0)"), "{err}");
+        assert!(
+            err.ends_with(
+                "row 2, column unit_price: value 'gratis' is not a price (a number ≥ 0 with at most 2 decimals)"
+            ),
+            "{err}"
+        );
         let p = write("kind", "type,name,unit_price,valid_from\nmonthly,X,1,2025-01-01\n");
         assert!(read(&p).unwrap_err().contains("column type: value 'monthly'"));
         let p = write("cols", "name,unit_price\n");

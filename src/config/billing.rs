@@ -46,6 +46,20 @@ impl Default for BillingConfig {
 }
 
 impl BillingConfig {
+    /// The VAT rate exactly, in ten-thousandths (0.25 → 2 500), taken from the decimal text
+    /// of the configured number (0.12 is 0.1200, not the float nearest it); None when it
+    /// has more than 4 decimals. VAT is computed in DECIMAL (DESIGN §5a.13).
+    pub fn vat_rate_e4(&self) -> Option<i128> {
+        // Rust prints an f64 as the shortest decimal that reads back to it, never with an
+        // exponent: the text the user wrote for any rate with a few decimals.
+        let text = self.vat_rate.to_string();
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        if fraction.len() > 4 {
+            return None;
+        }
+        format!("{whole}{fraction:0<4}").parse().ok()
+    }
+
     /// Checks ranges and names.
     pub fn validate(&self) -> Result<(), String> {
         if self.rounding_minutes == 0 {
@@ -53,6 +67,9 @@ impl BillingConfig {
         }
         if !(0.0..1.0).contains(&self.vat_rate) {
             return Err(format!("[billing] vat_rate {} must be a fraction such as 0.25", self.vat_rate));
+        }
+        if self.vat_rate_e4().is_none() {
+            return Err(format!("[billing] vat_rate {} has more than 4 decimals", self.vat_rate));
         }
         if self.customers.is_empty() {
             return Err("[billing] customers needs at least one customer organisation".into());
@@ -64,5 +81,20 @@ impl BillingConfig {
             return Err("[billing] allocation weights of the customers must not all be 0".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vat_rate_is_read_exactly() {
+        let rate = |v: f64| BillingConfig { vat_rate: v, ..BillingConfig::default() };
+        assert_eq!(rate(0.25).vat_rate_e4(), Some(2_500));
+        assert_eq!(rate(0.12).vat_rate_e4(), Some(1_200));
+        assert_eq!(rate(0.0).vat_rate_e4(), Some(0));
+        assert_eq!(rate(0.06125).vat_rate_e4(), None);
+        assert!(rate(0.06125).validate().unwrap_err().contains("more than 4 decimals"));
     }
 }

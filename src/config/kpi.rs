@@ -12,7 +12,8 @@ pub const REPEAT_KEY_FIELDS: &[&str] = &["ci", "category", "service", "customer"
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct KpiConfig {
-    /// First-contact resolution: resolved within this many business minutes of opening.
+    /// First-contact resolution: resolved within this many wall-clock minutes of opening,
+    /// in the same contact (DESIGN §5a.9).
     pub first_contact_minutes: f64,
     /// Escalation target: business minutes from opening to the first assignment outside
     /// the 1st line.

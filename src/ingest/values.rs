@@ -180,12 +180,8 @@ fn parse_plain_number(s: &str) -> Option<f64> {
     s.replace(',', ".").parse().ok()
 }
 
-/// Reads a number: `12.5`, `12,5`, `1 234,5`, `1,234.5`, `1.234,5`, `-3`.
-pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
-    let s = cell.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
+/// A number's text with group separators removed and `.` as the decimal point.
+fn plain_number(s: &str) -> String {
     let mut t: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
     let comma = t.rfind(',');
     let dot = t.rfind('.');
@@ -195,10 +191,45 @@ pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
         (Some(_), None) => t = t.replace(',', "."),
         _ => {}
     }
-    match t.parse::<f64>() {
+    t
+}
+
+/// Reads a number: `12.5`, `12,5`, `1 234,5`, `1,234.5`, `1.234,5`, `-3`.
+pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match plain_number(s).parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         _ => Err(format!("not a number: '{s}'")),
     }
+}
+
+/// Reads an amount exactly, in the forms `parse_number` takes, as a whole number of
+/// 10^-`scale` units (`12 500,50` at scale 4 = 125 005 000). More decimals than `scale`
+/// is an error, never a rounding: money stays exact from the file to the database.
+pub fn parse_decimal(cell: &str, scale: u32) -> Result<Option<i128>, String> {
+    let s = cell.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let t = plain_number(s);
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) || whole.len() > 20 {
+        return Err(format!("not a number: '{s}'"));
+    }
+    if fraction.len() > scale as usize {
+        return Err(format!("'{s}' has more than {scale} decimals"));
+    }
+    let padded = format!("{whole}{fraction:0<width$}", width = scale as usize);
+    let value: i128 = padded.parse().map_err(|_| format!("not a number: '{s}'"))?;
+    Ok(Some(if negative { -value } else { value }))
 }
 
 /// Reads a whole number (a count); decimals are an error.
@@ -295,5 +326,18 @@ mod tests {
         assert_eq!(parse_bool("nej").unwrap(), Some(false));
         assert_eq!(parse_bool("").unwrap(), None);
         assert!(parse_bool("kanske").is_err());
+    }
+
+    #[test]
+    fn decimals_are_read_exactly_or_refused() {
+        assert_eq!(parse_decimal("12 500,50", 4).unwrap(), Some(125_005_000));
+        assert_eq!(parse_decimal("1,234.5", 2).unwrap(), Some(123_450));
+        assert_eq!(parse_decimal("0.1", 4).unwrap(), Some(1_000));
+        assert_eq!(parse_decimal("-3", 2).unwrap(), Some(-300));
+        assert_eq!(parse_decimal(",5", 2).unwrap(), Some(50));
+        assert_eq!(parse_decimal(" ", 2).unwrap(), None);
+        assert!(parse_decimal("0.12345", 4).unwrap_err().contains("more than 4 decimals"));
+        assert!(parse_decimal("1e3", 4).unwrap_err().contains("not a number"));
+        assert!(parse_decimal("-", 4).unwrap_err().contains("not a number"));
     }
 }

@@ -184,21 +184,25 @@ impl<'c> BatchWriter<'c> {
     /// events already stored and the new ones): opened at the first event, updated at the
     /// last, status of the last status event, resolved at the start of the final resolved
     /// stretch, first / last / resolving team from the assignments, team changes and
-    /// reopens counted. The usual merge then keeps the newest `updated_at`.
+    /// reopens counted; events at one instant in their source order (DESIGN §5a.4). The
+    /// usual merge then keeps the newest `updated_at`.
     fn derive_tickets(&self, kind: &str) -> Result<()> {
         let sql = format!(
             "INSERT INTO load_ticket \
              WITH cases AS (SELECT DISTINCT source, ticket_id FROM load_event), \
              ev AS ( \
-               SELECT e.source, e.ticket_id, e.occurred_at, e.kind, e.value, e.minutes FROM ticket_event e \
-               JOIN cases c ON c.source = e.source AND c.ticket_id = e.ticket_id \
-               UNION SELECT source, ticket_id, occurred_at, kind, value, minutes FROM load_event), \
+               SELECT source, ticket_id, occurred_at, kind, value, minutes, min(batch_id) AS batch_id, min(seq) AS seq \
+               FROM ( \
+                 SELECT e.source, e.ticket_id, e.occurred_at, e.kind, e.value, e.minutes, e.batch_id, e.seq \
+                 FROM ticket_event e JOIN cases c ON c.source = e.source AND c.ticket_id = e.ticket_id \
+                 UNION ALL SELECT source, ticket_id, occurred_at, kind, value, minutes, batch_id, _row FROM load_event) \
+               GROUP BY source, ticket_id, occurred_at, kind, value, minutes), \
              st AS ( \
                SELECT source, ticket_id, occurred_at, value, value IN ('resolved', 'closed', 'cancelled') AS terminal, \
                  lag(value IN ('resolved', 'closed', 'cancelled')) OVER w AS prev_terminal, \
                  row_number() OVER w AS seq \
                FROM ev WHERE kind IN ('status', 'reopen') AND value IS NOT NULL \
-               WINDOW w AS (PARTITION BY source, ticket_id ORDER BY occurred_at, value)), \
+               WINDOW w AS (PARTITION BY source, ticket_id ORDER BY occurred_at, kind = 'reopen', batch_id, seq, value)), \
              st_agg AS ( \
                SELECT source, ticket_id, arg_max(value, seq) AS last_status, \
                  max(occurred_at) FILTER (WHERE NOT terminal) AS last_active, \
@@ -212,13 +216,13 @@ impl<'c> BatchWriter<'c> {
                FROM st_agg s JOIN st t ON t.source = s.source AND t.ticket_id = s.ticket_id \
                GROUP BY s.source, s.ticket_id), \
              asg AS ( \
-               SELECT source, ticket_id, occurred_at, value, \
-                 lag(value) OVER (PARTITION BY source, ticket_id ORDER BY occurred_at, value) AS prev \
-               FROM ev WHERE kind = 'assignment' AND value IS NOT NULL), \
+               SELECT source, ticket_id, occurred_at, value, lag(value) OVER w AS prev, row_number() OVER w AS n \
+               FROM ev WHERE kind = 'assignment' AND value IS NOT NULL \
+               WINDOW w AS (PARTITION BY source, ticket_id ORDER BY occurred_at, batch_id, seq, value)), \
              asg_agg AS ( \
-               SELECT a.source, a.ticket_id, arg_min(a.value, a.occurred_at) AS first_team, \
-                 arg_max(a.value, a.occurred_at) AS assigned_team, \
-                 arg_max(a.value, a.occurred_at) FILTER (WHERE r.resolved_at IS NOT NULL AND a.occurred_at <= r.resolved_at) \
+               SELECT a.source, a.ticket_id, arg_min(a.value, a.n) AS first_team, \
+                 arg_max(a.value, a.n) AS assigned_team, \
+                 arg_max(a.value, a.n) FILTER (WHERE r.resolved_at IS NOT NULL AND a.occurred_at <= r.resolved_at) \
                    AS resolved_by_team, \
                  count(*) FILTER (WHERE a.prev IS NOT NULL AND a.prev <> a.value) AS reassignments \
                FROM asg a LEFT JOIN res r ON r.source = a.source AND r.ticket_id = a.ticket_id \

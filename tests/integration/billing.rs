@@ -27,20 +27,22 @@ fn billing_lines_allocation_and_totals_match_to_the_ore() {
         "SELECT section, customer, charge_type, price_key, unit_price, unallocated_reason, tickets, quantity, amount \
          FROM kpi_billing_line WHERE month = DATE '2026-10-01' ORDER BY ALL",
     );
+    // Quantities are hours to 4 decimals (DECIMAL(18, 4), issue 11: 20 minutes are 0,3333 h,
+    // priced from the minutes, not from rounded hours).
     let want = [
-        "customer,Burlöv,item,Headset,890.50,,1,1.00,890.50",        // B3
-        "customer,Kävlinge,item,Ny dator,12500.00,,1,1.00,12500.00", // B1, 5 Oct: the old price
+        "customer,Burlöv,item,Headset,890.50,,1,1.0000,890.50", // B3
+        "customer,Kävlinge,item,Ny dator,12500.00,,1,1.0000,12500.00", // B1, 5 Oct: the old price
         // B14 resolved 15 Oct 00:30 Stockholm (14 Oct 22:30 UTC): the local day, the new price.
-        "customer,Kävlinge,item,Ny dator,13200.00,,1,1.00,13200.00",
+        "customer,Kävlinge,item,Ny dator,13200.00,,1,1.0000,13200.00",
         // B4: 61 min → 3 started half hours = 1,5 h × 950 = 1 425,00; B13: 0 min, still listed.
-        "customer,Kävlinge,work,Infrastructure,950.00,,2,1.50,1425.00",
-        "customer,Staffanstorp,item,Ny dator,13200.00,,1,1.00,13200.00", // B2
-        "customer,Staffanstorp,work,Business Systems,1100.00,,1,0.50,550.00", // B5: 30 min = 0,5 h × 1 100
-        "shared,Gemensam,item,Headset,890.50,,1,1.00,890.50",            // B6
+        "customer,Kävlinge,work,Infrastructure,950.00,,2,1.5000,1425.00",
+        "customer,Staffanstorp,item,Ny dator,13200.00,,1,1.0000,13200.00", // B2
+        "customer,Staffanstorp,work,Business Systems,1100.00,,1,0.5000,550.00", // B5: 30 min = 0,5 h × 1 100
+        "shared,Gemensam,item,Headset,890.50,,1,1.0000,890.50",            // B6
         // B7: 100 min → 4 half hours = 2 h; Vendor ERP has no rate of its own: '*' 950.
-        "shared,Gemensam,work,Vendor ERP,950.00,,1,2.00,1900.00",
-        "unallocated,,item,Headset,890.50,no customer,1,1.00,890.50", // B9
-        "unallocated,,item,Surfplatta, specialmodell,,unpriced item,1,1.00,", // B8: not in the price list
+        "shared,Gemensam,work,Vendor ERP,950.00,,1,2.0000,1900.00",
+        "unallocated,,item,Headset,890.50,no customer,1,1.0000,890.50", // B9
+        "unallocated,,item,Surfplatta, specialmodell,,unpriced item,1,1.0000,", // B8: not in the price list
     ];
     assert_eq!(lines, want.join("\n"));
 
@@ -99,7 +101,7 @@ fn billing_report_writes_xlsx_csv_and_html_that_agree() {
     itsm_ok(&t.0, &["report", "billing", "--month", "2026-10", "--lang", "en", "--out", "b"]);
     let csv = std::fs::read_to_string(t.path("b/billing.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 10, "a header and the 10 lines");
-    assert!(csv.contains("2026-10,customer,Kävlinge,work,Infrastructure,950.00,1.50,1425.00,SEK,2,"), "{csv}");
+    assert!(csv.contains("2026-10,customer,Kävlinge,work,Infrastructure,950.00,1.5000,1425.00,SEK,2,"), "{csv}");
     let html = std::fs::read_to_string(t.path("b/billing.html")).unwrap();
     assert!(html.contains("Billing basis") && !html.contains("Anna Berg"), "requesters pseudonymised");
     assert!(
@@ -193,6 +195,6 @@ fn a_workbook_price_list_with_a_rate_per_kind_of_work() {
     // B7 Vendor ERP 2 h × 800 = 1 600.
     assert_eq!(
         work,
-        "Business Systems,1100.00,0.50,550.00\nInfrastructure,800.00,1.50,1200.00\nVendor ERP,800.00,2.00,1600.00"
+        "Business Systems,1100.00,0.5000,550.00\nInfrastructure,800.00,1.5000,1200.00\nVendor ERP,800.00,2.0000,1600.00"
     );
 }

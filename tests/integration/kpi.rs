@@ -48,18 +48,21 @@ fn first_touch_first_contact_and_net_ftr() {
     let t = built("first_touch_first_contact_and_net_ftr");
     let got = rows(
         &t.db(),
-        "SELECT strftime(month, '%Y-%m'), resolved_total, excluded_monitoring, excluded_not_first_line_entry, \
-         population, ftr_count, printf('%.4f', ftr_rate), first_contact_count, printf('%.4f', first_contact_rate), \
+        "SELECT strftime(month, '%Y-%m'), resolved_total, excluded_monitoring, population, routed_past_desk, \
+         entry_assumed, ftr_count, printf('%.4f', ftr_rate), first_contact_count, printf('%.4f', first_contact_rate), \
          net_excluded, net_population, net_ftr_count, printf('%.4f', net_ftr_rate), ftr_target \
          FROM kpi_ftr_by_month ORDER BY month",
     );
     // September: B1, B2, E1 resolved; B2 was escalated; B1 within 15 minutes.
-    let sep = format!("2026-09,3,0,0,3,2,{},1,{},0,3,2,{},0.7", p(2, 3), p(1, 3), p(2, 3));
+    let sep = format!("2026-09,3,0,3,0,0,2,{},1,{},0,3,2,{},0.7", p(2, 3), p(1, 3), p(2, 3));
     // October: 21 incidents and requests resolved (A1–A9, A11–A15, C1, D1–D4, E2, F1; A10
-    // was cancelled); A9 from monitoring and A8 not via the 1st line leave 19. First-touch:
-    // the 15 listed in the module docs; first contact (≤ 15 business min): A1, A11, A12.
-    // Net: without A11 (Behörighet) 18, of which 14 first-touch.
-    let oct = format!("2026-10,21,1,1,19,15,{},3,{},1,18,14,{},0.7", p(15, 19), p(3, 19), p(14, 18));
+    // was cancelled); A9 from monitoring leaves 20. A8 (walk-in straight to Business
+    // Systems) was routed past the desk: in the population, not first-touch (DESIGN §5a.1;
+    // before issue 11 it was left out, giving 15 of 19). Every ticket names its first team:
+    // no entry assumed. First-touch: the 15 listed in the module docs; first contact
+    // (≤ 15 wall-clock minutes, §5a.9): A1, A11, A12. Net: without A11 (Behörighet) 19, of
+    // which 14 first-touch.
+    let oct = format!("2026-10,21,1,20,1,0,15,{},3,{},1,19,14,{},0.7", p(15, 20), p(3, 20), p(14, 19));
     assert_eq!(got, [sep, oct].join("\n"));
 }
 
@@ -220,12 +223,13 @@ fn volumes_backlog_resolution_time_reopens_events_and_data_quality() {
 
     let backlog = rows(
         &t.db(),
-        "SELECT strftime(month, '%Y-%m'), backlog, age_0_2, age_3_7, age_8_30, age_over_30 FROM kpi_backlog_by_month \
-         ORDER BY month",
+        "SELECT strftime(month, '%Y-%m'), backlog, age_0_2, age_3_7, age_8_30, age_over_30, problem_backlog, \
+         change_backlog FROM kpi_backlog_by_month ORDER BY month",
     );
-    // End of Sep: A15 (8 h old), O3 (2 days 16 h). At as-of: O1 (28 days), O2 (1 day),
-    // O3 (32 days), CH1 (25 days); events are not backlog.
-    assert_eq!(backlog, "2026-09,2,2,0,0,0\n2026-10,4,1,0,2,1");
+    // Incidents and requests (DESIGN §5a.11). End of Sep: A15 (8 h old), O3 (2 days 16 h).
+    // At as-of: O1 (28 days), O2 (1 day), O3 (32 days); CH1 (25 days) is in the change
+    // backlog, P1 was resolved on 9 Oct; events have none.
+    assert_eq!(backlog, "2026-09,2,2,0,0,0,0,0\n2026-10,3,1,0,1,1,0,1");
 
     let time = rows(
         &t.db(),
@@ -267,12 +271,20 @@ fn volumes_backlog_resolution_time_reopens_events_and_data_quality() {
         "SELECT strftime(month, '%Y-%m'), measure, tickets, total FROM kpi_data_quality_by_month \
          WHERE month = DATE '2026-10-01' ORDER BY measure",
     );
+    // Every ticket names its first team, its counts and a resolved_at that agrees with its
+    // status, and every history ends as its row does: none of the §5a repairs was needed.
     let want_quality = [
-        "2026-10,flat_fallback,2,27",          // A12, A13 have no history
+        "2026-10,entry_assumed,0,27",
+        "2026-10,flat_fallback,2,27", // A12, A13 have no history
+        "2026-10,history_closed_by_row,0,27",
         "2026-10,missing_first_response,2,27", // A3, A8 resolved without one
         "2026-10,no_sla_target,1,27",          // F1: no priority, impact or urgency
         "2026-10,non_positive_duration,0,27",
         "2026-10,paused_from_creation,1,27", // O2
+        "2026-10,reassignment_count_unknown,0,27",
+        "2026-10,reopen_count_unknown,0,27",
+        "2026-10,resolution_inferred,0,27",
+        "2026-10,status_timestamp_conflict,0,27",
     ];
     assert_eq!(quality, want_quality.join("\n"));
 }

@@ -7,6 +7,7 @@ mod billing;
 mod build;
 mod cab;
 mod calendar;
+mod edge_rules;
 mod eventlog;
 mod excel;
 mod golden;

@@ -42,9 +42,11 @@ fn sla_outcomes_match_the_hand_computed_ones() {
         // S5 Fri 16:30 + 4 h = Mon 11:30 (30 min Friday + 210 Monday); handed over Mon 07:00
         // before opening; resolved 12:00 = 30 + 240 = 270.
         format!("S5,high,history,{h}.0,{}.0,0.0,0.0,breached,2026-10-12 09:30,Infrastructure,history,Infrastructure,30.0,2026-10,10.0,met", 30 + 240),
-        // S6 Mon 13–17 uses exactly 240: not exceeded until Tue 08:00 (06:00 UTC), when
-        // Infrastructure (from 07:30) holds it; resolved 09:00 = 300.
-        format!("S6,high,history,{h}.0,{}.0,0.0,0.0,breached,2026-10-13 06:00,Infrastructure,history,Infrastructure,60.0,2026-10,10.0,met", 240 + 60),
+        // S6 Mon 13–17 uses exactly 240: not exceeded until Tue 08:00 (06:00 UTC), the breach
+        // instant; resolved 09:00 = 300. The breach team is the Service Desk, whose last
+        // business second of the budget it was (DESIGN §5a.5), not Infrastructure, which took
+        // it over at 07:30 with nothing left (issue 11, item 8).
+        format!("S6,high,history,{h}.0,{}.0,0.0,0.0,breached,2026-10-13 06:00,Service Desk,history,Service Desk,60.0,2026-10,10.0,met", 240 + 60),
         // S7 open since Tue 13 Oct 08:00: 16 weekdays to Tue 3 Nov 17:00 (13–16, 19–23,
         // 26–30 Oct, 2–3 Nov; All Saints' Day is a Saturday) × 540 = 8640; breached open at
         // 12:00 on the first day, with Infrastructure (from 08:30).
