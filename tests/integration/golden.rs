@@ -8,7 +8,7 @@ use crate::{itsm_ok, Tmp};
 const QUERIES: &[(&str, &str)] = &[
     (
         "kpi_ftr_by_month",
-        "SELECT month, resolved_total, excluded_monitoring, excluded_not_first_line_entry, population, ftr_count, \
+        "SELECT month, resolved_total, excluded_monitoring, population, routed_past_desk, entry_assumed, ftr_count, \
          printf('%.4f', ftr_rate) AS ftr_rate, first_contact_count, net_population, net_ftr_count FROM kpi_ftr_by_month",
     ),
     (
@@ -27,7 +27,11 @@ const QUERIES: &[(&str, &str)] = &[
         "SELECT month, team, segments, printf('%.2f', running_minutes_mean) AS running_minutes_mean \
          FROM kpi_ola_by_team_month WHERE month >= DATE '2026-09-01'",
     ),
-    ("kpi_backlog_by_month", "SELECT month, backlog, age_0_2, age_3_7, age_8_30, age_over_30 FROM kpi_backlog_by_month"),
+    (
+        "kpi_backlog_by_month",
+        "SELECT month, backlog, age_0_2, age_3_7, age_8_30, age_over_30, problem_backlog, change_backlog \
+         FROM kpi_backlog_by_month",
+    ),
     (
         "kpi_resolution_time_by_month",
         "SELECT month, priority, resolved, printf('%.2f', mean_business_minutes) AS mean, printf('%.2f', median_business_minutes) AS median \
@@ -44,7 +48,7 @@ const QUERIES: &[(&str, &str)] = &[
     (
         "kpi_problem_candidate (top 10)",
         "SELECT repeat_key, incidents, repeat_incidents, customers_affected FROM kpi_problem_candidate \
-         ORDER BY repeat_incidents DESC, repeat_key LIMIT 10",
+         ORDER BY incidents DESC, repeat_key, first_opened_at LIMIT 10",
     ),
     ("kpi_data_quality_by_month", "SELECT month, measure, tickets, total FROM kpi_data_quality_by_month WHERE tickets > 0"),
 ];
