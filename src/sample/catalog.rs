@@ -1,8 +1,17 @@
 //! The service catalogue of the sample organisation: services with their resolve
-//! teams and vendors, categories, configuration items (CIs), request items and
-//! the title templates that make tickets read like real ones.
+//! teams and vendors, categories ("Huvudkategori/Underkategori"), configuration
+//! items (CIs: catalogued ones and numbered end-user devices), the faults users
+//! report on each service, request items and the title templates that make
+//! tickets read like real ones.
 //!
-//! Titles deliberately include å ä ö, commas and a double quote so that every
+//! The shape is what keeps the repeat-incident rate (same CI and category within
+//! 30 days) realistic: most user incidents land on one of thousands of devices
+//! or on no CI at all, network and server faults on tens of named devices, and
+//! only a small share on the few business systems, spread over subcategories.
+//!
+//! Titles are Swedish, as the organisation writes them; only the monitoring
+//! tool's alerts (events) are English, because the tool writes them. Titles
+//! deliberately include å ä ö, commas and a double quote so that every
 //! consumer's CSV quoting and UTF-8 handling is exercised.
 
 use super::org::{
@@ -10,17 +19,129 @@ use super::org::{
     VENDOR_NETWORK,
 };
 
-/// Ticket categories as written in `tickets.csv`.
-pub(crate) const CATEGORIES: &[&str] = &["Hårdvara", "Programvara", "Konto & behörighet", "Nätverk", "Skrivare"];
-/// Category indices into [`CATEGORIES`].
-pub(crate) const HW: u8 = 0;
-pub(crate) const SW: u8 = 1;
-pub(crate) const ACC: u8 = 2;
-pub(crate) const NET: u8 = 3;
-pub(crate) const PRN: u8 = 4;
+pub(crate) use super::cis::{Class, CIS};
+
+/// Ticket categories as written in `tickets.csv`: main category / subcategory.
+#[rustfmt::skip]
+pub(crate) const CATEGORIES: &[&str] = &[
+    "Hårdvara/Dator", "Hårdvara/Bildskärm", "Hårdvara/Kringutrustning", "Hårdvara/Mobiltelefon",
+    "Programvara/Office", "Programvara/Teams", "Programvara/Uppdatering", "Programvara/Installation",
+    "Programvara/Funktionsfel", "Programvara/Prestanda", "Programvara/Integration", "Programvara/Rapporter",
+    "Programvara/Licens", "Programvara/Förvaltning",
+    "E-post/Outlook", "E-post/Kalender", "E-post/Delad brevlåda", "E-post/Lagring",
+    "Konto & behörighet/Konto", "Konto & behörighet/Lösenord", "Konto & behörighet/MFA",
+    "Konto & behörighet/Behörighet", "Konto & behörighet/Inloggning", "Konto & behörighet/Synkronisering",
+    "Nätverk/Switch", "Nätverk/Trådlöst", "Nätverk/VPN", "Nätverk/Brandvägg", "Nätverk/Uttag",
+    "Skrivare/Utskrift", "Skrivare/Papperstrassel", "Skrivare/Toner", "Skrivare/Utskriftskö",
+    "Telefoni/Växel", "Telefoni/Samtal",
+    "Server/Tillgänglighet", "Server/Kapacitet", "Server/Backup", "Server/Certifikat", "Server/Patchning",
+];
+
+// Category indices into CATEGORIES, named so the tables below read as prose.
+pub(crate) const HW_PC: u8 = 0;
+pub(crate) const HW_SCREEN: u8 = 1;
+pub(crate) const HW_PERIPHERAL: u8 = 2;
+pub(crate) const HW_MOBILE: u8 = 3;
+pub(crate) const SW_OFFICE: u8 = 4;
+pub(crate) const SW_TEAMS: u8 = 5;
+pub(crate) const SW_UPDATE: u8 = 6;
+pub(crate) const SW_INSTALL: u8 = 7;
+pub(crate) const SW_FAULT: u8 = 8;
+pub(crate) const SW_PERF: u8 = 9;
+pub(crate) const SW_INTEGRATION: u8 = 10;
+pub(crate) const SW_REPORTS: u8 = 11;
+pub(crate) const SW_LICENCE: u8 = 12;
+pub(crate) const SW_MAINTENANCE: u8 = 13;
+pub(crate) const MAIL_OUTLOOK: u8 = 14;
+pub(crate) const MAIL_CALENDAR: u8 = 15;
+pub(crate) const MAIL_SHARED: u8 = 16;
+pub(crate) const MAIL_STORAGE: u8 = 17;
+pub(crate) const ACC_ACCOUNT: u8 = 18;
+pub(crate) const ACC_PASSWORD: u8 = 19;
+pub(crate) const ACC_MFA: u8 = 20;
+pub(crate) const ACC_ACCESS: u8 = 21;
+pub(crate) const ACC_LOGIN: u8 = 22;
+pub(crate) const ACC_SYNC: u8 = 23;
+pub(crate) const NET_SWITCH: u8 = 24;
+pub(crate) const NET_WIFI: u8 = 25;
+pub(crate) const NET_VPN: u8 = 26;
+pub(crate) const NET_FIREWALL: u8 = 27;
+pub(crate) const NET_SOCKET: u8 = 28;
+pub(crate) const PRN_PRINT: u8 = 29;
+pub(crate) const PRN_JAM: u8 = 30;
+pub(crate) const PRN_TONER: u8 = 31;
+pub(crate) const PRN_QUEUE: u8 = 32;
+pub(crate) const TEL_SWITCHBOARD: u8 = 33;
+pub(crate) const TEL_CALLS: u8 = 34;
+pub(crate) const SRV_AVAILABILITY: u8 = 35;
+pub(crate) const SRV_CAPACITY: u8 = 36;
+pub(crate) const SRV_BACKUP: u8 = 37;
+pub(crate) const SRV_CERTIFICATE: u8 = 38;
+pub(crate) const SRV_PATCHING: u8 = 39;
+
+/// True for categories of physical faults (hardware, printers): on-site work.
+pub(crate) fn physical(category: u8) -> bool {
+    let name = CATEGORIES[category as usize];
+    name.starts_with("Hårdvara/") || name.starts_with("Skrivare/")
+}
 
 /// Sentinel team meaning "the customer's own on-site technicians" (see `org::tpp_for`).
 pub(crate) const ONSITE: u8 = 255;
+
+/// Site codes of the customers, as used in device CI names.
+pub(crate) const SITES: [&str; 4] = ["KAV", "STP", "BUR", "GEM"];
+
+/// A population of numbered end-user devices, named `{prefix}-{site}-{number}`.
+pub(crate) struct Devices {
+    pub prefix: &'static str,
+    /// Digits of the zero-padded number.
+    pub digits: usize,
+    /// Devices per customer (CUSTOMERS order).
+    pub per_customer: [u32; 4],
+    /// Skew of the fault rate over the devices: the number is drawn as
+    /// `u^skew × count`, so with 2 the busiest tenth of the devices (shared
+    /// printers, classroom Chromebooks) gets about a third of the faults.
+    pub skew: i32,
+}
+
+/// Device populations; the printer numbering includes the named printers of [`CIS`].
+#[rustfmt::skip]
+pub(crate) const DEVICES: [Devices; 4] = [
+    Devices { prefix: "PC", digits: 4, per_customer: [1400, 1100, 900, 300], skew: 1 },
+    Devices { prefix: "PRN", digits: 3, per_customer: [140, 110, 90, 20], skew: 2 },
+    Devices { prefix: "MOB", digits: 4, per_customer: [700, 550, 450, 150], skew: 1 },
+    Devices { prefix: "CB", digits: 4, per_customer: [900, 750, 600, 40], skew: 2 },
+];
+const PC: usize = 0;
+const PRN: usize = 1;
+const MOB: usize = 2;
+const CB: usize = 3;
+
+/// What CI a reported fault is recorded on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum On {
+    /// One of the customer's devices of [`DEVICES`]`[i]`.
+    Device(usize),
+    /// A catalogued CI of the service of this class that the customer uses.
+    Named(Class),
+    /// No CI: a user's own account is not a configuration item.
+    Nothing,
+}
+
+/// A kind of fault users report on a service.
+pub(crate) struct Fault {
+    /// Relative volume among the service's faults; 0 = never reported out of
+    /// the blue, only as part of planted structure (problems, clusters).
+    pub weight: u32,
+    pub category: u8,
+    /// Title template; `{ci}` is replaced by the CI name.
+    pub title: &'static str,
+    pub on: On,
+}
+
+const fn f(weight: u32, category: u8, title: &'static str, on: On) -> Fault {
+    Fault { weight, category, title, on }
+}
 
 /// A service in the catalogue.
 pub(crate) struct Service {
@@ -34,71 +155,110 @@ pub(crate) struct Service {
     pub vendor: Option<u8>,
     /// Chance that the 1st line resolves an incident on this service itself.
     pub ftr: f64,
-    /// `(category, title template)`; `{ci}` is replaced by the CI name.
-    pub titles: &'static [(u8, &'static str)],
+    /// What users report on the service.
+    pub faults: &'static [Fault],
 }
+
+use On::{Device, Named, Nothing};
 
 /// Services; indices are referenced by [`CIS`] and [`ITEMS`].
 #[rustfmt::skip]
 pub(crate) const SERVICES: &[Service] = &[
-    Service { name: "E-post", weight: 12, team: INFRASTRUCTURE, vendor: None, ftr: 0.94, titles: &[
-        (SW, "Outlook startar inte"), (SW, "Kan inte skicka e-post, fastnar i utkorgen"),
-        (ACC, "Delad brevlåda saknas i Outlook"), (SW, "Mail not syncing on phone"),
-        (ACC, "Kan inte logga in i {ci}"), (SW, "Kalenderinbjudningar försvinner, {ci}")] },
-    Service { name: "Ekonomisystem", weight: 9, team: BUSINESS_SYSTEMS, vendor: Some(VENDOR_ERP), ftr: 0.72, titles: &[
-        (SW, "Fakturor fastnar i attestflödet i {ci}"), (ACC, "Saknar behörighet i {ci}"),
-        (SW, "{ci} är väldigt långsamt"), (SW, "Felmeddelande vid export till bank, {ci}"),
-        (SW, "Error when approving invoice in {ci}")] },
-    Service { name: "Nätverk", weight: 10, team: INFRASTRUCTURE, vendor: Some(VENDOR_NETWORK), ftr: 0.58, titles: &[
-        (NET, "Inget nätverk på kontoret, {ci}"), (NET, "Trådlöst nätverk tappar anslutningen"),
-        (NET, "VPN not connecting"), (NET, "Långsamt nätverk, hela våningen"),
-        (HW, "Nätverksuttag i rum 214 fungerar inte")] },
-    Service { name: "Klient", weight: 22, team: ONSITE, vendor: None, ftr: 0.9, titles: &[
-        (HW, "Datorn startar inte"), (HW, "Bildskärmen flimrar"), (SW, "Teams crashes on startup"),
-        (SW, "Programmet hänger sig, måste starta om"), (HW, "Tangentbord och mus fungerar inte"),
-        (SW, "Uppdatering misslyckades på {ci}")] },
-    Service { name: "Skolplattform", weight: 8, team: BUSINESS_SYSTEMS, vendor: None, ftr: 0.85, titles: &[
-        (SW, "Elever kan inte logga in i {ci}"), (ACC, "Lärare saknar behörighet i {ci}"),
-        (NET, "Chromebooks kommer inte ut på nätet"), (SW, "Närvaro registreras inte, {ci}")] },
-    Service { name: "Behörigheter", weight: 14, team: INFRASTRUCTURE, vendor: None, ftr: 0.95, titles: &[
-        (ACC, "Lösenord låst, behöver återställning"), (ACC, "Kontot är spärrat"),
-        (ACC, "Saknar åtkomst till gemensam mapp"), (ACC, "MFA fungerar inte på ny telefon"),
-        (ACC, "Felmeddelande \"Access denied\" vid inloggning")] },
-    Service { name: "Utskrift", weight: 10, team: ONSITE, vendor: None, ftr: 0.68, titles: &[
-        (PRN, "Skrivaren {ci} skriver inte ut"), (PRN, "Papperstrassel i {ci}"),
-        (PRN, "Kan inte lägga till skrivare"), (PRN, "Utskrifter hamnar i fel kö, {ci}"),
-        (HW, "Toner slut och felkod på {ci}")] },
-    Service { name: "Verksamhetssystem", weight: 9, team: BUSINESS_SYSTEMS, vendor: Some(VENDOR_ERP), ftr: 0.72, titles: &[
-        (SW, "{ci} svarar inte"), (ACC, "Ny handläggare saknar roll i {ci}"),
-        (SW, "Journalanteckning går inte att spara, {ci}"), (SW, "Rapport i {ci} visar fel siffror")] },
-    Service { name: "Telefoni", weight: 6, team: CLIENT_DESKTOP, vendor: None, ftr: 0.85, titles: &[
-        (HW, "Mobiltelefonen laddar inte"), (SW, "Kan inte ta emot samtal i växeln, {ci}"),
-        (HW, "Headset fungerar inte"), (SW, "Vidarekoppling fungerar inte")] },
+    Service { name: "E-post", weight: 10, team: INFRASTRUCTURE, vendor: None, ftr: 0.94, faults: &[
+        f(4, MAIL_OUTLOOK, "Outlook startar inte", Device(PC)),
+        f(3, MAIL_OUTLOOK, "Kan inte skicka e-post, fastnar i utkorgen", Device(PC)),
+        f(2, MAIL_OUTLOOK, "E-posten synkar inte i telefonen", Device(MOB)),
+        f(3, MAIL_SHARED, "Delad brevlåda saknas i Outlook", Nothing),
+        f(1, MAIL_CALENDAR, "Kalenderinbjudningar försvinner", Nothing),
+        f(0, MAIL_CALENDAR, "Kalenderinbjudningar försvinner för flera, {ci}", Named(Class::Platform)),
+        f(0, MAIL_OUTLOOK, "Fördröjd e-postleverans, {ci}", Named(Class::Platform)),
+        f(1, ACC_LOGIN, "Kan inte logga in i webbmejlen", Nothing)] },
+    Service { name: "Ekonomisystem", weight: 5, team: BUSINESS_SYSTEMS, vendor: Some(VENDOR_ERP), ftr: 0.72, faults: &[
+        f(2, SW_FAULT, "Fakturor fastnar i attestflödet i {ci}", Named(Class::System)),
+        f(1, SW_PERF, "{ci} är väldigt långsamt", Named(Class::System)),
+        f(1, SW_INTEGRATION, "Felmeddelande vid export till bank, {ci}", Named(Class::System)),
+        f(1, SW_REPORTS, "Rapporten i {ci} visar fel belopp", Named(Class::System)),
+        f(1, ACC_ACCESS, "Saknar behörighet i {ci}", Named(Class::System)),
+        f(3, SW_INSTALL, "Ekonomisystemet startar inte på datorn", Device(PC))] },
+    Service { name: "Nätverk", weight: 8, team: INFRASTRUCTURE, vendor: Some(VENDOR_NETWORK), ftr: 0.58, faults: &[
+        f(2, NET_SWITCH, "Inget nätverk på kontoret, {ci}", Named(Class::Switch)),
+        f(1, NET_SWITCH, "Långsamt nätverk, hela våningen", Named(Class::Switch)),
+        f(1, NET_SOCKET, "Nätverksuttag i rum 214 fungerar inte", Named(Class::Switch)),
+        f(1, NET_WIFI, "Trådlöst nätverk tappar anslutningen", Named(Class::Wlan)),
+        f(3, NET_WIFI, "Datorn hittar inte det trådlösa nätverket", Device(PC)),
+        f(4, NET_VPN, "VPN-klienten ansluter inte", Device(PC)),
+        f(0, NET_VPN, "Ingen kommer in via VPN hemifrån, {ci}", Named(Class::Vpn)),
+        f(1, NET_FIREWALL, "Webbplats blockeras av brandväggen", Nothing),
+        f(0, NET_FIREWALL, "Tappar anslutningen till molntjänster, {ci}", Named(Class::Firewall))] },
+    Service { name: "Klient", weight: 28, team: ONSITE, vendor: None, ftr: 0.9, faults: &[
+        f(4, HW_PC, "Datorn startar inte", Device(PC)),
+        f(2, HW_SCREEN, "Bildskärmen flimrar", Device(PC)),
+        f(2, HW_PERIPHERAL, "Tangentbord och mus fungerar inte", Device(PC)),
+        f(2, HW_PERIPHERAL, "Dockningsstationen känner inte av skärmarna", Device(PC)),
+        f(3, SW_TEAMS, "Teams kraschar vid start", Device(PC)),
+        f(2, SW_OFFICE, "Excel hänger sig, måste starta om", Device(PC)),
+        f(2, SW_UPDATE, "Uppdatering misslyckades på {ci}", Device(PC)),
+        f(2, SW_INSTALL, "Programmet går inte att installera från Företagsportalen", Device(PC)),
+        f(0, SW_UPDATE, "Datorn startar om i en loop efter uppdateringen", Named(Class::Platform)),
+        f(0, SW_UPDATE, "Programmen kraschar efter senaste uppdateringen, {ci}", Named(Class::Platform)),
+        f(0, SW_UPDATE, "Ljudet försvann efter uppdateringen", Named(Class::Platform))] },
+    Service { name: "Skolplattform", weight: 6, team: BUSINESS_SYSTEMS, vendor: None, ftr: 0.85, faults: &[
+        f(3, ACC_LOGIN, "Elev kan inte logga in på Chromebook", Device(CB)),
+        f(2, NET_WIFI, "Chromebook kommer inte ut på nätet", Device(CB)),
+        f(1, ACC_LOGIN, "Elever kan inte logga in i {ci}", Named(Class::System)),
+        f(1, ACC_ACCESS, "Lärare saknar behörighet i {ci}", Named(Class::System)),
+        f(1, SW_FAULT, "Närvaro registreras inte, {ci}", Named(Class::System)),
+        f(1, SW_INTEGRATION, "Schemat synkas inte till {ci}", Named(Class::System))] },
+    Service { name: "Behörigheter", weight: 14, team: INFRASTRUCTURE, vendor: None, ftr: 0.95, faults: &[
+        f(5, ACC_PASSWORD, "Lösenord låst, behöver återställning", Nothing),
+        f(3, ACC_PASSWORD, "Kontot är spärrat", Nothing),
+        f(3, ACC_ACCESS, "Saknar åtkomst till gemensam mapp", Nothing),
+        f(3, ACC_MFA, "MFA fungerar inte på ny telefon", Device(MOB)),
+        f(2, ACC_LOGIN, "Felmeddelande \"Access denied\" vid inloggning", Device(PC)),
+        f(0, ACC_SYNC, "Ändrad behörighet slår inte igenom i {ci}", Named(Class::Platform)),
+        f(0, ACC_LOGIN, "Inloggningen tar flera minuter, {ci}", Named(Class::Platform))] },
+    Service { name: "Utskrift", weight: 10, team: ONSITE, vendor: None, ftr: 0.68, faults: &[
+        f(4, PRN_PRINT, "Skrivaren {ci} skriver inte ut", Device(PRN)),
+        f(3, PRN_JAM, "Papperstrassel i {ci}", Device(PRN)),
+        f(2, PRN_QUEUE, "Kan inte lägga till skrivare", Device(PC)),
+        f(1, PRN_QUEUE, "Utskrifter hamnar i fel kö, {ci}", Device(PRN)),
+        f(2, PRN_TONER, "Toner slut och felkod på {ci}", Device(PRN)),
+        f(0, PRN_PRINT, "Skrivaren {ci} skriver inte ut", Named(Class::Printer)),
+        f(0, PRN_JAM, "Papperstrassel i {ci} igen", Named(Class::Printer))] },
+    Service { name: "Verksamhetssystem", weight: 7, team: BUSINESS_SYSTEMS, vendor: Some(VENDOR_ERP), ftr: 0.72, faults: &[
+        f(2, SW_FAULT, "{ci} svarar inte", Named(Class::System)),
+        f(1, ACC_ACCESS, "Ny handläggare saknar roll i {ci}", Named(Class::System)),
+        f(1, SW_FAULT, "Journalanteckning går inte att spara, {ci}", Named(Class::System)),
+        f(1, SW_REPORTS, "Rapport i {ci} visar fel siffror", Named(Class::System)),
+        f(1, SW_INTEGRATION, "Beslut förs inte över till ekonomisystemet, {ci}", Named(Class::System)),
+        f(1, SW_PERF, "{ci} är långsamt vid sökning", Named(Class::System)),
+        f(3, SW_INSTALL, "Verksamhetssystemet startar inte på datorn", Device(PC))] },
+    Service { name: "Telefoni", weight: 6, team: CLIENT_DESKTOP, vendor: None, ftr: 0.85, faults: &[
+        f(3, HW_MOBILE, "Mobiltelefonen laddar inte", Device(MOB)),
+        f(2, HW_MOBILE, "Skärmen på mobilen är sprucken", Device(MOB)),
+        f(2, TEL_CALLS, "Kan inte ta emot samtal i växeln", Device(MOB)),
+        f(2, HW_PERIPHERAL, "Headset fungerar inte", Device(PC)),
+        f(1, TEL_SWITCHBOARD, "Vidarekoppling fungerar inte", Device(MOB)),
+        f(0, TEL_SWITCHBOARD, "Samtal till växeln bryts, {ci}", Named(Class::Platform)),
+        f(0, TEL_SWITCHBOARD, "Köerna i växeln visar fel status", Named(Class::Platform))] },
 ];
 
-/// A configuration item: `(name, service index, owning customer, monitored)`.
-/// `None` as customer means a shared CI that every customer's users touch.
+/// Faults planted on servers (problems, monitoring, changes); users do not
+/// report on servers by name.
 #[rustfmt::skip]
-pub(crate) const CIS: &[(&str, u8, Option<u8>, bool)] = &[
-    ("Exchange Online", 0, None, false), ("SRV-MAIL-01", 0, None, true), ("Outlook-klient", 0, None, false),
-    ("Visma Proceedo", 1, None, false), ("Raindance", 1, None, false),
-    ("SRV-EKO-01", 1, None, true), ("SRV-EKO-02", 1, None, true),
-    ("SW-KAV-CORE", 2, Some(0), true), ("SW-STP-CORE", 2, Some(1), true), ("SW-BUR-CORE", 2, Some(2), true),
-    ("FW-GEM-01", 2, None, true), ("WLAN-KAV-SKOLA", 2, Some(0), true),
-    ("WLAN-STP-KOMMUNHUS", 2, Some(1), true), ("WLAN-BUR-SKOLA", 2, Some(2), true), ("VPN-GEM-01", 2, None, true),
-    ("Windows 11-klient", 3, None, false), ("Intune", 3, None, false),
-    ("Microsoft 365 Apps", 3, None, false), ("Teams", 3, None, false),
-    ("Unikum", 4, None, false), ("Skolon", 4, None, false), ("Chromebook-pool KAV", 4, Some(0), false),
-    ("Chromebook-pool STP", 4, Some(1), false), ("Chromebook-pool BUR", 4, Some(2), false),
-    ("Active Directory", 5, None, false), ("Entra ID", 5, None, false),
-    ("SRV-AD-01", 5, None, true), ("SRV-AD-02", 5, None, true),
-    ("PRN-KAV-03", 6, Some(0), false), ("PRN-KAV-11", 6, Some(0), false), ("PRN-STP-12", 6, Some(1), false),
-    ("PRN-STP-04", 6, Some(1), false), ("PRN-BUR-07", 6, Some(2), false), ("PRN-BUR-02", 6, Some(2), false),
-    ("SRV-PRN-01", 6, None, true),
-    ("Lifecare", 7, None, false), ("Procapita", 7, None, false), ("Platina", 7, None, false),
-    ("SRV-VS-01", 7, None, true),
-    ("Telia Touchpoint", 8, None, false), ("Mobiltelefoner", 8, None, false),
+pub(crate) const SERVER_FAULTS: &[Fault] = &[
+    f(0, SRV_AVAILABILITY, "Tjänsten på {ci} svarar inte", Named(Class::Server)),
+    f(0, SRV_CAPACITY, "Långa svarstider mot {ci}", Named(Class::Server)),
+    f(0, SRV_CAPACITY, "Disken är full på {ci}", Named(Class::Server)),
 ];
+
+/// The faults that can be recorded on catalogued CI `ci`: those of its service
+/// naming its class (servers: [`SERVER_FAULTS`]). Never empty (tested).
+pub(crate) fn faults_on(ci: u16) -> impl Iterator<Item = &'static Fault> + Clone {
+    let c = &CIS[ci as usize];
+    let faults = if c.class == Class::Server { SERVER_FAULTS } else { SERVICES[c.service as usize].faults };
+    faults.iter().filter(move |f| f.on == Named(c.class))
+}
 
 /// A request-catalogue item.
 pub(crate) struct Item {
@@ -121,8 +281,8 @@ pub(crate) struct Item {
     pub category: u8,
     /// Service index.
     pub service: u8,
-    /// CI index the request concerns, if any.
-    pub ci: Option<u16>,
+    /// Name of the catalogued CI the request concerns, if any.
+    pub ci: Option<&'static str>,
 }
 
 #[rustfmt::skip]
@@ -136,23 +296,23 @@ macro_rules! item {
 /// Request items. The last three are billable but absent from any price list.
 #[rustfmt::skip]
 pub(crate) const ITEMS: &[Item] = &[
-    item!("Ny dator", true, true, ONSITE, 0.0, (5.0, 20.0), 10, HW, 3, Some(15)),
-    item!("Bildskärm", true, true, ONSITE, 0.1, (2.0, 8.0), 8, HW, 3, None),
-    item!("Dockningsstation", true, true, ONSITE, 0.1, (2.0, 6.0), 5, HW, 3, None),
-    item!("Headset", true, true, REQUEST_FULFILMENT, 0.7, (1.0, 5.0), 6, HW, 8, None),
-    item!("Mobiltelefon", true, true, REQUEST_FULFILMENT, 0.0, (3.0, 12.0), 8, HW, 8, Some(40)),
-    item!("Licens Office 365", true, true, REQUEST_FULFILMENT, 0.85, (0.5, 3.0), 10, SW, 3, Some(17)),
-    item!("Nytt användarkonto", false, true, BACK_OFFICE, 0.97, (0.5, 3.0), 14, ACC, 5, Some(24)),
-    item!("Behörighet till gemensam mapp", false, true, BACK_OFFICE, 0.97, (0.3, 2.0), 12, ACC, 5, Some(24)),
-    item!("Behörighet ekonomisystem", false, true, BUSINESS_SYSTEMS, 0.45, (1.0, 5.0), 8, ACC, 1, Some(3)),
-    item!("Behörighet verksamhetssystem", false, true, BUSINESS_SYSTEMS, 0.4, (1.0, 5.0), 6, ACC, 7, Some(35)),
-    item!("Programinstallation", false, true, CLIENT_DESKTOP, 0.65, (1.0, 5.0), 9, SW, 3, Some(16)),
-    item!("Delad brevlåda", false, true, INFRASTRUCTURE, 0.8, (0.5, 3.0), 6, ACC, 0, Some(0)),
-    item!("Utökad lagringsyta", true, true, INFRASTRUCTURE, 0.0, (2.0, 6.0), 3, SW, 0, Some(0)),
-    item!("Konsulttimmar systemförvaltning", true, true, BUSINESS_SYSTEMS, 0.0, (5.0, 20.0), 2, SW, 7, Some(35)),
-    item!("Surfplatta, specialmodell", true, false, REQUEST_FULFILMENT, 0.0, (5.0, 20.0), 1, HW, 8, None),
-    item!("Projektor till konferensrum", true, false, ONSITE, 0.0, (3.0, 12.0), 1, HW, 3, None),
-    item!("Ergonomiskt tangentbord", true, false, ONSITE, 0.0, (2.0, 8.0), 1, HW, 3, None),
+    item!("Ny dator", true, true, ONSITE, 0.0, (5.0, 20.0), 10, HW_PC, 3, Some("Intune")),
+    item!("Bildskärm", true, true, ONSITE, 0.1, (2.0, 8.0), 8, HW_SCREEN, 3, None),
+    item!("Dockningsstation", true, true, ONSITE, 0.1, (2.0, 6.0), 5, HW_PERIPHERAL, 3, None),
+    item!("Headset", true, true, REQUEST_FULFILMENT, 0.7, (1.0, 5.0), 6, HW_PERIPHERAL, 8, None),
+    item!("Mobiltelefon", true, true, REQUEST_FULFILMENT, 0.0, (3.0, 12.0), 8, HW_MOBILE, 8, Some("Telia Touchpoint")),
+    item!("Licens Office 365", true, true, REQUEST_FULFILMENT, 0.85, (0.5, 3.0), 10, SW_LICENCE, 3, Some("Intune")),
+    item!("Nytt användarkonto", false, true, BACK_OFFICE, 0.97, (0.5, 3.0), 14, ACC_ACCOUNT, 5, Some("Active Directory")),
+    item!("Behörighet till gemensam mapp", false, true, BACK_OFFICE, 0.97, (0.3, 2.0), 12, ACC_ACCESS, 5, Some("Active Directory")),
+    item!("Behörighet ekonomisystem", false, true, BUSINESS_SYSTEMS, 0.45, (1.0, 5.0), 8, ACC_ACCESS, 1, Some("Raindance")),
+    item!("Behörighet verksamhetssystem", false, true, BUSINESS_SYSTEMS, 0.4, (1.0, 5.0), 6, ACC_ACCESS, 7, Some("Visma Personec")),
+    item!("Programinstallation", false, true, CLIENT_DESKTOP, 0.65, (1.0, 5.0), 9, SW_INSTALL, 3, Some("Intune")),
+    item!("Delad brevlåda", false, true, INFRASTRUCTURE, 0.8, (0.5, 3.0), 6, MAIL_SHARED, 0, Some("Exchange Online")),
+    item!("Utökad lagringsyta", true, true, INFRASTRUCTURE, 0.0, (2.0, 6.0), 3, MAIL_STORAGE, 0, Some("Exchange Online")),
+    item!("Konsulttimmar systemförvaltning", true, true, BUSINESS_SYSTEMS, 0.0, (5.0, 20.0), 2, SW_MAINTENANCE, 7, Some("Visma Personec")),
+    item!("Surfplatta, specialmodell", true, false, REQUEST_FULFILMENT, 0.0, (5.0, 20.0), 1, HW_MOBILE, 8, None),
+    item!("Projektor till konferensrum", true, false, ONSITE, 0.0, (3.0, 12.0), 1, HW_PERIPHERAL, 3, None),
+    item!("Ergonomiskt tangentbord", true, false, ONSITE, 0.0, (2.0, 8.0), 1, HW_PERIPHERAL, 3, None),
 ];
 
 /// Request titles; `{ci}` is replaced by the item name here. The last one only
@@ -160,49 +320,65 @@ pub(crate) const ITEMS: &[Item] = &[
 pub(crate) const REQUEST_TITLES: &[&str] = &[
     "Beställning: {ci}",
     "{ci} till nyanställd, start måndag",
-    "Request: {ci}",
+    "Beställning via portalen: {ci}",
     "{ci} till vikarie, Socialförvaltningen",
     "Beställning av {ci}",
     "{ci} – ersätter trasig",
 ];
 
-/// Kind of CI, for picking titles that fit it.
-pub(crate) fn ci_class(ci: u16) -> usize {
-    let name = CIS[ci as usize].0;
-    if ["SW-", "FW-", "WLAN-", "VPN-"].iter().any(|p| name.starts_with(p)) {
-        0 // network equipment
-    } else if name.starts_with("SRV-") {
-        1 // server
-    } else {
-        2 // application or client platform
+/// Title group of a catalogued CI: 0 network equipment, 1 server, 2 anything else.
+pub(crate) fn group(ci: u16) -> usize {
+    match CIS[ci as usize].class {
+        Class::Switch | Class::Wlan | Class::Firewall | Class::Vpn => 0,
+        Class::Server => 1,
+        _ => 2,
     }
 }
 
-/// Monitoring alert titles per [`ci_class`] (only network gear and servers are monitored).
-pub(crate) const EVENT_TITLES: [&[&str]; 3] = [
-    &["Interface down on {ci}", "Ping timeout: {ci}", "Hög paketförlust, {ci}"],
+/// The category a CI's own class implies (network gear, servers, platforms).
+pub(crate) fn class_category(ci: u16) -> u8 {
+    match CIS[ci as usize].class {
+        Class::Switch => NET_SWITCH,
+        Class::Wlan => NET_WIFI,
+        Class::Firewall => NET_FIREWALL,
+        Class::Vpn => NET_VPN,
+        Class::Server => SRV_AVAILABILITY,
+        Class::Printer => PRN_PRINT,
+        Class::System | Class::Platform => SW_FAULT,
+    }
+}
+
+/// Marks a title's category as "the CI's class category" ([`class_category`]).
+pub(crate) const BY_CLASS: u8 = u8::MAX;
+
+/// Monitoring alert titles per [`group`], with their category. The monitoring
+/// tool writes English; only network gear and servers are monitored.
+#[rustfmt::skip]
+pub(crate) const EVENT_TITLES: [&[(u8, &str)]; 3] = [
+    &[(BY_CLASS, "Interface down on {ci}"), (BY_CLASS, "Ping timeout: {ci}"), (BY_CLASS, "High packet loss on {ci}")],
     &[
-        "CPU-belastning över 90 % på {ci}",
-        "Disk nästan full, {ci}",
-        "Backup misslyckades för {ci}",
-        "Certifikat går snart ut, {ci}",
-        "Ping timeout: {ci}",
+        (SRV_CAPACITY, "CPU load above 90 % on {ci}"),
+        (SRV_CAPACITY, "Disk almost full on {ci}"),
+        (SRV_BACKUP, "Backup failed for {ci}"),
+        (SRV_CERTIFICATE, "Certificate expires soon on {ci}"),
+        (SRV_AVAILABILITY, "Ping timeout: {ci}"),
     ],
-    &["Tjänsten svarar långsamt: {ci}"],
+    &[(BY_CLASS, "Service responding slowly: {ci}")],
 ];
 
-/// Change titles per [`ci_class`].
-pub(crate) const CHANGE_TITLES: [&[&str]; 3] = [
-    &["Firmware-uppdatering {ci}", "Ny brandväggsregel för {ci}", "Byte av hårdvara, {ci}"],
-    &["Månadspatchning, {ci}", "Utökad kapacitet för {ci}", "Update {ci} to latest release"],
-    &["Uppgradering av {ci}", "Update {ci} to latest release", "Ny version av {ci}, ändrad konfiguration"],
+/// Change titles per [`group`], with their category.
+#[rustfmt::skip]
+pub(crate) const CHANGE_TITLES: [&[(u8, &str)]; 3] = [
+    &[(BY_CLASS, "Firmware-uppdatering {ci}"), (BY_CLASS, "Ny VLAN-konfiguration på {ci}"), (BY_CLASS, "Byte av hårdvara, {ci}")],
+    &[(SRV_PATCHING, "Månadspatchning, {ci}"), (SRV_CAPACITY, "Utökad kapacitet för {ci}"), (SW_UPDATE, "Uppdatera {ci} till senaste version")],
+    &[(SW_UPDATE, "Uppgradering av {ci}"), (SW_UPDATE, "Uppdatera {ci} till senaste version"), (SW_UPDATE, "Ny version av {ci}, ändrad konfiguration")],
 ];
 
 /// Problem titles.
 pub(crate) const PROBLEM_TITLES: &[&str] = &[
     "Återkommande fel på {ci}",
     "Upprepade störningar i {ci}, grundorsak utreds",
-    "Recurring outage: {ci}",
+    "Återkommande avbrott: {ci}",
     "Kända fel i {ci} efter uppdatering",
 ];
 
@@ -218,43 +394,18 @@ pub(crate) fn render(out: &mut String, template: &str, ci: &str) {
     out.push_str(rest);
 }
 
-/// Site codes of the customers, as used in device CI names.
-pub(crate) const SITES: [&str; 4] = ["KAV", "STP", "BUR", "GEM"];
+/// Number of [`Class`] values.
+const CLASSES: usize = 8;
 
-/// How the CI of a user-reported incident is recorded.
-pub(crate) enum CiChoice {
-    /// A catalogued CI of the service.
-    Catalogued,
-    /// A numbered end-user device `(prefix, digits, devices per customer)`; the
-    /// printer numbering includes the named printers of [`CIS`] (e.g. PRN-STP-12).
-    Device(&'static str, usize, [u32; 4]),
-    /// No CI: a user's own account is not a configuration item.
-    Empty,
-}
-
-const PC: CiChoice = CiChoice::Device("PC", 4, [1400, 1100, 900, 300]);
-
-/// CI choice for a user incident given a uniform draw `u` in [0, 1). Devices
-/// and empty CIs keep unrelated faults from all sharing a few catalogue CIs,
-/// which would make every incident look like a recurrence.
-pub(crate) fn ci_choice(service: u8, category: u8, u: f64) -> CiChoice {
-    match (service, category) {
-        (3, HW) => PC,
-        (3, SW) | (0, SW) if u < 0.55 => PC,
-        (8, HW) => CiChoice::Device("MOB", 4, [700, 550, 450, 150]),
-        (6, _) => CiChoice::Device("PRN", 2, [60, 45, 40, 10]),
-        (5, ACC) if u < 0.7 => CiChoice::Empty,
-        _ => CiChoice::Catalogued,
-    }
-}
-
-/// CI lookup tables built once per run.
+/// Lookup tables built once per run.
 pub(crate) struct Catalog {
-    /// CI indices per (service, customer) that users report on (servers are
-    /// left to monitoring, problems and changes).
-    by_service_customer: Vec<Vec<u16>>,
+    /// CI indices per (service, class, customer) that the customer's users
+    /// report on: the customer's own and the shared ones.
+    by_service_class_customer: Vec<Vec<u16>>,
     /// Incident volume weight per service (index = service).
     pub service_weights: Vec<u32>,
+    /// Fault weights per service.
+    pub fault_weights: Vec<Vec<u32>>,
     /// Request volume weight per item (index = item).
     pub item_weights: Vec<u32>,
 }
@@ -263,27 +414,29 @@ impl Catalog {
     /// Indexes [`CIS`].
     pub(crate) fn new() -> Self {
         let n = CUSTOMERS.len();
-        let mut by_service_customer = vec![Vec::new(); SERVICES.len() * n];
-        for (i, &(_, svc, owner, _)) in CIS.iter().enumerate() {
-            if ci_class(i as u16) == 1 {
-                continue;
-            }
+        let mut by_service_class_customer = vec![Vec::new(); SERVICES.len() * CLASSES * n];
+        for (i, ci) in CIS.iter().enumerate() {
             for c in 0..n {
-                if owner.is_none() || owner == Some(c as u8) {
-                    by_service_customer[svc as usize * n + c].push(i as u16);
+                if ci.owner.is_none() || ci.owner == Some(c as u8) {
+                    by_service_class_customer[Self::slot(ci.service, ci.class, c as u8)].push(i as u16);
                 }
             }
         }
         Catalog {
-            by_service_customer,
+            by_service_class_customer,
             service_weights: SERVICES.iter().map(|s| s.weight).collect(),
+            fault_weights: SERVICES.iter().map(|s| s.faults.iter().map(|f| f.weight).collect()).collect(),
             item_weights: ITEMS.iter().map(|i| i.weight).collect(),
         }
     }
 
-    /// CIs of a service that a customer's users can report on (never empty: every
-    /// service has at least one shared non-server CI or, for printers, devices).
-    pub(crate) fn cis_for(&self, service: u8, customer: u8) -> &[u16] {
-        &self.by_service_customer[service as usize * CUSTOMERS.len() + customer as usize]
+    fn slot(service: u8, class: Class, customer: u8) -> usize {
+        (service as usize * CLASSES + class as usize) * CUSTOMERS.len() + customer as usize
+    }
+
+    /// CIs of a service and class that a customer's users can report on (never
+    /// empty for a class a reportable fault names: tested).
+    pub(crate) fn cis_for(&self, service: u8, class: Class, customer: u8) -> &[u16] {
+        &self.by_service_class_customer[Self::slot(service, class, customer)]
     }
 }

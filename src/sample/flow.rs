@@ -4,11 +4,11 @@
 //! `timeline` for the team phase, pending pauses, reopen and auto-close).
 //! Incidents raised by monitoring skip the 1st line and start at Infrastructure.
 
-use super::catalog::{self, CiChoice, CIS, ITEMS, REQUEST_TITLES, SERVICES};
+use super::catalog::{self, On, CIS, ITEMS, REQUEST_TITLES, SERVICES};
 use super::clock::{BDAY, HOUR};
 use super::model::*;
 use super::org::{self, BACK_OFFICE, SERVICE_DESK};
-use super::plan::{Seed, NONE16, NONE8};
+use super::plan::{Seed, NONE16};
 use super::rng::Rng;
 use super::timeline::{minutes, sla_budget, Act, Marks, Route, TEAM_BREACH};
 use super::Sim;
@@ -48,22 +48,28 @@ impl Sim<'_> {
     pub(crate) fn incident(&self, i: usize, tk: &mut Ticket) {
         let seed = self.plan.incidents[i];
         let mut rng = Rng::derive(self.seed, 100 + Kind::Incident as u64, i as u64);
-        tk.customer = if seed.customer != NONE8 { seed.customer } else { rng.weighted(&org::CUSTOMER_WEIGHTS) as u8 };
+        let mut requester = None;
         let title = if seed.ci != NONE16 {
-            tk.service = CIS[seed.ci as usize].1;
-            tk.category = seed.category;
-            tk.ci.push_str(CIS[seed.ci as usize].0);
-            let titles = SERVICES[tk.service as usize].titles;
-            let fitting = titles.iter().filter(|t| t.0 == seed.category).count();
-            let k = rng.index(fitting.max(1));
-            titles.iter().filter(|t| t.0 == seed.category).nth(k).map_or(titles[0].1, |t| t.1)
+            // Planted structure: the CI and category are given; any fault of
+            // that category recorded on the CI gives the title.
+            let ci = &CIS[seed.ci as usize];
+            (tk.customer, tk.service, tk.category) = (seed.customer, ci.service, seed.category);
+            tk.ci.push_str(ci.name);
+            let fitting = catalog::faults_on(seed.ci).filter(|f| f.category == seed.category);
+            let k = rng.index(fitting.clone().count().max(1));
+            fitting.map(|f| f.title).nth(k).unwrap_or("Fel på {ci}")
         } else {
-            tk.service = rng.weighted(&self.catalog.service_weights) as u8;
-            let titles = SERVICES[tk.service as usize].titles;
-            let (category, title) = titles[rng.index(titles.len())];
-            tk.category = category;
-            self.user_ci(rng.f64(), &mut rng, tk);
-            title
+            // Who reports what on which CI comes from the subject's own stream,
+            // so that a follow-up about the same fault repeats it exactly.
+            let mut who = Rng::derive(self.seed, 6, seed.subject as u64);
+            tk.customer = who.weighted(&org::CUSTOMER_WEIGHTS) as u8;
+            tk.service = who.weighted(&self.catalog.service_weights) as u8;
+            let faults = SERVICES[tk.service as usize].faults;
+            let fault = &faults[who.weighted(&self.catalog.fault_weights[tk.service as usize])];
+            tk.category = fault.category;
+            self.user_ci(fault.on, &mut who, tk);
+            requester = Some(self.people.pick_requester(tk.customer, &mut who));
+            fault.title
         };
         catalog::render(&mut tk.title, title, &tk.ci);
         let (imp, urg): (&[u32], &[u32]) =
@@ -76,7 +82,7 @@ impl Sim<'_> {
         let svc = &SERVICES[tk.service as usize];
         // On-site technicians handle physical faults; software goes to Client Desktop.
         let right = match svc.team {
-            catalog::ONSITE if matches!(tk.category, catalog::HW | catalog::PRN) => org::tpp_for(tk.customer),
+            catalog::ONSITE if catalog::physical(tk.category) => org::tpp_for(tk.customer),
             catalog::ONSITE => org::CLIENT_DESKTOP,
             t => t,
         };
@@ -85,7 +91,7 @@ impl Sim<'_> {
             tk.channel = MONITORING;
             return self.monitored_incident(&seed, right, svc.vendor, target, &mut rng, tk);
         }
-        tk.requester = self.people.pick_requester(tk.customer, &mut rng);
+        tk.requester = requester.unwrap_or_else(|| self.people.pick_requester(tk.customer, &mut rng));
         let ftr = rng.chance(svc.ftr);
         let vendor = svc.vendor.filter(|_| !ftr && rng.chance(0.15));
         let h = Handling {
@@ -100,19 +106,24 @@ impl Sim<'_> {
         self.user_ticket(&seed, &h, &mut rng, tk);
     }
 
-    /// Chooses the CI of an ordinary user incident (device, catalogued or none).
-    fn user_ci(&self, u: f64, rng: &mut Rng, tk: &mut Ticket) {
-        match catalog::ci_choice(tk.service, tk.category, u) {
-            CiChoice::Device(prefix, digits, pool) => {
-                let n = 1 + rng.index(pool[tk.customer as usize] as usize);
-                let site = catalog::SITES[tk.customer as usize];
+    /// Records the CI of an ordinary user incident: one of the customer's
+    /// devices, a catalogued CI the customer uses, or none.
+    fn user_ci(&self, on: On, rng: &mut Rng, tk: &mut Ticket) {
+        match on {
+            On::Device(d) => {
+                let dev = &catalog::DEVICES[d];
+                let count = dev.per_customer[tk.customer as usize] as usize;
+                let n = 1 + ((rng.f64().powi(dev.skew) * count as f64) as usize).min(count - 1);
+                let (prefix, site, digits) = (dev.prefix, catalog::SITES[tk.customer as usize], dev.digits);
                 let _ = write!(tk.ci, "{prefix}-{site}-{n:0digits$}");
             }
-            CiChoice::Catalogued => {
-                let cis = self.catalog.cis_for(tk.service, tk.customer);
-                tk.ci.push_str(CIS[cis[rng.index(cis.len())] as usize].0);
+            On::Named(class) => {
+                let cis = self.catalog.cis_for(tk.service, class, tk.customer);
+                if !cis.is_empty() {
+                    tk.ci.push_str(CIS[cis[rng.index(cis.len())] as usize].name);
+                }
             }
-            CiChoice::Empty => {}
+            On::Nothing => {}
         }
     }
 
@@ -125,9 +136,9 @@ impl Sim<'_> {
         let item = &ITEMS[it];
         (tk.item, tk.service, tk.category) = (it as u8, item.service, item.category);
         if let Some(ci) = item.ci {
-            tk.ci.push_str(CIS[ci as usize].0);
+            tk.ci.push_str(ci);
         }
-        let titles = REQUEST_TITLES.len() - (item.category != catalog::HW) as usize;
+        let titles = REQUEST_TITLES.len() - !catalog::physical(item.category) as usize;
         catalog::render(&mut tk.title, REQUEST_TITLES[rng.index(titles)], item.name);
         tk.impact = rng.weighted(&[85, 15, 0]) as u8;
         tk.urgency = rng.weighted(&[40, 50, 10, 0]) as u8;

@@ -10,18 +10,20 @@
 //!
 //! Both files are sorted by `ticket_id` (kinds in prefix order CHG, EVT, INC,
 //! PRB, REQ; numbers rise with opening time), and each ticket's history rows by
-//! the instant of `occurred_at`. Memory stays small (about 25 bytes of plan per
+//! the instant of `occurred_at`. Memory stays small (about 32 bytes of plan per
 //! ticket) because lifecycles are simulated and written one ticket at a time.
 //!
 //! Submodules: `rng` (PRNG), `clock` (Stockholm time, business hours), `org`
-//! (teams, customers, people), `catalog` (services, CIs, items, titles),
-//! `arrivals` (volume curve, time-of-day shapes), `plan` (counts, opening
-//! times, cross-ticket links), `flow` (incident/request intake and routing),
+//! (teams, customers, people), `catalog` (services, faults, devices, items,
+//! titles), `cis` (the catalogued CIs), `arrivals` (volume curve, time-of-day
+//! shapes), `plan` (counts, opening times, cross-ticket links, follow-up
+//! calls), `flow` (incident/request intake and routing),
 //! `timeline` (team phase, pending, reopen, close), `ops` (event, change and
 //! problem lifecycles), `model` (ticket shape, row derivation), `write` (CSV).
 
 mod arrivals;
 mod catalog;
+mod cis;
 mod clock;
 mod flow;
 mod model;
@@ -94,8 +96,8 @@ pub fn request_items() -> impl Iterator<Item = (&'static str, bool, bool)> {
     catalog::ITEMS.iter().map(|i| (i.name, i.billable, i.priced))
 }
 
-/// Largest supported `tickets`: the planner holds ~25 bytes per ticket in
-/// memory (≈ 500 MB at this limit) and the files would exceed 15 GB.
+/// Largest supported `tickets`: the planner holds ~32 bytes per ticket in
+/// memory (≈ 650 MB at this limit) and the files would exceed 15 GB.
 pub const MAX_TICKETS: usize = 20_000_000;
 
 /// Shared read-only context of the lifecycle simulations.

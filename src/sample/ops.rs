@@ -9,13 +9,19 @@ use super::org;
 use super::rng::Rng;
 use super::Sim;
 
-/// Sets the ticket's customer, CI and the CI's service; returns whether the CI is
-/// network equipment (which decides the category).
-fn place(tk: &mut Ticket, customer: u8, ci: u16) -> bool {
+/// Sets the ticket's customer, CI and the CI's service.
+fn place(tk: &mut Ticket, customer: u8, ci: u16) {
     tk.customer = customer;
-    tk.ci.push_str(CIS[ci as usize].0);
-    tk.service = CIS[ci as usize].1;
-    catalog::ci_class(ci) == 0
+    tk.ci.push_str(CIS[ci as usize].name);
+    tk.service = CIS[ci as usize].service;
+}
+
+/// Picks a `(category, title)` from a table of [`catalog::group`] titles and
+/// writes the title; [`catalog::BY_CLASS`] stands for the CI's class category.
+fn titled(tk: &mut Ticket, ci: u16, table: &[(u8, &str)], rng: &mut Rng) {
+    let (category, title) = table[rng.index(table.len())];
+    tk.category = if category == catalog::BY_CLASS { catalog::class_category(ci) } else { category };
+    catalog::render(&mut tk.title, title, &tk.ci);
 }
 
 impl Sim<'_> {
@@ -24,11 +30,9 @@ impl Sim<'_> {
     pub(crate) fn event(&self, i: usize, tk: &mut Ticket) {
         let seed = self.plan.events[i];
         let mut rng = Rng::derive(self.seed, 100 + Kind::Event as u64, i as u64);
-        let network = place(tk, seed.customer, seed.ci);
-        tk.category = if network { catalog::NET } else { catalog::HW };
+        place(tk, seed.customer, seed.ci);
         tk.channel = MONITORING;
-        let titles = EVENT_TITLES[catalog::ci_class(seed.ci)];
-        catalog::render(&mut tk.title, titles[rng.index(titles.len())], &tk.ci);
+        titled(tk, seed.ci, EVENT_TITLES[catalog::group(seed.ci)], &mut rng);
         tk.impact = rng.weighted(&[50, 35, 15]) as u8;
         tk.urgency = rng.weighted(&[30, 50, 20, 0]) as u8;
         tk.priority = priority(tk.impact, tk.urgency);
@@ -56,12 +60,10 @@ impl Sim<'_> {
     pub(crate) fn change(&self, i: usize, tk: &mut Ticket) {
         let c = &self.plan.changes[i];
         let mut rng = Rng::derive(self.seed, 100 + Kind::Change as u64, i as u64);
-        let network = place(tk, c.customer, c.ci);
-        tk.category = if network { catalog::NET } else { catalog::SW };
+        place(tk, c.customer, c.ci);
         tk.channel = OTHER;
         tk.impact = rng.weighted(&[40, 45, 15]) as u8;
-        let titles = CHANGE_TITLES[catalog::ci_class(c.ci)];
-        catalog::render(&mut tk.title, titles[rng.index(titles.len())], &tk.ci);
+        titled(tk, c.ci, CHANGE_TITLES[catalog::group(c.ci)], &mut rng);
         let agent = self.people.pick_agent(c.team, &mut rng);
         tk.push(c.opened, EvKind::Status, NEW, agent, 0);
         tk.push(c.opened, EvKind::Assignment, c.team, agent, 0);
@@ -82,9 +84,7 @@ impl Sim<'_> {
     pub(crate) fn problem(&self, i: usize, tk: &mut Ticket) {
         let p = &self.plan.problems[i];
         let mut rng = Rng::derive(self.seed, 100 + Kind::Problem as u64, i as u64);
-        tk.customer = p.customer;
-        tk.ci.push_str(CIS[p.ci as usize].0);
-        tk.service = CIS[p.ci as usize].1;
+        place(tk, p.customer, p.ci);
         tk.category = p.category;
         tk.channel = OTHER;
         tk.impact = rng.weighted(&[10, 55, 35]) as u8;

@@ -1,14 +1,18 @@
 //! Planning pass: decides how many tickets of each kind exist, when each one
 //! opens, and the cross-ticket structure that single tickets cannot decide on
 //! their own — changes and problems with their key dates, incidents that recur
-//! on a problem's CI (including after the fix), unlinked recurring clusters,
-//! incidents raised from monitoring events and incidents caused by changes.
+//! on a problem's CI (including after the fix), unlinked recurring clusters
+//! (a flaky switch, a bad client update), incidents raised from monitoring
+//! events, incidents caused by changes, and users calling again about the same
+//! fault. Together with the catalogue's CI populations this sets the
+//! repeat-incident rate (same CI and category within 30 days) of the sample.
 //!
 //! Every kind's seeds are sorted by opening time so ticket numbers rise with
 //! time, as in a real ITSM tool. Lifecycles are simulated later, per ticket.
 
 use super::arrivals::{local_day, machine_time, user_time, working_day, Days};
-use super::catalog::{CIS, ONSITE, SERVICES};
+use super::catalog::{self, Class, CIS, ONSITE, SERVICES};
+use super::cis::Ci;
 use super::clock::{self, Calendar, BDAY, DAY, HOUR};
 use super::org::{self, CUSTOMER_WEIGHTS};
 use super::rng::Rng;
@@ -38,11 +42,24 @@ pub(crate) struct Seed {
     pub change: u32,
     /// Incident raised by monitoring; for events: the event became an incident.
     pub monitoring: bool,
+    /// Ordinary user incidents: who reports which fault on which CI, as the
+    /// index of a PRNG stream. A follow-up call about the same fault (the user
+    /// calls again instead of answering the resolved ticket) shares it.
+    pub subject: u32,
 }
 
 impl Seed {
     fn at(t: i64) -> Self {
-        Seed { t, ci: NONE16, category: NONE8, customer: NONE8, problem: NONE32, change: NONE32, monitoring: false }
+        Seed {
+            t,
+            ci: NONE16,
+            category: NONE8,
+            customer: NONE8,
+            problem: NONE32,
+            change: NONE32,
+            monitoring: false,
+            subject: NONE32,
+        }
     }
 }
 
@@ -85,25 +102,26 @@ pub(crate) struct Plan {
     pub requests: Vec<Seed>,
 }
 
-/// A category that the CI's service has titles for.
+/// A category of a fault that can be recorded on the CI.
 fn category_for(rng: &mut Rng, ci: u16) -> u8 {
-    let titles = SERVICES[CIS[ci as usize].1 as usize].titles;
-    titles[rng.index(titles.len())].0
+    let faults = catalog::faults_on(ci);
+    let n = faults.clone().count();
+    faults.map(|f| f.category).nth(rng.index(n)).expect("every CI has faults")
 }
 
 /// The customer of a ticket on a CI: the owner, else any customer by size.
 fn customer_for(rng: &mut Rng, ci: u16) -> u8 {
-    CIS[ci as usize].2.unwrap_or_else(|| rng.weighted(&CUSTOMER_WEIGHTS) as u8)
+    CIS[ci as usize].owner.unwrap_or_else(|| rng.weighted(&CUSTOMER_WEIGHTS) as u8)
 }
 
 /// The customer owning a change, problem or event: the CI's owner, else Gemensam.
 fn owner_of(ci: u16) -> u8 {
-    CIS[ci as usize].2.unwrap_or(org::GEMENSAM)
+    CIS[ci as usize].owner.unwrap_or(org::GEMENSAM)
 }
 
 /// Resolve team of a CI for changes and problems (on-site work is Client Desktop's).
 fn team_for(ci: u16) -> u8 {
-    match SERVICES[CIS[ci as usize].1 as usize].team {
+    match SERVICES[CIS[ci as usize].service as usize].team {
         ONSITE => org::CLIENT_DESKTOP,
         t => t,
     }
@@ -114,10 +132,13 @@ fn any_ci(rng: &mut Rng) -> u16 {
     rng.index(CIS.len()) as u16
 }
 
-/// A monitored CI (servers, switches, firewalls), uniformly.
-fn monitored_ci(rng: &mut Rng) -> u16 {
-    let monitored: Vec<u16> = (0..CIS.len() as u16).filter(|&i| CIS[i as usize].3).collect();
-    monitored[rng.index(monitored.len())]
+/// A catalogued CI of a class, uniformly, among those owned by a municipality
+/// when `local` (an access switch or a municipality's client image).
+fn ci_of_class(rng: &mut Rng, class: Class, local: bool) -> u16 {
+    let fits = |c: &Ci| c.class == class && (!local || matches!(c.owner, Some(0..=2)));
+    let n = CIS.iter().filter(|c| fits(c)).count();
+    let k = rng.index(n);
+    CIS.iter().enumerate().filter(|(_, c)| fits(c)).nth(k).map(|(i, _)| i as u16).expect("class has CIs")
 }
 
 /// A seed for an incident on a given CI and category.
@@ -143,9 +164,16 @@ struct Ctx<'a> {
     end: i64,
     cal: &'a Calendar,
     days: Days,
+    /// Monitored CIs (network gear, servers).
+    monitored: Vec<u16>,
 }
 
 impl Ctx<'_> {
+    /// A monitored CI, uniformly.
+    fn monitored_ci(&self, rng: &mut Rng) -> u16 {
+        self.monitored[rng.index(self.monitored.len())]
+    }
+
     /// Local day numbers `[first, last)` of the period.
     fn span(&self) -> (i64, i64) {
         (self.days.first, self.days.first + self.days.office.len() as i64)
@@ -159,7 +187,7 @@ impl Ctx<'_> {
         let mut changes: Vec<ChangePlan> = (0..n)
             .map(|_| {
                 let opened = user_time(days.pick(&mut rng, &days.office), &mut rng, cal);
-                let ci = if rng.chance(0.6) { monitored_ci(&mut rng) } else { any_ci(&mut rng) };
+                let ci = if rng.chance(0.6) { self.monitored_ci(&mut rng) } else { any_ci(&mut rng) };
                 let team = team_for(ci);
                 let approved = cal.add_business(opened, business_days(&mut rng, 0.5, 5.0));
                 let implemented = if team == org::INFRASTRUCTURE {
@@ -200,7 +228,7 @@ impl Ctx<'_> {
         let mut events: Vec<Seed> = (0..n)
             .map(|_| {
                 let mut s = Seed::at(machine_time(self.days.pick(&mut rng, &self.days.flat), &mut rng));
-                s.ci = monitored_ci(&mut rng);
+                s.ci = self.monitored_ci(&mut rng);
                 s.customer = owner_of(s.ci);
                 s.monitoring = rng.chance(0.3);
                 s
@@ -216,9 +244,11 @@ impl Ctx<'_> {
         events
     }
 
-    /// Problems (stream 3) with the recurring incidents linked to them: those
-    /// that led to the problem, those during the investigation and, for about a
-    /// third of the fixed ones, recurrences after the fix (it did not hold).
+    /// Problems (stream 3) with the incidents linked to them. Most are reactive:
+    /// incidents that recurred before the problem was opened, some during the
+    /// investigation and, for about a third of the fixed ones, recurrences
+    /// after the fix (it did not hold). A quarter are proactive (raised from
+    /// monitoring trends or a vendor's advisory) and have at most one incident.
     fn problems(&self, n: usize, incidents: &mut Vec<Seed>) -> Vec<ProblemPlan> {
         let (cal, days) = (self.cal, &self.days);
         let (first, last) = self.span();
@@ -227,7 +257,10 @@ impl Ctx<'_> {
         let mut problems: Vec<ProblemPlan> = (0..n)
             .map(|_| {
                 let lo = (first + 14).min(last - 1);
-                let day = days.pick(&mut rng, &days.office).clamp(lo, (last - 2).max(lo));
+                // Half follow the users' volume curve, half not: problem work
+                // (and the faults behind it) does not take the summer off.
+                let cdf = if rng.chance(0.5) { &days.office } else { &days.flat };
+                let day = days.pick(&mut rng, cdf).clamp(lo, (last - 2).max(lo));
                 let opened = user_time(working_day(day, cal), &mut rng, cal);
                 let ci = any_ci(&mut rng);
                 let fix = (rng.quantile(&fix_days) * BDAY as f64) as i64;
@@ -247,14 +280,20 @@ impl Ctx<'_> {
                     incidents.push(s);
                 }
             };
-            for _ in 0..rng.range(2, 5) {
-                link(&mut rng, od - 30, od, i64::MIN, p.opened);
+            if rng.chance(0.25) {
+                for _ in 0..rng.range(0, 1) {
+                    link(&mut rng, od, rd.min(od + 40), p.opened, p.resolved);
+                }
+                continue;
             }
-            for _ in 0..rng.range(0, 3) {
+            for _ in 0..rng.range(2, 3) {
+                link(&mut rng, od - 40, od, i64::MIN, p.opened);
+            }
+            for _ in 0..rng.range(0, 1) {
                 link(&mut rng, od, rd.min(od + 40), p.opened, p.resolved);
             }
             if p.resolved < self.end && rng.chance(0.35) {
-                for _ in 0..rng.range(1, 3) {
+                for _ in 0..rng.range(1, 2) {
                     link(&mut rng, rd, rd + 60, p.resolved, i64::MAX);
                 }
             }
@@ -262,17 +301,28 @@ impl Ctx<'_> {
         problems
     }
 
-    /// Bursts of 3–5 incidents on one CI and category within 25 days that
-    /// nobody opened a problem for (stream 4): the CAB's problem candidates.
+    /// Runs of incidents on one CI and category that nobody opened a problem
+    /// for (stream 4): the problem candidates. They take turns being a flaky
+    /// access switch (3–5 reports days apart), a bad client update rolled out
+    /// to one municipality (4–7 reports within days) and a fault on any CI.
     fn clusters(&self, n: usize, incidents: &mut Vec<Seed>) {
         let (first, last) = self.span();
         let mut rng = Rng::derive(self.seed, 4, 0);
-        for _ in 0..n {
-            let ci = any_ci(&mut rng);
-            let category = category_for(&mut rng, ci);
-            let d0 = self.days.pick(&mut rng, &self.days.office).min((last - 26).max(first));
-            for _ in 0..rng.range(3, 5) {
-                let day = working_day(d0 + rng.range(0, 25), self.cal).min(last - 1);
+        for k in 0..n {
+            let (ci, category, reports, gap) = match k % 3 {
+                0 => (ci_of_class(&mut rng, Class::Switch, true), catalog::NET_SWITCH, (3, 5), (1, 12)),
+                1 => (ci_of_class(&mut rng, Class::Platform, true), catalog::SW_UPDATE, (4, 7), (0, 3)),
+                _ => {
+                    let ci = any_ci(&mut rng);
+                    (ci, category_for(&mut rng, ci), (3, 5), (1, 14))
+                }
+            };
+            let mut day = self.days.pick(&mut rng, &self.days.flat).min((last - 30).max(first));
+            for _ in 0..rng.range(reports.0, reports.1) {
+                day = working_day(day + rng.range(gap.0, gap.1), self.cal);
+                if day >= last {
+                    break;
+                }
                 let t = user_time(day, &mut rng, self.cal);
                 incidents.push(on_ci(t, ci, category, &mut rng));
             }
@@ -280,27 +330,46 @@ impl Ctx<'_> {
     }
 }
 
+/// Share of ordinary user incidents followed by a new incident about the same
+/// fault: the fix did not hold, or the user called again instead of reopening.
+const FOLLOW_UP: f64 = 0.04;
+
+/// Days until that follow-up call: mostly within a week or two.
+const FOLLOW_UP_DAYS: [(f64, f64); 4] = [(0.0, 1.0), (0.5, 5.0), (0.9, 16.0), (1.0, 28.0)];
+
 /// Builds the plan for the period `[start, end)`.
 pub(crate) fn build(seed: u64, start: i64, end: i64, total: usize, cal: &Calendar) -> Plan {
     let [n_chg, n_evt, n_inc, n_prb, n_req] = kind_counts(total);
     let days = Days::new(local_day(start), local_day(end - 1) + 1, cal);
-    let ctx = Ctx { seed, start, end, cal, days };
+    let monitored = (0..CIS.len() as u16).filter(|&i| CIS[i as usize].class.monitored()).collect();
+    let ctx = Ctx { seed, start, end, cal, days, monitored };
     let (mut incidents, mut requests) = (Vec::new(), Vec::new());
     let changes = ctx.changes(n_chg, &mut incidents, &mut requests);
     let events = ctx.events(n_evt, &mut incidents);
     let problems = ctx.problems(n_prb, &mut incidents);
-    ctx.clusters(if n_inc >= 50 { (n_prb / 4).max(2) } else { 0 }, &mut incidents);
+    ctx.clusters(if n_inc >= 50 { (n_prb / 8).max(2) } else { 0 }, &mut incidents);
 
     // Planted seeds first (they carry the structure), then ordinary arrivals
-    // (stream 5) up to the exact count; ids follow opening order.
+    // (stream 5) up to the exact count; ids follow opening order. Some user
+    // incidents are followed by a new call about the same fault days later.
     let mut rng = Rng::derive(seed, 5, 0);
-    for (list, n) in [(&mut incidents, n_inc), (&mut requests, n_req)] {
+    let mut subject = 0;
+    for (list, n, follow_up) in [(&mut incidents, n_inc, FOLLOW_UP), (&mut requests, n_req, 0.0)] {
         list.retain(|s| s.t >= start && s.t < end);
         list.sort();
         list.truncate(n);
         while list.len() < n {
             let day = ctx.days.pick(&mut rng, &ctx.days.office);
-            list.push(Seed::at(user_time(day, &mut rng, cal)));
+            let mut s = Seed::at(user_time(day, &mut rng, cal));
+            (s.subject, subject) = (subject, subject + 1);
+            list.push(s);
+            if list.len() < n && rng.chance(follow_up) {
+                let later = working_day(day + rng.quantile(&FOLLOW_UP_DAYS) as i64, cal);
+                s.t = user_time(later, &mut rng, cal);
+                if s.t < end {
+                    list.push(s);
+                }
+            }
         }
         list.sort();
     }

@@ -16,6 +16,7 @@ mod kpi;
 mod lifecycle;
 mod profiles;
 mod report;
+mod sample;
 mod sla;
 
 use std::path::{Path, PathBuf};
