@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{ingest::print_report, Context};
+use crate::config::Capacity;
 use crate::ingest::{self, profile::Profile, IngestOptions};
 use crate::sample::{generate, SampleSpec};
 use crate::store::Store;
@@ -66,6 +67,22 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         let portfolio = args.dir.join("portfolio.csv");
         std::fs::write(&portfolio, SAMPLE_PORTFOLIO)?;
         config.cab.portfolio = Some(portfolio);
+        // The sample organisation's internal hourly cost, cost per SLA breach and the
+        // person-days its teams have free for projects per quarter, so the CAB report's
+        // economics and staffing have data.
+        config.cab.hourly_costs = [("*".to_string(), 650.0), ("Vendor ERP".to_string(), 1_150.0)].into();
+        config.cab.cost_per_breach = Some(1_500.0);
+        config.cab.capacity = [
+            ("Infrastructure", Capacity::Each(40.0)),
+            ("Business Systems", Capacity::Quarters(vec![20.0, 30.0, 30.0, 40.0])),
+            ("Client Desktop", Capacity::Each(25.0)),
+            ("Service Desk", Capacity::Each(10.0)),
+            ("TPP STP", Capacity::Each(10.0)),
+            ("Vendor ERP", Capacity::Each(30.0)),
+        ]
+        .into_iter()
+        .map(|(team, capacity)| (team.to_string(), capacity))
+        .collect();
     }
     let dcx = Context { config, db: db.clone(), quiet: cx.quiet, verbose: cx.verbose };
     let report = super::build::build(&dcx, None, None)?;

@@ -326,13 +326,14 @@ pub fn cab(cx: &Context, a: &CabArgs) -> anyhow::Result<PathBuf> {
     if store.query_i64("SELECT count(*) FROM cfg_portfolio")? == 0 {
         anyhow::bail!("the portfolio is empty: set [cab] portfolio in itsm.toml and run `itsm build`");
     }
-    let (candidates, unaddressed, as_of) = match &a.as_of {
+    let (candidates, unaddressed, sensitivity, as_of) = match &a.as_of {
         None => {
             let as_of = store.query_table("SELECT strftime(as_of, '%Y-%m-%d %H:%M') FROM cfg_build")?;
             let as_of = as_of.rows.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
             (
                 store.query_table("SELECT * FROM kpi_cab_candidate ORDER BY cab_rank")?,
                 store.query_table("SELECT * FROM kpi_cab_unaddressed ORDER BY unaddressed_rank")?,
+                store.query_table("SELECT * FROM kpi_cab_sensitivity")?,
                 format!("{as_of} UTC"),
             )
         }
@@ -344,12 +345,18 @@ pub fn cab(cx: &Context, a: &CabArgs) -> anyhow::Result<PathBuf> {
                 let m = set.model(name).ok_or_else(|| anyhow::anyhow!("no model {name} in the queries"))?;
                 Ok(m.sql.replace(AS_OF_TOKEN, &literal))
             };
+            let candidate_sql = model("kpi_cab_candidate")?;
             (
-                store
-                    .query_table(&format!("SELECT * FROM ({}) AS c ORDER BY cab_rank", model("kpi_cab_candidate")?))?,
+                store.query_table(&format!("SELECT * FROM ({candidate_sql}) AS c ORDER BY cab_rank"))?,
                 store.query_table(&format!(
                     "SELECT * FROM ({}) AS u ORDER BY unaddressed_rank",
                     model("kpi_cab_unaddressed")?
+                ))?,
+                // The sensitivity reads the candidates as of the same instant: the model's
+                // name, bound as a CTE, shadows the built table.
+                store.query_table(&format!(
+                    "WITH kpi_cab_candidate AS ({candidate_sql}) SELECT * FROM ({}) AS s",
+                    model("kpi_cab_sensitivity")?
                 ))?,
                 format!("{} UTC", instant.format("%Y-%m-%d %H:%M")),
             )
@@ -358,6 +365,7 @@ pub fn cab(cx: &Context, a: &CabArgs) -> anyhow::Result<PathBuf> {
     let files = render::cab::render(
         &to_table(candidates),
         &to_table(unaddressed),
+        &to_table(sensitivity),
         &as_of,
         Lang::parse(&a.lang).unwrap_or(Lang::Sv),
     );

@@ -42,7 +42,7 @@ enum Col {
     Int(Vec<i64>),
     Float(Vec<Option<f64>>),
     Instant(Vec<i64>),
-    Date(Vec<i32>),
+    Date(Vec<Option<i32>>),
     Bool(Vec<bool>),
     /// Exact amounts as DECIMAL(18, scale), in units of 10^-scale (money and rates: never
     /// DOUBLE).
@@ -221,11 +221,14 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
             ("price_type", Col::Text(prices.iter().map(|p| Some(p.kind.clone())).collect())),
             ("name", Col::Text(prices.iter().map(|p| Some(p.name.clone())).collect())),
             ("unit_price", Col::Decimal(2, prices.iter().map(|p| Some(p.unit_price)).collect())),
-            ("valid_from", Col::Date(prices.iter().map(|p| days_since_epoch(p.valid_from)).collect())),
+            ("valid_from", Col::Date(prices.iter().map(|p| Some(days_since_epoch(p.valid_from))).collect())),
             (
                 "valid_to",
                 Col::Date(
-                    prices.iter().map(|p| p.valid_to.map_or(days_since_epoch(FAR_FUTURE), days_since_epoch)).collect(),
+                    prices
+                        .iter()
+                        .map(|p| Some(p.valid_to.map_or(days_since_epoch(FAR_FUTURE), days_since_epoch)))
+                        .collect(),
                 ),
             ),
         ],
@@ -243,7 +246,50 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
             ("title", Col::Text(candidates.iter().map(|c| Some(c.title.clone())).collect())),
             ("requesting_customers", Col::Text(candidates.iter().map(|c| Some(c.customers.join(", "))).collect())),
             ("effort_days", Col::Float(candidates.iter().map(|c| c.effort_days).collect())),
-            ("cost", Col::Float(candidates.iter().map(|c| c.cost).collect())),
+            ("cost", Col::Decimal(2, candidates.iter().map(|c| c.cost).collect())),
+            ("technical_need", Col::Float(candidates.iter().map(|c| c.technical_need).collect())),
+            ("end_of_support", Col::Date(candidates.iter().map(|c| c.end_of_support.map(days_since_epoch)).collect())),
+        ],
+    )?;
+    let team_rows: Vec<(String, String)> =
+        candidates.iter().flat_map(|c| c.teams.iter().map(|t| (c.id.clone(), t.clone()))).collect();
+    load(
+        tx,
+        "cfg_portfolio_team",
+        vec![
+            ("candidate_id", Col::Text(team_rows.iter().map(|r| Some(r.0.clone())).collect())),
+            ("team", Col::Text(team_rows.iter().map(|r| Some(r.1.clone())).collect())),
+        ],
+    )?;
+    let cab = &config.cab;
+    load(
+        tx,
+        "cfg_cab_cost",
+        vec![
+            ("team", Col::Text(cab.hourly_costs.keys().cloned().map(Some).collect())),
+            (
+                "hourly_cost",
+                Col::Decimal(2, cab.hourly_costs.values().map(|c| crate::config::amount_ore(*c)).collect()),
+            ),
+        ],
+    )?;
+    load(
+        tx,
+        "cfg_cab",
+        vec![("cost_per_breach", Col::Decimal(2, vec![cab.cost_per_breach.and_then(crate::config::amount_ore)]))],
+    )?;
+    let capacity: Vec<(String, i64, f64)> = cab
+        .capacity
+        .iter()
+        .flat_map(|(team, c)| c.quarters().into_iter().enumerate().map(|(q, d)| (team.clone(), q as i64 + 1, d)))
+        .collect();
+    load(
+        tx,
+        "cfg_cab_capacity",
+        vec![
+            ("team", Col::Text(capacity.iter().map(|r| Some(r.0.clone())).collect())),
+            ("quarter_no", Col::Int(capacity.iter().map(|r| r.1).collect())),
+            ("days", Col::Float(capacity.iter().map(|r| Some(r.2)).collect())),
         ],
     )?;
     let mut link_rows: Vec<(String, String, String)> = Vec::new();
@@ -310,7 +356,11 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
     load(
         tx,
         "local_day",
-        vec![("day", Col::Date(days)), ("day_start", Col::Instant(day_starts)), ("month", Col::Date(months))],
+        vec![
+            ("day", Col::Date(days.into_iter().map(Some).collect())),
+            ("day_start", Col::Instant(day_starts)),
+            ("month", Col::Date(months.into_iter().map(Some).collect())),
+        ],
     )
 }
 

@@ -32,7 +32,11 @@ pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_price",
     "cfg_portfolio",
     "cfg_portfolio_link",
+    "cfg_portfolio_team",
     "cfg_cab_weight",
+    "cfg_cab_cost",
+    "cfg_cab",
+    "cfg_cab_capacity",
     "calendar_span",
     "local_day",
 ];

@@ -1,12 +1,19 @@
 //! The CAB portfolio: a CSV of candidate changes and projects (`id,title,customers,
-//! problems,services,cis,effort_days,cost`; lists inside a cell separated by `|`) read into
-//! the `cfg_portfolio` and `cfg_portfolio_link` input tables.
+//! problems,services,cis,effort_days,cost` and optionally `teams`, `technical_need`,
+//! `end_of_support`; lists inside a cell separated by `|`) read into the `cfg_portfolio`,
+//! `cfg_portfolio_link` and `cfg_portfolio_team` input tables. A portfolio without the
+//! optional columns still reads: the terms they feed have no data.
 //!
 //! Must not: score candidates (SQL does); errors name file, row, column and value.
 
 use std::path::Path;
 
-use crate::ingest::{csv, values::parse_number};
+use chrono::NaiveDate;
+
+use crate::ingest::{
+    csv,
+    values::{parse_decimal, parse_number},
+};
 
 /// One candidate.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +28,14 @@ pub struct Candidate {
     pub links: Vec<(&'static str, String)>,
     /// Estimated effort in person-days.
     pub effort_days: Option<f64>,
-    /// Estimated cost.
-    pub cost: Option<f64>,
+    /// Estimated cost, exactly, in öre (hundredths of the currency).
+    pub cost: Option<i128>,
+    /// Teams that must do the work (staffing), `|`-separated in the file.
+    pub teams: Vec<String>,
+    /// The IT team's judgement of technical need, 0–5.
+    pub technical_need: Option<f64>,
+    /// When what it replaces goes out of support.
+    pub end_of_support: Option<NaiveDate>,
 }
 
 fn list(cell: &str) -> Vec<String> {
@@ -33,7 +46,19 @@ fn list(cell: &str) -> Vec<String> {
 pub fn read(path: &Path) -> Result<Vec<Candidate>, String> {
     let file = path.display();
     let (header, records) = csv::read_table(path, "portfolio")?;
-    let want = ["id", "title", "customers", "problems", "services", "cis", "effort_days", "cost"];
+    let want = [
+        "id",
+        "title",
+        "customers",
+        "problems",
+        "services",
+        "cis",
+        "effort_days",
+        "cost",
+        "teams",
+        "technical_need",
+        "end_of_support",
+    ];
     let idx: Vec<Option<usize>> = want.iter().map(|w| header.iter().position(|h| h == w)).collect();
     for (w, i) in want[..2].iter().zip(&idx) {
         if i.is_none() {
@@ -57,13 +82,26 @@ pub fn read(path: &Path) -> Result<Vec<Candidate>, String> {
         for (k, kind) in [(3, "problem"), (4, "service"), (5, "ci")] {
             links.extend(list(cell(k)).into_iter().map(|v| (kind, v)));
         }
+        let bad = |k: usize, why: &str| format!("{file}: row {}, column {}: value '{}' {why}", line, want[k], cell(k));
+        let cost = parse_decimal(cell(7), 2).map_err(|_| bad(7, "is not an amount (at most 2 decimals)"))?;
+        let technical_need = number(9)?;
+        if technical_need.is_some_and(|n| !(0.0..=5.0).contains(&n)) {
+            return Err(bad(9, "is not between 0 and 5"));
+        }
+        let end_of_support = match cell(10) {
+            "" => None,
+            text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad(10, "is not a date YYYY-MM-DD"))?),
+        };
         out.push(Candidate {
             id: cell(0).to_string(),
             title: cell(1).to_string(),
             customers: list(cell(2)),
             links,
             effort_days: number(6)?,
-            cost: number(7)?,
+            cost,
+            teams: list(cell(8)),
+            technical_need,
+            end_of_support,
         });
     }
     Ok(out)
@@ -88,7 +126,18 @@ mod tests {
                 ("ci", "VPN-2".into())
             ]
         );
-        assert_eq!((c[0].effort_days, c[0].cost), (Some(40.0), Some(350000.0)));
+        assert_eq!((c[0].effort_days, c[0].cost), (Some(40.0), Some(35_000_000)));
+        assert!(c[0].teams.is_empty() && c[0].technical_need.is_none() && c[0].end_of_support.is_none());
+        std::fs::write(
+            &path,
+            "id,title,teams,technical_need,end_of_support\nP1,X,Infrastructure | Client Desktop,4,2027-06-30\n",
+        )
+        .unwrap();
+        let c = read(&path).unwrap();
+        assert_eq!(c[0].teams, ["Infrastructure", "Client Desktop"]);
+        assert_eq!((c[0].technical_need, c[0].end_of_support), (Some(4.0), NaiveDate::from_ymd_opt(2027, 6, 30)));
+        std::fs::write(&path, "id,title,technical_need\nP1,X,7\n").unwrap();
+        assert!(read(&path).unwrap_err().ends_with("column technical_need: value '7' is not between 0 and 5"));
         std::fs::write(&path, "id,title,effort_days\nP1,X,många\n").unwrap();
         assert!(read(&path).unwrap_err().ends_with("row 2, column effort_days: value 'många' is not a number"));
     }

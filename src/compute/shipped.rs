@@ -31,6 +31,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_billing_ticket.sql", include_str!("../../queries/kpis/kpi_billing_ticket.sql")),
     ("kpis/kpi_breached_ticket.sql", include_str!("../../queries/kpis/kpi_breached_ticket.sql")),
     ("kpis/kpi_cab_candidate.sql", include_str!("../../queries/kpis/kpi_cab_candidate.sql")),
+    ("kpis/kpi_cab_sensitivity.sql", include_str!("../../queries/kpis/kpi_cab_sensitivity.sql")),
     ("kpis/kpi_cab_unaddressed.sql", include_str!("../../queries/kpis/kpi_cab_unaddressed.sql")),
     ("kpis/kpi_data_quality_by_month.sql", include_str!("../../queries/kpis/kpi_data_quality_by_month.sql")),
     ("kpis/kpi_escalation_by_month.sql", include_str!("../../queries/kpis/kpi_escalation_by_month.sql")),

@@ -50,14 +50,7 @@ impl BillingConfig {
     /// of the configured number (0.12 is 0.1200, not the float nearest it); None when it
     /// has more than 4 decimals. VAT is computed in DECIMAL (DESIGN §5a.13).
     pub fn vat_rate_e4(&self) -> Option<i128> {
-        // Rust prints an f64 as the shortest decimal that reads back to it, never with an
-        // exponent: the text the user wrote for any rate with a few decimals.
-        let text = self.vat_rate.to_string();
-        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-        if fraction.len() > 4 {
-            return None;
-        }
-        format!("{whole}{fraction:0<4}").parse().ok()
+        super::exact_decimal(self.vat_rate, 4)
     }
 
     /// Checks ranges and names.

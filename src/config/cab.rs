@@ -17,6 +17,18 @@ pub const CAB_TERMS: &[(&str, f64)] = &[
     ("users", 0.10),       // distinct requesters affected
     ("trend", 0.10),       // growth: last 3 months over the 3 before
     ("effort", 0.0),       // estimated person-days (give it a negative weight to prefer small projects)
+    ("payback", 0.15),     // months until the candidate's cost is paid back by the pain it removes
+    ("technical", 0.10),   // technical need, end of support, growth of incidents on its CIs
+    ("staffing", 0.10),    // how soon the teams that must do it can (greedy, by rank)
+];
+
+/// The four criteria of the organisation's process description ("cooperation potential,
+/// economic, staffing and technical needs") as groups of terms, in the order shown.
+pub const CAB_GROUPS: &[(&str, &[&str])] = &[
+    ("cooperation", &["cooperation", "users"]),
+    ("economics", &["payback", "work_hours", "incidents", "breaches"]),
+    ("staffing", &["staffing", "effort"]),
+    ("technical", &["technical", "trend"]),
 ];
 
 /// The `[cab]` section.
@@ -24,15 +36,56 @@ pub const CAB_TERMS: &[(&str, f64)] = &[
 #[serde(deny_unknown_fields, default)]
 pub struct CabConfig {
     /// Portfolio, CSV or workbook: `id,title,customers,problems,services,cis,effort_days,cost`
-    /// (lists separated by `|`).
+    /// and optionally `teams` (who must do the work, `|`-separated), `technical_need` (0–5)
+    /// and `end_of_support` (YYYY-MM-DD); lists separated by `|`.
     pub portfolio: Option<PathBuf>,
     /// Weight per term; terms left out keep their default.
     pub weights: BTreeMap<String, f64>,
+    /// Internal cost of an hour of work, per resolving team or `*` (economics: the monthly
+    /// cost of the pain a candidate addresses). None configured = no payback term.
+    pub hourly_costs: BTreeMap<String, f64>,
+    /// Cost counted per SLA breach among the addressed incidents (optional).
+    pub cost_per_breach: Option<f64>,
+    /// Person-days free for projects per team in each of the next four quarters: one number
+    /// for every quarter, or four. None configured = no staffing term.
+    pub capacity: BTreeMap<String, Capacity>,
+}
+
+/// A team's project capacity: the same every quarter, or one figure per quarter.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Capacity {
+    /// Person-days in each of the next four quarters.
+    Each(f64),
+    /// Person-days in the next four quarters, in order.
+    Quarters(Vec<f64>),
+}
+
+impl Capacity {
+    /// Person-days in quarters 1 to 4.
+    pub fn quarters(&self) -> [f64; 4] {
+        match self {
+            Capacity::Each(d) => [*d; 4],
+            Capacity::Quarters(q) => std::array::from_fn(|i| q.get(i).copied().unwrap_or(0.0)),
+        }
+    }
+}
+
+/// An amount configured as a number (`950`, `1250.5`), exactly in öre (hundredths); None
+/// when it has more than 2 decimals. Money is never a float in the figures (§5a.13).
+pub fn amount_ore(value: f64) -> Option<i128> {
+    super::exact_decimal(value, 2)
 }
 
 impl Default for CabConfig {
     fn default() -> Self {
-        CabConfig { portfolio: None, weights: CAB_TERMS.iter().map(|(t, w)| (t.to_string(), *w)).collect() }
+        CabConfig {
+            portfolio: None,
+            weights: CAB_TERMS.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            hourly_costs: BTreeMap::new(),
+            cost_per_breach: None,
+            capacity: BTreeMap::new(),
+        }
     }
 }
 
@@ -51,6 +104,42 @@ impl CabConfig {
                 return Err(format!("[cab.weights] {term} must be a number"));
             }
         }
+        for (team, cost) in &self.hourly_costs {
+            if *cost < 0.0 || amount_ore(*cost).is_none() {
+                return Err(format!("[cab.hourly_costs] '{team}' = {cost}: an amount ≥ 0 with at most 2 decimals"));
+            }
+        }
+        if let Some(cost) = self.cost_per_breach {
+            if cost < 0.0 || amount_ore(cost).is_none() {
+                return Err(format!("[cab] cost_per_breach = {cost}: an amount ≥ 0 with at most 2 decimals"));
+            }
+        }
+        for (team, capacity) in &self.capacity {
+            let ok = match capacity {
+                Capacity::Each(d) => d.is_finite() && *d >= 0.0,
+                Capacity::Quarters(q) => q.len() == 4 && q.iter().all(|d| d.is_finite() && *d >= 0.0),
+            };
+            if !ok {
+                return Err(format!("[cab.capacity] '{team}': person-days ≥ 0, one number or four (one per quarter)"));
+            }
+        }
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_exactly_and_capacity_per_quarter() {
+        assert_eq!(amount_ore(950.0), Some(95_000));
+        assert_eq!(amount_ore(0.1), Some(10));
+        assert_eq!(amount_ore(1250.55), Some(125_055));
+        assert_eq!(amount_ore(0.125), None);
+        assert_eq!(Capacity::Each(20.0).quarters(), [20.0; 4]);
+        assert_eq!(Capacity::Quarters(vec![1.0, 2.0, 3.0, 4.0]).quarters(), [1.0, 2.0, 3.0, 4.0]);
+        let bad = CabConfig { capacity: [("A".into(), Capacity::Quarters(vec![1.0]))].into(), ..CabConfig::default() };
+        assert!(bad.with_defaults_filled().unwrap_err().contains("four"));
     }
 }

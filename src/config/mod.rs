@@ -13,7 +13,7 @@ mod kpi;
 mod sla;
 pub use api::ApiConfig;
 pub use billing::BillingConfig;
-pub use cab::{CabConfig, CAB_TERMS};
+pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
@@ -111,6 +111,23 @@ pub struct Config {
     pub billing: BillingConfig,
     /// CAB report: portfolio and score weights.
     pub cab: CabConfig,
+}
+
+/// A configured number as an exact decimal: a whole number of 10^-`scale` units, read from
+/// the decimal text it was written as (0.12 is 12 hundredths, not the float nearest it);
+/// None when it has more than `scale` decimals or is too large. TOML gives numbers as f64;
+/// Rust prints an f64 as the shortest decimal that reads back to it, never with an
+/// exponent, which for any figure with a few decimals is the text the user wrote.
+pub fn exact_decimal(value: f64, scale: usize) -> Option<i128> {
+    if !value.is_finite() || value.abs() >= 1e15 {
+        return None;
+    }
+    let text = value.to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if fraction.len() > scale {
+        return None;
+    }
+    format!("{whole}{fraction:0<scale$}").parse().ok()
 }
 
 impl Default for Config {
