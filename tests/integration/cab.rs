@@ -94,14 +94,20 @@ const FOUR_CONFIG: &str = "[cab]\nportfolio = \"portfolio.csv\"\ncost_per_breach
     [cab.weights]\ncooperation = 0.1\nincidents = 0\nwork_hours = 0.15\nbreaches = 0.15\nusers = 0.1\ntrend = 0.1\n\
     payback = 0.15\ntechnical = 0.1\nstaffing = 0.3\neffort = 0\n";
 
-#[test]
-fn four_criteria_payback_staffing_technical_and_sensitivity_by_hand() {
-    let t = Tmp::new("cab-four");
+/// The KPI fixture with the four-candidate portfolio, built as of 30 October 2026 17:00.
+fn four_built(name: &str) -> Tmp {
+    let t = Tmp::new(name);
     let config = std::fs::read_to_string(fixture("kpi-itsm.toml")).unwrap();
     std::fs::write(t.path("itsm.toml"), format!("{config}\n{FOUR_CONFIG}")).unwrap();
     std::fs::write(t.path("portfolio.csv"), FOUR).unwrap();
     itsm_ok(&t.0, &["ingest", &fixture("kpi-tickets.csv"), &fixture("kpi-history.csv")]);
     itsm_ok(&t.0, &["build", "--as-of", "2026-10-30 17:00"]);
+    t
+}
+
+#[test]
+fn four_criteria_payback_staffing_technical_and_sensitivity_by_hand() {
+    let t = four_built("cab-four");
 
     // Economics. X1's incidents A5 (30 min, Infrastructure: 900/h), A6 (90 min, Client
     // Desktop: '*' 600/h, breached), C1 (20 min, Service Desk: 600/h): 450 + 900 + 200 =
@@ -217,12 +223,7 @@ fn the_cab_page_loads_in_chromium_without_console_errors_or_network_requests() {
     if !crate::report::chromium_available() {
         return;
     }
-    let t = Tmp::new("cab-chromium");
-    let config = std::fs::read_to_string(fixture("kpi-itsm.toml")).unwrap();
-    std::fs::write(t.path("itsm.toml"), format!("{config}\n{FOUR_CONFIG}")).unwrap();
-    std::fs::write(t.path("portfolio.csv"), FOUR).unwrap();
-    itsm_ok(&t.0, &["ingest", &fixture("kpi-tickets.csv"), &fixture("kpi-history.csv")]);
-    itsm_ok(&t.0, &["build", "--as-of", "2026-10-30 17:00"]);
+    let t = four_built("cab-chromium");
     itsm_ok(&t.0, &["report", "cab", "--out", "cab", "--lang", "en"]);
     let shots =
         std::env::var_os("ITSM_SCREENSHOT_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| t.path("shots"));
