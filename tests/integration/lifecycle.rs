@@ -28,7 +28,7 @@ fn demo_loads_the_sample_and_status_shows_the_batches() {
         "every team in the sample is configured"
     );
     let status = itsm_ok(&t.0, &["status", "--db", db.to_str().unwrap()]);
-    assert!(status.contains("schema version: 1"), "{status}");
+    assert!(status.contains("schema version: 3"), "{status}");
     assert!(status.contains("tickets.csv") && status.contains("history.csv"), "{status}");
     assert!(status.contains("ticket         5000"), "{status}");
     // Running the demo again changes nothing.
