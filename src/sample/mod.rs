@@ -29,6 +29,7 @@ mod ops;
 mod org;
 mod plan;
 mod rng;
+mod snapshot;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -39,6 +40,7 @@ mod timeline;
 mod write;
 
 pub use org::{CUSTOMERS, TEAMS};
+pub use snapshot::{write_servicenow_snapshots, SnapshotSummary, SNAPSHOT_HEADER};
 pub use write::{HISTORY_HEADER, TICKETS_HEADER};
 
 use std::path::{Path, PathBuf};

@@ -15,6 +15,7 @@ mod kpi;
 mod lifecycle;
 mod profiles;
 mod report;
+mod servicenow;
 mod sla;
 
 use std::path::{Path, PathBuf};
