@@ -746,14 +746,19 @@ impl RejectBuffer {
 /// A reason with quoted values elided and its column named, so that counts group alike
 /// problems: `channel: unknown channel value '…' (accepted: …)`.
 fn reason_kind(column: Option<&str>, reason: &str) -> String {
+    // A quote opens after a non-letter and closes before one, so the apostrophe of
+    // "profile's" is text, not a quoted value.
+    let chars: Vec<char> = reason.chars().collect();
     let mut out = String::new();
     let mut quoted = false;
-    for c in reason.chars() {
-        if c == '\'' {
-            if !quoted {
-                out.push_str("'…'");
-            }
-            quoted = !quoted;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j].is_alphanumeric()).unwrap_or(false);
+        let after = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if c == '\'' && !quoted && !before {
+            out.push_str("'…'");
+            quoted = true;
+        } else if c == '\'' && quoted && !after {
+            quoted = false;
         } else if !quoted {
             out.push(c);
         }
@@ -762,6 +767,16 @@ fn reason_kind(column: Option<&str>, reason: &str) -> String {
         Some(col) => format!("{col}: {out}"),
         None => out,
     }
+}
+
+#[cfg(test)]
+#[test]
+fn reasons_group_without_their_values() {
+    assert_eq!(
+        reason_kind(Some("contact_type"), "unknown channel value 'Fax' (or a label in the profile's [values.channel])"),
+        "contact_type: unknown channel value '…' (or a label in the profile's [values.channel])"
+    );
+    assert_eq!(reason_kind(None, "a 'x' and 'y z'"), "a '…' and '…'");
 }
 
 fn ranked(counts: &std::collections::BTreeMap<String, i64>) -> Vec<(String, i64)> {

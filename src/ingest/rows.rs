@@ -392,7 +392,7 @@ impl RowMapper {
             },
             ColumnType::Instant => match self.dates.parse_noted(text).map_err(|e| bad(format!("{name}: {e}")))? {
                 (Some(us), Some(note)) => {
-                    self.warn(&slot.header, raw, format!("{name}: {note}"));
+                    self.warn(&slot.header, raw, note);
                     Cell::Instant(us)
                 }
                 (Some(us), None) => Cell::Instant(us),

@@ -78,12 +78,11 @@ impl DateReader {
                     LocalResult::None => self.tz.offset_from_utc_datetime(&before).fix().local_minus_utc(),
                 };
                 let utc = naive.and_utc().timestamp_micros() - i64::from(offset) * 1_000_000;
-                let shown = chrono::DateTime::from_timestamp_micros(utc)
-                    .map(|t| t.with_timezone(&self.tz).format("%H:%M").to_string())
-                    .unwrap_or_default();
+                let after = self.tz.offset_from_utc_datetime(&naive).fix().local_minus_utc();
                 let note = format!(
-                    "local time '{s}' does not exist in {} (daylight-saving gap); read as {shown}, shifted forward by the gap",
-                    self.tz.name()
+                    "local time '{s}' does not exist in {} (daylight-saving gap); shifted forward by the gap ({} min)",
+                    self.tz.name(),
+                    (after - offset).abs() / 60
                 );
                 (utc, Some(note))
             }
@@ -293,7 +292,7 @@ mod tests {
         // 02:30 never happened on 2026-03-29: read as 03:30 CEST (01:30 UTC), with a note.
         let (t, note) = r.parse_noted("2026-03-29 02:30").unwrap();
         assert_eq!(t, Some(utc("2026-03-29T01:30:00Z")));
-        assert!(note.unwrap().contains("read as 03:30"));
+        assert!(note.unwrap().ends_with("shifted forward by the gap (60 min)"));
         assert_eq!(r.parse_noted("2026-03-29 03:30").unwrap(), (Some(utc("2026-03-29T01:30:00Z")), None));
         // 02:30 happens twice on 2026-10-25; the earlier (summer time, +02:00) is taken.
         assert_eq!(r.parse("2026-10-25 02:30").unwrap(), Some(utc("2026-10-25T00:30:00Z")));

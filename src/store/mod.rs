@@ -422,6 +422,14 @@ mod tests {
     }
 
     #[test]
+    fn team_rules_match_globs_case_insensitively() {
+        let rule = |p: &str| TeamRule { pattern: p.into(), line: 1, customer: None };
+        assert!(rule("*2nd*").matches("G96 2nd"));
+        assert!(rule("group ?").matches("Group 5") && !rule("group ?").matches("Group 56"));
+        assert!(rule("*").matches("") && !rule("V5").matches("V5 3rd"));
+    }
+
+    #[test]
     fn reopening_keeps_version_and_newer_file_is_refused() {
         let path = temp_db("version");
         let store = Store::open(&path).unwrap();

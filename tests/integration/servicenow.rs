@@ -245,3 +245,23 @@ fn issue_12_itsm_test_fails_when_a_snapshot_batch_lost_its_history() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("history_was_derived"), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn issue_12_team_rules_give_lines_and_the_sample_organisation_does_not_leak() {
+    // No configuration: the teams of the export, none of the sample organisation's.
+    let t = Tmp::new("sn-teams");
+    itsm_ok(&t.0, &["ingest", &fixture("servicenow-real.csv"), "--profile", "servicenow-audit"]);
+    assert_eq!(rows(&t.db(), "SELECT name, line FROM team ORDER BY name"), "Group 24,\nGroup 56,\nGroup 70,");
+    // Rules give each group its line; the first matching rule wins.
+    let u = Tmp::new("sn-team-rules");
+    std::fs::write(
+        u.path("itsm.toml"),
+        "[[team_rules]]\npattern = \"group 7?\"\nline = 1\n[[team_rules]]\npattern = \"*\"\nline = 2\ncustomer = \"Kävlinge\"\n",
+    )
+    .unwrap();
+    itsm_ok(&u.0, &["ingest", &fixture("servicenow-real.csv"), "--profile", "servicenow-audit"]);
+    assert_eq!(
+        rows(&u.db(), "SELECT name, line, customer FROM team ORDER BY name"),
+        "Group 24,2,Kävlinge\nGroup 56,2,Kävlinge\nGroup 70,1,"
+    );
+}
