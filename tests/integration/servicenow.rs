@@ -252,6 +252,8 @@ fn issue_12_team_rules_give_lines_and_the_sample_organisation_does_not_leak() {
     let t = Tmp::new("sn-teams");
     itsm_ok(&t.0, &["ingest", &fixture("servicenow-real.csv"), "--profile", "servicenow-audit"]);
     assert_eq!(rows(&t.db(), "SELECT name, line FROM team ORDER BY name"), "Group 24,\nGroup 56,\nGroup 70,");
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("FTR cannot be computed: no 1st-line team configured"), "{out}");
     // Rules give each group its line; the first matching rule wins.
     let u = Tmp::new("sn-team-rules");
     std::fs::write(
@@ -264,4 +266,5 @@ fn issue_12_team_rules_give_lines_and_the_sample_organisation_does_not_leak() {
         rows(&u.db(), "SELECT name, line, customer FROM team ORDER BY name"),
         "Group 24,2,Kävlinge\nGroup 56,2,Kävlinge\nGroup 70,1,"
     );
+    assert!(!itsm_ok(&u.0, &["build"]).contains("FTR cannot be computed"));
 }
