@@ -81,7 +81,7 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
     if !unknown.is_empty() {
         cx.say("")?;
         cx.say(format!(
-            "teams seen in the data without a support line (add them to [[teams]] in itsm.toml): {}",
+            "teams seen in the data without a support line (give them one with [[teams]] or [[team_rules]] in itsm.toml): {}",
             unknown.join(", ")
         ))?;
     }
