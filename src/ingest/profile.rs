@@ -316,7 +316,8 @@ impl Profile {
             for field in self.mapping(kind).columns.keys() {
                 let pseudo =
                     kind == FileKind::Tickets && (field == super::rows::UPDATE_COUNT || field == super::rows::ASSIGNEE);
-                if !pseudo && !kind.columns().iter().any(|c| c.name == field && c.name != "source" && c.name != "batch_id")
+                if !pseudo
+                    && !kind.columns().iter().any(|c| c.name == field && c.name != "source" && c.name != "batch_id")
                 {
                     return Err(format!("[{kind}.columns] maps '{field}', which is not a canonical {kind} field"));
                 }

@@ -233,10 +233,9 @@ impl RowMapper {
             FileKind::History => None,
         };
         let update_count = match kind {
-            FileKind::Tickets => mapping
-                .columns
-                .get(UPDATE_COUNT)
-                .and_then(|n| n.find(header).map(|i| (i, header[i].clone()))),
+            FileKind::Tickets => {
+                mapping.columns.get(UPDATE_COUNT).and_then(|n| n.find(header).map(|i| (i, header[i].clone())))
+            }
             FileKind::History => None,
         };
         let nulls = match &profile.null_values {

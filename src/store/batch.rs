@@ -167,9 +167,7 @@ impl<'c> BatchWriter<'c> {
                 .collect()
         };
         columns.extend(extra.iter().map(|(c, t)| format!("\"{c}\" {t}")));
-        self.conn
-            .execute_batch(&format!("CREATE TEMP TABLE {name} ({})", columns.join(", ")))
-            .map_err(sql_err(context))
+        self.conn.execute_batch(&format!("CREATE TEMP TABLE {name} ({})", columns.join(", "))).map_err(sql_err(context))
     }
 
     /// The id this batch will have.
@@ -223,7 +221,8 @@ impl<'c> BatchWriter<'c> {
                 ),
             });
         }
-        counts.tickets_in_file = self.count("SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket)")?;
+        counts.tickets_in_file =
+            self.count("SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket)")?;
         counts.snapshots_superseded = self.count("SELECT count(*) FROM load_ticket")? - counts.tickets_in_file;
         let tickets = self.merge_tickets()?;
         let events = self.merge_events()?;
@@ -237,23 +236,22 @@ impl<'c> BatchWriter<'c> {
             "SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket) AS l \
              WHERE EXISTS (SELECT 1 FROM ticket t WHERE t.source = l.source AND t.ticket_id = l.ticket_id)",
         )?;
-        let stored_events = self.count(&format!("SELECT count(*) FROM ticket_event WHERE batch_id = {}", self.batch_id))?;
+        let stored_events =
+            self.count(&format!("SELECT count(*) FROM ticket_event WHERE batch_id = {}", self.batch_id))?;
         // Read from the main tables only (a load table is what could be wrong): every ticket
         // this batch wrote from snapshots or an event log has a history.
         // Only the signature of a total loss is an error: a ticket whose snapshots never change
         // the stored status can legitimately have no event.
-        let without_history = if (meta.derive_events || meta.derive_tickets.is_some())
-            && events.new == 0
-            && counts.events_staged > 0
-        {
-            self.count(&format!(
-                "SELECT count(*) FROM ticket t WHERE t.batch_id = {} AND NOT EXISTS \
+        let without_history =
+            if (meta.derive_events || meta.derive_tickets.is_some()) && events.new == 0 && counts.events_staged > 0 {
+                self.count(&format!(
+                    "SELECT count(*) FROM ticket t WHERE t.batch_id = {} AND NOT EXISTS \
                  (SELECT 1 FROM ticket_event e WHERE e.source = t.source AND e.ticket_id = t.ticket_id)",
-                self.batch_id
-            ))?
-        } else {
-            0
-        };
+                    self.batch_id
+                ))?
+            } else {
+                0
+            };
         if stored_events != events.new || counts.tickets_stored != counts.tickets_in_file || without_history > 0 {
             return Err(StoreError::Check {
                 context: "writing tickets and history".into(),

@@ -14,7 +14,8 @@ use crate::{fixture, itsm, itsm_ok, rows, scalar, Tmp};
 /// changes, so 6 derived events per incident. `extra` incidents get a fifth version
 /// (Closed): one more event each.
 fn snapshot_file(path: &Path, incidents: usize, extra: usize) -> usize {
-    let mut text = String::from("number,state,opened_at,resolved_at,closed_at,assignment_group,priority,sys_updated_on\n");
+    let mut text =
+        String::from("number,state,opened_at,resolved_at,closed_at,assignment_group,priority,sys_updated_on\n");
     let mut events = 0;
     for i in 0..incidents {
         // Openings spread over one year of minutes, in UTC (no DST gaps).
@@ -67,7 +68,10 @@ fn issue_12_more_than_a_million_derived_events_are_all_stored() {
     let out = load_snapshots(&t, &file);
     assert!(out.contains("tickets: 170000 in the file, 170000 stored"), "{out}");
     assert_eq!(scalar(&t.db(), "SELECT count(*) FROM ticket_event"), want as i64);
-    assert_eq!(scalar(&t.db(), "SELECT count(DISTINCT ticket_id) FROM ticket_event WHERE kind = 'assignment'"), 170_000);
+    assert_eq!(
+        scalar(&t.db(), "SELECT count(DISTINCT ticket_id) FROM ticket_event WHERE kind = 'assignment'"),
+        170_000
+    );
     // The same file again is a no-op.
     let out = load_snapshots(&t, &file);
     assert!(out.contains("already ingested"), "{out}");
@@ -122,7 +126,19 @@ fn issue_12_a_generated_servicenow_snapshot_export_loads_whole() {
     let t = Tmp::new("sn-sample");
     let out = itsm_ok(
         &t.0,
-        &["sample", "--out", "export", "--tickets", "40000", "--seed", "12", "--end-month", "2026-10", "--format", "servicenow-snapshot"],
+        &[
+            "sample",
+            "--out",
+            "export",
+            "--tickets",
+            "40000",
+            "--seed",
+            "12",
+            "--end-month",
+            "2026-10",
+            "--format",
+            "servicenow-snapshot",
+        ],
     );
     let file = t.path("export/servicenow-snapshots.csv");
     assert!(out.contains("servicenow-snapshots.csv"), "{out}");
@@ -145,7 +161,8 @@ fn issue_12_a_generated_servicenow_snapshot_export_loads_whole() {
     assert!(out.contains(&format!("tickets: {incidents} in the file, {incidents} stored")), "{out}");
     assert!(out.contains(&format!("{} older snapshots superseded", snapshots - incidents)), "{out}");
     // The sprinkled quirks are warnings, not rejections; `?` is nobody's value.
-    let warned = |column: &str| scalar(&db, &format!("SELECT count(*) FROM ingest_warning WHERE column_name = '{column}'"));
+    let warned =
+        |column: &str| scalar(&db, &format!("SELECT count(*) FROM ingest_warning WHERE column_name = '{column}'"));
     assert!(warned("contact_type") > 0 && warned("opened_at") > 0, "{out}");
     assert_eq!(scalar(&db, "SELECT warnings FROM ingest_batch"), scalar(&db, "SELECT count(*) FROM ingest_warning"));
     assert_eq!(scalar(&db, "SELECT count(*) FROM team WHERE name = '?'"), 0);
@@ -156,7 +173,8 @@ fn issue_12_a_generated_servicenow_snapshot_export_loads_whole() {
     assert!(scalar(&db, "SELECT count(*) FROM ticket WHERE status = 'closed' AND resolved_at IS NULL") > 0);
     // Re-ingesting the same file changes nothing.
     let before = rows(&db, "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM ticket_event), (SELECT count(*) FROM ingest_warning)");
-    assert!(itsm_ok(&t.0, &["ingest", file.to_str().unwrap(), "--profile", "servicenow-audit"]).contains("already ingested"));
+    assert!(itsm_ok(&t.0, &["ingest", file.to_str().unwrap(), "--profile", "servicenow-audit"])
+        .contains("already ingested"));
     assert_eq!(
         rows(&db, "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM ticket_event), (SELECT count(*) FROM ingest_warning)"),
         before
@@ -175,7 +193,10 @@ fn issue_12_a_real_export_shape_loads_with_aliases_null_markers_and_update_count
     let db = t.db();
     // INC0000049 has no opening time (`?`): the only rejected row.
     assert!(out.contains("10 read = 9 loaded + 1 rejected; 5 warnings"), "{out}");
-    assert!(out.contains("tickets: 3 in the file, 3 stored: 3 new, 0 updated, 0 unchanged; 6 older snapshots superseded"), "{out}");
+    assert!(
+        out.contains("tickets: 3 in the file, 3 stored: 3 new, 0 updated, 0 unchanged; 6 older snapshots superseded"),
+        "{out}"
+    );
     assert!(out.contains("events: 13 derived from status and team changes: 13 new, 0 already known"), "{out}");
     assert!(out.contains("rejected × 1: opened_at: missing required field opened_at"), "{out}");
     assert_eq!(rows(&db, "SELECT row_number, column_name, value FROM rejected_row"), "11,opened_at,?");
@@ -196,15 +217,25 @@ fn issue_12_a_real_export_shape_loads_with_aliases_null_markers_and_update_count
         rows(&db, "SELECT status, resolved_at IS NULL, strftime(closed_at, '%d/%m %H:%M'), problem_id IS NULL, ci IS NULL, channel FROM ticket WHERE ticket_id = 'INC0000045'"),
         "closed,true,05/03 11:00,true,true,phone"
     );
-    assert_eq!(rows(&db, "SELECT name FROM team WHERE name LIKE 'Group%' ORDER BY name"), "Group 24\nGroup 56\nGroup 70");
+    assert_eq!(
+        rows(&db, "SELECT name FROM team WHERE name LIKE 'Group%' ORDER BY name"),
+        "Group 24\nGroup 56\nGroup 70"
+    );
     assert_eq!(scalar(&db, "SELECT count(*) FROM team WHERE name = '?'"), 0);
     // 02:30 on 27 March 2016 never happened in Stockholm: read as 03:30 CEST, with warnings.
-    assert_eq!(rows(&db, "SELECT strftime(opened_at, '%H:%M'), channel, problem_id FROM ticket WHERE ticket_id = 'INC0000047'"), "01:30,phone,PRB0000001");
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT strftime(opened_at, '%H:%M'), channel, problem_id FROM ticket WHERE ticket_id = 'INC0000047'"
+        ),
+        "01:30,phone,PRB0000001"
+    );
     assert_eq!(
         rows(&db, "SELECT column_name, count(*) FROM ingest_warning GROUP BY 1 ORDER BY 1"),
         "contact_type,2\nopened_at,2\nsys_updated_at,1"
     );
-    assert!(rows(&db, "SELECT min(reason) FROM ingest_warning WHERE column_name = 'opened_at'").contains("daylight-saving gap"));
+    assert!(rows(&db, "SELECT min(reason) FROM ingest_warning WHERE column_name = 'opened_at'")
+        .contains("daylight-saving gap"));
     // An unmapped channel label is a warning; the incident loads without a channel.
     assert_eq!(rows(&db, "SELECT status, channel IS NULL FROM ticket WHERE ticket_id = 'INC0000048'"), "resolved,true");
     let status = itsm_ok(&t.0, &["status"]);
@@ -212,7 +243,10 @@ fn issue_12_a_real_export_shape_loads_with_aliases_null_markers_and_update_count
     // The export's zone can be given: in UTC, 02:30 exists.
     let u = Tmp::new("sn-real-utc");
     itsm_ok(&u.0, &["ingest", &fixture("servicenow-real.csv"), "--profile", "servicenow-audit", "--timezone", "UTC"]);
-    assert_eq!(rows(&u.db(), "SELECT strftime(opened_at, '%H:%M') FROM ticket WHERE ticket_id = 'INC0000047'"), "02:30");
+    assert_eq!(
+        rows(&u.db(), "SELECT strftime(opened_at, '%H:%M') FROM ticket WHERE ticket_id = 'INC0000047'"),
+        "02:30"
+    );
     assert_eq!(scalar(&u.db(), "SELECT count(*) FROM ingest_warning"), 2);
 }
 
@@ -243,7 +277,11 @@ fn issue_12_itsm_test_fails_when_a_snapshot_batch_lost_its_history() {
     itsm_ok(&t.0, &["build"]);
     let out = itsm(&t.0, &["test"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("history_was_derived"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("history_was_derived"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
