@@ -236,6 +236,27 @@ fn issue_12_a_real_export_shape_loads_with_aliases_null_markers_and_update_count
     );
     assert!(rows(&db, "SELECT min(reason) FROM ingest_warning WHERE column_name = 'opened_at'")
         .contains("daylight-saving gap"));
+    // More of ServiceNow's fields: its own SLA verdict, close code, subcategory, location;
+    // assigned_to is the agent of the events derived from a version.
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT ticket_id, source_sla_met, closed_code, subcategory, location, caused_by IS NULL FROM ticket \
+             ORDER BY ticket_id"
+        ),
+        "INC0000045,true,code 5,Subcategory 170,Location 143,true\n\
+         INC0000047,false,,Subcategory 215,Location 165,true\n\
+         INC0000048,true,code 1,,,true"
+    );
+    assert_eq!(
+        rows(&db, "SELECT value, agent FROM ticket_event WHERE ticket_id = 'INC0000045' AND kind = 'status' ORDER BY occurred_at, seq"),
+        "new,\nopen,\npending,Resolver 1\nresolved,Resolver 1\nclosed,Resolver 1"
+    );
+    itsm_ok(&t.0, &["build"]);
+    assert_eq!(
+        rows(&db, "SELECT strftime(month, '%Y-%m'), tickets, source_met FROM kpi_source_sla_by_month ORDER BY month"),
+        "2016-02,1,1\n2016-03,1,1"
+    );
     // An unmapped channel label is a warning; the incident loads without a channel.
     assert_eq!(rows(&db, "SELECT status, channel IS NULL FROM ticket WHERE ticket_id = 'INC0000048'"), "resolved,true");
     let status = itsm_ok(&t.0, &["status"]);
