@@ -71,7 +71,16 @@ pub const TICKET_COLUMNS: &[Column] = &[
     col("requester", Text, false),
     col("updated_at", Instant, true),
     col("batch_id", BatchId, true),
+    // Schema 3 (issue 12): more of what ServiceNow exports carry.
+    col("source_sla_met", Bool, false),
+    col("closed_code", Text, false),
+    col("subcategory", Text, false),
+    col("location", Text, false),
+    col("caused_by", Text, false),
 ];
+
+/// Ticket columns added in schema 3, after `batch_id`; the rest is the schema-2 row.
+pub const TICKET_COLUMNS_V3: &[&str] = &["source_sla_met", "closed_code", "subcategory", "location", "caused_by"];
 
 /// Position of column `name` in `columns`, evaluated at compile time so hot paths index
 /// rows by constant instead of searching by name. Panics (at compile time) if absent.

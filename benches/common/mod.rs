@@ -32,6 +32,7 @@ pub fn loaded(tickets: usize, config: &Config, db: &std::path::Path) -> (Store, 
         kind: None,
         sheet: None,
         teams: config.team_rows(),
+        team_rules: Vec::new(),
         progress: false,
         verbose: false,
     };
@@ -64,6 +65,7 @@ pub fn timed_ingest(
             kind: None,
             sheet: None,
             teams: Vec::new(),
+            team_rules: Vec::new(),
             progress: false,
             verbose: false,
         };

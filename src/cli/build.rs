@@ -43,7 +43,25 @@ pub fn build(cx: &Context, queries: Option<&std::path::Path>, as_of: Option<&str
     let report = compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of }, |m| {
         let _ = cx.detail(format!("built {:<28} {:>9} rows  {:>7.2} s", m.name, m.rows, m.seconds));
     })?;
+    if let Some(note) = first_line_note(&store)? {
+        cx.say(note)?;
+    }
     Ok(report)
+}
+
+/// The note to print when first-touch resolution cannot be computed because no team is
+/// on the 1st line (an export's groups without `[[teams]]` or `[[team_rules]]`): the FTR
+/// figures would otherwise be silently empty (issue 12).
+pub fn first_line_note(store: &Store) -> anyhow::Result<Option<String>> {
+    let tickets = store.query_i64("SELECT count(*) FROM ticket")?;
+    let first_line = store.query_i64("SELECT count(*) FROM team WHERE line = 1")?;
+    Ok((tickets > 0 && first_line == 0).then(|| {
+        let teams = store.query_i64("SELECT count(*) FROM team").unwrap_or(0);
+        format!(
+            "note: FTR cannot be computed: no 1st-line team configured ({teams} teams in the data, none with a line); \
+             give them lines with [[teams]] or [[team_rules]] in itsm.toml"
+        )
+    }))
 }
 
 /// Prints what a build did.

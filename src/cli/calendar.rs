@@ -129,8 +129,14 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
 pub(super) fn instant(cal: &Calendar, text: &str) -> anyhow::Result<DateTime<Utc>> {
     let reader = DateReader::new(cal.timezone(), true, Vec::new(), false);
     let micros = reader
-        .parse(text)
-        .map_err(|e| anyhow::anyhow!("{e}: expected RFC 3339 or YYYY-MM-DD HH:MM"))?
+        .parse_noted(text)
+        .map_err(|e| anyhow::anyhow!("{e}: expected RFC 3339 or YYYY-MM-DD HH:MM"))
+        .and_then(|(t, note)| match note {
+            // An instant typed by hand that never happened is a mistake to point out, not
+            // to repair as an export's DST-gap time is.
+            Some(note) => Err(anyhow::anyhow!("{note}")),
+            None => Ok(t),
+        })?
         .ok_or_else(|| anyhow::anyhow!("empty instant: expected RFC 3339 or YYYY-MM-DD HH:MM"))?;
     DateTime::from_timestamp_micros(micros).ok_or_else(|| anyhow::anyhow!("instant '{text}' is out of range"))
 }

@@ -48,6 +48,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         kind: None,
         sheet: None,
         teams: cx.config.team_rows(),
+        team_rules: cx.config.team_rules(),
         progress: !cx.quiet,
         verbose: cx.verbose,
     };

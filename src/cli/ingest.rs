@@ -39,6 +39,10 @@ pub struct Args {
     /// header matches the profile's tickets or history columns, in one batch).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// IANA time zone of the export's timestamps without an offset (the exporting user's
+    /// zone); overrides the profile's `timezone`.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }
 
 /// Runs `itsm ingest`.
@@ -51,7 +55,12 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         },
         (None, None) => "generic".into(),
     };
-    let profile = Profile::load(&profile_name)?;
+    let mut profile = Profile::load(&profile_name)?;
+    if let Some(tz) = &args.timezone {
+        tz.parse::<chrono_tz::Tz>()
+            .map_err(|_| anyhow::anyhow!("--timezone '{tz}' is not an IANA time zone name (e.g. Europe/Stockholm)"))?;
+        profile.timezone = tz.clone();
+    }
     let source = args.source.clone().unwrap_or_else(|| profile.name.clone());
     let kind = args.kind.as_deref().map(|k| if k == "tickets" { FileKind::Tickets } else { FileKind::History });
     let mut store = Store::open(&cx.db)?;
@@ -63,7 +72,8 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         profile: &profile,
         kind,
         sheet: args.sheet.clone(),
-        teams: cx.config.team_rows(),
+        teams: cx.config.team_rows_for(&profile.name),
+        team_rules: cx.config.team_rules(),
         progress: !cx.quiet,
         verbose: cx.verbose,
     };
@@ -120,7 +130,8 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
         profile,
         kind: Some(FileKind::Tickets),
         sheet: None,
-        teams: cx.config.team_rows(),
+        teams: cx.config.team_rows_for(&profile.name),
+        team_rules: cx.config.team_rules(),
         progress: false,
         verbose: cx.verbose,
     };
@@ -146,9 +157,31 @@ pub fn print_report(cx: &Context, r: &IngestReport) -> std::io::Result<()> {
         format!("{}, {}, '{}'", r.kind, r.encoding, r.delimiter.escape_default())
     };
     cx.say(format!(
-        "{file}: batch {} ({form}): {} read = {} loaded + {} rejected; {} new, {} updated, {} unchanged",
-        r.batch_id, r.rows_read, r.rows_loaded, r.rows_rejected, r.counts.new, r.counts.updated, r.counts.unchanged
+        "{file}: batch {} ({form}): {} read = {} loaded + {} rejected; {} warnings",
+        r.batch_id, r.rows_read, r.rows_loaded, r.rows_rejected, r.warnings
     ))?;
+    let c = &r.counts;
+    if c.tickets_in_file > 0 {
+        let superseded = if c.snapshots_superseded > 0 {
+            format!("; {} older snapshots superseded by a newer row of the same ticket", c.snapshots_superseded)
+        } else {
+            String::new()
+        };
+        cx.say(format!(
+            "  tickets: {} in the file, {} stored: {} new, {} updated, {} unchanged{superseded}",
+            c.tickets_in_file, c.tickets_stored, c.tickets_new, c.updated, c.tickets_unchanged
+        ))?;
+    }
+    if c.events_staged > 0 || c.status_changes > 0 {
+        let how = if c.status_changes > 0 { "derived from status and team changes" } else { "read" };
+        cx.say(format!("  events: {} {how}: {} new, {} already known", c.events_staged, c.events_new, c.events_known))?;
+    }
+    for (reason, n) in r.warnings_by_reason.iter().take(5) {
+        cx.say(format!("  warning × {n}: {reason}"))?;
+    }
+    for (reason, n) in r.rejections_by_reason.iter().take(5) {
+        cx.say(format!("  rejected × {n}: {reason}"))?;
+    }
     for (line, column, reason) in &r.first_rejections {
         let column = column.as_deref().map(|c| format!(", column '{c}'")).unwrap_or_default();
         cx.say(format!("  rejected line {line}{column}: {reason}"))?;

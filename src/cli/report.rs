@@ -115,6 +115,9 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         ReportCommand::Monthly(a) => {
             let out = monthly(cx, &a)?;
+            if let Some(note) = super::build::first_line_note(&open(cx)?)? {
+                cx.say(note)?;
+            }
             cx.say(format!("report: {}", out.join("monthly.html").display()))?;
             cx.say(format!("data:   {}", out.join("kpi.json").display()))?;
             Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use chrono::Datelike;
 
 use super::Context;
-use crate::sample::{generate, SampleSpec};
+use crate::sample::{generate, write_servicenow_snapshots, SampleSpec};
 
 /// Arguments of `itsm sample`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +29,11 @@ pub struct Args {
     /// Directory to write tickets.csv and history.csv into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// `csv`: itsm's canonical tickets.csv + history.csv. `servicenow-snapshot`: also the
+    /// incidents as a ServiceNow snapshot export (servicenow-snapshots.csv: one row per saved
+    /// version, `?` for empty cells, day-first dates; load it with --profile servicenow-audit).
+    #[arg(long, default_value = "csv", value_parser = ["csv", "servicenow-snapshot"])]
+    pub format: String,
 }
 
 /// Parses `YYYY-MM`.
@@ -70,5 +75,15 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         summary.history_file.display(),
         started.elapsed().as_secs_f64()
     ))?;
+    if args.format == "servicenow-snapshot" {
+        let s = write_servicenow_snapshots(&args.out)?;
+        cx.say(format!(
+            "wrote {} snapshots of {} incidents to {} (itsm ingest {} --profile servicenow-audit)",
+            s.rows,
+            s.incidents,
+            s.file.display(),
+            s.file.display()
+        ))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -54,11 +54,34 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
             ))?;
         }
     }
+    let warned: Vec<_> = batches.iter().filter(|b| b.warnings.unwrap_or(0) > 0).collect();
+    if !warned.is_empty() {
+        cx.say("")?;
+        cx.say("batch  warnings  tickets in file  stored  events   (values set empty so their rows could load: ingest_warning)")?;
+        for b in warned {
+            let n = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
+            cx.say(format!(
+                "{:<6} {:>8}  {:>15}  {:>6}  {:>6}",
+                b.batch_id,
+                n(b.warnings),
+                n(b.tickets_in_file),
+                n(b.tickets_stored),
+                n(b.events_staged)
+            ))?;
+        }
+        let top = store.query_text(
+            "SELECT column_name, count(*) AS n, min(reason) FROM ingest_warning \
+             GROUP BY column_name ORDER BY n DESC, column_name LIMIT 5",
+        )?;
+        for row in top {
+            cx.say(format!("  {} × {}: e.g. {}", row[1], row[0], row[2]))?;
+        }
+    }
     let unknown: Vec<String> = store.teams()?.into_iter().filter(|t| t.line.is_none()).map(|t| t.name).collect();
     if !unknown.is_empty() {
         cx.say("")?;
         cx.say(format!(
-            "teams seen in the data without a support line (add them to [[teams]] in itsm.toml): {}",
+            "teams seen in the data without a support line (give them one with [[teams]] or [[team_rules]] in itsm.toml): {}",
             unknown.join(", ")
         ))?;
     }

@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Tables written by ingest; only staging reads them.
-pub const CANONICAL_TABLES: &[&str] = &["ticket", "ticket_event", "team", "ingest_batch", "rejected_row"];
+pub const CANONICAL_TABLES: &[&str] =
+    &["ticket", "ticket_event", "team", "ingest_batch", "rejected_row", "ingest_warning"];
 
 /// Tables `itsm build` generates from configuration before the models run; every layer
 /// may read them.

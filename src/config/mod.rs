@@ -18,7 +18,7 @@ pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
-use crate::store::TeamRow;
+use crate::store::{TeamRow, TeamRule};
 
 /// Name of the calendar used when none is named: office hours, Mon–Fri 08–17.
 pub const OFFICE_CALENDAR: &str = "office";
@@ -75,6 +75,22 @@ pub struct TeamConfig {
     pub customer: Option<String>,
 }
 
+/// A rule giving every team whose name matches `pattern` a line (and a customer), for
+/// exports with dozens or hundreds of assignment groups: `[[team_rules]] pattern = "*2nd*"`.
+/// `*` matches any run of characters and `?` one, case-insensitively; the first matching
+/// rule wins, and a team listed in `[[teams]]` keeps its own line.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TeamRuleConfig {
+    /// Team-name pattern.
+    pub pattern: String,
+    /// Support line: 1, 2 or 3.
+    pub line: u8,
+    /// Customer served, for on-site teams.
+    #[serde(default)]
+    pub customer: Option<String>,
+}
+
 /// A named source of tickets.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -94,8 +110,15 @@ pub struct Config {
     pub db: PathBuf,
     /// The organisation's time zone (months and office hours are read in it).
     pub timezone: String,
-    /// Teams and their support lines.
+    /// Teams and their support lines. Default: the sample organisation's, written only for
+    /// the `generic` profile (the format `itsm sample` writes) unless the file names teams.
     pub teams: Vec<TeamConfig>,
+    /// Lines by team-name pattern: `[[team_rules]]`.
+    pub team_rules: Vec<TeamRuleConfig>,
+    /// Whether the configuration file names teams or team rules (then they replace the
+    /// sample organisation's for every profile).
+    #[serde(skip)]
+    pub teams_configured: bool,
     /// Named sources: `[sources.NAME] profile = "…"`.
     pub sources: BTreeMap<String, SourceConfig>,
     /// Business calendars: `[calendars.NAME]`; `office` and `24x7` exist unless redefined.
@@ -143,6 +166,8 @@ impl Default for Config {
                     customer: customer.map(str::to_string),
                 })
                 .collect(),
+            team_rules: Vec::new(),
+            teams_configured: false,
             sources: BTreeMap::new(),
             calendars: BTreeMap::new(),
             sla: SlaConfig::default(),
@@ -170,6 +195,15 @@ impl Config {
     /// Parses and validates configuration text.
     pub fn parse(text: &str) -> Result<Config, String> {
         let mut config = toml::from_str::<Config>(text).map_err(|e| e.to_string())?.with_builtin_calendars();
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+        config.teams_configured = table.contains_key("teams") || table.contains_key("team_rules");
+        if !table.contains_key("teams") && table.contains_key("team_rules") {
+            // Rules replace the sample organisation's teams; they do not extend them.
+            config.teams.clear();
+        }
+        if let Some(r) = config.team_rules.iter().find(|r| !(1..=3).contains(&r.line)) {
+            return Err(format!("team rule '{}' has line {}; lines are 1, 2 or 3", r.pattern, r.line));
+        }
         config
             .timezone
             .parse::<chrono_tz::Tz>()
@@ -205,6 +239,25 @@ impl Config {
         Calendar::new(spec).map_err(|source| ConfigError::Calendar { name: name.into(), source })
     }
 
+    /// The teams to write with a batch read through `profile`: the configured ones, or,
+    /// when the file names none, the sample organisation's for the `generic` profile only,
+    /// so that they never leak into a database of another tool's export.
+    pub fn team_rows_for(&self, profile: &str) -> Vec<TeamRow> {
+        if self.teams_configured || profile == "generic" {
+            self.team_rows()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The team rules as the store applies them.
+    pub fn team_rules(&self) -> Vec<TeamRule> {
+        self.team_rules
+            .iter()
+            .map(|r| TeamRule { pattern: r.pattern.clone(), line: r.line, customer: r.customer.clone() })
+            .collect()
+    }
+
     /// The teams as rows of the `team` table.
     pub fn team_rows(&self) -> Vec<TeamRow> {
         self.teams
@@ -224,6 +277,16 @@ mod tests {
         assert_eq!(c.db, PathBuf::from("itsm.duckdb"));
         assert!(c.teams.iter().any(|t| t.name == "Service Desk" && t.line == 1));
         assert!(c.teams.iter().any(|t| t.name == "TPP KAV" && t.customer.as_deref() == Some("Kävlinge")));
+    }
+
+    #[test]
+    fn team_rules_replace_the_sample_organisation() {
+        let c = Config::parse("[[team_rules]]\npattern = \"*1st*\"\nline = 1\n").unwrap();
+        assert!(c.teams.is_empty() && c.teams_configured);
+        assert_eq!(c.team_rules()[0].pattern, "*1st*");
+        assert!(Config::parse("[[team_rules]]\npattern = \"x\"\nline = 5\n").unwrap_err().contains("line 5"));
+        let d = Config::parse("").unwrap();
+        assert!(d.team_rows_for("servicenow").is_empty() && !d.team_rows_for("generic").is_empty());
     }
 
     #[test]

@@ -25,9 +25,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::FileKind;
 use crate::progress::Progress;
-use crate::store::{BatchCounts, BatchMeta, BatchWriter, LoadTarget, Store, StoreError, TeamRow};
+use crate::store::{BatchCounts, BatchMeta, BatchWriter, LoadTarget, Store, StoreError, TeamRow, TeamRule};
 use profile::Profile;
-use rows::{Rejection, RowMapper};
+use rows::{Rejection, RowMapper, Warning};
 
 /// Rows converted before they are handed to the store in one record batch.
 const CHUNK_ROWS: usize = 64 * 1024;
@@ -66,7 +66,7 @@ pub enum IngestError {
     #[error(
         "'{path}' ({kind} file) lacks {} required by profile '{profile}': {}; columns found: {found}",
         if missing.len() == 1 { "a column" } else { "columns" },
-        missing.iter().map(|(field, col)| format!("'{col}' (field {field})")).collect::<Vec<_>>().join(", ")
+        missing.iter().map(|(field, col)| format!("{col} (field {field})")).collect::<Vec<_>>().join(", ")
     )]
     MissingColumns {
         /// The file.
@@ -75,7 +75,7 @@ pub enum IngestError {
         kind: FileKind,
         /// Profile name.
         profile: String,
-        /// (canonical field, expected column name).
+        /// (canonical field, the accepted column names quoted, e.g. `'state' or 'incident_state'`).
         missing: Vec<(String, String)>,
         /// Header columns, comma-separated.
         found: String,
@@ -111,6 +111,8 @@ pub struct IngestOptions<'p> {
     pub sheet: Option<String>,
     /// Teams from configuration, written to `team` with the batch.
     pub teams: Vec<TeamRow>,
+    /// Lines by team-name pattern (`[[team_rules]]`).
+    pub team_rules: Vec<TeamRule>,
     /// Show a progress bar (only on a terminal).
     pub progress: bool,
     /// Report each chunk handed to the store on stderr (`--verbose`).
@@ -142,6 +144,12 @@ pub struct IngestReport {
     pub delimiter: char,
     /// The first few rejections: (line, column, reason).
     pub first_rejections: Vec<(u64, Option<String>, String)>,
+    /// Rejections by reason (values in quotes elided), most frequent first: (reason, rows).
+    pub rejections_by_reason: Vec<(String, i64)>,
+    /// Values set empty so their rows could load (kept in `ingest_warning`).
+    pub warnings: i64,
+    /// Warnings by reason (values in quotes elided), most frequent first.
+    pub warnings_by_reason: Vec<(String, i64)>,
     /// Wall time of the run in seconds.
     pub seconds: f64,
 }
@@ -216,6 +224,7 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
         path,
     )?;
     if rejects.len > 0 {
+        report.rejections_by_reason = rejects.by_reason();
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
     }
     progress.set(bytes.len() as u64, report.rows_read);
@@ -300,6 +309,7 @@ pub fn ingest_records(
         path,
     )?;
     if rejects.len > 0 {
+        report.rejections_by_reason = rejects.by_reason();
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
     }
     let bytes: usize = rows.iter().flatten().map(String::len).sum();
@@ -356,7 +366,7 @@ fn ingest_workbook(
         let lower: Vec<String> = row.iter().map(|c| c.trim().to_lowercase()).collect();
         [FileKind::Tickets, FileKind::History].iter().any(|&k| {
             let need = rows::required_columns(profile, k);
-            let hits = need.iter().filter(|c| lower.contains(&c.to_lowercase())).count();
+            let hits = need.iter().filter(|alts| alts.iter().any(|c| lower.contains(&c.to_lowercase()))).count();
             !need.is_empty() && hits * 2 >= need.len()
         })
     };
@@ -403,6 +413,7 @@ fn ingest_workbook(
         )?;
     }
     if rejects.len > 0 {
+        report.rejections_by_reason = rejects.by_reason();
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
     }
     let meta = batch_meta(opts, path, &file_kind, sha256, bytes.len(), "xlsx", ' ', &report, started_at_us);
@@ -430,6 +441,7 @@ fn stage<'a>(
         FileKind::Tickets => LoadTarget::Tickets,
         FileKind::History => LoadTarget::Events,
     };
+    let mut warnings = WarningBuffer::new(batch_id);
     let mut fields: Vec<Cow<'a, str>> = Vec::new();
     while let Some((line, raw, position)) = next(&mut fields) {
         report.rows_read += 1;
@@ -445,6 +457,7 @@ fn stage<'a>(
         }
         if mapper.pending() >= CHUNK_ROWS {
             writer.append(target, mapper.finish_batch()).map_err(store_err)?;
+            warnings.extend(mapper.take_warnings());
             progress.set(position, report.rows_read);
             if opts.verbose {
                 eprintln!("batch {batch_id}: {} rows staged, not yet committed", report.rows_loaded);
@@ -453,6 +466,12 @@ fn stage<'a>(
     }
     if mapper.pending() > 0 {
         writer.append(target, mapper.finish_batch()).map_err(store_err)?;
+    }
+    warnings.extend(mapper.take_warnings());
+    report.warnings += warnings.len as i64;
+    report.warnings_by_reason = merge_reasons(&report.warnings_by_reason, warnings.by_reason());
+    if warnings.len > 0 {
+        writer.append(LoadTarget::Warnings, warnings.finish()).map_err(store_err)?;
     }
     Ok(())
 }
@@ -477,7 +496,7 @@ fn stage_event_log<'a>(
         path: path.into(),
         kind: FileKind::History,
         profile: opts.profile.name.clone(),
-        missing: vec![("eventlog".into(), name.into())],
+        missing: vec![("eventlog".into(), format!("'{name}'"))],
         found: header.join(", "),
     };
     let case = col(&log.case).ok_or_else(|| missing(&log.case))?;
@@ -489,7 +508,7 @@ fn stage_event_log<'a>(
     let mut events = opts.profile.clone();
     events.history.columns = ["ticket_id", "occurred_at", "kind", "value", "agent", "minutes"]
         .iter()
-        .map(|c| (c.to_string(), c.to_string()))
+        .map(|c| (c.to_string(), profile::Headers::one(c)))
         .collect();
     let event_header: Vec<String> = events.history.columns.keys().cloned().collect();
     let order: Vec<usize> = ["agent", "kind", "minutes", "occurred_at", "ticket_id", "value"]
@@ -515,7 +534,7 @@ fn stage_event_log<'a>(
         };
         let mut outcome = mapper.map(&record("status", cell(status)), pos.line);
         if outcome.is_ok() {
-            if let Some(t) = team.map(cell).filter(|t| !t.is_empty()) {
+            if let Some(t) = team.map(cell).filter(|t| !opts.profile.is_null(t)) {
                 outcome = mapper.map(&record("assignment", t), pos.line);
             }
         }
@@ -538,7 +557,15 @@ fn stage_event_log<'a>(
         writer.append(LoadTarget::Events, mapper.finish_batch()).map_err(store_err)?;
     }
     if rejects.len > 0 {
+        report.rejections_by_reason = rejects.by_reason();
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
+    }
+    let mut warnings = WarningBuffer::new(batch_id);
+    warnings.extend(mapper.take_warnings());
+    report.warnings = warnings.len as i64;
+    report.warnings_by_reason = warnings.by_reason();
+    if warnings.len > 0 {
+        writer.append(LoadTarget::Warnings, warnings.finish()).map_err(store_err)?;
     }
     Ok(())
 }
@@ -568,8 +595,10 @@ fn batch_meta(
         rows_read: report.rows_read,
         rows_loaded: report.rows_loaded,
         rows_rejected: report.rows_rejected,
+        warnings: report.warnings,
         started_at_us,
         teams: opts.teams.clone(),
+        team_rules: opts.team_rules.clone(),
         derive_tickets: None,
         derive_events: file_kind == "tickets" && opts.profile.tickets.snapshots,
     }
@@ -624,6 +653,9 @@ impl IngestReport {
             encoding,
             delimiter,
             first_rejections: Vec::new(),
+            rejections_by_reason: Vec::new(),
+            warnings: 0,
+            warnings_by_reason: Vec::new(),
             seconds: 0.0,
         }
     }
@@ -634,7 +666,7 @@ fn detect_kind(profile: &Profile, header: &[String]) -> Option<FileKind> {
     let lower: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
     let share = |kind: FileKind| {
         let cols = &profile.mapping(kind).columns;
-        let hits = cols.values().filter(|c| lower.contains(&c.trim().to_lowercase())).count();
+        let hits = cols.values().filter(|c| c.find(&lower).is_some()).count();
         if cols.is_empty() {
             0.0
         } else {
@@ -653,6 +685,7 @@ fn detect_kind(profile: &Profile, header: &[String]) -> Option<FileKind> {
 struct RejectBuffer {
     batch_id: i64,
     len: usize,
+    reasons: std::collections::BTreeMap<String, i64>,
     rows: Int64Builder,
     column: StringBuilder,
     value: StringBuilder,
@@ -665,6 +698,7 @@ impl RejectBuffer {
         RejectBuffer {
             batch_id,
             len: 0,
+            reasons: Default::default(),
             rows: Int64Builder::new(),
             column: StringBuilder::new(),
             value: StringBuilder::new(),
@@ -673,8 +707,13 @@ impl RejectBuffer {
         }
     }
 
+    fn by_reason(&self) -> Vec<(String, i64)> {
+        ranked(&self.reasons)
+    }
+
     fn push(&mut self, line: u64, raw: &str, r: Rejection) {
         self.len += 1;
+        *self.reasons.entry(reason_kind(r.column.as_deref(), &r.reason)).or_default() += 1;
         self.rows.append_value(line as i64);
         self.column.append_option(r.column);
         self.value.append_option(r.value);
@@ -701,6 +740,115 @@ impl RejectBuffer {
             Arc::new(self.raw.finish()),
         ];
         RecordBatch::try_new(Arc::new(schema), arrays).expect("reject columns follow rejected_row")
+    }
+}
+
+/// A reason with quoted values elided and its column named, so that counts group alike
+/// problems: `channel: unknown channel value '…' (accepted: …)`.
+fn reason_kind(column: Option<&str>, reason: &str) -> String {
+    // A quote opens after a non-letter and closes before one, so the apostrophe of
+    // "profile's" is text, not a quoted value.
+    let chars: Vec<char> = reason.chars().collect();
+    let mut out = String::new();
+    let mut quoted = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j].is_alphanumeric()).unwrap_or(false);
+        let after = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if c == '\'' && !quoted && !before {
+            out.push_str("'…'");
+            quoted = true;
+        } else if c == '\'' && quoted && !after {
+            quoted = false;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    match column {
+        Some(col) => format!("{col}: {out}"),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn reasons_group_without_their_values() {
+    assert_eq!(
+        reason_kind(Some("contact_type"), "unknown channel value 'Fax' (or a label in the profile's [values.channel])"),
+        "contact_type: unknown channel value '…' (or a label in the profile's [values.channel])"
+    );
+    assert_eq!(reason_kind(None, "a 'x' and 'y z'"), "a '…' and '…'");
+}
+
+fn ranked(counts: &std::collections::BTreeMap<String, i64>) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = counts.iter().map(|(k, n)| (k.clone(), *n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+fn merge_reasons(a: &[(String, i64)], b: Vec<(String, i64)>) -> Vec<(String, i64)> {
+    let mut counts: std::collections::BTreeMap<String, i64> = a.iter().cloned().collect();
+    for (k, n) in b {
+        *counts.entry(k).or_default() += n;
+    }
+    ranked(&counts)
+}
+
+/// Warnings on their way to `ingest_warning`.
+struct WarningBuffer {
+    batch_id: i64,
+    len: usize,
+    reasons: std::collections::BTreeMap<String, i64>,
+    rows: Int64Builder,
+    column: StringBuilder,
+    value: StringBuilder,
+    reason: StringBuilder,
+}
+
+impl WarningBuffer {
+    fn new(batch_id: i64) -> WarningBuffer {
+        WarningBuffer {
+            batch_id,
+            len: 0,
+            reasons: Default::default(),
+            rows: Int64Builder::new(),
+            column: StringBuilder::new(),
+            value: StringBuilder::new(),
+            reason: StringBuilder::new(),
+        }
+    }
+
+    fn extend(&mut self, warnings: Vec<(u64, Warning)>) {
+        for (line, w) in warnings {
+            self.len += 1;
+            *self.reasons.entry(reason_kind(Some(&w.column), &w.reason)).or_default() += 1;
+            self.rows.append_value(line as i64);
+            self.column.append_value(w.column);
+            self.value.append_value(w.value);
+            self.reason.append_value(w.reason);
+        }
+    }
+
+    fn by_reason(&self) -> Vec<(String, i64)> {
+        ranked(&self.reasons)
+    }
+
+    fn finish(mut self) -> RecordBatch {
+        let schema = Schema::new(vec![
+            Field::new("batch_id", DataType::Int64, false),
+            Field::new("row_number", DataType::Int64, false),
+            Field::new("column_name", DataType::Utf8, true),
+            Field::new("value", DataType::Utf8, true),
+            Field::new("reason", DataType::Utf8, false),
+        ]);
+        let batch_ids: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![self.batch_id; self.len]));
+        let arrays: Vec<ArrayRef> = vec![
+            batch_ids,
+            Arc::new(self.rows.finish()),
+            Arc::new(self.column.finish()),
+            Arc::new(self.value.finish()),
+            Arc::new(self.reason.finish()),
+        ];
+        RecordBatch::try_new(Arc::new(schema), arrays).expect("warning columns follow ingest_warning")
     }
 }
 

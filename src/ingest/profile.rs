@@ -84,13 +84,70 @@ pub enum DurationUnit {
     Hours,
 }
 
+/// The source headers one canonical field accepts: one name, or a list of names when exports
+/// of the same tool differ (`status = ["state", "incident_state"]`). The first name of the
+/// list that the header holds is used; headers are compared case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "OneOrMany")]
+pub struct Headers(Vec<String>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<OneOrMany> for Headers {
+    fn from(v: OneOrMany) -> Headers {
+        match v {
+            OneOrMany::One(s) => Headers(vec![s]),
+            OneOrMany::Many(v) => Headers(v),
+        }
+    }
+}
+
+impl Headers {
+    /// A field read from one column.
+    pub fn one(name: &str) -> Headers {
+        Headers(vec![name.to_string()])
+    }
+
+    /// The accepted names, in the profile's order of preference.
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Position in `header` of the first accepted name the header holds.
+    pub fn find(&self, header: &[String]) -> Option<usize> {
+        self.0.iter().find_map(|name| {
+            let want = name.trim().to_lowercase();
+            header.iter().position(|h| h.trim().to_lowercase() == want)
+        })
+    }
+
+    /// The names as a message shows them: `'state' or 'incident_state'`.
+    pub fn shown(&self) -> String {
+        self.0.iter().map(|n| format!("'{}'", n.trim())).collect::<Vec<_>>().join(" or ")
+    }
+}
+
+/// Cell texts that mean "no value" when a profile names none: what ServiceNow, database
+/// dumps and spreadsheet exports write into empty cells.
+pub const DEFAULT_NULL_VALUES: &[&str] = &["NULL", "(null)", "(empty)", "?"];
+
 /// Column mapping of one file kind: canonical field -> column name in the export.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FileMapping {
-    /// canonical field -> source column header.
+    /// canonical field -> source column header(s).
     #[serde(default)]
-    pub columns: BTreeMap<String, String>,
+    pub columns: BTreeMap<String, Headers>,
+    /// Fields whose unusable value rejects the row (default: ticket_id, kind, status and
+    /// opened_at of tickets; ticket_id, occurred_at and kind of history). A bad value in any
+    /// other field is set empty and recorded as a warning; the row loads.
+    #[serde(default)]
+    pub required: Option<Vec<String>>,
     /// Value used for `kind` when the export has no kind column (e.g. an incident-only export).
     #[serde(default)]
     pub default_kind: Option<String>,
@@ -125,6 +182,11 @@ pub struct Profile {
     /// Whether `3/10/2026` means 3 October (true) or March 10 (false).
     #[serde(default = "default_true")]
     pub day_first: bool,
+    /// Cell texts that mean "empty" in this export (compared case-insensitively after
+    /// trimming), applied to every mapped column before any rule. Default:
+    /// [`DEFAULT_NULL_VALUES`].
+    #[serde(default)]
+    pub null_values: Option<Vec<String>>,
     /// Extra chrono `strftime` formats tried after the built-in forms.
     #[serde(default)]
     pub date_formats: Vec<String>,
@@ -206,6 +268,30 @@ impl Profile {
         }
     }
 
+    /// Whether a cell's text is one of the profile's null markers (or empty).
+    pub fn is_null(&self, cell: &str) -> bool {
+        let t = cell.trim();
+        t.is_empty()
+            || match &self.null_values {
+                Some(list) => list.iter().any(|n| n.trim().eq_ignore_ascii_case(t)),
+                None => DEFAULT_NULL_VALUES.iter().any(|n| n.eq_ignore_ascii_case(t)),
+            }
+    }
+
+    /// Canonical fields of `kind` whose unusable value rejects the row.
+    pub fn required_fields(&self, kind: FileKind) -> Vec<String> {
+        match &self.mapping(kind).required {
+            Some(list) => list.clone(),
+            None => match kind {
+                FileKind::Tickets => &["ticket_id", "kind", "status", "opened_at"][..],
+                FileKind::History => &["ticket_id", "occurred_at", "kind"][..],
+            }
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        }
+    }
+
     /// The value map of a set, keys folded to lower case, canonical values mapping to themselves.
     pub fn value_map(&self, set: &crate::model::ValueSet) -> HashMap<String, &'static str> {
         let mut map: HashMap<String, &'static str> = set.values.iter().map(|v| (v.to_string(), *v)).collect();
@@ -228,8 +314,20 @@ impl Profile {
         }
         for kind in [FileKind::Tickets, FileKind::History] {
             for field in self.mapping(kind).columns.keys() {
-                if !kind.columns().iter().any(|c| c.name == field && c.name != "source" && c.name != "batch_id") {
+                let pseudo =
+                    kind == FileKind::Tickets && (field == super::rows::UPDATE_COUNT || field == super::rows::ASSIGNEE);
+                if !pseudo
+                    && !kind.columns().iter().any(|c| c.name == field && c.name != "source" && c.name != "batch_id")
+                {
                     return Err(format!("[{kind}.columns] maps '{field}', which is not a canonical {kind} field"));
+                }
+            }
+            if self.mapping(kind).columns.values().any(|h| h.names().is_empty()) {
+                return Err(format!("[{kind}.columns] maps a field to an empty list of headers"));
+            }
+            for field in self.mapping(kind).required.iter().flatten() {
+                if !kind.columns().iter().any(|c| c.name == field) {
+                    return Err(format!("[{kind}] required names '{field}', which is not a canonical {kind} field"));
                 }
             }
         }
@@ -339,8 +437,26 @@ mod tests {
             .unwrap();
         let p = Profile::load(path.to_str().unwrap()).unwrap();
         assert_eq!(p.name, "mine");
-        assert_eq!(p.tickets.columns["ticket_id"], "Ärende");
-        assert_eq!(p.tickets.columns["opened_at"], "opened_at");
+        assert_eq!(p.tickets.columns["ticket_id"].names(), ["Ärende"]);
+        assert_eq!(p.tickets.columns["opened_at"].names(), ["opened_at"]);
+    }
+
+    #[test]
+    fn a_field_takes_a_list_of_headers_and_null_markers_have_a_default() {
+        let table: toml::Table =
+            "name = \"x\"\n[tickets.columns]\nstatus = [\"state\", \"incident_state\"]\nticket_id = \"number\"\n"
+                .parse()
+                .unwrap();
+        let p: Profile = table.try_into().unwrap();
+        let header: Vec<String> = ["number", "incident_state"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(p.tickets.columns["status"].find(&header), Some(1));
+        assert_eq!(p.tickets.columns["ticket_id"].find(&header), Some(0));
+        assert_eq!(p.tickets.columns["status"].shown(), "'state' or 'incident_state'");
+        assert!(p.is_null(" ? ") && p.is_null("null") && p.is_null("") && !p.is_null("-"));
+        let mut q = p.clone();
+        q.null_values = Some(vec!["-".into()]);
+        assert!(q.is_null("-") && !q.is_null("?"));
+        assert_eq!(p.required_fields(FileKind::Tickets), ["ticket_id", "kind", "status", "opened_at"]);
     }
 
     #[test]

@@ -34,6 +34,17 @@ const E_KIND: usize = column_index(EVENT_COLUMNS, "kind");
 const E_VALUE: usize = column_index(EVENT_COLUMNS, "value");
 const E_MINUTES: usize = column_index(EVENT_COLUMNS, "minutes");
 
+/// A value set empty so that its row could load, with why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// Source column that held the value.
+    pub column: String,
+    /// The value as the file has it.
+    pub value: String,
+    /// What was wrong and what was done.
+    pub reason: String,
+}
+
 /// A row that failed validation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejection {
@@ -71,6 +82,8 @@ struct Slot {
     header: String,
     /// Label -> canonical value, for columns with a closed value set.
     values: Option<(ValueSet, HashMap<String, &'static str>)>,
+    /// Whether an unusable value rejects the row (else: set empty, with a warning).
+    required: bool,
 }
 
 /// Converts records of one file. See the module docs.
@@ -87,6 +100,18 @@ pub struct RowMapper {
     builders: Vec<Builder>,
     rows: Int64Builder,
     pending: usize,
+    /// Null markers, lower case.
+    nulls: Vec<String>,
+    /// Tickets: the source column of the update counter (ServiceNow's sys_mod_count).
+    update_count: Option<(usize, String)>,
+    mods: Int64Builder,
+    /// Tickets: the source column of the assignee (personal data), for derived events.
+    assignee: Option<usize>,
+    agents: StringBuilder,
+    /// Warnings of accepted rows not yet taken: (line, warning).
+    warnings: Vec<(u64, Warning)>,
+    /// Warnings of the row being converted.
+    row_warnings: std::cell::RefCell<Vec<Warning>>,
 }
 
 enum Builder {
@@ -112,36 +137,48 @@ fn value_set(kind: FileKind, name: &str) -> Option<ValueSet> {
     }
 }
 
+/// The mapped pseudo-field that orders a ticket's snapshots before their update time
+/// (ServiceNow's `sys_mod_count`). It is read into the load table only, not stored.
+pub const UPDATE_COUNT: &str = "update_count";
+
+/// The mapped pseudo-field naming the person holding a snapshot (ServiceNow's
+/// `assigned_to`): the agent of the events derived from it. Load table only.
+pub const ASSIGNEE: &str = "assignee";
+
 /// Whether a file without this canonical column can still be read.
 fn column_optional(profile: &Profile, kind: FileKind, c: &Column) -> bool {
-    !c.required
+    let snapshot_time = kind == FileKind::Tickets && c.name == "updated_at" && profile.tickets.snapshots;
+    let listed = profile.required_fields(kind).iter().any(|f| f == c.name);
+    !(c.required || listed || snapshot_time)
         || c.name == "source"
         || c.name == "batch_id"
-        || c.name == "updated_at"
+        || (c.name == "updated_at" && !snapshot_time)
         || (kind == FileKind::Tickets && c.name == "kind" && profile.tickets.default_kind.is_some())
 }
 
-/// The canonical fields a header lacks: (field, the column name the profile expects).
+/// The canonical fields a header lacks: (field, the column names the profile accepts).
+/// A snapshot export's update time is one of them: without it every derived event would
+/// sit at the same instant.
 pub fn missing_columns(profile: &Profile, kind: FileKind, header: &[String]) -> Vec<(String, String)> {
     let mapping = profile.mapping(kind);
     kind.columns()
         .iter()
         .filter(|c| !column_optional(profile, kind, c))
         .filter_map(|c| match mapping.columns.get(c.name) {
-            Some(name) if header.iter().any(|h| h.to_lowercase() == name.trim().to_lowercase()) => None,
-            Some(name) => Some((c.name.to_string(), name.clone())),
-            None => Some((c.name.to_string(), format!("<not mapped in [{kind}.columns]>"))),
+            Some(names) if names.find(header).is_some() => None,
+            Some(names) => Some((c.name.to_string(), names.shown())),
+            None => Some((c.name.to_string(), format!("'<not mapped in [{kind}.columns]>'"))),
         })
         .collect()
 }
 
-/// Source column names of the fields a file of `kind` must have under `profile`.
-pub fn required_columns(profile: &Profile, kind: FileKind) -> Vec<String> {
+/// For each field a file of `kind` must have under `profile`, the column names it accepts.
+pub fn required_columns(profile: &Profile, kind: FileKind) -> Vec<Vec<String>> {
     let mapping = profile.mapping(kind);
     kind.columns()
         .iter()
         .filter(|c| !column_optional(profile, kind, c))
-        .filter_map(|c| mapping.columns.get(c.name).map(|n| n.trim().to_string()))
+        .filter_map(|c| mapping.columns.get(c.name).map(|n| n.names().iter().map(|s| s.trim().to_string()).collect()))
         .collect()
 }
 
@@ -163,6 +200,10 @@ pub fn load_schema(kind: FileKind) -> Arc<Schema> {
         })
         .collect();
     fields.push(Field::new("_row", DataType::Int64, false));
+    if kind == FileKind::Tickets {
+        fields.push(Field::new("_mod", DataType::Int64, true));
+        fields.push(Field::new("_agent", DataType::Utf8, true));
+    }
     Arc::new(Schema::new(fields))
 }
 
@@ -171,17 +212,36 @@ impl RowMapper {
     pub fn new(profile: &Profile, kind: FileKind, header: &[String], source: &str, batch_id: i64) -> RowMapper {
         let tz = profile.timezone.parse().expect("profile time zone is validated on load");
         let mapping = profile.mapping(kind);
+        let listed = profile.required_fields(kind);
+        let snapshots = kind == FileKind::Tickets && profile.tickets.snapshots;
         let slots = kind
             .columns()
             .iter()
             .map(|column| {
-                let wanted = mapping.columns.get(column.name).map(|n| n.trim().to_lowercase());
-                let index = wanted.as_ref().and_then(|w| header.iter().position(|h| h.to_lowercase() == *w));
+                let index = mapping.columns.get(column.name).and_then(|n| n.find(header));
                 let header = index.map(|i| header[i].clone()).unwrap_or_else(|| column.name.to_string());
                 let values = value_set(kind, column.name).map(|set| (set, profile.value_map(&set)));
-                Slot { column, index, header, values }
+                let required = listed.iter().any(|f| f == column.name)
+                    || (column.required && !matches!(column.name, "source" | "batch_id" | "updated_at" | "kind"))
+                    || (column.name == "kind" && profile.mapping(kind).default_kind.is_none())
+                    || (column.name == "updated_at" && snapshots);
+                Slot { column, index, header, values, required }
             })
             .collect::<Vec<_>>();
+        let assignee = match kind {
+            FileKind::Tickets => mapping.columns.get(ASSIGNEE).and_then(|n| n.find(header)),
+            FileKind::History => None,
+        };
+        let update_count = match kind {
+            FileKind::Tickets => {
+                mapping.columns.get(UPDATE_COUNT).and_then(|n| n.find(header).map(|i| (i, header[i].clone())))
+            }
+            FileKind::History => None,
+        };
+        let nulls = match &profile.null_values {
+            Some(list) => list.iter().map(|n| n.trim().to_lowercase()).collect(),
+            None => super::profile::DEFAULT_NULL_VALUES.iter().map(|n| n.to_lowercase()).collect(),
+        };
         let mut mapper = RowMapper {
             kind,
             dates: DateReader::new(tz, profile.day_first, profile.date_formats.clone(), profile.excel_serial_dates),
@@ -201,6 +261,13 @@ impl RowMapper {
             builders: Vec::new(),
             rows: Int64Builder::new(),
             pending: 0,
+            nulls,
+            update_count,
+            mods: Int64Builder::new(),
+            assignee,
+            agents: StringBuilder::new(),
+            warnings: Vec::new(),
+            row_warnings: std::cell::RefCell::new(Vec::new()),
             slots,
         };
         mapper.builders = mapper.new_builders();
@@ -235,19 +302,60 @@ impl RowMapper {
                 reason: format!("row has {} fields, the header has {}", fields.len(), self.width),
             });
         }
+        self.row_warnings.borrow_mut().clear();
         let mut cells = Vec::with_capacity(self.slots.len());
         self.convert(fields, &mut cells)?;
-        self.append(&cells, line);
+        let update_count = match &self.update_count {
+            Some((i, header)) => {
+                let raw = fields[*i].as_ref();
+                match parse_count(if self.is_null(raw) { "" } else { raw }) {
+                    Ok(v) => v.map(i64::from),
+                    Err(reason) => {
+                        self.warn(header, raw, reason);
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let agent = self.assignee.map(|i| fields[i].trim()).filter(|a| !self.is_null(a)).map(str::to_string);
+        self.append(&cells, line, update_count);
+        self.agents.append_option(agent);
+        let row = std::mem::take(&mut *self.row_warnings.borrow_mut());
+        self.warnings.extend(row.into_iter().map(|w| (line, w)));
         Ok(())
+    }
+
+    /// Takes the warnings of the rows accepted so far: (line, warning).
+    pub fn take_warnings(&mut self) -> Vec<(u64, Warning)> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn is_null(&self, raw: &str) -> bool {
+        let t = raw.trim();
+        t.is_empty() || self.nulls.iter().any(|n| n.eq_ignore_ascii_case(t))
+    }
+
+    fn warn(&self, column: &str, value: &str, reason: String) {
+        self.row_warnings.borrow_mut().push(Warning { column: column.to_string(), value: value.to_string(), reason });
     }
 
     fn convert<'a>(&self, fields: &'a [Cow<'_, str>], cells: &mut Vec<Cell<'a>>) -> Result<(), Rejection> {
         cells.clear();
         for slot in &self.slots {
-            let raw = slot.index.map(|i| fields[i].as_ref()).unwrap_or("");
-            let cell = self.cell(slot, raw)?;
-            if matches!(cell, Cell::Null) && slot.column.required && !self.filled_later(slot.column.name) {
-                return Err(Rejection::at(&slot.header, raw, format!("missing required field {}", slot.column.name)));
+            let given = slot.index.map(|i| fields[i].as_ref()).unwrap_or("");
+            // A null marker (`?`, `NULL`, …) is an empty cell before any rule reads it.
+            let raw = if self.is_null(given) { "" } else { given };
+            let cell = match self.cell(slot, raw) {
+                Ok(cell) => cell,
+                Err(rejection) if slot.required => return Err(rejection),
+                Err(rejection) => {
+                    self.warn(&slot.header, raw, format!("{}; set empty", rejection.reason));
+                    Cell::Null
+                }
+            };
+            if matches!(cell, Cell::Null) && slot.required && !self.filled_later(slot.column.name) {
+                return Err(Rejection::at(&slot.header, given, format!("missing required field {}", slot.column.name)));
             }
             cells.push(cell);
         }
@@ -281,9 +389,13 @@ impl RowMapper {
                 },
                 None => Cell::Text(text),
             },
-            ColumnType::Instant => match self.dates.parse(text).map_err(|e| bad(format!("{name}: {e}")))? {
-                Some(us) => Cell::Instant(us),
-                None => Cell::Null,
+            ColumnType::Instant => match self.dates.parse_noted(text).map_err(|e| bad(format!("{name}: {e}")))? {
+                (Some(us), Some(note)) => {
+                    self.warn(&slot.header, raw, note);
+                    Cell::Instant(us)
+                }
+                (Some(us), None) => Cell::Instant(us),
+                (None, _) => Cell::Null,
             },
             ColumnType::Int => Cell::Int(parse_count(text).map_err(&bad)?.expect("non-empty")),
             ColumnType::Number => {
@@ -314,11 +426,15 @@ impl RowMapper {
                 let opened = instant(cells[T_OPENED]).expect("required, checked");
                 for (i, what) in T_LATER {
                     if instant(cells[i]).is_some_and(|t| t < opened) {
-                        return Err(Rejection {
-                            column: Some(self.slots[i].header.clone()),
-                            value: None,
-                            reason: format!("{what} before opened"),
-                        });
+                        if self.slots[i].required {
+                            return Err(Rejection {
+                                column: Some(self.slots[i].header.clone()),
+                                value: None,
+                                reason: format!("{what} before opened"),
+                            });
+                        }
+                        self.warn(&self.slots[i].header, "", format!("{what} before opened; set empty"));
+                        cells[i] = Cell::Null;
                     }
                 }
                 if let Cell::Null = cells[T_UPDATED] {
@@ -361,7 +477,7 @@ impl RowMapper {
         Ok(())
     }
 
-    fn append(&mut self, cells: &[Cell<'_>], line: u64) {
+    fn append(&mut self, cells: &[Cell<'_>], line: u64, update_count: Option<i64>) {
         for ((builder, cell), slot) in self.builders.iter_mut().zip(cells).zip(&self.slots) {
             match (builder, cell) {
                 (Builder::Text(b), _) if slot.column.name == "source" => b.append_value(&self.source),
@@ -379,6 +495,7 @@ impl RowMapper {
             }
         }
         self.rows.append_value(line as i64);
+        self.mods.append_option(update_count);
         self.pending += 1;
     }
 
@@ -399,6 +516,12 @@ impl RowMapper {
             })
             .collect();
         arrays.push(Arc::new(self.rows.finish()));
+        let mods = self.mods.finish();
+        let agents = self.agents.finish();
+        if self.kind == FileKind::Tickets {
+            arrays.push(Arc::new(mods));
+            arrays.push(Arc::new(agents));
+        }
         self.pending = 0;
         RecordBatch::try_new(load_schema(self.kind), arrays).expect("builders follow the load schema")
     }
@@ -466,7 +589,7 @@ mod tests {
         let h = header(&["ticket_id", "kind", "status"]);
         assert_eq!(
             missing_columns(&p, FileKind::Tickets, &h),
-            vec![("opened_at".to_string(), "opened_at".to_string())]
+            vec![("opened_at".to_string(), "'opened_at'".to_string())]
         );
     }
 }

@@ -2,7 +2,7 @@
 //! in Swedish and English. Each parser returns `Ok(None)` for an empty cell and an error
 //! text (the reason stored with a rejected row) for a value it cannot read.
 
-use chrono::{LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 /// Reads timestamps into microseconds since the Unix epoch, UTC.
@@ -25,41 +25,66 @@ impl DateReader {
     /// `2026/10/03`, Excel serial days (`45933.5`), then the profile's extra formats.
     /// Times without an offset are read in the profile's zone; an ambiguous local time (the
     /// repeated hour when clocks go back) is read as the earlier instant.
+    ///
+    /// A local time inside the daylight-saving gap (02:30 on the night clocks go forward)
+    /// never happened; it is read with the offset in force before the gap, i.e. shifted
+    /// forward by the gap (02:30 → 03:30 CEST), as the tools that write such exports do.
+    /// [`DateReader::parse_noted`] says when that happened.
     pub fn parse(&self, cell: &str) -> Result<Option<i64>, String> {
+        self.parse_noted(cell).map(|(t, _)| t)
+    }
+
+    /// Like [`DateReader::parse`], with a note when the value had to be adjusted (a local
+    /// time in the daylight-saving gap).
+    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<String>), String> {
         let s = cell.trim();
         if s.is_empty() {
-            return Ok(None);
+            return Ok((None, None));
         }
+        let some = |(t, note): (i64, Option<String>)| (Some(t), note);
         if let Some((naive, offset)) = parse_iso(s).or_else(|| parse_numeric_date(s, self.day_first)) {
             return match offset {
-                Some(secs) => Ok(Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000)),
-                None => self.local(naive, s).map(Some),
+                Some(secs) => Ok((Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000), None)),
+                None => Ok(some(self.local(naive, s))),
             };
         }
         if self.excel {
             if let Some(naive) = parse_excel_serial(s) {
-                return self.local(naive, s).map(Some);
+                return Ok(some(self.local(naive, s)));
             }
         }
         for f in &self.formats {
             if let Ok(dt) = chrono::DateTime::parse_from_str(s, f) {
-                return Ok(Some(dt.timestamp_micros()));
+                return Ok((Some(dt.timestamp_micros()), None));
             }
             if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
-                return self.local(naive, s).map(Some);
+                return Ok(some(self.local(naive, s)));
             }
             if let Ok(date) = NaiveDate::parse_from_str(s, f) {
-                return self.local(date.and_time(NaiveTime::MIN), s).map(Some);
+                return Ok(some(self.local(date.and_time(NaiveTime::MIN), s)));
             }
         }
         Err(format!("unparseable date '{s}'"))
     }
 
-    fn local(&self, naive: NaiveDateTime, s: &str) -> Result<i64, String> {
+    fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<String>) {
         match self.tz.from_local_datetime(&naive) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.timestamp_micros()),
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => (t.timestamp_micros(), None),
             LocalResult::None => {
-                Err(format!("local time '{s}' does not exist in {} (daylight-saving gap)", self.tz.name()))
+                // The offset in force a day earlier is the one before the gap.
+                let before = naive - chrono::Duration::days(1);
+                let offset = match self.tz.from_local_datetime(&before) {
+                    LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.offset().fix().local_minus_utc(),
+                    LocalResult::None => self.tz.offset_from_utc_datetime(&before).fix().local_minus_utc(),
+                };
+                let utc = naive.and_utc().timestamp_micros() - i64::from(offset) * 1_000_000;
+                let after = self.tz.offset_from_utc_datetime(&naive).fix().local_minus_utc();
+                let note = format!(
+                    "local time '{s}' does not exist in {} (daylight-saving gap); shifted forward by the gap ({} min)",
+                    self.tz.name(),
+                    (after - offset).abs() / 60
+                );
+                (utc, Some(note))
             }
         }
     }
@@ -295,7 +320,11 @@ mod tests {
     #[test]
     fn daylight_saving_gap_and_overlap() {
         let r = reader(true);
-        assert!(r.parse("2026-03-29 02:30").unwrap_err().contains("does not exist"));
+        // 02:30 never happened on 2026-03-29: read as 03:30 CEST (01:30 UTC), with a note.
+        let (t, note) = r.parse_noted("2026-03-29 02:30").unwrap();
+        assert_eq!(t, Some(utc("2026-03-29T01:30:00Z")));
+        assert!(note.unwrap().ends_with("shifted forward by the gap (60 min)"));
+        assert_eq!(r.parse_noted("2026-03-29 03:30").unwrap(), (Some(utc("2026-03-29T01:30:00Z")), None));
         // 02:30 happens twice on 2026-10-25; the earlier (summer time, +02:00) is taken.
         assert_eq!(r.parse("2026-10-25 02:30").unwrap(), Some(utc("2026-10-25T00:30:00Z")));
     }

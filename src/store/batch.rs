@@ -6,17 +6,20 @@
 use arrow::record_batch::RecordBatch;
 use duckdb::{params, Connection};
 
-use super::{sql_err, Result, TeamRow};
+use super::{sql_err, Result, StoreError, TeamRow, TeamRule};
 
 /// Where appended rows go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoadTarget {
-    /// Ticket rows: the columns of `ticket` followed by `_row` (the file's row number).
+    /// Ticket rows: the columns of `ticket` followed by `_row` (the file's row number) and
+    /// `_mod` (the source's update counter of a snapshot, e.g. `sys_mod_count`, or NULL).
     Tickets,
     /// History rows: the columns of `ticket_event` but `seq`, followed by `_row` (stored as `seq`).
     Events,
     /// Rejected rows: the columns of `rejected_row`.
     Rejects,
+    /// Values set empty so that their rows could load: the columns of `ingest_warning`.
+    Warnings,
 }
 
 impl LoadTarget {
@@ -25,9 +28,14 @@ impl LoadTarget {
             LoadTarget::Tickets => "load_ticket",
             LoadTarget::Events => "load_event",
             LoadTarget::Rejects => "rejected_row",
+            LoadTarget::Warnings => "ingest_warning",
         }
     }
 }
+
+/// Columns of `load_ticket` after the ticket's: the file's row number, a snapshot's
+/// update counter (e.g. sys_mod_count) and assignee (the agent of derived events).
+const LOAD_TICKET_EXTRA: &[(&str, &str)] = &[("_row", "BIGINT"), ("_mod", "BIGINT"), ("_agent", "VARCHAR")];
 
 /// What the batch row records about the file; counts of rows are checked by the table.
 #[derive(Debug, Clone)]
@@ -54,10 +62,14 @@ pub struct BatchMeta {
     pub rows_loaded: i64,
     /// Rows rejected.
     pub rows_rejected: i64,
+    /// Values set empty (with a row in `ingest_warning`) in rows that loaded.
+    pub warnings: i64,
     /// When the run started, microseconds since the Unix epoch (UTC).
     pub started_at_us: i64,
     /// Teams from configuration, written to `team` (configured line and customer win).
     pub teams: Vec<TeamRow>,
+    /// Lines by team-name pattern, for teams seen in the data without a configured line.
+    pub team_rules: Vec<TeamRule>,
     /// An event log: derive ticket rows of this kind from the events of the batch's cases.
     pub derive_tickets: Option<String>,
     /// A snapshot export: derive status and assignment events from consecutive snapshots.
@@ -71,8 +83,25 @@ pub struct BatchCounts {
     pub new: i64,
     /// Tickets replaced because this batch had a newer `updated_at`.
     pub updated: i64,
-    /// Valid rows that changed nothing (older or equal `updated_at`, or a known event).
-    pub unchanged: i64,
+    /// Distinct tickets the batch's rows name (read, or derived from an event log).
+    pub tickets_in_file: i64,
+    /// Tickets that were not in the store before.
+    pub tickets_new: i64,
+    /// Of `tickets_in_file`, how many the store holds after the commit (all, unless lost).
+    pub tickets_stored: i64,
+    /// Tickets the store already held in the same or a newer version (nothing replaced).
+    pub tickets_unchanged: i64,
+    /// Snapshot rows that lost to a newer row of the same ticket in the same file.
+    pub snapshots_superseded: i64,
+    /// History events the batch staged: read from the file or derived from snapshots.
+    pub events_staged: i64,
+    /// Events that were not in the store before.
+    pub events_new: i64,
+    /// Events the store already held (a re-export of known history).
+    pub events_known: i64,
+    /// Snapshot batches: rows whose status or team differs from the ticket's previous
+    /// snapshot, counted apart from the derivation, which must stage as many events.
+    pub status_changes: i64,
 }
 
 /// An open batch transaction. See the module docs.
@@ -89,12 +118,56 @@ impl<'c> BatchWriter<'c> {
         writer.batch_id = conn
             .query_row("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batch", [], |r| r.get(0))
             .map_err(sql_err("allocating batch id"))?;
-        conn.execute_batch(
-            "CREATE TEMP TABLE load_ticket AS SELECT *, 0::BIGINT AS _row FROM ticket LIMIT 0;\
-             CREATE TEMP TABLE load_event AS SELECT * EXCLUDE (seq), 0::BIGINT AS _row FROM ticket_event LIMIT 0;",
-        )
-        .map_err(sql_err("creating load tables"))?;
+        writer.create_load_table("load_ticket", "ticket", &[], LOAD_TICKET_EXTRA)?;
+        writer.create_load_table("load_event", "ticket_event", &["seq"], &[("_row", "BIGINT")])?;
         Ok(writer)
+    }
+
+    /// Creates the temporary table `name` with the columns of the main table `like` but
+    /// `exclude`, then `extra`, each column spelled out.
+    ///
+    /// Never as `CREATE TEMP TABLE name AS SELECT * FROM like LIMIT 0`. With the DuckDB that
+    /// duckdb-rs 1.20000.1 bundles (v2.0.0, source id d54cbbe3df), a table created by an
+    /// empty `CREATE TABLE … AS` inside a transaction and then filled in the same
+    /// transaction by an `INSERT … SELECT` of about a row group (122,880 rows) or more keeps
+    /// the statistics of an empty table: `count(*)` sees every row, but scans with filters
+    /// and aggregates (min/max, GROUP BY, joins) see none, also after COMMIT. Issue 12:
+    /// snapshot exports deriving 122,880 or more events stored no history at all. Minimal
+    /// reproduction (expected 1 and 'x0'; got 0 and NULL), reported upstream:
+    ///
+    /// ```sql
+    /// CREATE TABLE s AS SELECT 'x' || i AS k FROM range(122880) r(i);
+    /// BEGIN TRANSACTION;
+    /// CREATE TEMP TABLE t AS SELECT ''::VARCHAR AS k LIMIT 0;  -- `CREATE TEMP TABLE t (k VARCHAR)` is fine
+    /// INSERT INTO t SELECT k FROM s;
+    /// SELECT count(*) FROM t;                   -- 122880
+    /// SELECT count(*) FROM t WHERE k = 'x1';    -- 0
+    /// SELECT min(k) FROM t;                     -- NULL
+    /// COMMIT;
+    /// ```
+    fn create_load_table(&self, name: &str, like: &str, exclude: &[&str], extra: &[(&str, &str)]) -> Result<()> {
+        let context = format!("creating load table {name}");
+        let mut columns: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT column_name, data_type FROM information_schema.columns \
+                     WHERE table_schema = 'main' AND table_catalog <> 'temp' AND table_name = ? \
+                     ORDER BY ordinal_position",
+                )
+                .map_err(sql_err(context.clone()))?;
+            let rows = stmt
+                .query_map([like], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(sql_err(context.clone()))?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(sql_err(context.clone()))?
+                .into_iter()
+                .filter(|(c, _)| !exclude.contains(&c.as_str()))
+                .map(|(c, t)| format!("\"{c}\" {t}"))
+                .collect()
+        };
+        columns.extend(extra.iter().map(|(c, t)| format!("\"{c}\" {t}")));
+        self.conn.execute_batch(&format!("CREATE TEMP TABLE {name} ({})", columns.join(", "))).map_err(sql_err(context))
     }
 
     /// The id this batch will have.
@@ -108,7 +181,7 @@ impl<'c> BatchWriter<'c> {
         // Load tables are temporary (never written to the database file); rejected rows
         // go straight to their table in the main database.
         let mut app = match target {
-            LoadTarget::Rejects => self.conn.appender(target.table()),
+            LoadTarget::Rejects | LoadTarget::Warnings => self.conn.appender(target.table()),
             _ => self.conn.appender_to_catalog_and_db(target.table(), "temp", "main"),
         }
         .map_err(sql_err(context.clone()))?;
@@ -120,20 +193,75 @@ impl<'c> BatchWriter<'c> {
     pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
         let c = self.conn;
         if let Some(kind) = &meta.derive_tickets {
+            // `derive_tickets` writes the schema-2 ticket row and `_row` by position: give it
+            // that table, then widen its rows by name (the newer columns stay empty).
+            c.execute_batch("DROP TABLE load_ticket").map_err(sql_err("preparing derived tickets"))?;
+            self.create_load_table("load_ticket", "ticket", crate::model::TICKET_COLUMNS_V3, &[("_row", "BIGINT")])?;
             self.derive_tickets(kind)?;
+            c.execute_batch("ALTER TABLE load_ticket RENAME TO load_ticket_v2")
+                .map_err(sql_err("widening derived tickets"))?;
+            self.create_load_table("load_ticket", "ticket", &[], LOAD_TICKET_EXTRA)?;
+            c.execute_batch("INSERT INTO load_ticket BY NAME SELECT * FROM load_ticket_v2; DROP TABLE load_ticket_v2;")
+                .map_err(sql_err("widening derived tickets"))?;
         }
+        let mut counts = BatchCounts::default();
         if meta.derive_events {
+            counts.status_changes = self.count_snapshot_changes()?;
             self.derive_events()?;
         }
+        counts.events_staged = self.count("SELECT count(*) FROM load_event")?;
+        if meta.derive_events && counts.events_staged != counts.status_changes {
+            // The derivation and an independent count disagree: never store a history that
+            // silently lost events (issue 12).
+            return Err(StoreError::Check {
+                context: "deriving history from ticket snapshots".into(),
+                message: format!(
+                    "{} status and team changes in the rows, but {} events derived",
+                    counts.status_changes, counts.events_staged
+                ),
+            });
+        }
+        counts.tickets_in_file =
+            self.count("SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket)")?;
+        counts.snapshots_superseded = self.count("SELECT count(*) FROM load_ticket")? - counts.tickets_in_file;
         let tickets = self.merge_tickets()?;
         let events = self.merge_events()?;
-        // Rows of an event log are events; its tickets are derived, not read.
-        let read_tickets = if meta.derive_tickets.is_some() { 0 } else { tickets.new + tickets.updated };
-        let counts = BatchCounts {
-            new: tickets.new + events.new,
-            updated: tickets.updated,
-            unchanged: (meta.rows_loaded - read_tickets - events.new).max(0),
-        };
+        counts.new = tickets.new + events.new;
+        counts.updated = tickets.updated;
+        counts.tickets_new = tickets.new;
+        counts.tickets_unchanged = counts.tickets_in_file - tickets.new - tickets.updated;
+        counts.events_new = events.new;
+        counts.events_known = counts.events_staged - events.new;
+        counts.tickets_stored = self.count(
+            "SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket) AS l \
+             WHERE EXISTS (SELECT 1 FROM ticket t WHERE t.source = l.source AND t.ticket_id = l.ticket_id)",
+        )?;
+        let stored_events =
+            self.count(&format!("SELECT count(*) FROM ticket_event WHERE batch_id = {}", self.batch_id))?;
+        // Read from the main tables only (a load table is what could be wrong): every ticket
+        // this batch wrote from snapshots or an event log has a history.
+        // Only the signature of a total loss is an error: a ticket whose snapshots never change
+        // the stored status can legitimately have no event.
+        let without_history =
+            if (meta.derive_events || meta.derive_tickets.is_some()) && events.new == 0 && counts.events_staged > 0 {
+                self.count(&format!(
+                    "SELECT count(*) FROM ticket t WHERE t.batch_id = {} AND NOT EXISTS \
+                 (SELECT 1 FROM ticket_event e WHERE e.source = t.source AND e.ticket_id = t.ticket_id)",
+                    self.batch_id
+                ))?
+            } else {
+                0
+            };
+        if stored_events != events.new || counts.tickets_stored != counts.tickets_in_file || without_history > 0 {
+            return Err(StoreError::Check {
+                context: "writing tickets and history".into(),
+                message: format!(
+                    "{} tickets in the batch, {} stored, {without_history} of them without any history event; \
+                     {} new events inserted, {stored_events} stored",
+                    counts.tickets_in_file, counts.tickets_stored, events.new
+                ),
+            });
+        }
         for team in &meta.teams {
             c.execute(
                 "INSERT OR REPLACE INTO team VALUES (?, ?, ?)",
@@ -152,9 +280,12 @@ impl<'c> BatchWriter<'c> {
              DROP TABLE load_ticket; DROP TABLE load_event;",
         )
         .map_err(sql_err("recording teams seen in the data"))?;
+        if !meta.team_rules.is_empty() {
+            self.apply_team_rules(&meta.team_rules)?;
+        }
         c.execute(
             "INSERT INTO ingest_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-             make_timestamp(?::BIGINT), now()::TIMESTAMP, ?)",
+             make_timestamp(?::BIGINT), now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
             params![
                 self.batch_id,
                 meta.source,
@@ -172,6 +303,13 @@ impl<'c> BatchWriter<'c> {
                 counts.updated,
                 meta.started_at_us,
                 env!("CARGO_PKG_VERSION"),
+                meta.warnings,
+                counts.tickets_in_file,
+                counts.tickets_stored,
+                counts.snapshots_superseded,
+                counts.events_staged,
+                counts.events_new,
+                meta.derive_events.then_some(counts.status_changes),
             ],
         )
         .map_err(sql_err("recording the batch"))?;
@@ -248,37 +386,85 @@ impl<'c> BatchWriter<'c> {
         self.conn.execute_batch(&sql).map_err(sql_err("deriving tickets from the event log"))
     }
 
+    /// The snapshots of each ticket in order (this batch's rows, after the stored row of the
+    /// ticket when there is one), each with the status and team of the one before. A
+    /// source's update counter (`_mod`, e.g. sys_mod_count) orders first, then the update
+    /// time; the stored row carries no counter, so it precedes the file's rows.
+    const SNAPSHOT_CHANGES: &'static str = "WITH snaps AS ( \
+           SELECT source, ticket_id, updated_at, status, assigned_team, _agent, _row, _mod, 0 AS stored FROM load_ticket \
+           UNION ALL \
+           SELECT t.source, t.ticket_id, t.updated_at, t.status, t.assigned_team, NULL, -1, NULL, 1 FROM ticket t \
+           WHERE EXISTS (SELECT 1 FROM load_ticket l WHERE l.source = t.source AND l.ticket_id = t.ticket_id)), \
+         ordered AS ( \
+           SELECT *, lag(status) OVER w AS prev_status, lag(assigned_team) OVER w AS prev_team, \
+             row_number() OVER w AS pos \
+           FROM snaps WINDOW w AS (PARTITION BY source, ticket_id \
+             ORDER BY _mod NULLS FIRST, updated_at, stored DESC, _row)) ";
+
+    /// Counts the status and team changes between consecutive snapshots: the number of
+    /// events `derive_events` must stage.
+    fn count_snapshot_changes(&self) -> Result<i64> {
+        let sql = format!(
+            "{} SELECT count(*) FILTER (WHERE status IS DISTINCT FROM prev_status) \
+               + count(*) FILTER (WHERE assigned_team IS NOT NULL AND assigned_team IS DISTINCT FROM prev_team) \
+             FROM ordered WHERE stored = 0",
+            Self::SNAPSHOT_CHANGES
+        );
+        self.count(&sql)
+    }
+
     /// Stages the status and assignment changes between consecutive snapshots of each ticket
-    /// (this batch's rows, after the stored row of the ticket when there is one) as events
-    /// at the snapshot's `updated_at`.
+    /// as events at the snapshot's `updated_at`. An event's `seq` is its snapshot's position
+    /// in the ticket's order, so events at one instant keep the source's order (§5a.4) even
+    /// when the update counter, not the file, says what that order is.
     fn derive_events(&self) -> Result<()> {
         let sql = format!(
-            "INSERT INTO load_event \
-             WITH snaps AS ( \
-               SELECT source, ticket_id, updated_at, status, assigned_team, _row, 0 AS stored FROM load_ticket \
-               UNION ALL \
-               SELECT t.source, t.ticket_id, t.updated_at, t.status, t.assigned_team, -1, 1 FROM ticket t \
-               WHERE EXISTS (SELECT 1 FROM load_ticket l WHERE l.source = t.source AND l.ticket_id = t.ticket_id)), \
-             ordered AS ( \
-               SELECT *, lag(status) OVER w AS prev_status, lag(assigned_team) OVER w AS prev_team, \
-                 row_number() OVER w AS seq \
-               FROM snaps WINDOW w AS (PARTITION BY source, ticket_id ORDER BY updated_at, stored DESC, _row)) \
-             SELECT source, ticket_id, updated_at, 'status', status, NULL, NULL, {batch}, _row FROM ordered \
+            "INSERT INTO load_event {changes} \
+             SELECT source, ticket_id, updated_at, 'status', status, _agent, NULL, {batch}, pos FROM ordered \
              WHERE stored = 0 AND status IS DISTINCT FROM prev_status \
              UNION ALL \
-             SELECT source, ticket_id, updated_at, 'assignment', assigned_team, NULL, NULL, {batch}, _row FROM ordered \
+             SELECT source, ticket_id, updated_at, 'assignment', assigned_team, _agent, NULL, {batch}, pos FROM ordered \
              WHERE stored = 0 AND assigned_team IS NOT NULL AND assigned_team IS DISTINCT FROM prev_team",
+            changes = Self::SNAPSHOT_CHANGES,
             batch = self.batch_id,
         );
         self.conn.execute_batch(&sql).map_err(sql_err("deriving history from ticket snapshots"))
+    }
+
+    /// Gives each team without a line the line and customer of the first rule it matches.
+    fn apply_team_rules(&self, rules: &[TeamRule]) -> Result<()> {
+        let names: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name FROM team WHERE line IS NULL ORDER BY name")
+                .map_err(sql_err("listing teams without a line"))?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(sql_err("listing teams without a line"))?;
+            rows.collect::<std::result::Result<_, _>>().map_err(sql_err("listing teams without a line"))?
+        };
+        for name in names {
+            if let Some(rule) = rules.iter().find(|r| r.matches(&name)) {
+                self.conn
+                    .execute(
+                        "UPDATE team SET line = ?, customer = coalesce(customer, ?) WHERE name = ?",
+                        params![i64::from(rule.line), rule.customer, name],
+                    )
+                    .map_err(sql_err(format!("applying team rule '{}' to '{name}'", rule.pattern)))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn count(&self, sql: &str) -> Result<i64> {
+        self.conn.query_row(sql, [], |r| r.get(0)).map_err(sql_err(format!("running `{sql}`")))
     }
 
     fn merge_tickets(&self) -> Result<BatchCounts> {
         let c = self.conn;
         c.execute_batch(
             "CREATE TEMP TABLE load_ticket_win AS \
-             SELECT * EXCLUDE (_row, _rank) FROM ( \
-               SELECT *, row_number() OVER (PARTITION BY source, ticket_id ORDER BY updated_at DESC, _row DESC) AS _rank \
+             SELECT * EXCLUDE (_row, _mod, _agent, _rank) FROM ( \
+               SELECT *, row_number() OVER (PARTITION BY source, ticket_id \
+                 ORDER BY _mod DESC NULLS LAST, updated_at DESC, _row DESC) AS _rank \
                FROM load_ticket) AS ranked \
              WHERE _rank = 1",
         )
@@ -304,7 +490,7 @@ impl<'c> BatchWriter<'c> {
              DROP TABLE load_ticket_win;",
         )
         .map_err(sql_err("writing tickets"))?;
-        Ok(BatchCounts { new, updated, unchanged: 0 })
+        Ok(BatchCounts { new, updated, ..Default::default() })
     }
 
     fn merge_events(&self) -> Result<BatchCounts> {
@@ -322,7 +508,7 @@ impl<'c> BatchWriter<'c> {
                 [],
             )
             .map_err(sql_err("writing history events"))? as i64;
-        Ok(BatchCounts { new, updated: 0, unchanged: 0 })
+        Ok(BatchCounts { new, ..Default::default() })
     }
 }
 

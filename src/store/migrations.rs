@@ -3,7 +3,7 @@
 //! migration, once released, is never edited: a change is a new entry.
 
 /// The migrations, index 0 = version 1.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build of the tool writes.
 pub fn latest() -> i64 {
@@ -99,4 +99,32 @@ CREATE TABLE rejected_row (
 /// then `seq`. Events stored before version 2 have no position (NULL).
 const V2: &str = r#"
 ALTER TABLE ticket_event ADD COLUMN seq BIGINT;
+"#;
+
+/// Version 3 (issue 12): `ingest_warning`, one row per value ingest set empty so that its
+/// row could load (an unknown label, an unreadable date, …, and DST-gap times it shifted),
+/// and what each batch did beyond rows read/loaded/rejected (NULL for batches loaded
+/// before version 3); and ticket fields ServiceNow exports carry: the source's own SLA
+/// verdict (`made_sla`), the close code, subcategory, location and the change that caused
+/// the incident.
+const V3: &str = r#"
+CREATE TABLE ingest_warning (
+    batch_id    BIGINT NOT NULL,
+    row_number  BIGINT NOT NULL,
+    column_name VARCHAR,
+    value       VARCHAR,
+    reason      VARCHAR NOT NULL
+);
+ALTER TABLE ingest_batch ADD COLUMN warnings BIGINT;
+ALTER TABLE ingest_batch ADD COLUMN tickets_in_file BIGINT;
+ALTER TABLE ingest_batch ADD COLUMN tickets_stored BIGINT;
+ALTER TABLE ingest_batch ADD COLUMN snapshots_superseded BIGINT;
+ALTER TABLE ingest_batch ADD COLUMN events_staged BIGINT;
+ALTER TABLE ingest_batch ADD COLUMN events_new BIGINT;
+ALTER TABLE ingest_batch ADD COLUMN status_changes BIGINT;
+ALTER TABLE ticket ADD COLUMN source_sla_met BOOLEAN;
+ALTER TABLE ticket ADD COLUMN closed_code VARCHAR;
+ALTER TABLE ticket ADD COLUMN subcategory VARCHAR;
+ALTER TABLE ticket ADD COLUMN location VARCHAR;
+ALTER TABLE ticket ADD COLUMN caused_by VARCHAR;
 "#;

@@ -50,6 +50,15 @@ pub enum StoreError {
         /// DuckDB's reason.
         source: duckdb::Error,
     },
+    /// A batch's own consistency check failed (what was staged is not what was stored);
+    /// the batch is rolled back rather than committed with silently lost rows.
+    #[error("{context}: {message}; the batch is rolled back")]
+    Check {
+        /// What the store was doing.
+        context: String,
+        /// The counts that disagree.
+        message: String,
+    },
     /// A statement failed.
     #[error("{context}")]
     Sql {
@@ -79,6 +88,36 @@ pub struct TeamRow {
     pub customer: Option<String>,
 }
 
+/// A line (and customer) for every team whose name matches a pattern (`*` any run of
+/// characters, `?` one; case-insensitive). Applied to teams without a configured line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRule {
+    /// Team-name pattern.
+    pub pattern: String,
+    /// Support line 1, 2 or 3.
+    pub line: u8,
+    /// Customer served, for on-site teams.
+    pub customer: Option<String>,
+}
+
+impl TeamRule {
+    /// Whether `name` matches the pattern.
+    pub fn matches(&self, name: &str) -> bool {
+        fn glob(p: &[char], s: &[char]) -> bool {
+            match (p.first(), s.first()) {
+                (None, None) => true,
+                (Some('*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
+                (Some('?'), Some(_)) => glob(&p[1..], &s[1..]),
+                (Some(a), Some(b)) => a == b && glob(&p[1..], &s[1..]),
+                _ => false,
+            }
+        }
+        let p: Vec<char> = self.pattern.to_lowercase().chars().collect();
+        let s: Vec<char> = name.to_lowercase().chars().collect();
+        glob(&p, &s)
+    }
+}
+
 /// One ingest batch as `itsm status` shows it.
 #[derive(Debug, Clone)]
 pub struct BatchRow {
@@ -102,6 +141,14 @@ pub struct BatchRow {
     pub rows_new: i64,
     /// Tickets replaced by a newer `updated_at`.
     pub rows_updated: i64,
+    /// Values set empty so their rows could load (`ingest_warning`); None before schema 3.
+    pub warnings: Option<i64>,
+    /// Distinct tickets in the file; None before schema 3.
+    pub tickets_in_file: Option<i64>,
+    /// Of those, tickets the store holds; None before schema 3.
+    pub tickets_stored: Option<i64>,
+    /// History events staged (read or derived); None before schema 3.
+    pub events_staged: Option<i64>,
     /// When the batch committed, UTC, `YYYY-MM-DD HH:MM:SS`.
     pub finished_at: String,
 }
@@ -254,7 +301,8 @@ impl Store {
     /// All batches, oldest first.
     pub fn batches(&self) -> Result<Vec<BatchRow>> {
         let sql = "SELECT batch_id, source, profile, file, file_kind, rows_read, rows_loaded, rows_rejected, \
-                   rows_new, rows_updated, strftime(finished_at, '%Y-%m-%d %H:%M:%S') \
+                   rows_new, rows_updated, strftime(finished_at, '%Y-%m-%d %H:%M:%S'), \
+                   warnings, tickets_in_file, tickets_stored, events_staged \
                    FROM ingest_batch ORDER BY batch_id";
         let mut stmt = self.conn.prepare(sql).map_err(sql_err("listing batches"))?;
         let rows = stmt
@@ -271,6 +319,10 @@ impl Store {
                     rows_new: r.get(8)?,
                     rows_updated: r.get(9)?,
                     finished_at: r.get(10)?,
+                    warnings: r.get(11)?,
+                    tickets_in_file: r.get(12)?,
+                    tickets_stored: r.get(13)?,
+                    events_staged: r.get(14)?,
                 })
             })
             .map_err(sql_err("listing batches"))?;
@@ -279,7 +331,7 @@ impl Store {
 
     /// Row counts of the canonical tables, in a fixed order.
     pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
-        ["ticket", "ticket_event", "team", "ingest_batch", "rejected_row"]
+        ["ticket", "ticket_event", "team", "ingest_batch", "rejected_row", "ingest_warning"]
             .into_iter()
             .map(|t| Ok((t, self.query_i64(&format!("SELECT count(*) FROM {t}"))?)))
             .collect()
@@ -367,6 +419,14 @@ mod tests {
             }
             assert_eq!(columns(&store, table), want, "table {table}");
         }
+    }
+
+    #[test]
+    fn team_rules_match_globs_case_insensitively() {
+        let rule = |p: &str| TeamRule { pattern: p.into(), line: 1, customer: None };
+        assert!(rule("*2nd*").matches("G96 2nd"));
+        assert!(rule("group ?").matches("Group 5") && !rule("group ?").matches("Group 56"));
+        assert!(rule("*").matches("") && !rule("V5").matches("V5 3rd"));
     }
 
     #[test]

@@ -34,22 +34,27 @@ fn windows_1252_semicolons_and_decimal_commas_keep_swedish_characters() {
 fn bad_rows_are_kept_with_reasons_and_the_rest_loads() {
     let t = Tmp::new("badrows");
     let out = itsm_ok(&t.0, &["ingest", &fixture("bad-rows.csv")]);
-    assert!(out.contains("7 read = 4 loaded + 3 rejected"), "{out}");
+    // Only a row without a usable key, opening time, kind or status is rejected; a bad
+    // optional value is set empty with a warning and its row loads (issue 12).
+    assert!(out.contains("7 read = 6 loaded + 1 rejected; 2 warnings"), "{out}");
     let db = t.db();
-    assert_eq!(rows(&db, "SELECT ticket_id FROM ticket ORDER BY ticket_id"), "INC1\nINC4\nINC7\nREQ6");
+    assert_eq!(rows(&db, "SELECT ticket_id FROM ticket ORDER BY ticket_id"), "INC1\nINC3\nINC4\nINC5\nINC7\nREQ6");
     assert_eq!(
         rows(&db, "SELECT row_number, column_name, value, reason FROM rejected_row ORDER BY row_number"),
-        "3,opened_at,2026-02-30 10:00,opened_at: unparseable date '2026-02-30 10:00'\n\
-         4,priority,P9,unknown priority value 'P9' (accepted: low, medium, normal, high or a label in the profile's [values.priority])\n\
-         6,resolved_at,,resolved before opened"
+        "3,opened_at,2026-02-30 10:00,opened_at: unparseable date '2026-02-30 10:00'"
     );
-    assert!(
-        rows(&db, "SELECT raw FROM rejected_row WHERE row_number = 4").starts_with("INC3,incident,Unknown priority")
-    );
+    assert!(rows(&db, "SELECT raw FROM rejected_row WHERE row_number = 3").starts_with("INC2,incident,Bad date"));
     assert_eq!(
-        rows(&db, "SELECT rows_read, rows_loaded, rows_rejected FROM ingest_batch"),
-        "7,4,3",
-        "read = loaded + rejected"
+        rows(&db, "SELECT row_number, column_name, value, reason FROM ingest_warning ORDER BY row_number"),
+        "4,priority,P9,unknown priority value 'P9' (accepted: low, medium, normal, high or a label in the profile's [values.priority]); set empty\n\
+         6,resolved_at,,resolved before opened; set empty"
+    );
+    assert_eq!(rows(&db, "SELECT priority IS NULL, status FROM ticket WHERE ticket_id = 'INC3'"), "true,open");
+    assert_eq!(rows(&db, "SELECT resolved_at IS NULL FROM ticket WHERE ticket_id = 'INC5'"), "true");
+    assert_eq!(
+        rows(&db, "SELECT rows_read, rows_loaded, rows_rejected, warnings FROM ingest_batch"),
+        "7,6,1,2",
+        "read = loaded + rejected; warnings counted"
     );
     assert_eq!(rows(&db, "SELECT title FROM ticket WHERE ticket_id = 'INC7'"), "Outlook crash, again");
 }
@@ -92,14 +97,16 @@ fn a_later_export_upserts_by_newest_updated_at_and_history_is_deduplicated() {
     itsm_ok(&t.0, &["ingest", &fixture("tickets-v1.csv")]);
     let out = itsm_ok(&t.0, &["ingest", &fixture("tickets-v2.csv")]);
     // INC10 is newer in v2, INC11 older in v2 (kept from v1), INC12 new.
-    assert!(out.contains("3 read = 3 loaded + 0 rejected; 1 new, 1 updated, 1 unchanged"), "{out}");
+    assert!(out.contains("3 read = 3 loaded + 0 rejected; 0 warnings"), "{out}");
+    assert!(out.contains("tickets: 3 in the file, 3 stored: 1 new, 1 updated, 1 unchanged"), "{out}");
     let db = t.db();
     assert_eq!(
         rows(&db, "SELECT ticket_id, status, title, batch_id FROM ticket ORDER BY ticket_id"),
         "INC10,resolved,Mail slow,2\nINC11,open,Screen flicker,1\nINC12,new,Keyboard,2"
     );
     let out = itsm_ok(&t.0, &["ingest", &fixture("history-dup.csv")]);
-    assert!(out.contains("(history,") && out.contains("6 read = 6 loaded + 0 rejected; 5 new"), "{out}");
+    assert!(out.contains("(history,") && out.contains("6 read = 6 loaded + 0 rejected"), "{out}");
+    assert!(out.contains("events: 6 read: 5 new, 1 already known"), "{out}");
     assert_eq!(scalar(&db, "SELECT count(*) FROM ticket_event"), 5);
     assert_eq!(rows(&db, "SELECT minutes FROM ticket_event WHERE kind = 'worklog'"), "12.5");
     assert_eq!(rows(&db, "SELECT value FROM ticket_event WHERE kind = 'status' ORDER BY occurred_at"), "new\nopen");
@@ -108,7 +115,7 @@ fn a_later_export_upserts_by_newest_updated_at_and_history_is_deduplicated() {
     let text = std::fs::read_to_string(fixture("history-dup.csv")).unwrap();
     std::fs::write(&copy, text.replace("\n", "\r\n")).unwrap();
     let out = itsm_ok(&t.0, &["ingest", copy.to_str().unwrap()]);
-    assert!(out.contains("0 new, 0 updated, 6 unchanged"), "{out}");
+    assert!(out.contains("events: 6 read: 0 new, 6 already known"), "{out}");
     assert_eq!(scalar(&db, "SELECT count(*) FROM ticket_event"), 5);
     assert_eq!(rows(&db, "SELECT name, line FROM team WHERE name = 'Client Desktop'"), "Client Desktop,2");
 }

@@ -29,7 +29,7 @@ fn demo_loads_the_sample_and_status_shows_the_batches() {
     );
     let status = itsm_ok(&t.0, &["status", "--db", db.to_str().unwrap()]);
     let version = itsm::store::Store::open(&db).unwrap().schema_version().unwrap();
-    assert!(version >= 2, "migrated to the latest schema: {version}");
+    assert!(version >= 3, "migrated to the latest schema: {version}");
     assert!(status.contains(&format!("schema version: {version}")), "{status}");
     assert!(status.contains("tickets.csv") && status.contains("history.csv"), "{status}");
     assert!(status.contains("ticket         5000"), "{status}");

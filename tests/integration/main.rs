@@ -17,6 +17,7 @@ mod lifecycle;
 mod profiles;
 mod report;
 mod sample;
+mod servicenow;
 mod sla;
 
 use std::path::{Path, PathBuf};
