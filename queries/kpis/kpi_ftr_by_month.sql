@@ -12,7 +12,8 @@
 -- is empty: counted as 0). First contact (§5a.9): also resolved within
 -- cfg_kpi.first_contact_minutes wall-clock minutes of opening, same population. Net
 -- FTR: the population without the categories in cfg_ftr_excluded_category. Rates are
--- 0-1, NULL without population.
+-- 0-1, NULL without population, and NULL when no team is configured as 1st line
+-- (first_line_configured false): FTR cannot be computed, it is not 0.
 WITH resolved AS (
     SELECT
         resolved_month AS month,
@@ -58,18 +59,20 @@ SELECT
     c.reassignment_unknown,
     c.reopen_unknown,
     c.ftr_count,
-    CAST(c.ftr_count AS DOUBLE) / nullif(c.population, 0) AS ftr_rate,
+    CASE WHEN f1.configured THEN CAST(c.ftr_count AS DOUBLE) / nullif(c.population, 0) END AS ftr_rate,
     c.first_contact_count,
-    CAST(c.first_contact_count AS DOUBLE) / nullif(c.population, 0) AS first_contact_rate,
+    CASE WHEN f1.configured THEN CAST(c.first_contact_count AS DOUBLE) / nullif(c.population, 0) END AS first_contact_rate,
     c.net_excluded,
     c.net_population,
     c.net_ftr_count,
-    CAST(c.net_ftr_count AS DOUBLE) / nullif(c.net_population, 0) AS net_ftr_rate,
+    CASE WHEN f1.configured THEN CAST(c.net_ftr_count AS DOUBLE) / nullif(c.net_population, 0) END AS net_ftr_rate,
     f.target AS ftr_target,
     fc.target AS first_contact_target,
     n.target AS net_ftr_target,
-    f.higher_is_better
+    f.higher_is_better,
+    f1.configured AS first_line_configured
 FROM counted AS c
+CROSS JOIN (SELECT count(*) > 0 AS configured FROM dim_team WHERE line = 1) AS f1
 LEFT JOIN cfg_kpi_target AS f ON f.kpi = 'ftr'
 LEFT JOIN cfg_kpi_target AS fc ON fc.kpi = 'first_contact'
 LEFT JOIN cfg_kpi_target AS n ON n.kpi = 'net_ftr'

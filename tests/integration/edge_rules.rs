@@ -627,3 +627,15 @@ fn rule_5a_6_5a_9_and_5a_12_cancelled_after_breach_first_contact_in_wall_clock_r
         "2026-03,1,3"
     );
 }
+
+#[test]
+fn rule_5a_1_without_a_first_line_team_ftr_is_not_computable_rather_than_zero() {
+    // A tool's export whose groups have no configured line (team rules that give every
+    // group line 2): the population is counted, the rate is NULL — not 0 %.
+    let tickets = [Row { id: "A", first: "", opened: "2026-03-03 09:00", resolved: "2026-03-03 09:30", ..BASE }];
+    let t = project("5a1-no-line", "[[teams]]\nname = \"Service Desk\"\nline = 2\n", &tickets, "", "2026-03-20 17:00");
+    assert_eq!(
+        rows(&t.db(), "SELECT population, ftr_count, ftr_rate IS NULL, first_line_configured FROM kpi_ftr_by_month"),
+        "1,0,true,false"
+    );
+}
