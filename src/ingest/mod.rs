@@ -9,25 +9,23 @@ pub mod api;
 pub mod csv;
 pub mod excel;
 mod json;
+mod notes;
 pub mod profile;
 pub mod rows;
 pub mod values;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
-use arrow::array::{ArrayRef, Int64Builder, StringBuilder};
-use arrow::datatypes::{DataType, Field, Schema};
-use arrow::record_batch::RecordBatch;
 use sha2::{Digest, Sha256};
 
 use crate::model::FileKind;
 use crate::progress::Progress;
 use crate::store::{BatchCounts, BatchMeta, BatchWriter, LoadTarget, Store, StoreError, TeamRow, TeamRule};
+use notes::{merge_reasons, RowNotes};
 use profile::Profile;
-use rows::{Rejection, RowMapper, Warning};
+use rows::RowMapper;
 
 /// Rows converted before they are handed to the store in one record batch.
 const CHUNK_ROWS: usize = 64 * 1024;
@@ -211,7 +209,7 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     }
     let mut writer = store.begin_batch().map_err(store_err)?;
     let batch_id = writer.batch_id();
-    let mut rejects = RejectBuffer::new(batch_id);
+    let mut rejects = RowNotes::rejects(batch_id);
     let progress = Progress::bytes(opts.progress, bytes.len() as u64, &format!("{}", path.display()));
     stage(
         &mut writer,
@@ -288,7 +286,7 @@ pub fn ingest_records(
         return Ok(report.already_in(batch_id, started));
     }
     let mut writer = store.begin_batch().map_err(store_err)?;
-    let mut rejects = RejectBuffer::new(writer.batch_id());
+    let mut rejects = RowNotes::rejects(writer.batch_id());
     let progress = Progress::bytes(false, rows.len() as u64, label);
     let kind_opts = IngestOptions { kind: Some(kind), ..opts.clone() };
     let mut it = rows.iter().enumerate();
@@ -387,7 +385,7 @@ fn ingest_workbook(
         return Ok(report.already_in(batch_id, started));
     }
     let mut writer = store.begin_batch().map_err(store_err)?;
-    let mut rejects = RejectBuffer::new(writer.batch_id());
+    let mut rejects = RowNotes::rejects(writer.batch_id());
     let total: u64 = sheets.iter().map(|s| s.rows.len() as u64).sum();
     let progress = Progress::bytes(opts.progress, total, &format!("{}", path.display()));
     let mut done = 0u64;
@@ -425,7 +423,7 @@ fn ingest_workbook(
 #[allow(clippy::too_many_arguments)]
 fn stage<'a>(
     writer: &mut BatchWriter<'_>,
-    rejects: &mut RejectBuffer,
+    rejects: &mut RowNotes,
     report: &mut IngestReport,
     header: &[String],
     next: &mut dyn FnMut(&mut Vec<Cow<'a, str>>) -> Option<(u64, Cow<'a, str>, u64)>,
@@ -441,7 +439,7 @@ fn stage<'a>(
         FileKind::Tickets => LoadTarget::Tickets,
         FileKind::History => LoadTarget::Events,
     };
-    let mut warnings = WarningBuffer::new(batch_id);
+    let mut warnings = RowNotes::warnings(batch_id);
     let mut fields: Vec<Cow<'a, str>> = Vec::new();
     while let Some((line, raw, position)) = next(&mut fields) {
         report.rows_read += 1;
@@ -517,7 +515,7 @@ fn stage_event_log<'a>(
         .collect();
     let batch_id = writer.batch_id();
     let mut mapper = RowMapper::new(&events, FileKind::History, &event_header, &opts.source, batch_id);
-    let mut rejects = RejectBuffer::new(batch_id);
+    let mut rejects = RowNotes::rejects(batch_id);
     let mut fields: Vec<Cow<'a, str>> = Vec::new();
     while let Some(pos) = reader.next_record(&mut fields) {
         report.rows_read += 1;
@@ -560,7 +558,7 @@ fn stage_event_log<'a>(
         report.rejections_by_reason = rejects.by_reason();
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
     }
-    let mut warnings = WarningBuffer::new(batch_id);
+    let mut warnings = RowNotes::warnings(batch_id);
     warnings.extend(mapper.take_warnings());
     report.warnings = warnings.len as i64;
     report.warnings_by_reason = warnings.by_reason();
@@ -678,177 +676,6 @@ fn detect_kind(profile: &Profile, header: &[String]) -> Option<FileKind> {
         (t, h) if t == 0.0 && h == 0.0 => None,
         (t, h) if t >= h => Some(FileKind::Tickets),
         _ => Some(FileKind::History),
-    }
-}
-
-/// Rejected rows on their way to `rejected_row`.
-struct RejectBuffer {
-    batch_id: i64,
-    len: usize,
-    reasons: std::collections::BTreeMap<String, i64>,
-    rows: Int64Builder,
-    column: StringBuilder,
-    value: StringBuilder,
-    reason: StringBuilder,
-    raw: StringBuilder,
-}
-
-impl RejectBuffer {
-    fn new(batch_id: i64) -> RejectBuffer {
-        RejectBuffer {
-            batch_id,
-            len: 0,
-            reasons: Default::default(),
-            rows: Int64Builder::new(),
-            column: StringBuilder::new(),
-            value: StringBuilder::new(),
-            reason: StringBuilder::new(),
-            raw: StringBuilder::new(),
-        }
-    }
-
-    fn by_reason(&self) -> Vec<(String, i64)> {
-        ranked(&self.reasons)
-    }
-
-    fn push(&mut self, line: u64, raw: &str, r: Rejection) {
-        self.len += 1;
-        *self.reasons.entry(reason_kind(r.column.as_deref(), &r.reason)).or_default() += 1;
-        self.rows.append_value(line as i64);
-        self.column.append_option(r.column);
-        self.value.append_option(r.value);
-        self.reason.append_value(r.reason);
-        self.raw.append_value(raw);
-    }
-
-    fn finish(mut self) -> RecordBatch {
-        let schema = Schema::new(vec![
-            Field::new("batch_id", DataType::Int64, false),
-            Field::new("row_number", DataType::Int64, false),
-            Field::new("column_name", DataType::Utf8, true),
-            Field::new("value", DataType::Utf8, true),
-            Field::new("reason", DataType::Utf8, false),
-            Field::new("raw", DataType::Utf8, false),
-        ]);
-        let batch_ids: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![self.batch_id; self.len]));
-        let arrays: Vec<ArrayRef> = vec![
-            batch_ids,
-            Arc::new(self.rows.finish()),
-            Arc::new(self.column.finish()),
-            Arc::new(self.value.finish()),
-            Arc::new(self.reason.finish()),
-            Arc::new(self.raw.finish()),
-        ];
-        RecordBatch::try_new(Arc::new(schema), arrays).expect("reject columns follow rejected_row")
-    }
-}
-
-/// A reason with quoted values elided and its column named, so that counts group alike
-/// problems: `channel: unknown channel value '…' (accepted: …)`.
-fn reason_kind(column: Option<&str>, reason: &str) -> String {
-    // A quote opens after a non-letter and closes before one, so the apostrophe of
-    // "profile's" is text, not a quoted value.
-    let chars: Vec<char> = reason.chars().collect();
-    let mut out = String::new();
-    let mut quoted = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let before = i.checked_sub(1).map(|j| chars[j].is_alphanumeric()).unwrap_or(false);
-        let after = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        if c == '\'' && !quoted && !before {
-            out.push_str("'…'");
-            quoted = true;
-        } else if c == '\'' && quoted && !after {
-            quoted = false;
-        } else if !quoted {
-            out.push(c);
-        }
-    }
-    match column {
-        Some(col) => format!("{col}: {out}"),
-        None => out,
-    }
-}
-
-#[cfg(test)]
-#[test]
-fn reasons_group_without_their_values() {
-    assert_eq!(
-        reason_kind(Some("contact_type"), "unknown channel value 'Fax' (or a label in the profile's [values.channel])"),
-        "contact_type: unknown channel value '…' (or a label in the profile's [values.channel])"
-    );
-    assert_eq!(reason_kind(None, "a 'x' and 'y z'"), "a '…' and '…'");
-}
-
-fn ranked(counts: &std::collections::BTreeMap<String, i64>) -> Vec<(String, i64)> {
-    let mut v: Vec<(String, i64)> = counts.iter().map(|(k, n)| (k.clone(), *n)).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v
-}
-
-fn merge_reasons(a: &[(String, i64)], b: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    let mut counts: std::collections::BTreeMap<String, i64> = a.iter().cloned().collect();
-    for (k, n) in b {
-        *counts.entry(k).or_default() += n;
-    }
-    ranked(&counts)
-}
-
-/// Warnings on their way to `ingest_warning`.
-struct WarningBuffer {
-    batch_id: i64,
-    len: usize,
-    reasons: std::collections::BTreeMap<String, i64>,
-    rows: Int64Builder,
-    column: StringBuilder,
-    value: StringBuilder,
-    reason: StringBuilder,
-}
-
-impl WarningBuffer {
-    fn new(batch_id: i64) -> WarningBuffer {
-        WarningBuffer {
-            batch_id,
-            len: 0,
-            reasons: Default::default(),
-            rows: Int64Builder::new(),
-            column: StringBuilder::new(),
-            value: StringBuilder::new(),
-            reason: StringBuilder::new(),
-        }
-    }
-
-    fn extend(&mut self, warnings: Vec<(u64, Warning)>) {
-        for (line, w) in warnings {
-            self.len += 1;
-            *self.reasons.entry(reason_kind(Some(&w.column), &w.reason)).or_default() += 1;
-            self.rows.append_value(line as i64);
-            self.column.append_value(w.column);
-            self.value.append_value(w.value);
-            self.reason.append_value(w.reason);
-        }
-    }
-
-    fn by_reason(&self) -> Vec<(String, i64)> {
-        ranked(&self.reasons)
-    }
-
-    fn finish(mut self) -> RecordBatch {
-        let schema = Schema::new(vec![
-            Field::new("batch_id", DataType::Int64, false),
-            Field::new("row_number", DataType::Int64, false),
-            Field::new("column_name", DataType::Utf8, true),
-            Field::new("value", DataType::Utf8, true),
-            Field::new("reason", DataType::Utf8, false),
-        ]);
-        let batch_ids: ArrayRef = Arc::new(arrow::array::Int64Array::from(vec![self.batch_id; self.len]));
-        let arrays: Vec<ArrayRef> = vec![
-            batch_ids,
-            Arc::new(self.rows.finish()),
-            Arc::new(self.column.finish()),
-            Arc::new(self.value.finish()),
-            Arc::new(self.reason.finish()),
-        ];
-        RecordBatch::try_new(Arc::new(schema), arrays).expect("warning columns follow ingest_warning")
     }
 }
 
