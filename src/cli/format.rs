@@ -67,16 +67,7 @@ pub fn write_rows(
     Ok(())
 }
 
-/// A CSV field, quoted when it holds a comma, quote or line break.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-pub use crate::render::format::json_string;
+pub use crate::render::format::{csv_field, json_string};
 
 #[cfg(test)]
 mod tests {

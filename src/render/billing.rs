@@ -103,7 +103,7 @@ fn csv(input: &BillingInput) -> String {
     let lines = Rows { table: &input.lines };
     let (y, m) = input.month;
     let mut out = String::from("month,section,customer,charge_type,item_or_team,unit_price,quantity,amount,currency,tickets,unallocated_reason\n");
-    let field = crate::cli::format::csv_field;
+    let field = super::format::csv_field;
     for r in lines.iter() {
         let _ = writeln!(
             out,

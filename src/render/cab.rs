@@ -72,7 +72,7 @@ fn is_missing(t: &Table, row: &[Option<String>], col: &str) -> bool {
 /// Writes the CAB report from `kpi_cab_candidate`, `kpi_cab_unaddressed` and
 /// `kpi_cab_sensitivity` rows.
 pub fn render(candidates: &Table, unaddressed: &Table, sensitivity: &Table, as_of: &str, lang: Lang) -> CabFiles {
-    let csv_field = crate::cli::format::csv_field;
+    let csv_field = super::format::csv_field;
     let mut csv = candidates.columns.join(",");
     csv.push('\n');
     for r in &candidates.rows {

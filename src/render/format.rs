@@ -239,6 +239,20 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A CSV field, quoted when it holds a comma, quote or line break. Text that a spreadsheet
+/// would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// and is not a plain number) is prefixed with `'`, so ticket text never becomes a live
+/// formula in a CSV the tool writes (OWASP's CSV-injection guidance).
+pub fn csv_field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err();
+    let s = if formula { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 /// A JSON string literal (quotes, backslashes and control characters escaped).
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -437,5 +451,17 @@ mod tests {
         assert_eq!(escape_html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
         assert_eq!(escape_html("\"><img src=x onerror=alert(1)>"), "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
         assert_eq!(escape_html("Tom & Jerry's «å»"), "Tom &amp; Jerry&#39;s «å»");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("Kävlinge, \"KAV\""), "\"Kävlinge, \"\"KAV\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(csv_field("+46 40 123"), "'+46 40 123");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\tcmd"), "'\tcmd");
+        assert_eq!(csv_field("-2"), "-2", "a negative number stays a number");
+        assert_eq!(csv_field("-1.5"), "-1.5");
+        assert_eq!(csv_field("- not a number"), "'- not a number");
     }
 }
