@@ -104,8 +104,13 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
             name.replace('\'', "''")
         );
         let us = store.query_i64(&sql)?;
+        let zone: chrono_tz::Tz = profile.timezone.parse().map_err(|_| {
+            anyhow::anyhow!("profile '{}': timezone '{}' is not an IANA zone", profile.name, profile.timezone)
+        })?;
         (us >= 0).then(|| {
-            chrono::DateTime::from_timestamp_micros(us).unwrap_or_default().format(&api.since_format).to_string()
+            let newest = chrono::DateTime::from_timestamp_micros(us).unwrap_or_default();
+            let since = newest - chrono::Duration::minutes(i64::from(api.since_overlap_minutes));
+            since.with_timezone(&zone).format(&api.since_format).to_string()
         })
     };
     let src = api.to_source(name, since.clone()).map_err(anyhow::Error::msg)?;
@@ -115,8 +120,9 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
         since.as_deref().map_or("everything".into(), |s| format!("changed since {s}"))
     ))?;
     let progress = crate::progress::Progress::bytes(!cx.quiet, 0, &shown);
-    let (records, stats) = crate::ingest::api::fetch_all(&src, &mut |records, pages| {
-        progress.message(&format!("{records} records, {pages} pages"));
+    let (records, stats) = crate::ingest::api::fetch_all(&src, &mut |s| {
+        let of = s.total.map(|t| format!(" of {t}")).unwrap_or_default();
+        progress.message(&format!("{}{of} records, {} pages", s.records, s.pages));
     })
     .with_context(|| format!("ingest from source '{name}' stopped; the database is as it was"))?;
     progress.finish();

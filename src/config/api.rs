@@ -58,9 +58,16 @@ pub struct ApiConfig {
     /// Its value with `{since}` where the watermark goes, e.g. `sys_updated_on>{since}`.
     #[serde(default = "default_since_template")]
     pub since_template: String,
-    /// chrono format of the watermark (UTC), default `%Y-%m-%d %H:%M:%S`.
+    /// chrono format of the watermark, default `%Y-%m-%d %H:%M:%S`. The watermark is written
+    /// in the source's time zone (its profile's `timezone`, or `--timezone`): ServiceNow and
+    /// Jira read the dates of a query in the integration user's zone.
     #[serde(default = "default_since_format")]
     pub since_format: String,
+    /// Minutes the watermark is moved back, so an update saved while the last run read its
+    /// pages, or a zone set wrong by an hour, is fetched again rather than missed;
+    /// re-fetched records upsert as unchanged. Default 60.
+    #[serde(default = "default_since_overlap")]
+    pub since_overlap_minutes: u32,
     /// Seconds per request.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
@@ -95,6 +102,9 @@ fn default_since_template() -> String {
 }
 fn default_since_format() -> String {
     "%Y-%m-%d %H:%M:%S".into()
+}
+fn default_since_overlap() -> u32 {
+    60
 }
 fn default_timeout() -> u64 {
     30

@@ -152,7 +152,9 @@ pub enum ApiError {
 
 /// One fetched record: the JSON object flattened to (key, text) pairs, keys in the object's
 /// order. Nested objects are joined with `.` (`{"assignment_group": {"display_value": "SD"}}` →
-/// `assignment_group.display_value`), arrays of scalars joined with `"; "`, other arrays kept as
+/// `assignment_group.display_value`); a reference object (one with `display_value`,
+/// `displayName`, `name` or `value`) is also that value under its own key
+/// (`assignment_group` = `SD`); arrays of scalars joined with `"; "`, other arrays kept as
 /// compact JSON, numbers and booleans as their JSON text, null and `{}` as `""`.
 pub type Record = Vec<(String, String)>;
 
@@ -165,11 +167,13 @@ pub struct FetchStats {
     pub records: u64,
     /// Requests repeated after 429 or 5xx.
     pub retries: u32,
+    /// Records the source says the query has (`X-Total-Count`, as ServiceNow answers).
+    pub total: Option<u64>,
 }
 
-/// Fetches every page; calls `on_page(records_so_far, pages_so_far)` after each page (for a
-/// progress bar). Returns all records in order.
-pub fn fetch_all(src: &ApiSource, on_page: &mut dyn FnMut(u64, u32)) -> Result<(Vec<Record>, FetchStats), ApiError> {
+/// Fetches every page; calls `on_page(stats so far)` after each page (for a progress bar:
+/// records, pages and, when the source says it, the total). Returns all records in order.
+pub fn fetch_all(src: &ApiSource, on_page: &mut dyn FnMut(&FetchStats)) -> Result<(Vec<Record>, FetchStats), ApiError> {
     fetch_with_sleep(src, on_page, &mut std::thread::sleep)
 }
 
@@ -268,7 +272,7 @@ enum Cursor {
 
 fn fetch_with_sleep(
     src: &ApiSource,
-    on_page: &mut dyn FnMut(u64, u32),
+    on_page: &mut dyn FnMut(&FetchStats),
     sleep: &mut dyn FnMut(Duration),
 ) -> Result<(Vec<Record>, FetchStats), ApiError> {
     let secrets = Secrets::from_env(src)?;
@@ -294,7 +298,10 @@ fn fetch_with_sleep(
         }
         let url = page_url(src, &cursor);
         let shown = secrets.scrub(&redact_url(&url));
-        let (body, link) = get_json(&agent, &url, &shown, &secrets, src, &mut stats, sleep)?;
+        let (body, link, total) = get_json(&agent, &url, &shown, &secrets, src, &mut stats, sleep)?;
+        if total.is_some() {
+            stats.total = total;
+        }
         let Some(Json::Arr(items)) = pointer(&body, &src.records_pointer) else {
             let expected = format!("an array of records at JSON pointer '{}'", src.records_pointer);
             return Err(ApiError::Body { url: shown, expected });
@@ -310,7 +317,12 @@ fn fetch_with_sleep(
         let n = items.len() as u64;
         stats.pages += 1;
         stats.records += n;
-        on_page(stats.records, stats.pages);
+        on_page(&stats);
+        // The source said how many there are: stop there, so an instance that repeats its
+        // last page cannot loop to the page bound.
+        if stats.total.is_some_and(|t| stats.records >= t) {
+            break;
+        }
         cursor = match (&src.pagination, cursor) {
             (Pagination::OffsetLimit { page_size, .. }, Cursor::Offset(o)) if n >= u64::from((*page_size).max(1)) => {
                 Cursor::Offset(o + n)
@@ -404,7 +416,8 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// One GET with retries on 429 and 5xx: the parsed body and the `rel="next"` link, if any.
+/// One GET with retries on 429 and 5xx: the parsed body, the `rel="next"` link and the
+/// `X-Total-Count`, if any.
 fn get_json(
     agent: &ureq::Agent,
     url: &str,
@@ -413,7 +426,7 @@ fn get_json(
     src: &ApiSource,
     stats: &mut FetchStats,
     sleep: &mut dyn FnMut(Duration),
-) -> Result<(Json, Option<String>), ApiError> {
+) -> Result<(Json, Option<String>, Option<u64>), ApiError> {
     let transport = |e: ureq::Error| ApiError::Transport {
         url: shown.to_string(),
         reason: secrets.scrub(&e.to_string().replace(url, shown)),
@@ -428,12 +441,17 @@ fn get_json(
         let status = response.status().as_u16();
         if (200..300).contains(&status) {
             let link = next_link(response.headers());
+            let total = response
+                .headers()
+                .get("x-total-count")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
             let text = response.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(transport)?;
             let body = parse_json(&text).map_err(|why| ApiError::Body {
                 url: shown.to_string(),
                 expected: format!("a JSON body ({why}); the body starts: {}", excerpt(secrets, &text)),
             })?;
-            return Ok((body, link));
+            return Ok((body, link, total));
         }
         if (status == 429 || (500..600).contains(&status)) && attempt < src.max_retries {
             let backoff = src.initial_backoff.saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
@@ -546,9 +564,24 @@ fn resolve(current: &str, target: &str) -> String {
     }
 }
 
+/// The member of a reference object that stands for the whole, in order of preference:
+/// ServiceNow's `display_value` (`sysparm_display_value=true` without
+/// `sysparm_exclude_reference_link`), Jira's `displayName`, `name` and `value`, TOPdesk's
+/// `name`.
+const REFERENCE_KEYS: &[&str] = &["display_value", "displayName", "name", "value"];
+
 fn flatten(prefix: &str, value: &Json, out: &mut Record) {
     match value {
         Json::Obj(members) if !members.is_empty() => {
+            // A reference field (`{"display_value": "Group 3", "link": "…"}`) is also its
+            // display value under its own name, so a profile that maps `assignment_group`
+            // reads the group whether or not the instance sends the link.
+            let shown = REFERENCE_KEYS
+                .iter()
+                .find_map(|k| members.iter().find(|(m, v)| m == k && !matches!(v, Json::Obj(_) | Json::Arr(_))));
+            if let (false, Some((_, v))) = (prefix.is_empty(), shown) {
+                out.push((prefix.to_string(), scalar_text(v)));
+            }
             for (key, v) in members {
                 flatten(&if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") }, v, out);
             }

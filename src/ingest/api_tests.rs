@@ -94,7 +94,7 @@ type Fetched = Result<(Vec<Record>, FetchStats), ApiError>;
 /// Fetches with sleeps recorded instead of slept; returns the result, the sleeps and the progress calls.
 fn run(src: &ApiSource) -> (Fetched, Vec<Duration>, Vec<(u64, u32)>) {
     let (mut sleeps, mut progress) = (Vec::new(), Vec::new());
-    let result = fetch_with_sleep(src, &mut |r, p| progress.push((r, p)), &mut |d| sleeps.push(d));
+    let result = fetch_with_sleep(src, &mut |s| progress.push((s.records, s.pages)), &mut |d| sleeps.push(d));
     (result, sleeps, progress)
 }
 
@@ -113,7 +113,7 @@ fn offset_limit_pages_until_a_short_page() {
     let (result, sleeps, progress) = run(&src);
     let (records, stats) = result.unwrap();
     assert_eq!(ids(&records), expect_ids(7));
-    assert_eq!(stats, FetchStats { pages: 4, records: 7, retries: 0 });
+    assert_eq!(stats, FetchStats { pages: 4, records: 7, retries: 0, total: None });
     assert_eq!(progress, [(2, 1), (4, 2), (6, 3), (7, 4)]);
     assert!(sleeps.is_empty());
     let expected: Vec<String> =
@@ -135,7 +135,7 @@ fn retries_429_and_500_honouring_retry_after() {
     let (result, sleeps, _) = run(&source(format!("{}/t", mock.base), offset_limit(2), "/result"));
     let (records, stats) = result.unwrap();
     assert_eq!(ids(&records), expect_ids(7));
-    assert_eq!(stats, FetchStats { pages: 4, records: 7, retries: 2 });
+    assert_eq!(stats, FetchStats { pages: 4, records: 7, retries: 2, total: None });
     assert_eq!(sleeps, [Duration::from_secs(2), Duration::from_millis(20)]);
     let targets = mock.targets();
     assert_eq!(targets.len(), 6);
@@ -247,6 +247,7 @@ fn flattening_keeps_order_and_renders_values() {
     flatten("", &items[0], &mut record);
     let expected = [
         ("number", "INC001"),
+        ("assignment_group", "Service Desk"),
         ("assignment_group.display_value", "Service Desk"),
         ("assignment_group.value", "abc"),
         ("labels", "vpn; urgent"),

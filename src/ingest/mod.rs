@@ -255,12 +255,44 @@ pub fn ingest_records(
             }
         }
     }
+    // A mapped field that holds a structure the profile cannot read (an object with no
+    // display value, an array of objects) is set empty with a warning, never silently.
+    let mapped: std::collections::BTreeSet<&str> = opts
+        .profile
+        .mapping(opts.kind.unwrap_or(FileKind::Tickets))
+        .columns
+        .values()
+        .flat_map(|h| h.names().iter().map(String::as_str))
+        .collect();
+    let mut unreadable: Vec<(u64, rows::Warning)> = Vec::new();
     let rows: Vec<Vec<String>> = records
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let mut row = vec![String::new(); header.len()];
             for (k, v) in r {
                 row[position[k.as_str()]] = v.clone();
+            }
+            for name in &mapped {
+                let warn = |value: String| rows::Warning {
+                    column: name.to_string(),
+                    value,
+                    reason: "an object or array with no display value, name or value: set empty".into(),
+                };
+                match position.get(name) {
+                    Some(&p) if row[p].starts_with("[{") || row[p].starts_with("[[") => {
+                        unreadable.push((i as u64 + 1, warn(std::mem::take(&mut row[p]))));
+                    }
+                    Some(&p) if !row[p].is_empty() => {}
+                    _ => {
+                        let nested = format!("{name}.");
+                        let parts: Vec<String> =
+                            r.iter().filter(|(k, _)| k.starts_with(&nested)).map(|(k, v)| format!("{k}={v}")).collect();
+                        if !parts.is_empty() && !r.iter().any(|(k, _)| k == name) {
+                            unreadable.push((i as u64 + 1, warn(parts.join("; "))));
+                        }
+                    }
+                }
             }
             row
         })
@@ -309,6 +341,13 @@ pub fn ingest_records(
     if rejects.len > 0 {
         report.rejections_by_reason = rejects.by_reason();
         writer.append(LoadTarget::Rejects, rejects.finish()).map_err(store_err)?;
+    }
+    if !unreadable.is_empty() {
+        let mut notes = RowNotes::warnings(writer.batch_id());
+        notes.extend(unreadable);
+        report.warnings += notes.len as i64;
+        report.warnings_by_reason = merge_reasons(&report.warnings_by_reason, notes.by_reason());
+        writer.append(LoadTarget::Warnings, notes.finish()).map_err(store_err)?;
     }
     let bytes: usize = rows.iter().flatten().map(String::len).sum();
     let meta = batch_meta(opts, path, kind.name(), sha256, bytes, "json", ' ', &report, started_at_us);

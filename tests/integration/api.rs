@@ -138,8 +138,9 @@ fn a_second_run_fetches_only_what_changed_since_the_watermark() {
     let second = ingest_api(&t, &[]);
     assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
     let requests = seen.lock().unwrap().clone();
-    // The watermark is the newest updated_at (06 Oct 08:30 UTC), percent-encoded.
-    assert!(requests[2].0.contains("sysparm_query=sys_updated_on%3E2026-10-06%2008%3A30%3A00"), "{requests:?}");
+    // The watermark is the newest updated_at (06 Oct 08:30 UTC) in the profile's zone
+    // (10:30 in Stockholm) less the hour of overlap, percent-encoded (issue 22).
+    assert!(requests[2].0.contains("sysparm_query=sys_updated_on%3E2026-10-06%2009%3A30%3A00"), "{requests:?}");
     assert!(!requests[0].0.contains("sysparm_query"), "the first run fetches everything");
     assert_eq!(rows(&t.db(), "SELECT ticket_id, status FROM ticket ORDER BY 1"), "API1,open\nAPI2,resolved\nAPI3,open");
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "2");
@@ -183,4 +184,214 @@ fn jira_search_and_topdesk_incident_responses_map_through_their_api_profiles() {
         ),
         "I 2610 001,incident,Kävlinge,open,Service Desk,06:00"
     );
+}
+
+/// An incident as the mock ServiceNow instance holds it; `updated` is the display value of
+/// `sys_updated_on` in the integration user's zone.
+#[derive(Clone)]
+struct Incident {
+    number: &'static str,
+    group: &'static str,
+    ci: &'static str,
+    caller: &'static str,
+    updated: &'static str,
+}
+
+/// A Table API stand-in that answers as ServiceNow documents: `sysparm_offset` /
+/// `sysparm_limit` paging with `X-Total-Count`, reference fields as `{"display_value",
+/// "link"}` objects unless `sysparm_exclude_reference_link=true`, and `sysparm_query=
+/// sys_updated_on>X` read in the user's zone (display values compared as local times).
+fn serve_snow(incidents: Arc<Mutex<Vec<Incident>>>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        while let Ok((stream, _)) = listener.accept() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap() == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            log.lock().unwrap().push(line.trim().to_string());
+            let query = line.split_whitespace().nth(1).unwrap_or("").split_once('?').map_or("", |(_, q)| q).to_string();
+            let param = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .map(|v| v.replace("%3E", ">").replace("%20", " ").replace("%3A", ":").replace('+', " "))
+            };
+            let links = param("sysparm_exclude_reference_link").as_deref() != Some("true");
+            let since = param("sysparm_query").and_then(|q| q.strip_prefix("sys_updated_on>").map(str::to_string));
+            let offset: usize = param("sysparm_offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let limit: usize = param("sysparm_limit").and_then(|v| v.parse().ok()).unwrap_or(100);
+            let all: Vec<Incident> = incidents
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|i| since.as_ref().is_none_or(|s| i.updated > s.as_str()))
+                .cloned()
+                .collect();
+            let reference = |v: &str| {
+                if links {
+                    format!(
+                        "{{\"display_value\": \"{v}\", \"link\": \"https://x.service-now.com/api/now/table/x/{v}\"}}"
+                    )
+                } else {
+                    format!("\"{v}\"")
+                }
+            };
+            let records: Vec<String> = all
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|i| {
+                    format!(
+                        "{{\"number\": \"{}\", \"short_description\": \"Fel {}\", \"state\": \"In Progress\", \
+                         \"opened_at\": \"2026-10-05 08:00:00\", \"sys_updated_on\": \"{}\", \"assignment_group\": {}, \
+                         \"cmdb_ci\": {}, \"caller_id\": {}, \"company\": {}}}",
+                        i.number,
+                        i.number,
+                        i.updated,
+                        reference(i.group),
+                        reference(i.ci),
+                        reference(i.caller),
+                        reference("Kävlinge")
+                    )
+                })
+                .collect();
+            let body = format!("{{\"result\": [{}]}}", records.join(", "));
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Total-Count: {}\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                all.len(),
+                body.len()
+            );
+            let mut stream = stream;
+            stream.write_all(reply.as_bytes()).unwrap();
+            let _ = stream.read(&mut [0u8; 16]);
+        }
+    });
+    (base, seen)
+}
+
+/// The README's `[sources.snow]` example, verbatim but for the host.
+fn readme_api_example(base: &str) -> String {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let start = readme.find("```toml\n[sources.snow]").expect("the README has the API example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    readme[start..end].replace("https://example.service-now.com", base)
+}
+
+fn incidents(n: u32) -> Vec<Incident> {
+    let groups = ["Service Desk", "Infrastructure", "Group 3"];
+    (0..n)
+        .map(|i| Incident {
+            number: Box::leak(format!("INC{:07}", i + 1).into_boxed_str()),
+            group: groups[i as usize % 3],
+            ci: Box::leak(format!("CI-{}", i % 7).into_boxed_str()),
+            caller: Box::leak(format!("Person {}", i % 11).into_boxed_str()),
+            updated: "2026-10-06 10:00:00",
+        })
+        .collect()
+}
+
+fn snow_ingest(t: &Tmp, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["ingest", "api", "--source", "snow"];
+    args.extend_from_slice(extra);
+    crate::itsm_cmd().current_dir(&t.0).env("SNOW_TOKEN", TOKEN).args(&args).output().unwrap()
+}
+
+#[test]
+fn issue_22_reference_fields_load_as_display_values_with_and_without_the_link() {
+    for links in [false, true] {
+        let t = Tmp::new(&format!("api-snow-refs-{links}"));
+        // 200 incidents, pages of 100: with X-Total-Count the fetch stops after two pages
+        // instead of asking for a third (an instance that repeats its last page would loop).
+        let (base, seen) = serve_snow(Arc::new(Mutex::new(incidents(200))));
+        let mut config = readme_api_example(&base);
+        if links {
+            // The README's example less `sysparm_exclude_reference_link`: references come as objects.
+            config = config.replace("sysparm_exclude_reference_link = \"true\"\n", "");
+        }
+        std::fs::write(t.path("itsm.toml"), config).unwrap();
+        let out = snow_ingest(&t, &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("200 records in 2 pages"), "paging stops at X-Total-Count: {stdout}");
+        assert_eq!(seen.lock().unwrap().len(), 2, "no page past the total");
+        // Every ticket has its team, CI and caller, whichever way the references came.
+        assert_eq!(
+            rows(
+                &t.db(),
+                "SELECT count(*), count(assigned_team), count(ci), count(requester), count(customer), \
+                 count(DISTINCT assigned_team) FROM ticket"
+            ),
+            "200,200,200,200,200,3",
+            "links: {links}"
+        );
+        assert_eq!(
+            rows(&t.db(), "SELECT assigned_team, ci, requester FROM ticket WHERE ticket_id = 'INC0000003'"),
+            "Group 3,CI-2,Person 2"
+        );
+        assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_warning"), "0");
+    }
+}
+
+#[test]
+fn issue_22_a_mapped_object_without_a_display_value_is_a_warning_not_a_silent_empty() {
+    let t = Tmp::new("api-snow-object");
+    let body = "{\"result\": [{\"number\": \"INC1\", \"state\": \"New\", \"opened_at\": \"2026-10-05 08:00:00\", \
+                \"sys_updated_on\": \"2026-10-05 08:00:00\", \"assignment_group\": {\"link\": \"https://x/y\"}, \
+                \"cmdb_ci\": [{\"sys_id\": \"a\"}]}]}"
+        .to_string();
+    let (base, _) = serve(vec![(200, "", body)]);
+    std::fs::write(t.path("itsm.toml"), readme_api_example(&base)).unwrap();
+    let out = snow_ingest(&t, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rows(&t.db(), "SELECT count(*), count(assigned_team), count(ci) FROM ticket"), "1,0,0");
+    assert_eq!(
+        rows(&t.db(), "SELECT column_name, value FROM ingest_warning ORDER BY 1"),
+        "assignment_group,assignment_group.link=https://x/y\ncmdb_ci,[{\"sys_id\":\"a\"}]"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 warnings"), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn issue_22_an_update_inside_the_zone_offset_is_fetched_by_the_next_run_west_and_east_of_utc() {
+    for (zone, first, late) in [
+        // New York (UTC−4 in October): R1 at 10:00 local = 14:00 UTC. R2 saved at 11:00 local
+        // (15:00 UTC) after the first run: a watermark sent in UTC ("> 14:00") would read as
+        // 14:00 New York time and skip it.
+        ("America/New_York", "2026-10-06 10:00:00", "2026-10-06 11:00:00"),
+        // Stockholm (UTC+2): R1 at 10:00 local = 08:00 UTC; R2 at 10:30 local.
+        ("Europe/Stockholm", "2026-10-06 10:00:00", "2026-10-06 10:30:00"),
+    ] {
+        let t = Tmp::new(&format!("api-snow-zone-{}", zone.replace('/', "-")));
+        let held = Arc::new(Mutex::new(vec![Incident { updated: first, ..incidents(1)[0].clone() }]));
+        let (base, seen) = serve_snow(Arc::clone(&held));
+        std::fs::write(t.path("user.toml"), format!("base = \"servicenow\"\nname = \"user\"\ntimezone = \"{zone}\"\n"))
+            .unwrap();
+        std::fs::write(
+            t.path("itsm.toml"),
+            readme_api_example(&base).replace("profile = \"servicenow\"", "profile = \"user.toml\""),
+        )
+        .unwrap();
+        assert!(snow_ingest(&t, &[]).status.success());
+        held.lock().unwrap().push(Incident { number: "INC0000002", updated: late, ..incidents(1)[0].clone() });
+        let second = snow_ingest(&t, &[]);
+        assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+        // The watermark: R1's instant in the source's zone, an hour earlier.
+        let asked = seen.lock().unwrap()[1].clone();
+        assert!(asked.contains("sys_updated_on%3E2026-10-06%2009%3A00%3A00"), "{zone}: {asked}");
+        assert_eq!(
+            rows(&t.db(), "SELECT string_agg(ticket_id, ' ' ORDER BY ticket_id) FROM ticket"),
+            "INC0000001 INC0000002",
+            "{zone}"
+        );
+    }
 }
