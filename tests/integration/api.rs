@@ -75,9 +75,14 @@ fn config(t: &Tmp, base: &str) {
 }
 
 fn ingest_api(t: &Tmp, extra: &[&str]) -> std::process::Output {
+    ingest_with_token(t, "ITSM_TEST_SNOW_TOKEN", extra)
+}
+
+/// `itsm ingest api --source snow EXTRA` with the token in the environment variable `env`.
+fn ingest_with_token(t: &Tmp, env: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["ingest", "api", "--source", "snow"];
     args.extend_from_slice(extra);
-    crate::itsm_cmd().current_dir(&t.0).env("ITSM_TEST_SNOW_TOKEN", TOKEN).args(&args).output().unwrap()
+    crate::itsm_cmd().current_dir(&t.0).env(env, TOKEN).args(&args).output().unwrap()
 }
 
 #[test]
@@ -300,10 +305,9 @@ fn incidents(n: u32) -> Vec<Incident> {
         .collect()
 }
 
+/// With the README's token variable.
 fn snow_ingest(t: &Tmp, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["ingest", "api", "--source", "snow"];
-    args.extend_from_slice(extra);
-    crate::itsm_cmd().current_dir(&t.0).env("SNOW_TOKEN", TOKEN).args(&args).output().unwrap()
+    ingest_with_token(t, "SNOW_TOKEN", extra)
 }
 
 #[test]

@@ -9,14 +9,20 @@ const PORTFOLIO: &str = "id;title;customers;problems;services;cis;effort_days;co
     X2;Replace printer PRN-07;;;;PRN-07;40;250 000\n\
     X3;New VPN;Kävlinge;;;VPN-1;10;80 000\n";
 
-fn built(name: &str, weights: &str) -> Tmp {
-    let t = Tmp::new(&format!("cab-{name}"));
+/// The KPI fixture with `portfolio` and `cab` (the `[cab]` configuration) added to its
+/// itsm.toml, built as of 30 October 2026 17:00.
+fn project(name: &str, cab: &str, portfolio: &str) -> Tmp {
+    let t = Tmp::new(name);
     let config = std::fs::read_to_string(fixture("kpi-itsm.toml")).unwrap();
-    std::fs::write(t.path("itsm.toml"), format!("{config}\n[cab]\nportfolio = \"portfolio.csv\"\n{weights}")).unwrap();
-    std::fs::write(t.path("portfolio.csv"), PORTFOLIO).unwrap();
+    std::fs::write(t.path("itsm.toml"), format!("{config}\n{cab}")).unwrap();
+    std::fs::write(t.path("portfolio.csv"), portfolio).unwrap();
     itsm_ok(&t.0, &["ingest", &fixture("kpi-tickets.csv"), &fixture("kpi-history.csv")]);
     itsm_ok(&t.0, &["build", "--as-of", "2026-10-30 17:00"]);
     t
+}
+
+fn built(name: &str, weights: &str) -> Tmp {
+    project(&format!("cab-{name}"), &format!("[cab]\nportfolio = \"portfolio.csv\"\n{weights}"), PORTFOLIO)
 }
 
 #[test]
@@ -94,15 +100,9 @@ const FOUR_CONFIG: &str = "[cab]\nportfolio = \"portfolio.csv\"\ncost_per_breach
     [cab.weights]\ncooperation = 0.1\nincidents = 0\nwork_hours = 0.15\nbreaches = 0.15\nusers = 0.1\ntrend = 0.1\n\
     payback = 0.15\ntechnical = 0.1\nstaffing = 0.3\neffort = 0\n";
 
-/// The KPI fixture with the four-candidate portfolio, built as of 30 October 2026 17:00.
+/// The KPI fixture with the four-candidate portfolio.
 fn four_built(name: &str) -> Tmp {
-    let t = Tmp::new(name);
-    let config = std::fs::read_to_string(fixture("kpi-itsm.toml")).unwrap();
-    std::fs::write(t.path("itsm.toml"), format!("{config}\n{FOUR_CONFIG}")).unwrap();
-    std::fs::write(t.path("portfolio.csv"), FOUR).unwrap();
-    itsm_ok(&t.0, &["ingest", &fixture("kpi-tickets.csv"), &fixture("kpi-history.csv")]);
-    itsm_ok(&t.0, &["build", "--as-of", "2026-10-30 17:00"]);
-    t
+    project(name, FOUR_CONFIG, FOUR)
 }
 
 #[test]
