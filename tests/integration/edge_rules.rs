@@ -123,7 +123,16 @@ fn build(t: &Tmp, as_of: &str) {
 /// A project in a fresh directory: `config` as itsm.toml, the tickets, an optional
 /// history file (`ticket_id,occurred_at,kind,value,agent,minutes` rows), built as of `as_of`.
 fn project(name: &str, config: &str, tickets: &[Row], history: &str, as_of: &str) -> Tmp {
+    project_with_prices(name, config, "", tickets, history, as_of)
+}
+
+/// `project` with `prices` (rows of `type,name,unit_price,valid_from,valid_to`) as
+/// prices.csv, the price list the `BILLING` configuration names; none when empty.
+fn project_with_prices(name: &str, config: &str, prices: &str, tickets: &[Row], history: &str, as_of: &str) -> Tmp {
     let t = Tmp::new(&format!("edge-{name}"));
+    if !prices.is_empty() {
+        std::fs::write(t.path("prices.csv"), format!("type,name,unit_price,valid_from,valid_to\n{prices}")).unwrap();
+    }
     std::fs::write(t.path("itsm.toml"), config).unwrap();
     std::fs::write(t.path("tickets.csv"), tickets_csv(tickets)).unwrap();
     let mut files = vec![t.path("tickets.csv").display().to_string()];
@@ -282,15 +291,8 @@ fn rule_5a_2_the_status_wins_over_timestamps_in_flat_rows() {
 const BILLING: &str = "[billing]\nprice_list = \"prices.csv\"\nrounding_minutes = 30\nvat_rate = 0.25\n\
 shared_customer = \"Gemensam\"\ncustomers = { \"Kävlinge\" = 1, \"Burlöv\" = 1 }\n";
 
-fn with_prices(t: &Tmp, prices: &str) {
-    std::fs::write(t.path("prices.csv"), format!("type,name,unit_price,valid_from,valid_to\n{prices}")).unwrap();
-}
-
 #[test]
 fn rule_5a_3_worklog_history_gives_work_minutes_for_billing_and_problems() {
-    let t = Tmp::new("edge-5a3");
-    with_prices(&t, "hourly,*,950,2025-01-01,\n");
-    std::fs::write(t.path("itsm.toml"), BILLING).unwrap();
     // W1: no work_minutes in the tickets file; its worklog says 30 + 60 = 90 minutes.
     let tickets = [
         Row {
@@ -303,15 +305,8 @@ fn rule_5a_3_worklog_history_gives_work_minutes_for_billing_and_problems() {
         },
         Row { id: "P9", kind: "problem", status: "open", opened: "2026-03-01 10:00", ..BASE },
     ];
-    std::fs::write(t.path("tickets.csv"), tickets_csv(&tickets)).unwrap();
-    std::fs::write(
-        t.path("history.csv"),
-        "ticket_id,occurred_at,kind,value,agent,minutes\n\
-         W1,2026-03-02 10:00,worklog,,Agent A,30\nW1,2026-03-02 11:30,worklog,,Agent A,60\n",
-    )
-    .unwrap();
-    itsm_ok(&t.0, &["ingest", "tickets.csv", "history.csv"]);
-    build(&t, "2026-03-20 17:00");
+    let history = "W1,2026-03-02 10:00,worklog,,Agent A,30\nW1,2026-03-02 11:30,worklog,,Agent A,60\n";
+    let t = project_with_prices("5a3", BILLING, "hourly,*,950,2025-01-01,\n", &tickets, history, "2026-03-20 17:00");
     // 90 min → 3 started half hours = 1,5 h × 950 = 1 425,00.
     assert_eq!(
         rows(&t.db(), "SELECT ticket_id, work_minutes, billed_minutes, amount FROM fct_billing_charge"),
@@ -412,9 +407,6 @@ fn rule_5a_10_linked_after_the_fix_counts_from_the_first_resolution() {
 
 #[test]
 fn rule_5a_8_and_5a_11_a_reopened_ticket_leaves_the_backlog_while_resolved_and_bills_its_first_resolution() {
-    let t = Tmp::new("edge-5a8");
-    with_prices(&t, "hourly,*,950,2025-01-01,\n");
-    std::fs::write(t.path("itsm.toml"), BILLING).unwrap();
     // R: opened 12 Jan, resolved 20 Jan, reopened 3 Mar, open at as-of. Worklog 30 min on
     // 15 Jan (billed in January, the month of the first resolution) and 60 min on 5 Mar
     // (billed in March, when it was logged). CH: a change open since 5 Mar.
@@ -429,17 +421,10 @@ fn rule_5a_8_and_5a_11_a_reopened_ticket_leaves_the_backlog_while_resolved_and_b
         },
         Row { id: "CH", kind: "change", status: "open", opened: "2026-03-05 09:00", ..BASE },
     ];
-    std::fs::write(t.path("tickets.csv"), tickets_csv(&tickets)).unwrap();
-    std::fs::write(
-        t.path("history.csv"),
-        "ticket_id,occurred_at,kind,value,agent,minutes\n\
-         R,2026-01-12 09:00,status,New,Agent A,\nR,2026-01-15 10:00,worklog,,Agent A,30\n\
-         R,2026-01-20 09:00,status,Resolved,Agent A,\nR,2026-03-03 09:00,reopen,Open,Agent A,\n\
-         R,2026-03-05 10:00,worklog,,Agent A,60\n",
-    )
-    .unwrap();
-    itsm_ok(&t.0, &["ingest", "tickets.csv", "history.csv"]);
-    build(&t, "2026-03-20 17:00");
+    let history = "R,2026-01-12 09:00,status,New,Agent A,\nR,2026-01-15 10:00,worklog,,Agent A,30\n\
+                   R,2026-01-20 09:00,status,Resolved,Agent A,\nR,2026-03-03 09:00,reopen,Open,Agent A,\n\
+                   R,2026-03-05 10:00,worklog,,Agent A,60\n";
+    let t = project_with_prices("5a8", BILLING, "hourly,*,950,2025-01-01,\n", &tickets, history, "2026-03-20 17:00");
     // January end: R resolved → 0; February: still resolved → 0; March (at as-of): R open
     // (67 days old), the change in its own backlog.
     assert_eq!(
@@ -470,19 +455,14 @@ fn rule_5a_13_money_is_exact_for_every_rounding_step_and_vat() {
     ]
     .map(|r| Row { opened: "2026-03-02 09:00", resolved: "2026-03-02 10:00", billable: "true", ..r });
     let amounts = |step: u32| {
-        let t = Tmp::new(&format!("edge-5a13-{step}"));
-        with_prices(
-            &t,
+        let t = project_with_prices(
+            &format!("5a13-{step}"),
+            &BILLING.replace("rounding_minutes = 30", &format!("rounding_minutes = {step}")),
             "hourly,*,900,2025-01-01,\nhourly,Business Systems,1 100,2025-01-01,\nitem,Kabel,\"1,70\",2025-01-01,\n",
+            &tickets,
+            "",
+            "2026-03-20 17:00",
         );
-        std::fs::write(
-            t.path("itsm.toml"),
-            BILLING.replace("rounding_minutes = 30", &format!("rounding_minutes = {step}")),
-        )
-        .unwrap();
-        std::fs::write(t.path("tickets.csv"), tickets_csv(&tickets)).unwrap();
-        itsm_ok(&t.0, &["ingest", "tickets.csv"]);
-        build(&t, "2026-03-20 17:00");
         let charges =
             rows(&t.db(), "SELECT ticket_id, billed_minutes, amount FROM fct_billing_charge ORDER BY ticket_id");
         let burlov = rows(
