@@ -47,7 +47,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         profile: &profile,
         kind: None,
         sheet: None,
-        teams: cx.config.team_rows(),
+        teams: super::teams_for(&cx.config, &profile.name),
         team_rules: cx.config.team_rules(),
         progress: !cx.quiet,
         verbose: cx.verbose,

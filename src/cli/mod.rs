@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::model::TeamRow;
 
 /// itsm turns service-desk ticket exports into the figures an IT operations unit is run by.
 #[derive(Debug, Parser)]
@@ -115,5 +116,35 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(&cx, args),
         Command::Query(args) => query::run(&cx, args),
         Command::Report(args) => report::run(&cx, args),
+    }
+}
+
+/// The teams to write with a batch read through `profile`: the configured ones, or, when
+/// the configuration names none, the sample organisation's for the `generic` profile only
+/// (the format `itsm sample` writes), so that they never leak into a database of another
+/// tool's export.
+pub(crate) fn teams_for(config: &Config, profile: &str) -> Vec<TeamRow> {
+    if config.teams_configured {
+        config.team_rows()
+    } else if profile == "generic" {
+        crate::sample::team_rows()
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_teams_only_for_the_sample_format_unless_configured() {
+        let d = Config::parse("").unwrap();
+        assert!(teams_for(&d, "servicenow").is_empty() && !teams_for(&d, "generic").is_empty());
+        let sample = teams_for(&d, "generic");
+        assert!(sample.iter().any(|t| t.name == "Service Desk" && t.line == Some(1)));
+        assert!(sample.iter().any(|t| t.name == "TPP KAV" && t.customer.as_deref() == Some("Kävlinge")));
+        let c = Config::parse("[[team_rules]]\npattern = \"*1st*\"\nline = 1\n").unwrap();
+        assert!(teams_for(&c, "generic").is_empty(), "configured rules replace the sample organisation");
     }
 }

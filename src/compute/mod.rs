@@ -17,7 +17,6 @@ mod shipped;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 pub use inputs::BuildInfo;
 pub use models::{Layer, Model, ModelError, ModelSet};
@@ -120,12 +119,6 @@ pub struct BuildReport {
     pub dropped: Vec<String>,
 }
 
-/// sha256 of the resolved configuration (its debug form, which is stable: maps are sorted).
-pub fn config_sha256(config: &Config) -> String {
-    let digest = Sha256::digest(format!("{config:?}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Builds every model in one transaction: the generated inputs first, then each model
 /// replaced by `CREATE OR REPLACE TABLE … AS`, then the `build_model` registry. A failure
 /// rolls back the whole build, so the previous tables stay as they were.
@@ -156,7 +149,7 @@ pub fn build(
         "SELECT coalesce(year(greatest(max(opened_at), max(resolved_at), max(closed_at), max(updated_at))), \
          -9223372036854775808) FROM ticket",
     )?;
-    let info = BuildInfo { as_of, years: inputs::year_range(first, last, as_of), config_sha256: config_sha256(config) };
+    let info = BuildInfo { as_of, years: inputs::year_range(first, last, as_of), config_sha256: config.sha256() };
     inputs::write(&tx, config, &info)?;
     // DuckDB plans an ASOF join as a nested loop when it guesses the probe side is small,
     // and its guesses after the models' filters are far too low (measured: 0.22 s instead

@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use super::SettingError;
 
 /// The `[billing]` section.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct BillingConfig {
     /// Price list, CSV or workbook (`type,name,unit_price,valid_from,valid_to`); none = nothing
@@ -54,24 +56,25 @@ impl BillingConfig {
     }
 
     /// Checks ranges and names.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingError> {
         if self.rounding_minutes == 0 {
-            return Err("[billing] rounding_minutes must be at least 1".into());
+            return Err(SettingError::value("[billing] rounding_minutes", 0, "must be at least 1"));
         }
         if !(0.0..1.0).contains(&self.vat_rate) {
-            return Err(format!("[billing] vat_rate {} must be a fraction such as 0.25", self.vat_rate));
+            return Err(SettingError::value("[billing] vat_rate", self.vat_rate, "must be a fraction such as 0.25"));
         }
         if self.vat_rate_e4().is_none() {
-            return Err(format!("[billing] vat_rate {} has more than 4 decimals", self.vat_rate));
+            return Err(SettingError::value("[billing] vat_rate", self.vat_rate, "has more than 4 decimals"));
         }
         if self.customers.is_empty() {
-            return Err("[billing] customers needs at least one customer organisation".into());
+            return Err(SettingError::key("[billing] customers", "needs at least one customer organisation"));
         }
-        if self.shared_customer.as_ref().is_some_and(|s| self.customers.contains_key(s)) {
-            return Err("[billing] the shared customer cannot also be a billed customer".into());
+        if let Some(shared) = self.shared_customer.as_ref().filter(|s| self.customers.contains_key(*s)) {
+            let rule = "the shared customer cannot also be a billed customer";
+            return Err(SettingError::value("[billing] shared_customer", format!("'{shared}'"), rule));
         }
         if self.shared_customer.is_some() && self.customers.values().all(|w| *w == 0) {
-            return Err("[billing] allocation weights of the customers must not all be 0".into());
+            return Err(SettingError::key("[billing] customers", "allocation weights must not all be 0"));
         }
         Ok(())
     }
@@ -88,6 +91,6 @@ mod tests {
         assert_eq!(rate(0.12).vat_rate_e4(), Some(1_200));
         assert_eq!(rate(0.0).vat_rate_e4(), Some(0));
         assert_eq!(rate(0.06125).vat_rate_e4(), None);
-        assert!(rate(0.06125).validate().unwrap_err().contains("more than 4 decimals"));
+        assert!(rate(0.06125).validate().unwrap_err().to_string().contains("more than 4 decimals"));
     }
 }

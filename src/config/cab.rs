@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use super::SettingError;
 
 /// The terms of the CAB score, with their default weights.
 pub const CAB_TERMS: &[(&str, f64)] = &[
@@ -32,7 +34,7 @@ pub const CAB_GROUPS: &[(&str, &[&str])] = &[
 ];
 
 /// The `[cab]` section.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct CabConfig {
     /// Portfolio, CSV or workbook: `id,title,customers,problems,services,cis,effort_days,cost`
@@ -52,7 +54,7 @@ pub struct CabConfig {
 }
 
 /// A team's project capacity: the same every quarter, or one figure per quarter.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Capacity {
     /// Person-days in each of the next four quarters.
@@ -91,27 +93,30 @@ impl Default for CabConfig {
 
 impl CabConfig {
     /// Fills left-out weights with the defaults and checks the names.
-    pub fn with_defaults_filled(mut self) -> Result<CabConfig, String> {
+    pub fn with_defaults_filled(mut self) -> Result<CabConfig, SettingError> {
         for (term, w) in CAB_TERMS {
             self.weights.entry(term.to_string()).or_insert(*w);
         }
         for (term, w) in &self.weights {
             if !CAB_TERMS.iter().any(|(t, _)| t == term) {
                 let known: Vec<&str> = CAB_TERMS.iter().map(|(t, _)| *t).collect();
-                return Err(format!("[cab.weights] '{term}' is not a term of the score ({})", known.join(", ")));
+                let rule = format!("not a term of the score ({})", known.join(", "));
+                return Err(SettingError::value("[cab.weights]", format!("'{term}'"), rule));
             }
             if !w.is_finite() {
-                return Err(format!("[cab.weights] {term} must be a number"));
+                return Err(SettingError::value(format!("[cab.weights] {term}"), w, "must be a number"));
             }
         }
         for (team, cost) in &self.hourly_costs {
             if *cost < 0.0 || amount_ore(*cost).is_none() {
-                return Err(format!("[cab.hourly_costs] '{team}' = {cost}: an amount ≥ 0 with at most 2 decimals"));
+                let rule = "an amount ≥ 0 with at most 2 decimals";
+                return Err(SettingError::value(format!("[cab.hourly_costs] '{team}'"), cost, rule));
             }
         }
         if let Some(cost) = self.cost_per_breach {
             if cost < 0.0 || amount_ore(cost).is_none() {
-                return Err(format!("[cab] cost_per_breach = {cost}: an amount ≥ 0 with at most 2 decimals"));
+                let rule = "an amount ≥ 0 with at most 2 decimals";
+                return Err(SettingError::value("[cab] cost_per_breach", cost, rule));
             }
         }
         for (team, capacity) in &self.capacity {
@@ -120,7 +125,8 @@ impl CabConfig {
                 Capacity::Quarters(q) => q.len() == 4 && q.iter().all(|d| d.is_finite() && *d >= 0.0),
             };
             if !ok {
-                return Err(format!("[cab.capacity] '{team}': person-days ≥ 0, one number or four (one per quarter)"));
+                let rule = "person-days ≥ 0, one number or four (one per quarter)";
+                return Err(SettingError::key(format!("[cab.capacity] '{team}'"), rule));
             }
         }
         Ok(self)
@@ -140,6 +146,6 @@ mod tests {
         assert_eq!(Capacity::Each(20.0).quarters(), [20.0; 4]);
         assert_eq!(Capacity::Quarters(vec![1.0, 2.0, 3.0, 4.0]).quarters(), [1.0, 2.0, 3.0, 4.0]);
         let bad = CabConfig { capacity: [("A".into(), Capacity::Quarters(vec![1.0]))].into(), ..CabConfig::default() };
-        assert!(bad.with_defaults_filled().unwrap_err().contains("four"));
+        assert!(bad.with_defaults_filled().unwrap_err().to_string().contains("four"));
     }
 }

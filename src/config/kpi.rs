@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use super::SettingError;
 
 /// Ticket fields a repeat-incident key may combine.
 pub const REPEAT_KEY_FIELDS: &[&str] = &["ci", "category", "service", "customer", "title"];
 
 /// The `[kpi]` section.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct KpiConfig {
     /// First-contact resolution: resolved within this many wall-clock minutes of opening,
@@ -66,26 +68,29 @@ impl KpiConfig {
     }
 
     /// Checks names and ranges.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingError> {
         for id in self.targets.keys() {
             if !KPI_TARGETS.iter().any(|(k, _, _)| k == id) {
                 let known: Vec<&str> = KPI_TARGETS.iter().map(|(k, _, _)| *k).collect();
-                return Err(format!("[kpi.targets] '{id}' is not a KPI with a target ({})", known.join(", ")));
+                let rule = format!("not a KPI with a target ({})", known.join(", "));
+                return Err(SettingError::value("[kpi.targets]", format!("'{id}'"), rule));
             }
         }
         if self.repeat_key.is_empty() {
-            return Err("[kpi] repeat_key needs at least one field".into());
+            return Err(SettingError::key("[kpi] repeat_key", "needs at least one field"));
         }
         for f in &self.repeat_key {
             if !REPEAT_KEY_FIELDS.contains(&f.as_str()) {
-                return Err(format!("[kpi] repeat_key field '{f}' is not one of {}", REPEAT_KEY_FIELDS.join(", ")));
+                let rule = format!("not one of {}", REPEAT_KEY_FIELDS.join(", "));
+                return Err(SettingError::value("[kpi] repeat_key field", format!("'{f}'"), rule));
             }
         }
         if self.first_contact_minutes < 0.0 || self.escalation_target_minutes < 0.0 || self.repeat_window_days < 1 {
-            return Err("[kpi] minutes must be ≥ 0 and repeat_window_days ≥ 1".into());
+            return Err(SettingError::key("[kpi]", "minutes must be ≥ 0 and repeat_window_days ≥ 1"));
         }
         if self.candidate_min_incidents < 2 {
-            return Err("[kpi] candidate_min_incidents must be at least 2".into());
+            let n = self.candidate_min_incidents;
+            return Err(SettingError::value("[kpi] candidate_min_incidents", n, "must be at least 2"));
         }
         Ok(())
     }
@@ -108,9 +113,9 @@ mod tests {
         assert_eq!(k.repeat_key, ["ci", "category"]);
         let mut bad = KpiConfig::default();
         bad.targets.insert("speed".into(), 1.0);
-        assert!(bad.validate().unwrap_err().contains("'speed'"));
+        assert!(bad.validate().unwrap_err().to_string().contains("'speed'"));
         bad = KpiConfig { repeat_key: vec!["colour".into()], ..KpiConfig::default() };
-        assert!(bad.validate().unwrap_err().contains("'colour'"));
+        assert!(bad.validate().unwrap_err().to_string().contains("'colour'"));
         assert!(!KpiConfig::higher_is_better("reopen_rate"));
     }
 }

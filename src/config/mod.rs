@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 mod api;
 mod billing;
@@ -18,7 +18,7 @@ pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
-use crate::store::{TeamRow, TeamRule};
+use crate::model::{TeamRow, TeamRule};
 
 /// Name of the calendar used when none is named: office hours, Mon–Fri 08–17.
 pub const OFFICE_CALENDAR: &str = "office";
@@ -36,13 +36,13 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
-    /// The file is not valid TOML of the expected shape.
-    #[error("config '{path}' is invalid: {message}")]
+    /// The file is not valid TOML of the expected shape, or a setting breaks a rule.
+    #[error("config '{path}' is invalid")]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// TOML's message, with line and column.
-        message: String,
+        /// What is wrong, with TOML's line and column or the setting's key.
+        source: ParseError,
     },
     /// No calendar of that name.
     #[error("no calendar named '{name}' (configured: {known})")]
@@ -62,8 +62,53 @@ pub enum ConfigError {
     },
 }
 
+/// Why configuration text is not a valid configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not TOML, or not the expected shape (an unknown key, a wrong type).
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// A setting breaks a rule.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    /// A calendar's settings are invalid.
+    #[error("[calendars.{name}]: {source}")]
+    Calendar {
+        /// The calendar's name.
+        name: String,
+        /// What is wrong.
+        source: CalendarError,
+    },
+}
+
+/// A setting of `itsm.toml` that breaks a rule: its key (with the section), the value given
+/// and the rule, e.g. `[billing] vat_rate = 1.25: must be a fraction such as 0.25`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}{}: {rule}", value.as_ref().map(|v| format!(" = {v}")).unwrap_or_default())]
+pub struct SettingError {
+    /// The setting, with its section: `[sla] calendar`.
+    pub key: String,
+    /// The value given, as written (quoted when text); None when the rule is about the
+    /// section as a whole (a missing row, an empty list).
+    pub value: Option<String>,
+    /// The rule it breaks.
+    pub rule: String,
+}
+
+impl SettingError {
+    /// A setting whose value breaks `rule`.
+    pub fn value(key: impl Into<String>, value: impl std::fmt::Display, rule: impl Into<String>) -> SettingError {
+        SettingError { key: key.into(), value: Some(value.to_string()), rule: rule.into() }
+    }
+
+    /// A section or key that breaks `rule` as a whole.
+    pub fn key(key: impl Into<String>, rule: impl Into<String>) -> SettingError {
+        SettingError { key: key.into(), value: None, rule: rule.into() }
+    }
+}
+
 /// A team of the organisation (DESIGN §1).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct TeamConfig {
     /// Name as it appears in ticket data.
@@ -79,7 +124,7 @@ pub struct TeamConfig {
 /// exports with dozens or hundreds of assignment groups: `[[team_rules]] pattern = "*2nd*"`.
 /// `*` matches any run of characters and `?` one, case-insensitively; the first matching
 /// rule wins, and a team listed in `[[teams]]` keeps its own line.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct TeamRuleConfig {
     /// Team-name pattern.
@@ -92,31 +137,33 @@ pub struct TeamRuleConfig {
 }
 
 /// A named source of tickets.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct SourceConfig {
     /// Profile name or path used for this source.
     pub profile: String,
-    /// How to fetch it from the tool's REST API (`itsm ingest api --source NAME`).
-    #[serde(default)]
+    /// How to fetch it from the tool's REST API (`itsm ingest api --source NAME`). Not part
+    /// of the configuration hash: how rows were fetched changes no figure (what was loaded
+    /// is recorded per batch, with the content hash).
+    #[serde(default, skip_serializing)]
     pub api: Option<ApiConfig>,
 }
 
 /// The whole configuration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Database file used when `--db` is not given.
     pub db: PathBuf,
     /// The organisation's time zone (months and office hours are read in it).
     pub timezone: String,
-    /// Teams and their support lines. Default: the sample organisation's, written only for
-    /// the `generic` profile (the format `itsm sample` writes) unless the file names teams.
+    /// Teams and their support lines: `[[teams]]`. None by default (a command that loads
+    /// the sample, whose teams are known, supplies them; see `teams_configured`).
     pub teams: Vec<TeamConfig>,
     /// Lines by team-name pattern: `[[team_rules]]`.
     pub team_rules: Vec<TeamRuleConfig>,
-    /// Whether the configuration file names teams or team rules (then they replace the
-    /// sample organisation's for every profile).
+    /// Whether the configuration file names teams or team rules (then they are the only
+    /// teams, for every profile, also for sample data).
     #[serde(skip)]
     pub teams_configured: bool,
     /// Named sources: `[sources.NAME] profile = "…"`.
@@ -158,14 +205,7 @@ impl Default for Config {
         Config {
             db: PathBuf::from("itsm.duckdb"),
             timezone: "Europe/Stockholm".into(),
-            teams: crate::sample::TEAMS
-                .iter()
-                .map(|(name, line, customer)| TeamConfig {
-                    name: name.to_string(),
-                    line: *line,
-                    customer: customer.map(str::to_string),
-                })
-                .collect(),
+            teams: Vec::new(),
             team_rules: Vec::new(),
             teams_configured: false,
             sources: BTreeMap::new(),
@@ -189,30 +229,27 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
-        Config::parse(&text).map_err(|message| ConfigError::Invalid { path, message })
+        Config::parse(&text).map_err(|source| ConfigError::Invalid { path, source })
     }
 
     /// Parses and validates configuration text.
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let mut config = toml::from_str::<Config>(text).map_err(|e| e.to_string())?.with_builtin_calendars();
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Config, ParseError> {
+        let mut config = toml::from_str::<Config>(text)?.with_builtin_calendars();
+        let table: toml::Table = text.parse()?;
         config.teams_configured = table.contains_key("teams") || table.contains_key("team_rules");
-        if !table.contains_key("teams") && table.contains_key("team_rules") {
-            // Rules replace the sample organisation's teams; they do not extend them.
-            config.teams.clear();
-        }
         if let Some(r) = config.team_rules.iter().find(|r| !(1..=3).contains(&r.line)) {
-            return Err(format!("team rule '{}' has line {}; lines are 1, 2 or 3", r.pattern, r.line));
+            let rule = format!("has line {}; lines are 1, 2 or 3", r.line);
+            return Err(SettingError::key(format!("[[team_rules]] pattern '{}'", r.pattern), rule).into());
         }
-        config
-            .timezone
-            .parse::<chrono_tz::Tz>()
-            .map_err(|_| format!("timezone '{}' is not an IANA zone", config.timezone))?;
+        if config.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(SettingError::value("timezone", format!("'{}'", config.timezone), "not an IANA zone").into());
+        }
         if let Some(t) = config.teams.iter().find(|t| !(1..=3).contains(&t.line)) {
-            return Err(format!("team '{}' has line {}; lines are 1, 2 or 3", t.name, t.line));
+            let rule = format!("has line {}; lines are 1, 2 or 3", t.line);
+            return Err(SettingError::key(format!("[[teams]] '{}'", t.name), rule).into());
         }
         for (name, spec) in &config.calendars {
-            spec.validate().map_err(|e| format!("[calendars.{name}]: {e}"))?;
+            spec.validate().map_err(|source| ParseError::Calendar { name: name.clone(), source })?;
         }
         config.sla = config.sla.with_defaults_filled();
         let calendars: Vec<&str> = config.calendars.keys().map(String::as_str).collect();
@@ -239,15 +276,17 @@ impl Config {
         Calendar::new(spec).map_err(|source| ConfigError::Calendar { name: name.into(), source })
     }
 
-    /// The teams to write with a batch read through `profile`: the configured ones, or,
-    /// when the file names none, the sample organisation's for the `generic` profile only,
-    /// so that they never leak into a database of another tool's export.
-    pub fn team_rows_for(&self, profile: &str) -> Vec<TeamRow> {
-        if self.teams_configured || profile == "generic" {
-            self.team_rows()
-        } else {
-            Vec::new()
-        }
+    /// The configuration as canonical JSON (fields in declaration order, maps sorted by
+    /// key), the text its sha256 is computed over: stable across runs and builds, unlike a
+    /// `Debug` rendering, and changed by every setting that can change a figure.
+    pub fn canonical_json(&self) -> String {
+        serde_json::to_string(self).expect("a configuration of plain values always serialises")
+    }
+
+    /// sha256 (hex) of [`Config::canonical_json`], recorded with every build.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.canonical_json().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The team rules as the store applies them.
@@ -272,21 +311,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_hold_the_organisation() {
+    fn defaults_name_no_organisation() {
         let c = Config::parse("").unwrap();
         assert_eq!(c.db, PathBuf::from("itsm.duckdb"));
-        assert!(c.teams.iter().any(|t| t.name == "Service Desk" && t.line == 1));
-        assert!(c.teams.iter().any(|t| t.name == "TPP KAV" && t.customer.as_deref() == Some("Kävlinge")));
+        assert!(c.teams.is_empty() && !c.teams_configured, "the sample organisation is not a default");
     }
 
     #[test]
-    fn team_rules_replace_the_sample_organisation() {
+    fn team_rules_are_configured_teams() {
         let c = Config::parse("[[team_rules]]\npattern = \"*1st*\"\nline = 1\n").unwrap();
         assert!(c.teams.is_empty() && c.teams_configured);
         assert_eq!(c.team_rules()[0].pattern, "*1st*");
-        assert!(Config::parse("[[team_rules]]\npattern = \"x\"\nline = 5\n").unwrap_err().contains("line 5"));
-        let d = Config::parse("").unwrap();
-        assert!(d.team_rows_for("servicenow").is_empty() && !d.team_rows_for("generic").is_empty());
+        let err = Config::parse("[[team_rules]]\npattern = \"x\"\nline = 5\n").unwrap_err().to_string();
+        assert!(err.contains("line 5"), "{err}");
+    }
+
+    #[test]
+    fn the_hash_is_over_canonical_text() {
+        let a = Config::parse("[sla.targets]\nhigh = 2\n[billing.customers]\nB = 1\nA = 2\n").unwrap();
+        let b = Config::parse("[billing.customers]\nA = 2\nB = 1\n[sla.targets]\nhigh = 2.0\n").unwrap();
+        assert_eq!(a.sha256(), b.sha256(), "order of keys and how a number is written do not matter");
+        assert_ne!(a.sha256(), Config::parse("[sla.targets]\nhigh = 3\n").unwrap().sha256());
+        assert!(a.canonical_json().starts_with("{\"db\":\"itsm.duckdb\""), "{}", a.canonical_json());
     }
 
     #[test]
@@ -294,8 +340,8 @@ mod tests {
         let c = Config::parse("db = \"x.duckdb\"\n[sources.snow]\nprofile = \"generic\"\n").unwrap();
         assert_eq!(c.db, PathBuf::from("x.duckdb"));
         assert_eq!(c.sources["snow"].profile, "generic");
-        assert!(Config::parse("dbb = 1").unwrap_err().contains("dbb"));
-        assert!(Config::parse("[[teams]]\nname = \"X\"\nline = 4\n").unwrap_err().contains("line 4"));
+        assert!(Config::parse("dbb = 1").unwrap_err().to_string().contains("dbb"));
+        assert!(Config::parse("[[teams]]\nname = \"X\"\nline = 4\n").unwrap_err().to_string().contains("line 4"));
     }
 
     #[test]
@@ -306,7 +352,7 @@ mod tests {
         assert_eq!(c.sla.target_minutes("low"), Some(2400.0), "targets not named keep their defaults");
         let c = Config::parse("[sla.matrix.low]\nurgent = \"normal\"\n").unwrap();
         assert_eq!((c.sla.priority("low", "urgent"), c.sla.priority("low", "high")), (Some("normal"), Some("normal")));
-        assert!(Config::parse("[sla.matrix.low]\nurgent = \"p1\"\n").unwrap_err().contains("'p1'"));
+        assert!(Config::parse("[sla.matrix.low]\nurgent = \"p1\"\n").unwrap_err().to_string().contains("'p1'"));
         assert!(Config::parse("[sla]\ncalendar = \"24x7\"\n").is_ok());
     }
 
@@ -316,7 +362,7 @@ mod tests {
         assert_eq!(c.calendars.keys().collect::<Vec<_>>(), vec!["24x7", "infra", "office"]);
         assert!(c.calendar("infra").is_ok());
         assert!(matches!(c.calendar("nope"), Err(ConfigError::UnknownCalendar { .. })));
-        let err = Config::parse("[calendars.bad]\nhours = { mon = \"17:00-08:00\" }\n").unwrap_err();
+        let err = Config::parse("[calendars.bad]\nhours = { mon = \"17:00-08:00\" }\n").unwrap_err().to_string();
         assert!(err.contains("[calendars.bad]"), "{err}");
     }
 }

@@ -5,12 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use super::SettingError;
 
 use crate::model::{IMPACT, KIND, PRIORITY, STATUS, URGENCY};
 
 /// The `[sla]` section.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct SlaConfig {
     /// Calendar the targets are counted in (a name under `[calendars]`).
@@ -72,16 +74,21 @@ impl SlaConfig {
     }
 
     /// Checks every value against the canonical sets and the matrix for completeness.
-    pub fn validate(&self, calendars: &[&str]) -> Result<(), String> {
+    pub fn validate(&self, calendars: &[&str]) -> Result<(), SettingError> {
         let check = |what: &str, value: &str, allowed: &[&str]| {
             if allowed.contains(&value) {
                 Ok(())
             } else {
-                Err(format!("[sla] {what} '{value}' is not one of {}", allowed.join(", ")))
+                Err(SettingError::value(
+                    format!("[sla] {what}"),
+                    format!("'{value}'"),
+                    format!("not one of {}", allowed.join(", ")),
+                ))
             }
         };
         if !calendars.contains(&self.calendar.as_str()) {
-            return Err(format!("[sla] calendar '{}' is not configured ({})", self.calendar, calendars.join(", ")));
+            let rule = format!("calendar '{}' is not configured ({})", self.calendar, calendars.join(", "));
+            return Err(SettingError::key("[sla]", rule));
         }
         for kind in &self.scope {
             check("scope kind", kind, KIND.values)?;
@@ -90,13 +97,18 @@ impl SlaConfig {
             check("pause status", status, STATUS.values)?;
         }
         for impact in IMPACT.values {
-            let row =
-                self.matrix.get(*impact).ok_or_else(|| format!("[sla.matrix] has no row for impact '{impact}'"))?;
+            let row = self
+                .matrix
+                .get(*impact)
+                .ok_or_else(|| SettingError::key("[sla.matrix]", format!("has no row for impact '{impact}'")))?;
             for urgency in URGENCY.values {
-                let p = row.get(*urgency).ok_or_else(|| format!("[sla.matrix.{impact}] has no urgency '{urgency}'"))?;
+                let p = row.get(*urgency).ok_or_else(|| {
+                    SettingError::key(format!("[sla.matrix.{impact}]"), format!("has no urgency '{urgency}'"))
+                })?;
                 check(&format!("matrix.{impact}.{urgency}"), p, PRIORITY.values)?;
                 if !self.targets.contains_key(p) {
-                    return Err(format!("[sla.targets] has no target for priority '{p}' used by the matrix"));
+                    let rule = format!("has no target for priority '{p}' used by the matrix");
+                    return Err(SettingError::key("[sla.targets]", rule));
                 }
             }
             for urgency in row.keys() {
@@ -110,7 +122,8 @@ impl SlaConfig {
             for (p, hours) in targets {
                 check(&format!("{table} priority"), p, PRIORITY.values)?;
                 if !(hours.is_finite() && *hours > 0.0) {
-                    return Err(format!("[sla.{table}] {p} = {hours}: a target is a positive number of hours"));
+                    let rule = "a target is a positive number of hours";
+                    return Err(SettingError::value(format!("[sla.{table}] {p}"), hours, rule));
                 }
             }
         }
@@ -156,13 +169,13 @@ mod tests {
     fn incomplete_or_unknown_values_are_refused() {
         let mut sla = SlaConfig::default();
         sla.matrix.get_mut("high").unwrap().remove("urgent");
-        assert!(sla.validate(&["office"]).unwrap_err().contains("no urgency 'urgent'"));
+        assert!(sla.validate(&["office"]).unwrap_err().to_string().contains("no urgency 'urgent'"));
         let mut sla = SlaConfig::default();
         sla.targets.remove("high");
-        assert!(sla.validate(&["office"]).unwrap_err().contains("no target for priority 'high'"));
+        assert!(sla.validate(&["office"]).unwrap_err().to_string().contains("no target for priority 'high'"));
         let mut sla = SlaConfig::default();
         sla.scope.push("meeting".into());
-        assert!(sla.validate(&["office"]).unwrap_err().contains("'meeting'"));
-        assert!(SlaConfig::default().validate(&["24x7"]).unwrap_err().contains("calendar 'office'"));
+        assert!(sla.validate(&["office"]).unwrap_err().to_string().contains("'meeting'"));
+        assert!(SlaConfig::default().validate(&["24x7"]).unwrap_err().to_string().contains("calendar 'office'"));
     }
 }

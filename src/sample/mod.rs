@@ -41,7 +41,7 @@ mod tests_rows;
 mod timeline;
 mod write;
 
-pub use org::{CUSTOMERS, TEAMS};
+pub use org::{team_rows, CUSTOMERS, TEAMS};
 pub use snapshot::{write_servicenow_snapshots, SnapshotSummary, SNAPSHOT_HEADER};
 pub use write::{HISTORY_HEADER, TICKETS_HEADER};
 

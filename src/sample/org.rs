@@ -25,6 +25,19 @@ pub const TEAMS: &[(&str, u8, Option<&str>)] = &[
     ("Vendor Network", 3, None),
 ];
 
+/// The sample organisation's teams as rows of the `team` table, for loading sample data
+/// when the configuration names no teams.
+pub fn team_rows() -> Vec<crate::model::TeamRow> {
+    TEAMS
+        .iter()
+        .map(|(name, line, customer)| crate::model::TeamRow {
+            name: name.to_string(),
+            line: Some(*line),
+            customer: customer.map(str::to_string),
+        })
+        .collect()
+}
+
 /// Customer organisations as written in `tickets.csv`; "Gemensam" is the shared
 /// customer whose costs are split between the three municipalities.
 pub const CUSTOMERS: &[&str] = &["Kävlinge", "Staffanstorp", "Burlöv", "Gemensam"];

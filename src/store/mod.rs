@@ -9,6 +9,8 @@ mod batch;
 mod derive;
 mod migrations;
 
+/// The team rows and rules the store writes are the model's (config builds them too).
+pub use crate::model::{TeamRow, TeamRule};
 pub use batch::{BatchCounts, BatchMeta, BatchWriter, LoadTarget};
 pub use derive::Derive;
 
@@ -75,47 +77,6 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub(crate) fn sql_err(context: impl Into<String>) -> impl FnOnce(duckdb::Error) -> StoreError {
     let context = context.into();
     move |source| StoreError::Sql { context, source }
-}
-
-/// A team as the `team` table holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamRow {
-    /// Team name as it appears in ticket data.
-    pub name: String,
-    /// Support line 1, 2 or 3; `None` for a team seen in data but not configured.
-    pub line: Option<u8>,
-    /// Customer served, for on-site teams.
-    pub customer: Option<String>,
-}
-
-/// A line (and customer) for every team whose name matches a pattern (`*` any run of
-/// characters, `?` one; case-insensitive). Applied to teams without a configured line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamRule {
-    /// Team-name pattern.
-    pub pattern: String,
-    /// Support line 1, 2 or 3.
-    pub line: u8,
-    /// Customer served, for on-site teams.
-    pub customer: Option<String>,
-}
-
-impl TeamRule {
-    /// Whether `name` matches the pattern.
-    pub fn matches(&self, name: &str) -> bool {
-        fn glob(p: &[char], s: &[char]) -> bool {
-            match (p.first(), s.first()) {
-                (None, None) => true,
-                (Some('*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
-                (Some('?'), Some(_)) => glob(&p[1..], &s[1..]),
-                (Some(a), Some(b)) => a == b && glob(&p[1..], &s[1..]),
-                _ => false,
-            }
-        }
-        let p: Vec<char> = self.pattern.to_lowercase().chars().collect();
-        let s: Vec<char> = name.to_lowercase().chars().collect();
-        glob(&p, &s)
-    }
 }
 
 /// One ingest batch as `itsm status` shows it.
