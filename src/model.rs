@@ -217,3 +217,37 @@ impl TeamRule {
         glob(&p, &s)
     }
 }
+
+/// Text that is not a month as `YYYY-MM`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{text}' is not a month as YYYY-MM (1900-01 to 2100-12)")]
+pub struct MonthError {
+    /// The text given.
+    pub text: String,
+}
+
+/// (year, month) of `YYYY-MM`, a report or sample month; years 1900 to 2100.
+pub fn parse_month(text: &str) -> Result<(i32, u32), MonthError> {
+    let bad = || MonthError { text: text.to_string() };
+    let (y, m) = text.split_once('-').ok_or_else(bad)?;
+    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1..=12).contains(&m) || !(1900..=2100).contains(&y) {
+        return Err(bad());
+    }
+    Ok((y, m))
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::parse_month;
+
+    #[test]
+    fn months_are_yyyy_mm() {
+        assert_eq!(parse_month("2026-09"), Ok((2026, 9)));
+        assert_eq!(parse_month("2026-9"), Ok((2026, 9)));
+        for bad in ["2026", "2026-13", "2026-00", "1899-12", "2101-01", "26-x", ""] {
+            let err = parse_month(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("'{bad}'")), "{err}");
+        }
+    }
+}

@@ -36,15 +36,15 @@ pub struct Args {
     pub format: String,
 }
 
-/// Parses `YYYY-MM`.
-pub fn parse_month(s: &str) -> Result<(i32, u32), String> {
-    let bad = || format!("'{s}' is not a month as YYYY-MM");
-    let (y, m) = s.split_once('-').ok_or_else(bad)?;
-    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(1..=12).contains(&m) || !(1970..=2100).contains(&y) {
-        return Err(bad());
-    }
-    Ok((y, m))
+/// Parses the sample's last month, `YYYY-MM`; the generator starts no earlier than 1970.
+fn parse_month(s: &str) -> Result<(i32, u32), crate::model::MonthError> {
+    crate::model::parse_month(s).and_then(|(y, m)| {
+        if y >= 1970 {
+            Ok((y, m))
+        } else {
+            Err(crate::model::MonthError { text: s.into() })
+        }
+    })
 }
 
 /// The last full calendar month before today.
