@@ -103,11 +103,11 @@ fn state_label(canonical: &str) -> &'static str {
 }
 
 fn channel_label(canonical: &str, number: u64) -> &'static str {
-    if number % 37 == 0 {
+    if number.is_multiple_of(37) {
         return "Fax";
     }
     match canonical {
-        "phone" if number % 5 == 0 => "IVR",
+        "phone" if number.is_multiple_of(5) => "IVR",
         "phone" => "Phone",
         "email" => "Email",
         "portal" => "Self service",
@@ -181,10 +181,10 @@ pub fn write_servicenow_snapshots(out_dir: &Path) -> Result<SnapshotSummary, Sam
         let (title, customer, service, category, ci, channel) = (&t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
         let (impact, urgency, priority, status) = (&t[8], &t[9], &t[10], &t[11]);
         let (problem, change, requester) = (&t[21], &t[22], &t[26]);
-        let resolved_missing = status == "Closed" && number % 13 == 0;
+        let resolved_missing = status == "Closed" && number.is_multiple_of(13);
         let mut opened = day_first(&t[12]);
         let month: u32 = t[12].get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
-        if number % 25 == 0 && (4..=5).contains(&month) {
+        if number.is_multiple_of(25) && (4..=5).contains(&month) {
             let year: i32 = t[12][0..4].parse().unwrap_or(2026);
             let d = spring_forward(year);
             opened = format!("{}/{}/{} 02:{:02}", d.day(), d.month(), d.year(), number % 60);
@@ -225,7 +225,7 @@ pub fn write_servicenow_snapshots(out_dir: &Path) -> Result<SnapshotSummary, Sam
             }
             // The first version is saved at the opening (the gap time, where sprinkled).
             let updated = if i == 0 { opened.clone() } else { day_first(at) };
-            let made_sla = if number % 7 == 0 { "false" } else { "true" };
+            let made_sla = if number.is_multiple_of(7) { "false" } else { "true" };
             buf.clear();
             let fields: [&str; 29] = [
                 &id,
