@@ -18,6 +18,7 @@ mod figures;
 pub mod format;
 mod page;
 pub mod shell;
+pub mod tables;
 pub mod template;
 
 use std::collections::BTreeMap;

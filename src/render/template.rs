@@ -153,9 +153,50 @@ pub struct BlockSpec {
     pub limit: Option<u32>,
     /// bar/stacked/table: do not restrict to the report month.
     pub all_months: bool,
+    /// table: what a cell shows, by the column's raw value: a pattern whose `{column}` is
+    /// that column's formatted value in the row (or a variable of the page, e.g. `{currency}`).
+    /// `"*"` matches any other value that is not NULL; `""` matches NULL.
+    pub values: BTreeMap<String, BTreeMap<String, Localized>>,
+    /// table: a second header line per column, a pattern filled from the first row
+    /// (e.g. the weight of a score term).
+    pub subheads: BTreeMap<String, Localized>,
+    /// table: a second, small line under a column's cells, a pattern filled from the row.
+    pub below: BTreeMap<String, Localized>,
+    /// table: write the rows as one sentence after the title (`title: row, row, …`, each row
+    /// its cells separated by spaces) instead of a table; nothing when there are no rows.
+    pub inline: bool,
+}
+
+/// The names in `{name}` placeholders of a pattern, in order.
+pub fn placeholders(pattern: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                out.push(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 impl BlockSpec {
+    /// Every name a `values`, `subheads` or `below` pattern of the block fills in (both
+    /// languages): columns of the row or variables of the page.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let patterns =
+            self.values.values().flat_map(|m| m.values()).chain(self.subheads.values()).chain(self.below.values());
+        let mut out: Vec<&str> =
+            patterns.flat_map(|p| placeholders(&p.sv).into_iter().chain(placeholders(&p.en))).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// `order_by` split into its column and whether it is descending; `None` without `order_by`
     /// (a parsed template's `order_by` is always well formed).
     pub fn order(&self) -> Option<(&str, bool)> {
@@ -284,7 +325,7 @@ fn locate(body: &str, at: &At) -> Option<usize> {
 fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     use BlockKind::*;
     let name = kind.name();
-    let fields: [(&'static str, bool, &[BlockKind]); 15] = [
+    let fields: [(&'static str, bool, &[BlockKind]); 19] = [
         ("value", s.value.is_some(), &[Tile]),
         ("target", s.target.is_some(), &[Tile, Line, Bar]),
         ("x", s.x.is_some(), &[Line, Bar, Stacked]),
@@ -300,6 +341,10 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
         ("order_by", s.order_by.is_some(), &[Table]),
         ("limit", s.limit.is_some(), &[Table]),
         ("all_months", s.all_months, &[Bar, Stacked, Table]),
+        ("values", !s.values.is_empty(), &[Table]),
+        ("subheads", !s.subheads.is_empty(), &[Table]),
+        ("below", !s.below.is_empty(), &[Table]),
+        ("inline", s.inline, &[Table]),
     ];
     if let Some((field, _, _)) = fields.iter().find(|(_, set, kinds)| *set && !kinds.contains(&kind)) {
         return Err((At::Key(field), format!("`{field}` does not apply to a `{name}` block")));
@@ -332,13 +377,19 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     if s.order_by.is_some() && s.order().is_none() {
         return Err((At::Key("order_by"), "`order_by` must be \"column\", \"column asc\" or \"column desc\"".into()));
     }
-    let keyed: [(&'static str, Vec<&String>); 3] = [
+    let keyed: [(&'static str, Vec<&String>); 6] = [
         ("personal", s.personal.iter().collect()),
         ("formats", s.formats.keys().collect()),
         ("labels", s.labels.keys().collect()),
+        ("values", s.values.keys().collect()),
+        ("subheads", s.subheads.keys().collect()),
+        ("below", s.below.keys().collect()),
     ];
+    // A column named by a pattern may have a format without being shown.
+    let placeholders = s.placeholders();
     for (field, keys) in keyed {
-        if let Some(k) = keys.into_iter().find(|k| !s.columns.contains(k)) {
+        let named = |k: &String| s.columns.contains(k) || (field == "formats" && placeholders.contains(&k.as_str()));
+        if let Some(k) = keys.into_iter().find(|k| !named(k)) {
             return Err((At::Entry(field, k.clone()), format!("`{field}` names `{k}`, which is not in `columns`")));
         }
     }
@@ -433,6 +484,9 @@ impl Template {
             columns.extend(s.personal.iter().map(String::as_str));
             columns.extend(s.formats.keys().map(String::as_str));
             columns.extend(s.labels.keys().map(String::as_str));
+            columns.extend(s.values.keys().map(String::as_str));
+            columns.extend(s.subheads.keys().map(String::as_str));
+            columns.extend(s.below.keys().map(String::as_str));
             // A stacked block labels the values of its `stack` column, not columns.
             if block.kind != BlockKind::Stacked {
                 columns.extend(s.series_labels.keys().map(String::as_str));
@@ -672,6 +726,10 @@ definition = "sla"
             ("table", "query = 'q'\ncolumns = ['a']\nlabels = { b = 'B' }", "t.md:8: `labels` names `b`"),
             ("table", "query = 'q'\ncolumns = ['a']\norder_by = 'a down'", "t.md:8: `order_by` must be"),
             ("table", "query = 'q'\ncolumns = ['a']\nlimit = 0", "t.md:8: `limit` must be at least 1"),
+            ("table", "query = 'q'\ncolumns = ['a']\nvalues = { b = { x = 'X' } }", "t.md:8: `values` names `b`"),
+            ("table", "query = 'q'\ncolumns = ['a']\nbelow = { b = '{a}' }", "t.md:8: `below` names `b`"),
+            ("table", "query = 'q'\ncolumns = ['a']\nformats = { c = 'integer' }", "t.md:8: `formats` names `c`"),
+            ("bar", "query = 'q'\nx = 't'\ny = ['a']\ninline = true", "t.md:9: `inline` does not apply to a `bar`"),
             ("line", "query = 'q'\ny = ['a']\nmonths = 0", "t.md:8: `months` must be 1–36, not 0"),
             ("tile", "query = 'q'\nvalue = 'v'\nmonths = 37", "t.md:8: `months` must be 1–36, not 37"),
             ("tile", "query = 'q'\nvalue = 'v'\nlimit = 5", "t.md:8: `limit` does not apply to a `tile` block"),
@@ -730,6 +788,21 @@ filter = { open = 1 }
         let table = figures(&t)[2];
         assert_eq!((table.spec.order(), table.x_column()), (Some(("incidents", true)), None));
         assert_eq!(table.spec.labels["category"].get(Lang::En), "Category");
+    }
+
+    #[test]
+    fn table_patterns_name_columns_and_page_variables() {
+        let body = "query = 'q'\ncolumns = ['kind', 'amount']\nformats = { amount = 'decimal', w = 'decimal' }\n\
+                    values = { kind = { work = { sv = 'Arbete ({team})', en = 'Work ({team})' }, '*' = '{kind}' } }\n\
+                    subheads = { amount = 'w {w}' }\nbelow = { amount = '{amount} {currency}' }\ninline = true";
+        let t = parse_template("t.md", &block("table", body)).expect("parses");
+        let spec = &figures(&t)[0].spec;
+        assert_eq!(spec.placeholders(), ["amount", "currency", "kind", "team", "w"]);
+        assert_eq!(spec.values["kind"]["work"].get(Lang::En), "Work ({team})");
+        assert!(spec.inline);
+        assert_eq!(placeholders("{a} and {b} and {c"), ["a", "b"]);
+        let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(refs, ["kind", "amount", "w"]);
     }
 
     #[test]
