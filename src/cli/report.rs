@@ -376,7 +376,7 @@ pub fn cab(cx: &Context, a: &CabArgs) -> anyhow::Result<PathBuf> {
         &to_table(sensitivity),
         &as_of,
         Lang::parse(&a.lang).unwrap_or(Lang::Sv),
-    );
+    )?;
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("itsm-reports/cab"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating '{}'", out.display()))?;
     std::fs::write(out.join("cab.html"), &files.html).with_context(|| format!("writing '{}'", out.display()))?;

@@ -6,7 +6,8 @@
 //! Owns how a table block of such a page shows its rows: the block's filter, the report
 //! month, `order_by` and `limit`; per-column number formats, headers and second header lines
 //! (`subheads`), cell patterns by value (`values`), a small second line (`below`), personal
-//! data as pseudonyms, and the one-sentence layout (`inline`). Must not: compute figures —
+//! data as pseudonyms, the one-sentence layout (`inline`), bar columns stacked from parts
+//! (`bars`, `colours`, `legend`) and pivots (`pivot`). Must not: compute figures —
 //! totals, shares and states come from the KPI queries; a pattern only places values.
 
 use std::collections::BTreeMap;
@@ -168,10 +169,16 @@ fn selected_rows(page: &TablePage<'_>, spec: &BlockSpec, table: &Table) -> Vec<u
             }
         });
     }
-    if let Some(limit) = spec.limit {
+    // A pivot's limit counts the rows it makes, not the rows it folds.
+    if let Some(limit) = spec.limit.filter(|_| spec.pivot.is_none()) {
         rows.truncate(limit as usize);
     }
     rows
+}
+
+/// The values of `columns` in `row`.
+fn key<'a>(table: &'a Table, row: usize, columns: &[String]) -> Vec<Option<&'a str>> {
+    columns.iter().map(|c| cell(table, row, c)).collect()
 }
 
 /// One `table` block: a figure with a title and a table, or one sentence (`inline`).
@@ -213,7 +220,8 @@ fn table_block(page: &TablePage<'_>, block: &Block, out: &mut String) -> Result<
     };
     out.push_str("<table>\n<thead><tr>");
     for c in &spec.columns {
-        let class = if spec.formats.contains_key(c) { " class=\"num\"" } else { "" };
+        let numeric = spec.formats.contains_key(c) && !spec.bars.contains_key(c);
+        let class = if numeric { " class=\"num\"" } else { "" };
         let label = spec.labels.get(c).map_or(c.as_str(), |l| l.get(lang));
         let _ = write!(out, "<th{class}>{}", escape_html(label));
         if let Some(p) = spec.subheads.get(c) {
@@ -221,11 +229,54 @@ fn table_block(page: &TablePage<'_>, block: &Block, out: &mut String) -> Result<
         }
         out.push_str("</th>");
     }
+    // A pivot folds the rows with equal `columns` into one (shown from the first), followed
+    // by one column per combination of its key columns.
+    let (page_rows, keys): (Vec<Vec<usize>>, Vec<Vec<Option<&str>>>) = match &spec.pivot {
+        None => (rows.iter().map(|&r| vec![r]).collect(), Vec::new()),
+        Some(p) => {
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            let mut keys = Vec::new();
+            for &r in &rows {
+                let id = key(table, r, &spec.columns);
+                match groups.iter_mut().find(|g| key(table, g[0], &spec.columns) == id) {
+                    Some(g) => g.push(r),
+                    None => groups.push(vec![r]),
+                }
+                let k = key(table, r, &p.columns);
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            groups.truncate(spec.limit.map_or(usize::MAX, |l| l as usize));
+            (groups, keys)
+        }
+    };
+    if let Some(p) = &spec.pivot {
+        let class = if spec.formats.contains_key(&p.value) { " class=\"num\"" } else { "" };
+        for k in &keys {
+            let source = rows.iter().copied().find(|&r| key(table, r, &p.columns) == *k);
+            let head: Vec<String> =
+                p.columns.iter().map(|c| source.map_or(String::new(), |r| escape_html(&view.shown(r, c).0))).collect();
+            let _ = write!(out, "<th{class}>{}</th>", head.join("<br>"));
+        }
+    }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for &r in &rows {
+    // The scale of each bar column: its largest shown value.
+    let scales: BTreeMap<&str, f64> = spec
+        .bars
+        .keys()
+        .map(|c| (c.as_str(), rows.iter().filter_map(|&r| number(table, r, c)).fold(0.0_f64, f64::max)))
+        .collect();
+    for members in &page_rows {
+        let r = members[0];
         out.push_str("<tr>");
         for c in &spec.columns {
             let (text, numeric) = view.shown(r, c);
+            if let (Some(parts), Some(&scale)) = (spec.bars.get(c), scales.get(c.as_str())) {
+                let _ = write!(out, "<td>{}{}", view.bar(r, parts, scale), escape_html(&text));
+                out.push_str("</td>");
+                continue;
+            }
             let class = if numeric { " class=\"num\"" } else { "" };
             let _ = write!(out, "<td{class}>{}", escape_html(&text));
             if let Some(p) = spec.below.get(c) {
@@ -233,10 +284,68 @@ fn table_block(page: &TablePage<'_>, block: &Block, out: &mut String) -> Result<
             }
             out.push_str("</td>");
         }
+        if let Some(p) = &spec.pivot {
+            for k in &keys {
+                match members.iter().copied().find(|&m| key(table, m, &p.columns) == *k) {
+                    Some(m) => {
+                        let (text, numeric) = view.shown(m, &p.value);
+                        let class = if numeric { " class=\"num\"" } else { "" };
+                        let _ = write!(out, "<td{class}>{}</td>", escape_html(&text));
+                    }
+                    None => out.push_str("<td></td>"),
+                }
+            }
+        }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n</figure>\n");
+    out.push_str("</tbody>\n</table>\n");
+    if !spec.legend.is_empty() {
+        let keys: Vec<String> = spec
+            .legend
+            .iter()
+            .map(|l| {
+                format!(
+                    "<svg class=\"key\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\"{}\"/></svg> {}",
+                    escape_html(&l.colour),
+                    escape_html(l.label.get(lang))
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "<p class=\"legend\">{}</p>", keys.join(" "));
+    }
+    out.push_str("</figure>\n");
     Ok(())
+}
+
+/// Width of a full bar, in pixels.
+const BAR_WIDTH: f64 = 240.0;
+
+impl View<'_> {
+    /// A bar of the row's `parts` (each > 0 a segment with its label and value as a
+    /// tooltip), scaled so that `scale` fills [`BAR_WIDTH`]; an inline SVG.
+    fn bar(&self, row: usize, parts: &[String], scale: f64) -> String {
+        let mut svg = format!("<svg class=\"bar\" width=\"{BAR_WIDTH}\" height=\"14\" role=\"img\">");
+        let mut x = 0.0;
+        for part in parts {
+            let value = number(self.table, row, part).unwrap_or(0.0);
+            if value <= 0.0 || scale <= 0.0 {
+                continue;
+            }
+            let w = value / scale * BAR_WIDTH;
+            let label = self.spec.labels.get(part).map_or(part.as_str(), |l| l.get(self.page.lang));
+            let colour = self.spec.colours.get(part).map_or("#0072B2", String::as_str);
+            let _ = write!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"1\" width=\"{w:.1}\" height=\"12\" fill=\"{}\" stroke=\"#fff\"><title>{}: {}</title></rect>",
+                escape_html(colour),
+                escape_html(label),
+                escape_html(&self.formatted(row, part).0)
+            );
+            x += w;
+        }
+        svg.push_str("</svg>");
+        svg
+    }
 }
 
 #[cfg(test)]
@@ -321,6 +430,76 @@ title = "Key"
         assert!(html.contains("<p class=\"empty\">No rows.</p>") && !html.contains("Key"), "{html}");
         let missing = TablePage { tables: BTreeMap::new(), ..page };
         assert_eq!(body(&missing).map_err(|e| e.to_string()).unwrap_err(), "t.md:6: no table 'lines'");
+    }
+
+    #[test]
+    fn a_bar_column_stacks_its_parts_on_the_largest_value_s_scale() {
+        let text = "---\ntitle = 'T'\n---\n```table\nquery = 'c'\ncolumns = ['id', 'score']\nformats = { score = 'decimal', p_a = 'decimal' }\n\
+                    bars = { score = ['p_a', 'p_b'] }\nlabels = { p_a = '<A>' }\ncolours = { p_a = '#123456' }\n\
+                    legend = [{ colour = '#123456', label = 'Alpha' }]\n```\n";
+        let t = parse_template("t.md", text).expect("parses");
+        let c = table(
+            &["id", "score", "p_a", "p_b"],
+            &[&[Some("X1"), Some("1.0"), Some("0.25"), Some("0.75")], &[Some("X2"), Some("0.5"), Some("0.5"), None]],
+        );
+        let page = TablePage {
+            template: &t,
+            tables: BTreeMap::from([("c", &c)]),
+            lang: Lang::En,
+            month: None,
+            variables: BTreeMap::new(),
+            show_personal: false,
+            salt: "",
+        };
+        let html = body(&page).expect("renders");
+        assert!(html.contains(
+            "<rect x=\"0.0\" y=\"1\" width=\"60.0\" height=\"12\" fill=\"#123456\" stroke=\"#fff\"><title>&lt;A&gt;: 0.25</title></rect>\
+             <rect x=\"60.0\" y=\"1\" width=\"180.0\" height=\"12\" fill=\"#0072B2\" stroke=\"#fff\"><title>p_b: 0.75</title></rect></svg>1.00</td>"
+        ), "{html}");
+        assert!(
+            html.contains("width=\"120.0\"") && html.contains("<title>&lt;A&gt;: 0.50</title></rect></svg>0.50</td>"),
+            "{html}"
+        );
+        assert!(html.contains("<p class=\"legend\"><svg class=\"key\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\"#123456\"/></svg> Alpha</p>"), "{html}");
+    }
+
+    #[test]
+    fn a_pivot_makes_a_column_per_key_and_a_row_per_identity() {
+        let text = "---\ntitle = 'T'\n---\n```table\nquery = 's'\ncolumns = ['id', 'top']\norder_by = 'rank'\n\
+                    pivot = { columns = ['term', 'change'], value = 'vrank' }\nformats = { vrank = 'integer' }\n\
+                    values = { term = { a = '<Alpha>' }, top = { yes = 'robust' } }\n```\n";
+        let t = parse_template("t.md", text).expect("parses");
+        let s = table(
+            &["id", "top", "rank", "term", "change", "vrank"],
+            &[
+                &[Some("X2"), None, Some("2"), Some("a"), Some("-50%"), Some("1")],
+                &[Some("X1"), Some("yes"), Some("1"), Some("a"), Some("-50%"), Some("2")],
+                &[Some("X1"), Some("yes"), Some("1"), Some("a"), Some("+50%"), Some("1")],
+                &[Some("X2"), None, Some("2"), Some("a"), Some("+50%"), Some("2")],
+                &[Some("X1"), Some("yes"), Some("1"), Some("b"), Some("+50%"), Some("1")],
+            ],
+        );
+        let page = TablePage {
+            template: &t,
+            tables: BTreeMap::from([("s", &s)]),
+            lang: Lang::En,
+            month: None,
+            variables: BTreeMap::new(),
+            show_personal: false,
+            salt: "",
+        };
+        let html = body(&page).expect("renders");
+        assert!(
+            html.contains(
+                "<thead><tr><th>id</th><th>top</th><th class=\"num\">&lt;Alpha&gt;<br>-50%</th>\
+             <th class=\"num\">&lt;Alpha&gt;<br>+50%</th><th class=\"num\">b<br>+50%</th></tr></thead>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains(
+            "<tr><td>X1</td><td>robust</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>\n\
+             <tr><td>X2</td><td></td><td class=\"num\">1</td><td class=\"num\">2</td><td></td></tr>"
+        ), "{html}");
     }
 
     #[test]

@@ -165,6 +165,42 @@ pub struct BlockSpec {
     /// table: write the rows as one sentence after the title (`title: row, row, …`, each row
     /// its cells separated by spaces) instead of a table; nothing when there are no rows.
     pub inline: bool,
+    /// table: columns drawn as a horizontal bar stacked from part columns (column → parts);
+    /// a bar's length is its value over the largest of the column's shown values.
+    pub bars: BTreeMap<String, Vec<String>>,
+    /// table: colour (`#rgb` or `#rrggbb`) of a bar part.
+    pub colours: BTreeMap<String, String>,
+    /// table: the colours' meaning, printed under the table.
+    pub legend: Vec<LegendEntry>,
+    /// table: rows with equal `columns` become one, followed by one column per distinct
+    /// combination of the pivot's key columns, holding its `value`.
+    pub pivot: Option<Pivot>,
+}
+
+/// A pivot of a table block: `{ columns = ["term", "change"], value = "variation_rank" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pivot {
+    /// The key columns; each distinct combination of their values becomes a column, its
+    /// header the values (shown through the block's `values` patterns), one per line.
+    pub columns: Vec<String>,
+    /// The column whose value fills the cells.
+    pub value: String,
+}
+
+/// A colour of a bar and what it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegendEntry {
+    /// `#rgb` or `#rrggbb`.
+    pub colour: String,
+    /// What the colour stands for.
+    pub label: Localized,
+}
+
+/// Whether `c` is a colour a template may give: `#` and 3 or 6 hex digits.
+fn is_colour(c: &str) -> bool {
+    c.strip_prefix('#').is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|d| d.is_ascii_hexdigit()))
 }
 
 /// The names in `{name}` placeholders of a pattern, in order.
@@ -325,7 +361,7 @@ fn locate(body: &str, at: &At) -> Option<usize> {
 fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     use BlockKind::*;
     let name = kind.name();
-    let fields: [(&'static str, bool, &[BlockKind]); 19] = [
+    let fields: [(&'static str, bool, &[BlockKind]); 23] = [
         ("value", s.value.is_some(), &[Tile]),
         ("target", s.target.is_some(), &[Tile, Line, Bar]),
         ("x", s.x.is_some(), &[Line, Bar, Stacked]),
@@ -345,6 +381,10 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
         ("subheads", !s.subheads.is_empty(), &[Table]),
         ("below", !s.below.is_empty(), &[Table]),
         ("inline", s.inline, &[Table]),
+        ("bars", !s.bars.is_empty(), &[Table]),
+        ("colours", !s.colours.is_empty(), &[Table]),
+        ("legend", !s.legend.is_empty(), &[Table]),
+        ("pivot", s.pivot.is_some(), &[Table]),
     ];
     if let Some((field, _, _)) = fields.iter().find(|(_, set, kinds)| *set && !kinds.contains(&kind)) {
         return Err((At::Key(field), format!("`{field}` does not apply to a `{name}` block")));
@@ -377,21 +417,42 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     if s.order_by.is_some() && s.order().is_none() {
         return Err((At::Key("order_by"), "`order_by` must be \"column\", \"column asc\" or \"column desc\"".into()));
     }
-    let keyed: [(&'static str, Vec<&String>); 6] = [
+    let keyed: [(&'static str, Vec<&String>); 8] = [
         ("personal", s.personal.iter().collect()),
         ("formats", s.formats.keys().collect()),
         ("labels", s.labels.keys().collect()),
         ("values", s.values.keys().collect()),
         ("subheads", s.subheads.keys().collect()),
         ("below", s.below.keys().collect()),
+        ("bars", s.bars.keys().collect()),
+        ("colours", s.colours.keys().collect()),
     ];
-    // A column named by a pattern may have a format without being shown.
+    // A column named by a pattern may have a format, and a bar part a format, a label and a
+    // colour, without being shown; a colour is for a bar part only.
     let placeholders = s.placeholders();
+    let part = |k: &String| s.bars.values().any(|parts| parts.contains(k));
+    let pivot_key = |k: &String| s.pivot.as_ref().is_some_and(|p| p.columns.contains(k));
+    let pivot_value = |k: &String| s.pivot.as_ref().is_some_and(|p| p.value == *k);
     for (field, keys) in keyed {
-        let named = |k: &String| s.columns.contains(k) || (field == "formats" && placeholders.contains(&k.as_str()));
+        let named = |k: &String| match field {
+            "formats" => s.columns.contains(k) || placeholders.contains(&k.as_str()) || part(k) || pivot_value(k),
+            "values" => s.columns.contains(k) || pivot_key(k),
+            "labels" => s.columns.contains(k) || part(k),
+            "colours" => part(k),
+            _ => s.columns.contains(k),
+        };
         if let Some(k) = keys.into_iter().find(|k| !named(k)) {
-            return Err((At::Entry(field, k.clone()), format!("`{field}` names `{k}`, which is not in `columns`")));
+            let message = match field {
+                "colours" => format!("`colours` names `{k}`, which is not a part of `bars`"),
+                _ => format!("`{field}` names `{k}`, which is not in `columns`"),
+            };
+            return Err((At::Entry(field, k.clone()), message));
         }
+    }
+    let colours = s.colours.iter().map(|(k, c)| (At::Entry("colours", k.clone()), c));
+    let legend = s.legend.iter().map(|l| (At::Key("legend"), &l.colour));
+    if let Some((at, c)) = colours.chain(legend).find(|(_, c)| !is_colour(c)) {
+        return Err((at, format!("colour `{c}` must be `#` and 3 or 6 hex digits")));
     }
     for (column, value) in &s.filter {
         if !matches!(
@@ -487,6 +548,11 @@ impl Template {
             columns.extend(s.values.keys().map(String::as_str));
             columns.extend(s.subheads.keys().map(String::as_str));
             columns.extend(s.below.keys().map(String::as_str));
+            columns.extend(s.bars.values().flatten().map(String::as_str));
+            if let Some(p) = &s.pivot {
+                columns.extend(p.columns.iter().map(String::as_str));
+                columns.push(&p.value);
+            }
             // A stacked block labels the values of its `stack` column, not columns.
             if block.kind != BlockKind::Stacked {
                 columns.extend(s.series_labels.keys().map(String::as_str));
@@ -730,6 +796,21 @@ definition = "sla"
             ("table", "query = 'q'\ncolumns = ['a']\nbelow = { b = '{a}' }", "t.md:8: `below` names `b`"),
             ("table", "query = 'q'\ncolumns = ['a']\nformats = { c = 'integer' }", "t.md:8: `formats` names `c`"),
             ("bar", "query = 'q'\nx = 't'\ny = ['a']\ninline = true", "t.md:9: `inline` does not apply to a `bar`"),
+            (
+                "table",
+                "query = 'q'\ncolumns = ['a']\ncolours = { a = '#fff' }",
+                "t.md:8: `colours` names `a`, which is not a part",
+            ),
+            (
+                "table",
+                "query = 'q'\ncolumns = ['a']\nbars = { a = ['p'] }\ncolours = { p = 'red\" onload=\"x' }",
+                "t.md:9: colour `red\" onload=\"x` must be",
+            ),
+            (
+                "table",
+                "query = 'q'\ncolumns = ['a']\nlegend = [{ colour = '#12', label = 'x' }]",
+                "t.md:8: colour `#12` must be",
+            ),
             ("line", "query = 'q'\ny = ['a']\nmonths = 0", "t.md:8: `months` must be 1–36, not 0"),
             ("tile", "query = 'q'\nvalue = 'v'\nmonths = 37", "t.md:8: `months` must be 1–36, not 37"),
             ("tile", "query = 'q'\nvalue = 'v'\nlimit = 5", "t.md:8: `limit` does not apply to a `tile` block"),
@@ -803,6 +884,33 @@ filter = { open = 1 }
         assert_eq!(placeholders("{a} and {b} and {c"), ["a", "b"]);
         let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
         assert_eq!(refs, ["kind", "amount", "w"]);
+    }
+
+    #[test]
+    fn bar_parts_may_have_labels_formats_and_colours() {
+        let body = "query = 'q'\ncolumns = ['id', 'score']\nbars = { score = ['p_a', 'p_b'] }\n\
+                    labels = { p_a = 'A' }\nformats = { p_b = 'decimal' }\ncolours = { p_a = '#1f5f8b', p_b = '#abc' }\n\
+                    legend = [{ colour = '#1f5f8b', label = { sv = 'Samverkan', en = 'Cooperation' } }]";
+        let t = parse_template("t.md", &block("table", body)).expect("parses");
+        let spec = &figures(&t)[0].spec;
+        assert_eq!(spec.bars["score"], ["p_a", "p_b"]);
+        assert_eq!(spec.legend[0].label.get(Lang::En), "Cooperation");
+        let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(refs, ["id", "score", "p_b", "p_a"]);
+        assert!(is_colour("#ABCDEF") && !is_colour("#abcd") && !is_colour("abc") && !is_colour("#ggg"));
+    }
+
+    #[test]
+    fn a_pivot_names_its_key_and_value_columns() {
+        let body = "query = 'q'\ncolumns = ['id']\npivot = { columns = ['term', 'change'], value = 'rank' }\n\
+                    formats = { rank = 'integer' }\nvalues = { term = { a = 'A' } }";
+        let t = parse_template("t.md", &block("table", body)).expect("parses");
+        let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(refs, ["id", "rank", "term", "change"]);
+        let e = error(&block("table", "query = 'q'\ncolumns = ['id']\npivot = { columns = ['t'] }"));
+        assert!(e.starts_with("t.md:") && e.contains("missing field `value`"), "{e}");
+        let e = error(&block("line", "query = 'q'\ny = ['a']\npivot = { columns = ['t'], value = 'v' }"));
+        assert!(e.starts_with("t.md:8: `pivot` does not apply to a `line` block"), "{e}");
     }
 
     #[test]
