@@ -221,3 +221,24 @@ fn a_workbook_price_list_with_a_rate_per_kind_of_work() {
         "Business Systems,1100.00,0.5000,550.00\nInfrastructure,800.00,1.5000,1200.00\nVendor ERP,800.00,2.0000,1600.00"
     );
 }
+
+#[test]
+fn ticket_text_is_escaped_on_the_page_and_stays_text_in_the_workbook() {
+    let t = Tmp::new("billing-hostile");
+    std::fs::copy(fixture("billing-itsm.toml"), t.path("itsm.toml")).unwrap();
+    std::fs::copy(fixture("billing-prices.csv"), t.path("billing-prices.csv")).unwrap();
+    let hostile = "=1+2 <script>alert(1)</script> <b>x</b>";
+    let tickets = std::fs::read_to_string(fixture("billing-tickets.csv")).unwrap().replace("Billing case B3", hostile);
+    std::fs::write(t.path("tickets.csv"), tickets).unwrap();
+    itsm_ok(&t.0, &["ingest", "tickets.csv"]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-10-31 17:00"]);
+    itsm_ok(&t.0, &["report", "billing", "--month", "2026-10", "--lang", "en", "--out", "b"]);
+    let html = std::fs::read_to_string(t.path("b/billing.html")).unwrap();
+    assert!(html.contains("=1+2 &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt;"), "title escaped");
+    assert!(!html.contains("<script") && !html.contains("<b>"), "nothing hostile unescaped");
+    let mut wb = open_workbook_auto(t.path("b/billing.xlsx")).unwrap();
+    let burlov = wb.worksheet_range("Burlöv").unwrap();
+    assert!(burlov.used_cells().any(|(_, _, c)| *c == Data::String(hostile.into())), "the title is a text cell");
+    let formulas = wb.worksheet_formula("Burlöv").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.starts_with("SUM(")), "no ticket text became a formula");
+}
