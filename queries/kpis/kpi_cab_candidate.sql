@@ -24,7 +24,9 @@
 -- candidate's (0 when its pain costs nothing); staffing: (5 − finish_quarter) / 4, 0 when not staffable. A term without
 -- data (no cost or no hourly costs configured; no teams, effort or capacity; no technical
 -- input) is NULL ("no data") and adds nothing. score = Σ weight × term (cfg_cab_weight).
--- Ties: lower effort, then id. The as-of instant is read as `(SELECT as_of FROM cfg_build)`
+-- payback_basis says what the payback rests on: 'months' (cost / monthly pain), 'no_pain'
+-- (the pain costs nothing: term 0), NULL (no data). part_<term> = weight × term (0 without
+-- data): the score's parts, which add up to it before rounding. Ties: lower effort, then id. The as-of instant is read as `(SELECT as_of FROM cfg_build)`
 -- only, so a report can evaluate the same query at another instant.
 WITH bounds AS (
     SELECT (SELECT as_of FROM cfg_build) AS as_of
@@ -305,5 +307,17 @@ scored AS (
 SELECT
     row_number() OVER (ORDER BY score DESC, effort_days ASC NULLS LAST, candidate_id) AS cab_rank,
     * EXCLUDE (monthly_pain_ore, end_of_support_part, first_quarter_start, base_score),
-    round(base_score, 6) AS base_score
+    round(base_score, 6) AS base_score,
+    CASE WHEN payback_months IS NOT NULL THEN 'months' WHEN term_payback IS NOT NULL THEN 'no_pain' END
+        AS payback_basis,
+    w_cooperation * coalesce(term_cooperation, 0) AS part_cooperation,
+    w_users * coalesce(term_users, 0) AS part_users,
+    w_payback * coalesce(term_payback, 0) AS part_payback,
+    w_work_hours * coalesce(term_work_hours, 0) AS part_work_hours,
+    w_incidents * coalesce(term_incidents, 0) AS part_incidents,
+    w_breaches * coalesce(term_breaches, 0) AS part_breaches,
+    w_staffing * coalesce(term_staffing, 0) AS part_staffing,
+    w_effort * coalesce(term_effort, 0) AS part_effort,
+    w_technical * coalesce(term_technical, 0) AS part_technical,
+    w_trend * coalesce(term_trend, 0) AS part_trend
 FROM scored

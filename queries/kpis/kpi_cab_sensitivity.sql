@@ -7,7 +7,8 @@
 -- score) and ranked (ties: lower effort, then id). The staffing term keeps the value the
 -- base ranking's plan gave it. top3_variations = variations under which the candidate is
 -- in the top 3, of `variations`; robust_top3 = in the top 3 in the base ranking and under
--- every variation.
+-- every variation; top3 says it in a word: 'robust', 'some' (in the top 3 under some
+-- variations) or NULL.
 WITH terms AS (
     SELECT candidate_id, effort_days, 'cooperation' AS term, term_cooperation AS value FROM kpi_cab_candidate
     UNION ALL SELECT candidate_id, effort_days, 'incidents', term_incidents FROM kpi_cab_candidate
@@ -77,7 +78,11 @@ SELECT
     c.cab_rank AS base_rank,
     count(*) FILTER (WHERE r.variation_rank <= 3) OVER (PARTITION BY r.candidate_id) AS top3_variations,
     count(*) OVER (PARTITION BY r.candidate_id) AS variations,
-    c.cab_rank <= 3 AND bool_and(r.variation_rank <= 3) OVER (PARTITION BY r.candidate_id) AS robust_top3
+    c.cab_rank <= 3 AND bool_and(r.variation_rank <= 3) OVER (PARTITION BY r.candidate_id) AS robust_top3,
+    CASE
+        WHEN c.cab_rank <= 3 AND bool_and(r.variation_rank <= 3) OVER (PARTITION BY r.candidate_id) THEN 'robust'
+        WHEN count(*) FILTER (WHERE r.variation_rank <= 3) OVER (PARTITION BY r.candidate_id) > 0 THEN 'some'
+    END AS top3
 FROM ranked AS r
 JOIN kpi_cab_candidate AS c ON c.candidate_id = r.candidate_id
 ORDER BY r.varied, r.change DESC, r.variation_rank

@@ -291,13 +291,18 @@ pub fn billing(cx: &Context, a: &BillingArgs) -> anyhow::Result<PathBuf> {
         lang: Lang::parse(&a.lang).unwrap_or(Lang::Sv),
         month: (y, m),
         currency,
+        template: parse_template("reports/billing.md", render::billing::TEMPLATE)?,
         lines: fetch(format!(
             "SELECT * FROM kpi_billing_line WHERE month = {month} ORDER BY section, customer, charge_type, price_key, unit_price"
         ))?,
         allocation: fetch(format!(
             "SELECT * FROM kpi_billing_allocation WHERE month = {month} ORDER BY customer, charge_type, price_key, unit_price"
         ))?,
+        allocation_key: fetch(format!(
+            "SELECT * FROM kpi_billing_allocation_key WHERE month = {month} ORDER BY customer"
+        ))?,
         customers: fetch(format!("SELECT * FROM kpi_billing_customer WHERE month = {month} ORDER BY customer"))?,
+        total: fetch(format!("SELECT * FROM kpi_billing_total WHERE month = {month}"))?,
         tickets: fetch(format!(
             "SELECT * FROM kpi_billing_ticket WHERE month = {month} ORDER BY section, customer, charge_type, price_key, ticket_id"
         ))?,
@@ -371,7 +376,7 @@ pub fn cab(cx: &Context, a: &CabArgs) -> anyhow::Result<PathBuf> {
         &to_table(sensitivity),
         &as_of,
         Lang::parse(&a.lang).unwrap_or(Lang::Sv),
-    );
+    )?;
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("itsm-reports/cab"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating '{}'", out.display()))?;
     std::fs::write(out.join("cab.html"), &files.html).with_context(|| format!("writing '{}'", out.display()))?;

@@ -2,17 +2,26 @@
 //! KPI tables: `billing.xlsx` (summary, one sheet per customer with its lines, its share
 //! of the shared customer's lines and the tickets behind them, an unallocated sheet and a
 //! reconciliation sheet; real number and date cells, frozen headers, totals as formulas
-//! whose cached results are the computed values), `billing.csv` (one row per line, for the
-//! finance system) and `billing.html`.
+//! whose cached results are the totals of `kpi_billing_total`), `billing.csv` (one row per
+//! line, for the finance system) and `billing.html` (the template `reports/billing.md`
+//! drawn by [`super::tables`] in the page shell).
 //!
-//! Must not: compute what is billed (SQL does) or open the database.
+//! Must not: compute what is billed or add amounts up (SQL does: `kpi_billing_customer`,
+//! `kpi_billing_total`), or open the database. Text from tickets never becomes a live
+//! formula: the CSV goes through [`csv_field`], the workbook writes it as string cells.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError};
 
-use super::format::{escape_html, format_month, format_number, Lang, NumberFormat};
-use super::{pseudonym, Table};
+use super::format::{csv_field, format_month, Lang};
+use super::shell::{document, Provenance, Shell};
+use super::tables::{body, cell, number, PageError, TablePage};
+use super::{Table, Template};
+
+/// The shipped billing page template, compiled in.
+pub const TEMPLATE: &str = include_str!("../../reports/billing.md");
 
 /// Everything one billing basis needs.
 #[derive(Debug, Clone)]
@@ -23,16 +32,22 @@ pub struct BillingInput {
     pub month: (i32, u32),
     /// Currency code.
     pub currency: String,
+    /// The page template (the shipped one is [`TEMPLATE`]).
+    pub template: Template,
     /// kpi_billing_line of the month.
     pub lines: Table,
     /// kpi_billing_allocation of the month.
     pub allocation: Table,
+    /// kpi_billing_allocation_key of the month (one row per customer).
+    pub allocation_key: Table,
     /// kpi_billing_customer of the month.
     pub customers: Table,
     /// kpi_billing_ticket of the month.
     pub tickets: Table,
     /// kpi_billing_covered of the month.
     pub covered: Table,
+    /// kpi_billing_total of the month (one row; none when the month has no lines).
+    pub total: Table,
     /// Source batches as text, for the footer and the reconciliation sheet.
     pub batches: Vec<String>,
     /// Pseudonymise requesters.
@@ -52,234 +67,95 @@ pub struct BillingFiles {
     pub html: String,
 }
 
-/// Named access to a table's rows.
-struct Rows<'a> {
-    table: &'a Table,
+/// A cell's text, empty for NULL.
+fn text<'a>(table: &'a Table, row: usize, column: &str) -> &'a str {
+    cell(table, row, column).unwrap_or("")
 }
 
-impl<'a> Rows<'a> {
-    fn get(&self, row: &'a [Option<String>], col: &str) -> &'a str {
-        self.table.column(col).and_then(|i| row.get(i)).and_then(|c| c.as_deref()).unwrap_or("")
-    }
-    fn num(&self, row: &[Option<String>], col: &str) -> f64 {
-        self.table
-            .column(col)
-            .and_then(|i| row.get(i))
-            .and_then(|c| c.as_deref())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0.0)
-    }
-    fn iter(&self) -> impl Iterator<Item = &'a Vec<Option<String>>> {
-        self.table.rows.iter()
-    }
+/// A cell as a number cell of the workbook, 0 for NULL.
+fn num(table: &Table, row: usize, column: &str) -> f64 {
+    number(table, row, column).unwrap_or(0.0)
 }
 
-fn t(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
-    lang.pick(sv, en)
+/// A total of the month from `kpi_billing_total`: the number and its exact text (0 when the
+/// month has no lines).
+fn total_of(input: &BillingInput, column: &str) -> (f64, String) {
+    let text = cell(&input.total, 0, column).unwrap_or("0");
+    (text.parse().unwrap_or(0.0), text.to_string())
 }
 
-/// Öre-exact sum of amounts printed with two decimals.
-fn sum_ore<'a>(values: impl Iterator<Item = &'a str>) -> i64 {
-    values.map(|v| (v.parse::<f64>().unwrap_or(0.0) * 100.0).round() as i64).sum()
-}
-
-fn kr(ore: i64) -> f64 {
-    ore as f64 / 100.0
+/// The rows of `table` whose `column` is `value`.
+fn rows_where<'a>(table: &'a Table, column: &'a str, value: &'a str) -> impl Iterator<Item = usize> + 'a {
+    (0..table.rows.len()).filter(move |&r| text(table, r, column) == value)
 }
 
 fn charge_label(lang: Lang, charge_type: &str, key: &str) -> String {
     match charge_type {
         "item" => key.to_string(),
-        _ => format!("{} ({})", t(lang, "Arbete", "Work"), if key.is_empty() { "–" } else { key }),
+        _ => format!("{} ({})", lang.pick("Arbete", "Work"), if key.is_empty() { "–" } else { key }),
     }
 }
 
 /// Writes the three files.
-pub fn render(input: &BillingInput) -> Result<BillingFiles, XlsxError> {
-    Ok(BillingFiles { xlsx: xlsx(input)?, csv: csv(input), html: html(input) })
+pub fn render(input: &BillingInput) -> Result<BillingFiles, PageError> {
+    Ok(BillingFiles { xlsx: xlsx(input)?, csv: csv(input), html: html(input)? })
 }
 
 fn csv(input: &BillingInput) -> String {
-    let lines = Rows { table: &input.lines };
+    let lines = &input.lines;
     let (y, m) = input.month;
     let mut out = String::from("month,section,customer,charge_type,item_or_team,unit_price,quantity,amount,currency,tickets,unallocated_reason\n");
-    let field = super::format::csv_field;
-    for r in lines.iter() {
+    for r in 0..lines.rows.len() {
         let _ = writeln!(
             out,
             "{y:04}-{m:02},{},{},{},{},{},{},{},{},{},{}",
-            lines.get(r, "section"),
-            field(lines.get(r, "customer")),
-            lines.get(r, "charge_type"),
-            field(lines.get(r, "price_key")),
-            lines.get(r, "unit_price"),
-            lines.get(r, "quantity"),
-            lines.get(r, "amount"),
+            text(lines, r, "section"),
+            csv_field(text(lines, r, "customer")),
+            text(lines, r, "charge_type"),
+            csv_field(text(lines, r, "price_key")),
+            text(lines, r, "unit_price"),
+            text(lines, r, "quantity"),
+            text(lines, r, "amount"),
             input.currency,
-            lines.get(r, "tickets"),
-            field(lines.get(r, "unallocated_reason")),
+            text(lines, r, "tickets"),
+            csv_field(text(lines, r, "unallocated_reason")),
         );
     }
     out
 }
 
-fn html(input: &BillingInput) -> String {
+/// billing.html: the template's tables in the page shell.
+fn html(input: &BillingInput) -> Result<String, PageError> {
     let lang = input.lang;
     let (y, m) = input.month;
-    let money = |v: f64| escape_html(&format!("{} {}", format_number(v, NumberFormat::Decimal, lang), input.currency));
-    let customers = Rows { table: &input.customers };
-    let lines = Rows { table: &input.lines };
-    let tickets = Rows { table: &input.tickets };
-    let mut out = String::new();
-    let title = t(lang, "Faktureringsunderlag", "Billing basis");
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} – {}</title>\n<style>\
-         body{{font-family:Arial,sans-serif;max-width:1100px;margin:auto;padding:16px;color:#1a1a1a}}\
-         table{{border-collapse:collapse;width:100%;font-size:12px;margin:8px 0 16px}}th,td{{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left}}\
-         td.num,th.num{{text-align:right}}h2{{break-before:page;border-bottom:2px solid #0072B2}}h2:first-of-type{{break-before:auto}}\
-         footer{{font-size:11px;color:#555;border-top:1px solid #ccc;margin-top:24px}}@page{{size:A4;margin:14mm}}</style>\n</head>\n<body>\n\
-         <h1>{title}</h1>\n<p>{}</p>\n",
-        lang.code(),
-        escape_html(&format_month(y, m, lang)),
-        escape_html(&format_month(y, m, lang)),
-    );
-    let _ = write!(
-        out,
-        "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>\n",
-        t(lang, "Sammanställning", "Summary"),
-        t(lang, "Kund", "Customer"),
-        t(lang, "Egna", "Own"),
-        t(lang, "Fördelat gemensamt", "Shared, allocated"),
-        t(lang, "Netto", "Net"),
-        t(lang, "Moms", "VAT"),
-        t(lang, "Brutto", "Gross"),
-    );
-    for r in customers.iter() {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape_html(customers.get(r, "customer")),
-            money(customers.num(r, "own_amount")),
-            money(customers.num(r, "allocated_amount")),
-            money(customers.num(r, "net_amount")),
-            money(customers.num(r, "vat_amount")),
-            money(customers.num(r, "gross_amount")),
-        );
-    }
-    let unallocated =
-        sum_ore(lines.iter().filter(|r| lines.get(r, "section") == "unallocated").map(|r| lines.get(r, "amount")));
-    let grand = sum_ore(lines.iter().map(|r| lines.get(r, "amount")));
-    let _ = write!(
-        out,
-        "</tbody></table>\n<p>{}: {} · {}: {}</p>\n",
-        t(lang, "Ej fördelat", "Unallocated"),
-        money(kr(unallocated)),
-        t(lang, "Totalt netto", "Grand total, net"),
-        money(kr(grand)),
-    );
-    let alloc = Rows { table: &input.allocation };
-    let mut keys: Vec<String> = alloc
-        .iter()
-        .map(|r| {
-            format!("{} {} ({:.2} %)", alloc.get(r, "customer"), alloc.get(r, "weight"), alloc.num(r, "share") * 100.0)
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    if !keys.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>{}: {}</p>",
-            t(lang, "Fördelningsnyckel för gemensamma ärenden", "Allocation key of shared tickets"),
-            escape_html(&keys.join(", "))
-        );
-    }
-    let covered = Rows { table: &input.covered };
-    let _ = writeln!(
-        out,
-        "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-        t(lang, "Ingår i grundavtalet (debiteras inte)", "Covered by the base agreement (not billed)"),
-        t(lang, "Kund", "Customer"),
-        t(lang, "Tjänst", "Service"),
-        t(lang, "Incidenter", "Incidents"),
-        t(lang, "Beställningar", "Requests"),
-    );
-    for r in covered.iter() {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape_html(covered.get(r, "customer")),
-            escape_html(covered.get(r, "service")),
-            escape_html(covered.get(r, "incidents")),
-            escape_html(covered.get(r, "requests")),
-        );
-    }
-    out.push_str("</tbody></table>\n");
-    let _ = write!(
-        out,
-        "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>\n",
-        t(lang, "Rader", "Lines"),
-        t(lang, "Del", "Section"),
-        t(lang, "Kund", "Customer"),
-        t(lang, "Artikel / arbete", "Item / work"),
-        t(lang, "À-pris", "Unit price"),
-        t(lang, "Antal", "Quantity"),
-        t(lang, "Belopp", "Amount"),
-        t(lang, "Orsak", "Reason"),
-    );
-    for r in lines.iter() {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape_html(lines.get(r, "section")),
-            escape_html(lines.get(r, "customer")),
-            escape_html(&charge_label(lang, lines.get(r, "charge_type"), lines.get(r, "price_key"))),
-            if lines.get(r, "unit_price").is_empty() { "–".into() } else { money(lines.num(r, "unit_price")) },
-            escape_html(&format_number(lines.num(r, "quantity"), NumberFormat::Decimal, lang)),
-            money(lines.num(r, "amount")),
-            escape_html(lines.get(r, "unallocated_reason")),
-        );
-    }
-    out.push_str("</tbody></table>\n");
-    let _ = write!(
-        out,
-        "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>\n",
-        t(lang, "Ärenden", "Tickets"),
-        t(lang, "Ärende", "Ticket"),
-        t(lang, "Rubrik", "Title"),
-        t(lang, "Kund", "Customer"),
-        t(lang, "Artikel / arbete", "Item / work"),
-        t(lang, "Antal", "Quantity"),
-        t(lang, "Belopp", "Amount"),
-        t(lang, "Beställare", "Requester"),
-    );
-    for r in tickets.iter() {
-        let requester = tickets.get(r, "requester");
-        let requester = if input.pseudonymise && !requester.is_empty() {
-            pseudonym(requester, &input.salt)
-        } else {
-            requester.to_string()
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape_html(tickets.get(r, "ticket_id")),
-            escape_html(tickets.get(r, "title")),
-            escape_html(tickets.get(r, "customer")),
-            escape_html(&charge_label(lang, tickets.get(r, "charge_type"), tickets.get(r, "price_key"))),
-            escape_html(&format_number(tickets.num(r, "quantity"), NumberFormat::Decimal, lang)),
-            money(tickets.num(r, "amount")),
-            escape_html(&requester),
-        );
-    }
-    let _ = write!(
-        out,
-        "</tbody></table>\n<footer><p>{}: {}</p></footer>\n</body>\n</html>\n",
-        t(lang, "Källor", "Sources"),
-        escape_html(&input.batches.join("; "))
-    );
-    out
+    let tables = BTreeMap::from([
+        ("kpi_billing_line", &input.lines),
+        ("kpi_billing_allocation", &input.allocation),
+        ("kpi_billing_allocation_key", &input.allocation_key),
+        ("kpi_billing_customer", &input.customers),
+        ("kpi_billing_ticket", &input.tickets),
+        ("kpi_billing_covered", &input.covered),
+        ("kpi_billing_total", &input.total),
+    ]);
+    let page = TablePage {
+        template: &input.template,
+        tables,
+        lang,
+        month: Some(input.month),
+        variables: BTreeMap::from([("currency", input.currency.clone())]),
+        show_personal: !input.pseudonymise,
+        salt: &input.salt,
+    };
+    let main = body(&page)?;
+    let provenance = Provenance {
+        period: Some(format_month(y, m, lang)),
+        sources: Some(input.batches.clone()),
+        personal_shown: Some(!input.pseudonymise),
+        ..Provenance::default()
+    };
+    let title = input.template.front.title.get(lang);
+    let subtitle = format_month(y, m, lang);
+    Ok(document(&Shell { lang, title, subtitle: &subtitle, wide: false, provenance: &provenance }, &main))
 }
 
 /// `A1`-style column letter(s) of a 0-based column.
@@ -318,7 +194,8 @@ fn header(ws: &mut Worksheet, f: &Formats, cols: &[(&str, f64)]) -> Result<(), X
     Ok(())
 }
 
-/// Writes a SUM formula over rows 2..=last (1-based) of `col` at `row`, cached with `value`.
+/// Writes a SUM formula over rows `first..=last` (1-based) of `col` at `row`, its cached
+/// result the total SQL computed (`value`, exact decimal text).
 fn total(
     ws: &mut Worksheet,
     f: &Formats,
@@ -326,11 +203,11 @@ fn total(
     col: u16,
     first: u32,
     last: u32,
-    value: f64,
+    value: &str,
 ) -> Result<(), XlsxError> {
     let c = col_name(col);
     let formula = if last >= first { format!("=SUM({c}{first}:{c}{last})") } else { "=0".to_string() };
-    ws.write_formula_with_format(row, col, Formula::new(formula).set_result(format!("{value:.2}")), &f.bold_money)?;
+    ws.write_formula_with_format(row, col, Formula::new(formula).set_result(value), &f.bold_money)?;
     Ok(())
 }
 
@@ -343,69 +220,60 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         date: Format::new().set_num_format("yyyy-mm-dd"),
         bold_money: Format::new().set_bold().set_num_format("#,##0.00"),
     };
-    let lines = Rows { table: &input.lines };
-    let alloc = Rows { table: &input.allocation };
-    let customers = Rows { table: &input.customers };
-    let tickets = Rows { table: &input.tickets };
+    let (lines, alloc, customers, tickets) = (&input.lines, &input.allocation, &input.customers, &input.tickets);
     let mut wb = Workbook::new();
 
     // Summary.
-    let ws = wb.add_worksheet().set_name(t(lang, "Sammanställning", "Summary"))?;
+    let ws = wb.add_worksheet().set_name(lang.pick("Sammanställning", "Summary"))?;
     let cols = [
-        (t(lang, "Kund", "Customer"), 22.0),
-        (t(lang, "Egna", "Own"), 14.0),
-        (t(lang, "Fördelat gemensamt", "Shared, allocated"), 18.0),
-        (t(lang, "Netto", "Net"), 14.0),
-        (t(lang, "Moms", "VAT"), 12.0),
-        (t(lang, "Brutto", "Gross"), 14.0),
+        (lang.pick("Kund", "Customer"), 22.0),
+        (lang.pick("Egna", "Own"), 14.0),
+        (lang.pick("Fördelat gemensamt", "Shared, allocated"), 18.0),
+        (lang.pick("Netto", "Net"), 14.0),
+        (lang.pick("Moms", "VAT"), 12.0),
+        (lang.pick("Brutto", "Gross"), 14.0),
     ];
     header(ws, &f, &cols)?;
+    let amounts = ["own_amount", "allocated_amount", "net_amount", "vat_amount", "gross_amount"];
     let mut row = 1u32;
-    let mut sums = [0i64; 5];
-    for r in customers.iter() {
-        ws.write_string(row, 0, customers.get(r, "customer"))?;
-        for (k, col) in
-            ["own_amount", "allocated_amount", "net_amount", "vat_amount", "gross_amount"].iter().enumerate()
-        {
-            let v = customers.num(r, col);
-            sums[k] += (v * 100.0).round() as i64;
-            ws.write_number_with_format(row, k as u16 + 1, v, &f.money)?;
+    for r in 0..customers.rows.len() {
+        ws.write_string(row, 0, text(customers, r, "customer"))?;
+        for (k, col) in amounts.iter().enumerate() {
+            ws.write_number_with_format(row, k as u16 + 1, num(customers, r, col), &f.money)?;
         }
         row += 1;
     }
     let last_customer_row = row; // 1-based row number of the last customer
-    ws.write_string_with_format(row, 0, t(lang, "Summa kunder", "Customers total"), &f.header)?;
-    for k in 0..5 {
-        total(ws, &f, row, k as u16 + 1, 2, last_customer_row, kr(sums[k]))?;
+    ws.write_string_with_format(row, 0, lang.pick("Summa kunder", "Customers total"), &f.header)?;
+    for (k, col) in amounts.iter().enumerate() {
+        let (_, sum) = total_of(input, &format!("customers_{col}"));
+        total(ws, &f, row, k as u16 + 1, 2, last_customer_row, &sum)?;
     }
     let customers_total_row = row + 1;
     row += 2;
-    let unallocated =
-        sum_ore(lines.iter().filter(|r| lines.get(r, "section") == "unallocated").map(|r| lines.get(r, "amount")));
-    ws.write_string(row, 0, t(lang, "Ej fördelat (se bladet)", "Unallocated (see its sheet)"))?;
-    ws.write_number_with_format(row, 3, kr(unallocated), &f.money)?;
+    ws.write_string(row, 0, lang.pick("Ej fördelat (se bladet)", "Unallocated (see its sheet)"))?;
+    ws.write_number_with_format(row, 3, total_of(input, "unallocated_amount").0, &f.money)?;
     row += 1;
-    let grand = sum_ore(lines.iter().map(|r| lines.get(r, "amount")));
-    ws.write_string_with_format(row, 0, t(lang, "Totalt netto", "Grand total, net"), &f.header)?;
+    ws.write_string_with_format(row, 0, lang.pick("Totalt netto", "Grand total, net"), &f.header)?;
     ws.write_formula_with_format(
         row,
         3,
-        Formula::new(format!("=D{customers_total_row}+D{}", row)).set_result(format!("{:.2}", kr(grand))),
+        Formula::new(format!("=D{customers_total_row}+D{}", row)).set_result(total_of(input, "lines_amount").1),
         &f.bold_money,
     )?;
     row += 2;
-    ws.write_string(row, 0, format!("{}: {}", t(lang, "Valuta", "Currency"), input.currency))?;
+    ws.write_string(row, 0, format!("{}: {}", lang.pick("Valuta", "Currency"), input.currency))?;
     ws.write_string(
         row + 1,
         0,
-        format!("{}: {}", t(lang, "Period", "Period"), format_month(input.month.0, input.month.1, lang)),
+        format!("{}: {}", lang.pick("Period", "Period"), format_month(input.month.0, input.month.1, lang)),
     )?;
     let mut row = row + 3;
     let share_format = Format::new().set_num_format("0.00%");
     for (i, h) in [
-        t(lang, "Fördelningsnyckel (gemensamt)", "Allocation key (shared)"),
-        t(lang, "Vikt", "Weight"),
-        t(lang, "Andel", "Share"),
+        lang.pick("Fördelningsnyckel (gemensamt)", "Allocation key (shared)"),
+        lang.pick("Vikt", "Weight"),
+        lang.pick("Andel", "Share"),
     ]
     .iter()
     .enumerate()
@@ -413,142 +281,128 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(row, i as u16, *h, &f.header)?;
     }
     row += 1;
-    let mut seen: Vec<&str> = Vec::new();
-    for a in alloc.iter() {
-        let c = alloc.get(a, "customer");
-        if seen.contains(&c) {
-            continue;
-        }
-        seen.push(c);
-        ws.write_string(row, 0, c)?;
-        ws.write_number(row, 1, alloc.num(a, "weight"))?;
-        ws.write_number_with_format(row, 2, alloc.num(a, "share"), &share_format)?;
+    let key = &input.allocation_key;
+    for a in 0..key.rows.len() {
+        ws.write_string(row, 0, text(key, a, "customer"))?;
+        ws.write_number(row, 1, num(key, a, "weight"))?;
+        ws.write_number_with_format(row, 2, num(key, a, "share"), &share_format)?;
         row += 1;
     }
     row += 1;
-    let covered = Rows { table: &input.covered };
+    let covered = &input.covered;
     let heads = [
-        t(lang, "Ingår i grundavtalet: kund", "Covered by the base agreement: customer"),
-        t(lang, "Tjänst", "Service"),
-        t(lang, "Incidenter", "Incidents"),
-        t(lang, "Beställningar", "Requests"),
+        lang.pick("Ingår i grundavtalet: kund", "Covered by the base agreement: customer"),
+        lang.pick("Tjänst", "Service"),
+        lang.pick("Incidenter", "Incidents"),
+        lang.pick("Beställningar", "Requests"),
     ];
     for (i, h) in heads.iter().enumerate() {
         ws.write_string_with_format(row, i as u16, *h, &f.header)?;
     }
     row += 1;
-    for r in covered.iter() {
-        ws.write_string(row, 0, covered.get(r, "customer"))?;
-        ws.write_string(row, 1, covered.get(r, "service"))?;
-        ws.write_number(row, 2, covered.num(r, "incidents"))?;
-        ws.write_number(row, 3, covered.num(r, "requests"))?;
+    for r in 0..covered.rows.len() {
+        ws.write_string(row, 0, text(covered, r, "customer"))?;
+        ws.write_string(row, 1, text(covered, r, "service"))?;
+        ws.write_number(row, 2, num(covered, r, "incidents"))?;
+        ws.write_number(row, 3, num(covered, r, "requests"))?;
         row += 1;
     }
 
     // One sheet per customer.
-    for r in customers.iter() {
-        let customer = customers.get(r, "customer");
+    for c in 0..customers.rows.len() {
+        let customer = text(customers, c, "customer");
         let ws = wb.add_worksheet().set_name(sheet_name(customer))?;
         let cols = [
-            (t(lang, "Artikel / arbete", "Item / work"), 34.0),
-            (t(lang, "À-pris", "Unit price"), 12.0),
-            (t(lang, "Antal", "Quantity"), 10.0),
-            (t(lang, "Belopp", "Amount"), 14.0),
-            (t(lang, "Ärenden", "Tickets"), 9.0),
+            (lang.pick("Artikel / arbete", "Item / work"), 34.0),
+            (lang.pick("À-pris", "Unit price"), 12.0),
+            (lang.pick("Antal", "Quantity"), 10.0),
+            (lang.pick("Belopp", "Amount"), 14.0),
+            (lang.pick("Ärenden", "Tickets"), 9.0),
         ];
         header(ws, &f, &cols)?;
         let mut row = 1u32;
-        let mut own = 0i64;
-        for l in lines.iter().filter(|l| lines.get(l, "section") == "customer" && lines.get(l, "customer") == customer)
-        {
-            ws.write_string(row, 0, charge_label(lang, lines.get(l, "charge_type"), lines.get(l, "price_key")))?;
-            ws.write_number_with_format(row, 1, lines.num(l, "unit_price"), &f.money)?;
-            ws.write_number_with_format(row, 2, lines.num(l, "quantity"), &f.number)?;
-            ws.write_number_with_format(row, 3, lines.num(l, "amount"), &f.money)?;
-            ws.write_number(row, 4, lines.num(l, "tickets"))?;
-            own += (lines.num(l, "amount") * 100.0).round() as i64;
+        for l in rows_where(lines, "section", "customer").filter(|&l| text(lines, l, "customer") == customer) {
+            ws.write_string(row, 0, charge_label(lang, text(lines, l, "charge_type"), text(lines, l, "price_key")))?;
+            ws.write_number_with_format(row, 1, num(lines, l, "unit_price"), &f.money)?;
+            ws.write_number_with_format(row, 2, num(lines, l, "quantity"), &f.number)?;
+            ws.write_number_with_format(row, 3, num(lines, l, "amount"), &f.money)?;
+            ws.write_number(row, 4, num(lines, l, "tickets"))?;
             row += 1;
         }
-        for a in alloc.iter().filter(|a| alloc.get(a, "customer") == customer) {
+        for a in rows_where(alloc, "customer", customer) {
             let label = format!(
-                "{}: {} ({:.2} %)",
-                t(lang, "Gemensamt", "Shared"),
-                charge_label(lang, alloc.get(a, "charge_type"), alloc.get(a, "price_key")),
-                alloc.num(a, "share") * 100.0
+                "{}: {} ({} %)",
+                lang.pick("Gemensamt", "Shared"),
+                charge_label(lang, text(alloc, a, "charge_type"), text(alloc, a, "price_key")),
+                rows_where(key, "customer", customer).next().and_then(|k| cell(key, k, "share_percent")).unwrap_or("")
             );
             ws.write_string(row, 0, label)?;
-            ws.write_number_with_format(row, 3, alloc.num(a, "amount"), &f.money)?;
-            own += (alloc.num(a, "amount") * 100.0).round() as i64;
+            ws.write_number_with_format(row, 3, num(alloc, a, "amount"), &f.money)?;
             row += 1;
         }
-        ws.write_string_with_format(row, 0, t(lang, "Summa netto", "Net total"), &f.header)?;
-        total(ws, &f, row, 3, 2, row, kr(own))?;
+        // The customer's own lines plus its allocated shares: its net amount.
+        ws.write_string_with_format(row, 0, lang.pick("Summa netto", "Net total"), &f.header)?;
+        total(ws, &f, row, 3, 2, row, text(customers, c, "net_amount"))?;
         row += 2;
         let cols2 = [
-            t(lang, "Ärende", "Ticket"),
-            t(lang, "Rubrik", "Title"),
-            t(lang, "Löst", "Resolved"),
-            t(lang, "Artikel / arbete", "Item / work"),
-            t(lang, "Antal", "Quantity"),
-            t(lang, "Belopp", "Amount"),
+            lang.pick("Ärende", "Ticket"),
+            lang.pick("Rubrik", "Title"),
+            lang.pick("Löst", "Resolved"),
+            lang.pick("Artikel / arbete", "Item / work"),
+            lang.pick("Antal", "Quantity"),
+            lang.pick("Belopp", "Amount"),
         ];
         for (i, c) in cols2.iter().enumerate() {
             ws.write_string_with_format(row, i as u16, *c, &f.header)?;
         }
         row += 1;
-        for tk in tickets
-            .iter()
-            .filter(|tk| tickets.get(tk, "section") == "customer" && tickets.get(tk, "customer") == customer)
-        {
-            ticket_row(ws, &f, &tickets, tk, row, lang)?;
+        for tk in rows_where(tickets, "section", "customer").filter(|&tk| text(tickets, tk, "customer") == customer) {
+            ticket_row(ws, &f, tickets, tk, row, lang)?;
             row += 1;
         }
     }
 
     // Unallocated.
-    let ws = wb.add_worksheet().set_name(t(lang, "Ej fördelat", "Unallocated"))?;
+    let ws = wb.add_worksheet().set_name(lang.pick("Ej fördelat", "Unallocated"))?;
     let cols = [
-        (t(lang, "Ärende", "Ticket"), 14.0),
-        (t(lang, "Rubrik", "Title"), 40.0),
-        (t(lang, "Löst", "Resolved"), 12.0),
-        (t(lang, "Artikel / arbete", "Item / work"), 30.0),
-        (t(lang, "Antal", "Quantity"), 10.0),
-        (t(lang, "Belopp", "Amount"), 14.0),
-        (t(lang, "Kund", "Customer"), 16.0),
-        (t(lang, "Orsak", "Reason"), 20.0),
+        (lang.pick("Ärende", "Ticket"), 14.0),
+        (lang.pick("Rubrik", "Title"), 40.0),
+        (lang.pick("Löst", "Resolved"), 12.0),
+        (lang.pick("Artikel / arbete", "Item / work"), 30.0),
+        (lang.pick("Antal", "Quantity"), 10.0),
+        (lang.pick("Belopp", "Amount"), 14.0),
+        (lang.pick("Kund", "Customer"), 16.0),
+        (lang.pick("Orsak", "Reason"), 20.0),
     ];
     header(ws, &f, &cols)?;
     let mut row = 1u32;
-    let mut sum = 0i64;
-    for tk in tickets.iter().filter(|tk| tickets.get(tk, "section") == "unallocated") {
-        ticket_row(ws, &f, &tickets, tk, row, lang)?;
-        ws.write_string(row, 6, tickets.get(tk, "customer"))?;
-        ws.write_string(row, 7, tickets.get(tk, "unallocated_reason"))?;
-        sum += (tickets.num(tk, "amount") * 100.0).round() as i64;
+    for tk in rows_where(tickets, "section", "unallocated") {
+        ticket_row(ws, &f, tickets, tk, row, lang)?;
+        ws.write_string(row, 6, text(tickets, tk, "customer"))?;
+        ws.write_string(row, 7, text(tickets, tk, "unallocated_reason"))?;
         row += 1;
     }
-    ws.write_string_with_format(row, 0, t(lang, "Summa", "Total"), &f.header)?;
-    total(ws, &f, row, 5, 2, row, kr(sum))?;
+    ws.write_string_with_format(row, 0, lang.pick("Summa", "Total"), &f.header)?;
+    total(ws, &f, row, 5, 2, row, &total_of(input, "unallocated_tickets_amount").1)?;
 
-    // Reconciliation.
-    let ws = wb.add_worksheet().set_name(t(lang, "Avstämning", "Reconciliation"))?;
-    header(ws, &f, &[(t(lang, "Kontroll", "Check"), 48.0), (t(lang, "Värde", "Value"), 16.0)])?;
-    let charged = sum_ore(tickets.iter().map(|r| tickets.get(r, "amount")));
-    let rows: Vec<(&str, f64)> = vec![
-        (t(lang, "Debiterbara ärenden", "Billable tickets"), tickets.table.rows.len() as f64),
-        (t(lang, "Ärenden i rader", "Tickets in lines"), lines.iter().map(|r| lines.num(r, "tickets")).sum()),
-        (t(lang, "Summa av ärendenas belopp", "Sum of the tickets' amounts"), kr(charged)),
-        (t(lang, "Summa av rader", "Sum of lines"), kr(grand)),
-        (t(lang, "Kunder netto + ej fördelat", "Customers net + unallocated"), kr(sums[2] + unallocated)),
+    // Reconciliation: every figure from kpi_billing_total.
+    let ws = wb.add_worksheet().set_name(lang.pick("Avstämning", "Reconciliation"))?;
+    header(ws, &f, &[(lang.pick("Kontroll", "Check"), 48.0), (lang.pick("Värde", "Value"), 16.0)])?;
+    let checks = [
+        (lang.pick("Debiterbara ärenden", "Billable tickets"), "billable_tickets"),
+        (lang.pick("Ärenden i rader", "Tickets in lines"), "tickets_in_lines"),
+        (lang.pick("Summa av ärendenas belopp", "Sum of the tickets' amounts"), "tickets_amount"),
+        (lang.pick("Summa av rader", "Sum of lines"), "lines_amount"),
+        (lang.pick("Kunder netto + ej fördelat", "Customers net + unallocated"), "customers_and_unallocated_amount"),
     ];
-    for (i, (label, value)) in rows.iter().enumerate() {
+    for (i, (label, column)) in checks.iter().enumerate() {
         ws.write_string(i as u32 + 1, 0, *label)?;
-        ws.write_number_with_format(i as u32 + 1, 1, *value, &f.number)?;
+        ws.write_number_with_format(i as u32 + 1, 1, total_of(input, column).0, &f.number)?;
     }
-    let diff = kr(charged - grand);
-    ws.write_string_with_format(6, 0, t(lang, "Differens (ska vara 0)", "Difference (must be 0)"), &f.header)?;
-    ws.write_formula_with_format(6, 1, Formula::new("=B4-B5").set_result(format!("{diff:.2}")), &f.bold_money)?;
-    ws.write_string(8, 0, t(lang, "Källor", "Sources"))?;
+    ws.write_string_with_format(6, 0, lang.pick("Differens (ska vara 0)", "Difference (must be 0)"), &f.header)?;
+    let difference = total_of(input, "difference_amount").1;
+    ws.write_formula_with_format(6, 1, Formula::new("=B4-B5").set_result(difference), &f.bold_money)?;
+    ws.write_string(8, 0, lang.pick("Källor", "Sources"))?;
     for (i, b) in input.batches.iter().enumerate() {
         ws.write_string(9 + i as u32, 0, b)?;
     }
@@ -558,14 +412,14 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
 fn ticket_row(
     ws: &mut Worksheet,
     f: &Formats,
-    tickets: &Rows<'_>,
-    tk: &[Option<String>],
+    tickets: &Table,
+    tk: usize,
     row: u32,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    ws.write_string(row, 0, tickets.get(tk, "ticket_id"))?;
-    ws.write_string(row, 1, tickets.get(tk, "title"))?;
-    let resolved = tickets.get(tk, "resolved_day");
+    ws.write_string(row, 0, text(tickets, tk, "ticket_id"))?;
+    ws.write_string(row, 1, text(tickets, tk, "title"))?;
+    let resolved = text(tickets, tk, "resolved_day");
     match ExcelDateTime::parse_from_str(resolved) {
         Ok(dt) => {
             ws.write_datetime_with_format(row, 2, &dt, &f.date)?;
@@ -574,9 +428,9 @@ fn ticket_row(
             ws.write_string(row, 2, resolved)?;
         }
     }
-    ws.write_string(row, 3, charge_label(lang, tickets.get(tk, "charge_type"), tickets.get(tk, "price_key")))?;
-    ws.write_number_with_format(row, 4, tickets.num(tk, "quantity"), &f.number)?;
-    ws.write_number_with_format(row, 5, tickets.num(tk, "amount"), &f.money)?;
+    ws.write_string(row, 3, charge_label(lang, text(tickets, tk, "charge_type"), text(tickets, tk, "price_key")))?;
+    ws.write_number_with_format(row, 4, num(tickets, tk, "quantity"), &f.number)?;
+    ws.write_number_with_format(row, 5, num(tickets, tk, "amount"), &f.money)?;
     Ok(())
 }
 
@@ -592,5 +446,24 @@ mod tests {
         );
         assert_eq!(sheet_name("A/B: C [x]"), "A_B_ C _x_");
         assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
+    }
+
+    #[test]
+    fn the_shipped_template_parses_and_draws_tables_only() {
+        let t = crate::render::parse_template("reports/billing.md", TEMPLATE).expect("billing.md parses");
+        let blocks: Vec<_> = t
+            .items
+            .iter()
+            .filter_map(|i| if let crate::render::template::Item::Figure(b) = i { Some(b) } else { None })
+            .collect();
+        assert_eq!(blocks.len(), 6);
+        assert!(blocks.iter().all(|b| b.kind == crate::render::template::BlockKind::Table));
+    }
+
+    #[test]
+    fn charge_labels_name_the_item_or_the_team() {
+        assert_eq!(charge_label(Lang::En, "item", "Headset"), "Headset");
+        assert_eq!(charge_label(Lang::Sv, "work", "Infrastructure"), "Arbete (Infrastructure)");
+        assert_eq!(charge_label(Lang::En, "work", ""), "Work (–)");
     }
 }

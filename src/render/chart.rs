@@ -11,6 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::fmt::Write as _;
 
+// The one escaper of render: it serves SVG content and attribute values as well as HTML.
+use super::format::escape_html as esc;
+
 /// How y values and ticks are written; the caller passes its number formatter (e.g. Swedish "87,5 %").
 pub type Formatter<'a> = &'a dyn Fn(f64) -> String;
 
@@ -264,11 +267,6 @@ fn y_range(vals: impl Iterator<Item = f64>, target: Option<f64>, from_zero: bool
 /// Plotters writes `font-size = size / 1.24`; this returns a font that comes out as `px` in the SVG.
 fn font(px: f64) -> FontDesc<'static> {
     ("sans-serif", px * 1.24).into_font()
-}
-
-/// Escapes text for SVG/XML content and attribute values (used for everything written by hand).
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 /// How x labels are placed: font size, rotation, (possibly shortened) texts and the margins they need.

@@ -7,8 +7,9 @@
 //! database — the CLI hands over plain tables ([`Table`]); joins belong in SQL.
 //!
 //! Layout: `template` (parsing and validation of templates), `format` (numbers, months,
-//! escaping per language), `chart` (SVG), `figures` (rows → figure values), `page` (HTML
-//! and JSON writing).
+//! escaping per language), `chart` (SVG), `figures` (rows → figure values), `page` (the
+//! monthly page's HTML and JSON), `shell` (the one HTML document and stylesheet of every
+//! page), `tables` (pages of table blocks: billing and CAB), `billing` and `cab` (their files).
 
 pub mod billing;
 pub mod cab;
@@ -16,6 +17,8 @@ pub mod chart;
 mod figures;
 pub mod format;
 mod page;
+pub mod shell;
+pub mod tables;
 pub mod template;
 
 use std::collections::BTreeMap;

@@ -1,55 +1,17 @@
-//! Writing the report: the HTML page (inline CSS and SVG, no scripts, A4 print layout,
-//! a page break before each `##` section) and kpi.json, both from the computed figures.
+//! Writing the report: the monthly page's body (tiles, charts and tables in the page shell,
+//! see `shell`) and kpi.json, both from the computed figures.
 //!
 //! Every text that comes from data or configuration goes through `escape_html`; template
 //! prose is Markdown whose raw HTML is shown as text, not passed through.
 
 use std::fmt::Write as _;
 
-use pulldown_cmark::{html::push_html, Event, Options, Parser};
-
 use super::chart::{self, BarChart, LineChart, Series, StackedBarChart};
 use super::figures::{Figure, FigureValue};
 use super::format::{escape_html, format_delta, format_month, format_number, month_short, Lang, NumberFormat};
-use super::template::localize as localize_markdown;
+use super::shell::{document, markdown, Provenance, Shell};
 use super::template::{BlockKind, Item};
 use super::ReportInput;
-
-const CSS: &str = r#"
-@page { size: A4; margin: 14mm 12mm; }
-* { box-sizing: border-box; }
-body { font-family: "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; margin: 0 auto; max-width: 1100px; padding: 16px; line-height: 1.4; }
-header h1 { margin: 0 0 4px; font-size: 26px; }
-header p { margin: 0; color: #555; }
-h2 { break-before: page; border-bottom: 2px solid #0072B2; padding-bottom: 4px; margin-top: 28px; }
-main > h2:first-of-type { break-before: auto; }
-.tiles { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
-.tile { flex: 1 1 220px; border: 1px solid #ccc; border-left: 6px solid #999; border-radius: 4px; padding: 10px 12px; break-inside: avoid; }
-.tile.good { border-left-color: #009E73; }
-.tile.bad { border-left-color: #D55E00; }
-.tile h3 { margin: 0; font-size: 14px; font-weight: 600; color: #333; }
-.tile .value { font-size: 28px; font-weight: 700; margin: 4px 0; }
-.tile .meta { font-size: 12px; color: #444; }
-.tile svg { width: 120px; height: 32px; display: block; margin-top: 4px; }
-figure { margin: 16px 0; break-inside: avoid; }
-figure h3 { margin: 0 0 6px; font-size: 16px; }
-figure svg { width: 100%; height: auto; max-height: 360px; }
-.definition { font-size: 12px; color: #444; margin: 4px 0 0; }
-table { border-collapse: collapse; width: 100%; font-size: 12px; }
-th, td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-thead th { background: #f0f4f8; }
-tr { break-inside: avoid; }
-footer { margin-top: 32px; border-top: 1px solid #ccc; padding-top: 8px; font-size: 11px; color: #555; }
-.empty { color: #777; font-style: italic; }
-"#;
-
-fn t(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Sv => sv,
-        Lang::En => en,
-    }
-}
 
 fn fmt_value(v: Option<f64>, format: NumberFormat, lang: Lang) -> String {
     v.map_or_else(|| "–".to_string(), |v| format_number(v, format, lang))
@@ -67,33 +29,12 @@ fn month_label(key: &str, first: bool, lang: Lang) -> String {
     }
 }
 
-/// Markdown prose of the template, localized; raw HTML in it is shown as text.
-fn markdown(text: &str, lang: Lang, out: &mut String) {
-    let text = localize_markdown(text, lang);
-    let parser = Parser::new_ext(&text, Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        other => other,
-    });
-    push_html(out, parser);
-}
-
 /// The HTML page.
 pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     let lang = input.lang;
     let (y, m) = input.month;
     let title = input.template.front.title.get(lang);
     let mut out = String::with_capacity(64 * 1024);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} – {}</title>\n\
-         <style>{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n<p>{}</p>\n</header>\n<main>\n",
-        lang.code(),
-        escape_html(title),
-        escape_html(&format_month(y, m, lang)),
-        escape_html(title),
-        escape_html(&format_month(y, m, lang)),
-    );
     if let Some(d) = &input.template.front.description {
         let _ = write!(out, "<p>{}</p>\n", escape_html(d.get(lang)));
     }
@@ -120,10 +61,20 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     if in_tiles {
         out.push_str("</div>\n");
     }
-    out.push_str("</main>\n");
-    footer(input, &mut out);
-    out.push_str("</body>\n</html>\n");
-    out
+    let batches = input
+        .batches
+        .iter()
+        .map(|b| format!("#{} {} ({}, {} UTC)", b.batch_id, b.file, b.source, b.finished_at))
+        .collect();
+    let provenance = Provenance {
+        period: Some(format_month(y, m, lang)),
+        as_of: Some(super::format::format_instant(input.as_of, input.timezone, lang)),
+        config: Some(input.config_sha256.clone()),
+        sources: Some(batches),
+        personal_shown: Some(input.show_personal),
+    };
+    let subtitle = format_month(y, m, lang);
+    document(&Shell { lang, title, subtitle: &subtitle, wide: false, provenance: &provenance }, &out)
 }
 
 fn definition(input: &ReportInput, f: &Figure, out: &mut String) {
@@ -152,7 +103,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
             );
             if let Some(t) = target {
                 let _ =
-                    write!(out, "{} {}", t_(lang, "Mål", "Target"), escape_html(&fmt_value(Some(*t), format, lang)));
+                    write!(out, "{} {}", lang.pick("Mål", "Target"), escape_html(&fmt_value(Some(*t), format, lang)));
             }
             if let (Some(v), Some(p)) = (value, previous) {
                 let sep = if target.is_some() { " · " } else { "" };
@@ -160,7 +111,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                     out,
                     "{sep}{} {}",
                     escape_html(&format_delta(v - p, format, lang)),
-                    t_(lang, "mot förra månaden", "vs last month")
+                    lang.pick("mot förra månaden", "vs last month")
                 );
             }
             out.push_str("</div>\n");
@@ -177,7 +128,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 .iter()
                 .map(|(_, label, values)| Series { name: label.clone(), values: values.clone() })
                 .collect();
-            let target_label = t(lang, "Mål", "Target").to_string();
+            let target_label = lang.pick("Mål", "Target").to_string();
             let y_label = y_label(input, f);
             let svg = if f.kind == BlockKind::Line {
                 let x_labels = x.iter().enumerate().map(|(i, k)| month_label(k, i == 0, lang)).collect();
@@ -230,7 +181,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
         FigureValue::Rows { columns, labels, rows } => {
             let _ = write!(out, "<figure>\n<h3>{}</h3>\n", escape_html(&title));
             if rows.is_empty() {
-                let _ = write!(out, "<p class=\"empty\">{}</p>\n", t(lang, "Inga rader.", "No rows."));
+                let _ = write!(out, "<p class=\"empty\">{}</p>\n", lang.pick("Inga rader.", "No rows."));
             } else {
                 let formats = table_formats(input, f, columns);
                 out.push_str("<table>\n<thead><tr>");
@@ -254,10 +205,6 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
             out.push_str("</figure>\n");
         }
     }
-}
-
-fn t_(lang: Lang, sv: &'static str, en: &'static str) -> &'static str {
-    t(lang, sv, en)
 }
 
 fn block_of<'a>(input: &'a ReportInput, f: &Figure) -> Option<&'a super::template::Block> {
@@ -290,42 +237,6 @@ fn cell_text(cell: Option<&str>, format: Option<NumberFormat>, input: &ReportInp
         }
     }
     (text.to_string(), false)
-}
-
-fn footer(input: &ReportInput, out: &mut String) {
-    let lang = input.lang;
-    let (y, m) = input.month;
-    let batches: Vec<String> = input
-        .batches
-        .iter()
-        .map(|b| format!("#{} {} ({}, {} UTC)", b.batch_id, b.file, b.source, b.finished_at))
-        .collect();
-    let _ = write!(
-        out,
-        "<footer>\n<p>{}: {} · {}: {} · {}: {} · itsm {}</p>\n<p>{}: {}</p>\n<p>{}</p>\n</footer>\n",
-        t(lang, "Period", "Period"),
-        escape_html(&format_month(y, m, lang)),
-        t(lang, "Data till och med", "Data as of"),
-        escape_html(&super::format::format_instant(input.as_of, input.timezone, lang)),
-        t(lang, "Konfiguration", "Configuration"),
-        escape_html(&input.config_sha256[..input.config_sha256.len().min(12)]),
-        env!("CARGO_PKG_VERSION"),
-        t(lang, "Källor", "Sources"),
-        escape_html(&batches.join("; ")),
-        if input.show_personal {
-            t(
-                lang,
-                "Personuppgifter visas i klartext (--show-personal-data).",
-                "Personal data is shown as is (--show-personal-data).",
-            )
-        } else {
-            t(
-                lang,
-                "Personuppgifter (beställare, handläggare) visas pseudonymiserade.",
-                "Personal data (requesters, agents) is shown pseudonymised.",
-            )
-        },
-    );
 }
 
 use super::format::json_string as js;

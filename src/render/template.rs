@@ -153,9 +153,86 @@ pub struct BlockSpec {
     pub limit: Option<u32>,
     /// bar/stacked/table: do not restrict to the report month.
     pub all_months: bool,
+    /// table: what a cell shows, by the column's raw value: a pattern whose `{column}` is
+    /// that column's formatted value in the row (or a variable of the page, e.g. `{currency}`).
+    /// `"*"` matches any other value that is not NULL; `""` matches NULL.
+    pub values: BTreeMap<String, BTreeMap<String, Localized>>,
+    /// table: a second header line per column, a pattern filled from the first row
+    /// (e.g. the weight of a score term).
+    pub subheads: BTreeMap<String, Localized>,
+    /// table: a second, small line under a column's cells, a pattern filled from the row.
+    pub below: BTreeMap<String, Localized>,
+    /// table: write the rows as one sentence after the title (`title: row, row, …`, each row
+    /// its cells separated by spaces) instead of a table; nothing when there are no rows.
+    pub inline: bool,
+    /// table: columns drawn as a horizontal bar stacked from part columns (column → parts);
+    /// a bar's length is its value over the largest of the column's shown values.
+    pub bars: BTreeMap<String, Vec<String>>,
+    /// table: colour (`#rgb` or `#rrggbb`) of a bar part.
+    pub colours: BTreeMap<String, String>,
+    /// table: the colours' meaning, printed under the table.
+    pub legend: Vec<LegendEntry>,
+    /// table: rows with equal `columns` become one, followed by one column per distinct
+    /// combination of the pivot's key columns, holding its `value`.
+    pub pivot: Option<Pivot>,
+}
+
+/// A pivot of a table block: `{ columns = ["term", "change"], value = "variation_rank" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pivot {
+    /// The key columns; each distinct combination of their values becomes a column, its
+    /// header the values (shown through the block's `values` patterns), one per line.
+    pub columns: Vec<String>,
+    /// The column whose value fills the cells.
+    pub value: String,
+}
+
+/// A colour of a bar and what it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegendEntry {
+    /// `#rgb` or `#rrggbb`.
+    pub colour: String,
+    /// What the colour stands for.
+    pub label: Localized,
+}
+
+/// Whether `c` is a colour a template may give: `#` and 3 or 6 hex digits.
+fn is_colour(c: &str) -> bool {
+    c.strip_prefix('#').is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|d| d.is_ascii_hexdigit()))
+}
+
+/// The names in `{name}` placeholders of a pattern, in order.
+pub fn placeholders(pattern: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                out.push(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 impl BlockSpec {
+    /// Every name a `values`, `subheads` or `below` pattern of the block fills in (both
+    /// languages): columns of the row or variables of the page.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let patterns =
+            self.values.values().flat_map(|m| m.values()).chain(self.subheads.values()).chain(self.below.values());
+        let mut out: Vec<&str> =
+            patterns.flat_map(|p| placeholders(&p.sv).into_iter().chain(placeholders(&p.en))).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// `order_by` split into its column and whether it is descending; `None` without `order_by`
     /// (a parsed template's `order_by` is always well formed).
     pub fn order(&self) -> Option<(&str, bool)> {
@@ -284,7 +361,7 @@ fn locate(body: &str, at: &At) -> Option<usize> {
 fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     use BlockKind::*;
     let name = kind.name();
-    let fields: [(&'static str, bool, &[BlockKind]); 15] = [
+    let fields: [(&'static str, bool, &[BlockKind]); 23] = [
         ("value", s.value.is_some(), &[Tile]),
         ("target", s.target.is_some(), &[Tile, Line, Bar]),
         ("x", s.x.is_some(), &[Line, Bar, Stacked]),
@@ -300,6 +377,14 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
         ("order_by", s.order_by.is_some(), &[Table]),
         ("limit", s.limit.is_some(), &[Table]),
         ("all_months", s.all_months, &[Bar, Stacked, Table]),
+        ("values", !s.values.is_empty(), &[Table]),
+        ("subheads", !s.subheads.is_empty(), &[Table]),
+        ("below", !s.below.is_empty(), &[Table]),
+        ("inline", s.inline, &[Table]),
+        ("bars", !s.bars.is_empty(), &[Table]),
+        ("colours", !s.colours.is_empty(), &[Table]),
+        ("legend", !s.legend.is_empty(), &[Table]),
+        ("pivot", s.pivot.is_some(), &[Table]),
     ];
     if let Some((field, _, _)) = fields.iter().find(|(_, set, kinds)| *set && !kinds.contains(&kind)) {
         return Err((At::Key(field), format!("`{field}` does not apply to a `{name}` block")));
@@ -332,15 +417,42 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     if s.order_by.is_some() && s.order().is_none() {
         return Err((At::Key("order_by"), "`order_by` must be \"column\", \"column asc\" or \"column desc\"".into()));
     }
-    let keyed: [(&'static str, Vec<&String>); 3] = [
+    let keyed: [(&'static str, Vec<&String>); 8] = [
         ("personal", s.personal.iter().collect()),
         ("formats", s.formats.keys().collect()),
         ("labels", s.labels.keys().collect()),
+        ("values", s.values.keys().collect()),
+        ("subheads", s.subheads.keys().collect()),
+        ("below", s.below.keys().collect()),
+        ("bars", s.bars.keys().collect()),
+        ("colours", s.colours.keys().collect()),
     ];
+    // A column named by a pattern may have a format, and a bar part a format, a label and a
+    // colour, without being shown; a colour is for a bar part only.
+    let placeholders = s.placeholders();
+    let part = |k: &String| s.bars.values().any(|parts| parts.contains(k));
+    let pivot_key = |k: &String| s.pivot.as_ref().is_some_and(|p| p.columns.contains(k));
+    let pivot_value = |k: &String| s.pivot.as_ref().is_some_and(|p| p.value == *k);
     for (field, keys) in keyed {
-        if let Some(k) = keys.into_iter().find(|k| !s.columns.contains(k)) {
-            return Err((At::Entry(field, k.clone()), format!("`{field}` names `{k}`, which is not in `columns`")));
+        let named = |k: &String| match field {
+            "formats" => s.columns.contains(k) || placeholders.contains(&k.as_str()) || part(k) || pivot_value(k),
+            "values" => s.columns.contains(k) || pivot_key(k),
+            "labels" => s.columns.contains(k) || part(k),
+            "colours" => part(k),
+            _ => s.columns.contains(k),
+        };
+        if let Some(k) = keys.into_iter().find(|k| !named(k)) {
+            let message = match field {
+                "colours" => format!("`colours` names `{k}`, which is not a part of `bars`"),
+                _ => format!("`{field}` names `{k}`, which is not in `columns`"),
+            };
+            return Err((At::Entry(field, k.clone()), message));
         }
+    }
+    let colours = s.colours.iter().map(|(k, c)| (At::Entry("colours", k.clone()), c));
+    let legend = s.legend.iter().map(|l| (At::Key("legend"), &l.colour));
+    if let Some((at, c)) = colours.chain(legend).find(|(_, c)| !is_colour(c)) {
+        return Err((at, format!("colour `{c}` must be `#` and 3 or 6 hex digits")));
     }
     for (column, value) in &s.filter {
         if !matches!(
@@ -433,6 +545,14 @@ impl Template {
             columns.extend(s.personal.iter().map(String::as_str));
             columns.extend(s.formats.keys().map(String::as_str));
             columns.extend(s.labels.keys().map(String::as_str));
+            columns.extend(s.values.keys().map(String::as_str));
+            columns.extend(s.subheads.keys().map(String::as_str));
+            columns.extend(s.below.keys().map(String::as_str));
+            columns.extend(s.bars.values().flatten().map(String::as_str));
+            if let Some(p) = &s.pivot {
+                columns.extend(p.columns.iter().map(String::as_str));
+                columns.push(&p.value);
+            }
             // A stacked block labels the values of its `stack` column, not columns.
             if block.kind != BlockKind::Stacked {
                 columns.extend(s.series_labels.keys().map(String::as_str));
@@ -672,6 +792,25 @@ definition = "sla"
             ("table", "query = 'q'\ncolumns = ['a']\nlabels = { b = 'B' }", "t.md:8: `labels` names `b`"),
             ("table", "query = 'q'\ncolumns = ['a']\norder_by = 'a down'", "t.md:8: `order_by` must be"),
             ("table", "query = 'q'\ncolumns = ['a']\nlimit = 0", "t.md:8: `limit` must be at least 1"),
+            ("table", "query = 'q'\ncolumns = ['a']\nvalues = { b = { x = 'X' } }", "t.md:8: `values` names `b`"),
+            ("table", "query = 'q'\ncolumns = ['a']\nbelow = { b = '{a}' }", "t.md:8: `below` names `b`"),
+            ("table", "query = 'q'\ncolumns = ['a']\nformats = { c = 'integer' }", "t.md:8: `formats` names `c`"),
+            ("bar", "query = 'q'\nx = 't'\ny = ['a']\ninline = true", "t.md:9: `inline` does not apply to a `bar`"),
+            (
+                "table",
+                "query = 'q'\ncolumns = ['a']\ncolours = { a = '#fff' }",
+                "t.md:8: `colours` names `a`, which is not a part",
+            ),
+            (
+                "table",
+                "query = 'q'\ncolumns = ['a']\nbars = { a = ['p'] }\ncolours = { p = 'red\" onload=\"x' }",
+                "t.md:9: colour `red\" onload=\"x` must be",
+            ),
+            (
+                "table",
+                "query = 'q'\ncolumns = ['a']\nlegend = [{ colour = '#12', label = 'x' }]",
+                "t.md:8: colour `#12` must be",
+            ),
             ("line", "query = 'q'\ny = ['a']\nmonths = 0", "t.md:8: `months` must be 1–36, not 0"),
             ("tile", "query = 'q'\nvalue = 'v'\nmonths = 37", "t.md:8: `months` must be 1–36, not 37"),
             ("tile", "query = 'q'\nvalue = 'v'\nlimit = 5", "t.md:8: `limit` does not apply to a `tile` block"),
@@ -730,6 +869,48 @@ filter = { open = 1 }
         let table = figures(&t)[2];
         assert_eq!((table.spec.order(), table.x_column()), (Some(("incidents", true)), None));
         assert_eq!(table.spec.labels["category"].get(Lang::En), "Category");
+    }
+
+    #[test]
+    fn table_patterns_name_columns_and_page_variables() {
+        let body = "query = 'q'\ncolumns = ['kind', 'amount']\nformats = { amount = 'decimal', w = 'decimal' }\n\
+                    values = { kind = { work = { sv = 'Arbete ({team})', en = 'Work ({team})' }, '*' = '{kind}' } }\n\
+                    subheads = { amount = 'w {w}' }\nbelow = { amount = '{amount} {currency}' }\ninline = true";
+        let t = parse_template("t.md", &block("table", body)).expect("parses");
+        let spec = &figures(&t)[0].spec;
+        assert_eq!(spec.placeholders(), ["amount", "currency", "kind", "team", "w"]);
+        assert_eq!(spec.values["kind"]["work"].get(Lang::En), "Work ({team})");
+        assert!(spec.inline);
+        assert_eq!(placeholders("{a} and {b} and {c"), ["a", "b"]);
+        let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(refs, ["kind", "amount", "w"]);
+    }
+
+    #[test]
+    fn bar_parts_may_have_labels_formats_and_colours() {
+        let body = "query = 'q'\ncolumns = ['id', 'score']\nbars = { score = ['p_a', 'p_b'] }\n\
+                    labels = { p_a = 'A' }\nformats = { p_b = 'decimal' }\ncolours = { p_a = '#1f5f8b', p_b = '#abc' }\n\
+                    legend = [{ colour = '#1f5f8b', label = { sv = 'Samverkan', en = 'Cooperation' } }]";
+        let t = parse_template("t.md", &block("table", body)).expect("parses");
+        let spec = &figures(&t)[0].spec;
+        assert_eq!(spec.bars["score"], ["p_a", "p_b"]);
+        assert_eq!(spec.legend[0].label.get(Lang::En), "Cooperation");
+        let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(refs, ["id", "score", "p_b", "p_a"]);
+        assert!(is_colour("#ABCDEF") && !is_colour("#abcd") && !is_colour("abc") && !is_colour("#ggg"));
+    }
+
+    #[test]
+    fn a_pivot_names_its_key_and_value_columns() {
+        let body = "query = 'q'\ncolumns = ['id']\npivot = { columns = ['term', 'change'], value = 'rank' }\n\
+                    formats = { rank = 'integer' }\nvalues = { term = { a = 'A' } }";
+        let t = parse_template("t.md", &block("table", body)).expect("parses");
+        let refs: Vec<String> = t.references().into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(refs, ["id", "rank", "term", "change"]);
+        let e = error(&block("table", "query = 'q'\ncolumns = ['id']\npivot = { columns = ['t'] }"));
+        assert!(e.starts_with("t.md:") && e.contains("missing field `value`"), "{e}");
+        let e = error(&block("line", "query = 'q'\ny = ['a']\npivot = { columns = ['t'], value = 'v' }"));
+        assert!(e.starts_with("t.md:8: `pivot` does not apply to a `line` block"), "{e}");
     }
 
     #[test]

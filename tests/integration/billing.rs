@@ -80,6 +80,26 @@ fn billing_lines_allocation_and_totals_match_to_the_ore() {
 
     // Grand total: customers' nets 44 556,00 + unallocated 890,50 = 45 446,50 = sum of lines.
     assert_eq!(rows(&t.db(), "SELECT sum(amount) FROM kpi_billing_line WHERE month = DATE '2026-10-01'"), "45446.50");
+    // The totals the billing basis prints, summed in SQL (kpi_billing_total): customers' own
+    // 890,50 + 27 125 + 13 750 = 41 765,50; allocated 797,29 + 1 195,92 + 797,29 = 2 790,50
+    // (= the shared lines 890,50 + 1 900); net 44 556,00; VAT 421,95 + 7 080,23 + 3 636,82 =
+    // 11 139,00; gross 55 695,00. Unallocated 890,50 (B8 has no price, so no amount); 11
+    // tickets in the lines and 11 billable tickets whose amounts add up to the lines.
+    assert_eq!(
+        rows(
+            &t.db(),
+            "SELECT customers_own_amount, customers_allocated_amount, customers_net_amount, customers_vat_amount, \
+             customers_gross_amount, unallocated_amount, lines_amount, customers_and_unallocated_amount, \
+             tickets_in_lines, billable_tickets, tickets_amount, unallocated_tickets_amount, difference_amount, currency \
+             FROM kpi_billing_total WHERE month = DATE '2026-10-01'"
+        ),
+        "41765.50,2790.50,44556.00,11139.00,55695.00,890.50,45446.50,45446.50,11,11,45446.50,890.50,0.00,SEK"
+    );
+    // The allocation key once per customer: weights 3 : 2 : 2 of 7.
+    assert_eq!(
+        rows(&t.db(), "SELECT customer, weight, total_weight, share_percent FROM kpi_billing_allocation_key WHERE month = DATE '2026-10-01' ORDER BY ALL"),
+        "Burlöv,2,7,28.57\nKävlinge,3,7,42.86\nStaffanstorp,2,7,28.57"
+    );
     // Billable tickets of October: B1–B9, B13, B14 — each exactly once; B10, B11 are covered.
     assert_eq!(
         rows(&t.db(), "SELECT string_agg(ticket_id, ' ' ORDER BY length(ticket_id), ticket_id) FROM kpi_billing_ticket WHERE month = DATE '2026-10-01'"),
@@ -109,6 +129,9 @@ fn billing_report_writes_xlsx_csv_and_html_that_agree() {
         "the key is printed"
     );
     assert!(html.contains("Covered by the base agreement (not billed)"), "covered tickets are shown");
+    assert!(html.contains("<td class=\"num\">45,446.50 SEK</td>"), "the grand total from kpi_billing_total");
+    assert!(html.contains("<td>Work (Infrastructure)</td>"), "work lines name the team");
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"), "self-contained");
 
     let mut wb = open_workbook_auto(t.path("b/billing.xlsx")).unwrap();
     assert_eq!(wb.sheet_names(), ["Summary", "Burlöv", "Kävlinge", "Staffanstorp", "Unallocated", "Reconciliation"]);
@@ -197,4 +220,25 @@ fn a_workbook_price_list_with_a_rate_per_kind_of_work() {
         work,
         "Business Systems,1100.00,0.5000,550.00\nInfrastructure,800.00,1.5000,1200.00\nVendor ERP,800.00,2.0000,1600.00"
     );
+}
+
+#[test]
+fn ticket_text_is_escaped_on_the_page_and_stays_text_in_the_workbook() {
+    let t = Tmp::new("billing-hostile");
+    std::fs::copy(fixture("billing-itsm.toml"), t.path("itsm.toml")).unwrap();
+    std::fs::copy(fixture("billing-prices.csv"), t.path("billing-prices.csv")).unwrap();
+    let hostile = "=1+2 <script>alert(1)</script> <b>x</b>";
+    let tickets = std::fs::read_to_string(fixture("billing-tickets.csv")).unwrap().replace("Billing case B3", hostile);
+    std::fs::write(t.path("tickets.csv"), tickets).unwrap();
+    itsm_ok(&t.0, &["ingest", "tickets.csv"]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-10-31 17:00"]);
+    itsm_ok(&t.0, &["report", "billing", "--month", "2026-10", "--lang", "en", "--out", "b"]);
+    let html = std::fs::read_to_string(t.path("b/billing.html")).unwrap();
+    assert!(html.contains("=1+2 &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;x&lt;/b&gt;"), "title escaped");
+    assert!(!html.contains("<script") && !html.contains("<b>"), "nothing hostile unescaped");
+    let mut wb = open_workbook_auto(t.path("b/billing.xlsx")).unwrap();
+    let burlov = wb.worksheet_range("Burlöv").unwrap();
+    assert!(burlov.used_cells().any(|(_, _, c)| *c == Data::String(hostile.into())), "the title is a text cell");
+    let formulas = wb.worksheet_formula("Burlöv").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.starts_with("SUM(")), "no ticket text became a formula");
 }
