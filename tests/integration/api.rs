@@ -10,9 +10,12 @@ use crate::{rows, Tmp};
 
 const TOKEN: &str = "tok-SECRET-4711";
 
+/// What the scripted server saw: (request line, Authorization header) per request.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
 /// A scripted HTTP server: answers each connection with the next (status, extra headers,
 /// body) and records request lines and Authorization headers.
-fn serve(script: Vec<(u16, &'static str, String)>) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+fn serve(script: Vec<(u16, &'static str, String)>) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
