@@ -78,6 +78,9 @@ pub struct Since {
 /// What is wrong with `[sources.NAME.api]`; reported when `itsm.toml` is read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiConfigError {
+    /// `url` is not an absolute http(s) URL (the text is not repeated: it may hold a secret).
+    #[error("url is not an absolute http or https URL with a host")]
+    Url,
     /// `pagination` names no paging style.
     #[error("pagination '{0}' is not offset, startat, token or link")]
     UnknownPagination(String),
@@ -245,6 +248,10 @@ impl TryFrom<RawApiConfig> for ApiConfig {
     type Error = ApiConfigError;
 
     fn try_from(raw: RawApiConfig) -> Result<ApiConfig, ApiConfigError> {
+        let uri = raw.url.parse::<ureq::http::Uri>().map_err(|_| ApiConfigError::Url)?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
+            return Err(ApiConfigError::Url);
+        }
         let need = |value: Option<String>, what, key| value.ok_or(ApiConfigError::Missing { what, key });
         let pagination = match raw.pagination.as_str() {
             "offset" => Pagination::OffsetLimit {
@@ -317,15 +324,17 @@ mod tests {
 
     #[test]
     fn a_typo_fails_when_the_file_is_read() {
-        let err = read("url = \"u\"\npagination = \"ofset\"\n").unwrap_err();
+        let err = read("url = \"example.com/api\"\n").unwrap_err();
+        assert!(err.contains("url is not an absolute http or https URL"), "{err}");
+        let err = read("url = \"https://u\"\npagination = \"ofset\"\n").unwrap_err();
         assert!(err.contains("pagination 'ofset' is not offset, startat, token or link"), "{err}");
-        let err = read("url = \"u\"\nauth = \"bearer\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\nauth = \"bearer\"\n").unwrap_err();
         assert!(err.contains("bearer auth needs token_env"), "{err}");
-        let err = read("url = \"u\"\npagination = \"token\"\ntoken_param = \"t\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\npagination = \"token\"\ntoken_param = \"t\"\n").unwrap_err();
         assert!(err.contains("token paging needs next_pointer"), "{err}");
-        let err = read("url = \"u\"\nauth = \"oauth\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\nauth = \"oauth\"\n").unwrap_err();
         assert!(err.contains("auth 'oauth' is not none, bearer or basic"), "{err}");
-        let err = read("url = \"u\"\npage_sise = 5\n").unwrap_err();
+        let err = read("url = \"https://u\"\npage_sise = 5\n").unwrap_err();
         assert!(err.contains("page_sise"), "{err}");
     }
 }

@@ -7,7 +7,8 @@
 //! JSON is read by `serde_json` with `preserve_order` (keys keep the order the server sent
 //! them in) and `arbitrary_precision` (numbers keep their text: `1.50` stays `1.50`). URLs
 //! are parsed as `http::Uri` for origin checks and redaction; what the endpoint, paging and
-//! authentication are comes typed from `config` ([`ApiConfig`]).
+//! authentication are comes typed from `config` ([`ApiConfig`]); records are flattened in
+//! `api/flatten.rs`.
 
 use std::io::Read;
 use std::time::{Duration, SystemTime};
@@ -17,7 +18,13 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use serde_json::Value;
 use ureq::http::Uri;
 
+mod flatten;
+
 pub use crate::config::{ApiConfig, Auth, Pagination};
+#[cfg(test)]
+use flatten::scalar_text;
+pub use flatten::Record;
+use flatten::{flatten, json_error, parse_json};
 
 /// Largest successful response body read, in bytes.
 const MAX_BODY: u64 = 512 * 1024 * 1024;
@@ -126,14 +133,6 @@ pub enum ApiError {
         max_pages: u32,
     },
 }
-
-/// One fetched record: the JSON object flattened to (key, text) pairs, keys in the object's
-/// order. Nested objects are joined with `.` (`{"assignment_group": {"display_value": "SD"}}` →
-/// `assignment_group.display_value`); a reference object (one with `display_value`,
-/// `displayName`, `name` or `value`) is also that value under its own key
-/// (`assignment_group` = `SD`); arrays of scalars joined with `"; "`, other arrays kept as
-/// compact JSON, numbers and booleans as their JSON text, null and `{}` as `""`.
-pub type Record = Vec<(String, String)>;
 
 /// What a fetch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -522,67 +521,6 @@ fn resolve(current: &str, target: &str) -> String {
         let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
         let dir = if dir.is_empty() { "/" } else { dir };
         format!("{scheme}://{authority}{dir}{target}")
-    }
-}
-
-/// The member of a reference object that stands for the whole, in order of preference:
-/// ServiceNow's `display_value` (`sysparm_display_value=true` without
-/// `sysparm_exclude_reference_link`), Jira's `displayName`, `name` and `value`, TOPdesk's
-/// `name`.
-const REFERENCE_KEYS: &[&str] = &["display_value", "displayName", "name", "value"];
-
-/// A response body as JSON (a UTF-8 BOM is allowed).
-fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
-    serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
-}
-
-/// serde_json's complaint with its place as a byte offset into the body (what an excerpt
-/// of the body can be checked against).
-fn json_error(text: &str, e: &serde_json::Error) -> String {
-    let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
-    let byte = line_start + e.column().saturating_sub(1);
-    let message = e.to_string();
-    let what = message.split(" at line ").next().unwrap_or(&message);
-    match what {
-        "expected value" => format!("a JSON value expected at byte {byte}"),
-        other => format!("{other} at byte {byte}"),
-    }
-}
-
-/// A scalar's text: strings as they are, numbers as written, booleans as `true`/`false`,
-/// null as empty; structures as compact JSON.
-fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn flatten(prefix: &str, value: &Value, out: &mut Record) {
-    match value {
-        Value::Object(members) if !members.is_empty() => {
-            // A reference field (`{"display_value": "Group 3", "link": "…"}`) is also its
-            // display value under its own name, so a profile that maps `assignment_group`
-            // reads the group whether or not the instance sends the link.
-            let shown = REFERENCE_KEYS
-                .iter()
-                .find_map(|k| members.get(*k).filter(|v| !matches!(v, Value::Object(_) | Value::Array(_))));
-            if let (false, Some(v)) = (prefix.is_empty(), shown) {
-                out.push((prefix.to_string(), scalar_text(v)));
-            }
-            for (key, v) in members {
-                flatten(&if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") }, v, out);
-            }
-        }
-        Value::Object(_) => out.push((prefix.to_string(), String::new())),
-        Value::Array(items) if items.iter().all(|i| !matches!(i, Value::Array(_) | Value::Object(_))) => {
-            out.push((prefix.to_string(), items.iter().map(scalar_text).collect::<Vec<_>>().join("; ")))
-        }
-        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
-        scalar => out.push((prefix.to_string(), scalar_text(scalar))),
     }
 }
 
