@@ -25,3 +25,4 @@ pub mod progress;
 pub mod render;
 pub mod sample;
 pub mod store;
+pub mod tabular;

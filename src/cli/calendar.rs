@@ -9,7 +9,7 @@ use super::format::{write_rows, Format};
 use super::Context;
 use crate::calendar::{Calendar, ClosedKind};
 use crate::config::OFFICE_CALENDAR;
-use crate::ingest::values::DateReader;
+use crate::tabular::text::DateReader;
 
 /// Arguments of `itsm calendar`.
 #[derive(Debug, clap::Args)]

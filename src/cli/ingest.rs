@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::Context;
-use crate::ingest::{self, profile::Profile, IngestOptions, IngestReport};
+use crate::ingest::{self, profile::Profile, Form, IngestOptions, IngestReport};
 use crate::model::FileKind;
 use crate::store::Store;
 
@@ -113,7 +113,7 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
             since.with_timezone(&zone).format(&api.since_format).to_string()
         })
     };
-    let src = api.to_source(name, since.clone()).map_err(anyhow::Error::msg)?;
+    let src = crate::ingest::api::ApiSource::new(api, since.clone());
     let shown = crate::ingest::api::redact_url(&src.base_url);
     cx.detail(format!(
         "fetching {shown} ({})",
@@ -150,17 +150,15 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
 
 /// Prints what one file did.
 pub fn print_report(cx: &Context, r: &IngestReport) -> std::io::Result<()> {
-    let file = r.path.display();
+    let file = &r.origin;
     if r.already_ingested {
         return cx.say(format!("{file}: already ingested as batch {} (same content); 0 new rows", r.batch_id));
     }
     // A workbook has sheets, not an encoding and a delimiter.
-    let form = if r.encoding == "xlsx" {
-        "workbook".to_string()
-    } else if r.encoding == "json" {
-        "api".to_string()
-    } else {
-        format!("{}, {}, '{}'", r.kind, r.encoding, r.delimiter.escape_default())
+    let form = match r.form {
+        Form::Workbook => "workbook".to_string(),
+        Form::Api => "api".to_string(),
+        Form::Csv { encoding, delimiter } => format!("{}, {encoding}, '{}'", r.kind, delimiter.escape_default()),
     };
     cx.say(format!(
         "{file}: batch {} ({form}): {} read = {} loaded + {} rejected; {} warnings",

@@ -209,9 +209,8 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
         ],
     )?;
     let prices = match &billing.price_list {
-        Some(path) => {
-            super::prices::read(path).map_err(|message| ComputeError::Input { table: "cfg_price".into(), message })?
-        }
+        Some(path) => super::prices::read(path)
+            .map_err(|e| ComputeError::Input { table: "cfg_price".into(), message: e.to_string() })?,
         None => Vec::new(),
     };
     load(
@@ -235,7 +234,7 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
     )?;
     let candidates = match &config.cab.portfolio {
         Some(path) => super::portfolio::read(path)
-            .map_err(|message| ComputeError::Input { table: "cfg_portfolio".into(), message })?,
+            .map_err(|e| ComputeError::Input { table: "cfg_portfolio".into(), message: e.to_string() })?,
         None => Vec::new(),
     };
     load(

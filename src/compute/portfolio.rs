@@ -10,9 +10,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::ingest::{
-    csv,
-    values::{parse_decimal, parse_number},
+use crate::tabular::{
+    read_table,
+    text::{parse_decimal, parse_number},
+    TableError,
 };
 
 /// One candidate.
@@ -43,9 +44,9 @@ fn list(cell: &str) -> Vec<String> {
 }
 
 /// Reads and checks a portfolio file.
-pub fn read(path: &Path) -> Result<Vec<Candidate>, String> {
-    let file = path.display();
-    let (header, records) = csv::read_table(path, "portfolio")?;
+pub fn read(path: &Path) -> Result<Vec<Candidate>, TableError> {
+    let table = read_table(path, "portfolio")?;
+    let (header, records) = (table.header, table.rows);
     let want = [
         "id",
         "title",
@@ -62,27 +63,36 @@ pub fn read(path: &Path) -> Result<Vec<Candidate>, String> {
     let idx: Vec<Option<usize>> = want.iter().map(|w| header.iter().position(|h| h == w)).collect();
     for (w, i) in want[..2].iter().zip(&idx) {
         if i.is_none() {
-            return Err(format!("portfolio '{file}' has no column '{w}' (columns: {})", header.join(", ")));
+            return Err(TableError::MissingColumn {
+                what: "portfolio",
+                path: path.into(),
+                column: w,
+                found: header.join(", "),
+                need: None,
+            });
         }
     }
     let mut out: Vec<Candidate> = Vec::new();
     for (line, fields) in &records {
         let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(String::as_str).unwrap_or("");
-        let number = |k: usize| -> Result<Option<f64>, String> {
-            parse_number(cell(k))
-                .map_err(|_| format!("{file}: row {}, column {}: value '{}' is not a number", line, want[k], cell(k)))
+        let bad = |k: usize, problem: &'static str| TableError::Cell {
+            path: path.into(),
+            row: *line,
+            column: want[k],
+            value: cell(k).to_string(),
+            problem,
         };
+        let number = |k: usize| parse_number(cell(k)).map_err(|_| bad(k, "is not a number"));
         if cell(0).is_empty() {
-            return Err(format!("{file}: row {}, column id: value '' is empty", line));
+            return Err(bad(0, "is empty"));
         }
         if out.iter().any(|c| c.id == cell(0)) {
-            return Err(format!("{file}: row {}, column id: value '{}' is used twice", line, cell(0)));
+            return Err(bad(0, "is used twice"));
         }
         let mut links = Vec::new();
         for (k, kind) in [(3, "problem"), (4, "service"), (5, "ci")] {
             links.extend(list(cell(k)).into_iter().map(|v| (kind, v)));
         }
-        let bad = |k: usize, why: &str| format!("{file}: row {}, column {}: value '{}' {why}", line, want[k], cell(k));
         let cost = parse_decimal(cell(7), 2).map_err(|_| bad(7, "is not an amount (at most 2 decimals)"))?;
         let technical_need = number(9)?;
         if technical_need.is_some_and(|n| !(0.0..=5.0).contains(&n)) {
@@ -137,8 +147,14 @@ mod tests {
         assert_eq!(c[0].teams, ["Infrastructure", "Client Desktop"]);
         assert_eq!((c[0].technical_need, c[0].end_of_support), (Some(4.0), NaiveDate::from_ymd_opt(2027, 6, 30)));
         std::fs::write(&path, "id,title,technical_need\nP1,X,7\n").unwrap();
-        assert!(read(&path).unwrap_err().ends_with("column technical_need: value '7' is not between 0 and 5"));
+        assert!(read(&path)
+            .unwrap_err()
+            .to_string()
+            .ends_with("column technical_need: value '7' is not between 0 and 5"));
         std::fs::write(&path, "id,title,effort_days\nP1,X,många\n").unwrap();
-        assert!(read(&path).unwrap_err().ends_with("row 2, column effort_days: value 'många' is not a number"));
+        assert!(read(&path)
+            .unwrap_err()
+            .to_string()
+            .ends_with("row 2, column effort_days: value 'många' is not a number"));
     }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::ingest::{csv, values::parse_decimal};
+use crate::tabular::{read_table, text::parse_decimal, TableError};
 
 /// One price.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,23 +33,31 @@ pub struct Price {
 const PRICE_LIMIT: i128 = 10_000_000_000_000_000 * 100;
 
 /// Reads and checks a price list.
-pub fn read(path: &Path) -> Result<Vec<Price>, String> {
-    let file = path.display();
-    let (header, records) = csv::read_table(path, "price list")?;
+pub fn read(path: &Path) -> Result<Vec<Price>, TableError> {
+    let table = read_table(path, "price list")?;
+    let (header, records) = (table.header, table.rows);
     let want = ["type", "name", "unit_price", "valid_from", "valid_to"];
     let col = |name: &str| header.iter().position(|h| h == name);
     let idx: Vec<Option<usize>> = want.iter().map(|w| col(w)).collect();
     if let Some(missing) = want[..4].iter().zip(&idx).find(|(_, i)| i.is_none()) {
-        return Err(format!(
-            "price list '{file}' has no column '{}' (columns: {}; need type,name,unit_price,valid_from[,valid_to])",
-            missing.0,
-            header.join(", ")
-        ));
+        return Err(TableError::MissingColumn {
+            what: "price list",
+            path: path.into(),
+            column: missing.0,
+            found: header.join(", "),
+            need: Some("type,name,unit_price,valid_from[,valid_to]"),
+        });
     }
     let mut prices = Vec::new();
     for (line, fields) in &records {
         let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(String::as_str).unwrap_or("");
-        let bad = |k: usize, why: &str| format!("{file}: row {}, column {}: value '{}' {why}", line, want[k], cell(k));
+        let bad = |k: usize, problem: &'static str| TableError::Cell {
+            path: path.into(),
+            row: *line,
+            column: want[k],
+            value: cell(k).to_string(),
+            problem,
+        };
         let kind = cell(0).to_lowercase();
         if kind != "item" && kind != "hourly" {
             return Err(bad(0, "is not 'item' or 'hourly'"));
@@ -96,7 +104,7 @@ mod tests {
     #[test]
     fn errors_name_file_row_column_and_value() {
         let p = write("bad", "type,name,unit_price,valid_from\nitem,Headset,gratis,2025-01-01\n");
-        let err = read(&p).unwrap_err();
+        let err = read(&p).unwrap_err().to_string();
         assert!(
             err.ends_with(
                 "row 2, column unit_price: value 'gratis' is not a price (a number ≥ 0 with at most 2 decimals)"
@@ -104,8 +112,8 @@ mod tests {
             "{err}"
         );
         let p = write("kind", "type,name,unit_price,valid_from\nmonthly,X,1,2025-01-01\n");
-        assert!(read(&p).unwrap_err().contains("column type: value 'monthly'"));
+        assert!(read(&p).unwrap_err().to_string().contains("column type: value 'monthly'"));
         let p = write("cols", "name,unit_price\n");
-        assert!(read(&p).unwrap_err().contains("has no column 'type'"));
+        assert!(read(&p).unwrap_err().to_string().contains("has no column 'type'"));
     }
 }

@@ -11,7 +11,7 @@ mod billing;
 mod cab;
 mod kpi;
 mod sla;
-pub use api::ApiConfig;
+pub use api::{ApiConfig, ApiConfigError, Auth, Pagination, Since};
 pub use billing::BillingConfig;
 pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};

@@ -4,13 +4,27 @@
 //! This module owns HTTP: paging, retries with backoff, authentication from environment
 //! variables and keeping secrets out of everything it shows or returns. It must not touch the
 //! database and must not map fields to the canonical model: the profile and the store do that.
-//! JSON is read by the small parser in json.rs so that keys keep the order the server sent
-//! them in.
+//! JSON is read by `serde_json` with `preserve_order` (keys keep the order the server sent
+//! them in) and `arbitrary_precision` (numbers keep their text: `1.50` stays `1.50`). URLs
+//! are parsed as `http::Uri` for origin checks and redaction; what the endpoint, paging and
+//! authentication are comes typed from `config` ([`ApiConfig`]); records are flattened in
+//! `api/flatten.rs`.
 
 use std::io::Read;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use super::json::{compact, parse_json, pointer, scalar_text, Json};
+use base64::Engine as _;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::Value;
+use ureq::http::Uri;
+
+mod flatten;
+
+pub use crate::config::{ApiConfig, Auth, Pagination};
+#[cfg(test)]
+use flatten::scalar_text;
+pub use flatten::Record;
+use flatten::{flatten, json_error, parse_json};
 
 /// Largest successful response body read, in bytes.
 const MAX_BODY: u64 = 512 * 1024 * 1024;
@@ -20,59 +34,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 /// Longest body excerpt in an error message, in characters.
 const EXCERPT_CHARS: usize = 200;
-
-/// How a tool pages its results.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pagination {
-    /// `?{offset_param}=N&{limit_param}=M` until a page has fewer than M records (ServiceNow:
-    /// `sysparm_offset`/`sysparm_limit`). The offset advances by the records received.
-    OffsetLimit {
-        /// Name of the offset parameter.
-        offset_param: String,
-        /// Name of the page-size parameter.
-        limit_param: String,
-        /// Records asked for per page (at least 1).
-        page_size: u32,
-    },
-    /// Jira: `startAt`/`maxResults` with `total` in the body; stops when `startAt >= total` or a
-    /// page is empty. `startAt` advances by the records received (Jira may cap `maxResults`).
-    StartAtTotal {
-        /// Records asked for per page.
-        page_size: u32,
-    },
-    /// Opaque page tokens: the next token is found at a JSON pointer in the body (e.g.
-    /// `/nextPageToken`) and sent back as `{token_param}`; stops when absent, null or empty.
-    PageToken {
-        /// Name of the query parameter carrying the token.
-        token_param: String,
-        /// JSON pointer to the next token in the body.
-        next_pointer: String,
-        /// Page-size parameter name and value, sent with every request.
-        page_size_param: Option<(String, u32)>,
-    },
-    /// RFC 8288 `Link: <url>; rel="next"` headers (TOPdesk and others); stops when there is no
-    /// next link. Next links must stay on the base URL's scheme, host and port.
-    LinkHeader,
-}
-
-/// Authentication; secrets come from the environment, by variable name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// No `Authorization` header.
-    None,
-    /// `Authorization: Bearer <token>`.
-    Bearer {
-        /// Environment variable holding the token.
-        token_env: String,
-    },
-    /// `Authorization: Basic base64(user:password)`.
-    Basic {
-        /// Environment variable holding the user name.
-        user_env: String,
-        /// Environment variable holding the password.
-        password_env: String,
-    },
-}
 
 /// One API endpoint to fetch completely.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +62,29 @@ pub struct ApiSource {
     /// First wait between retries; doubles each retry, capped at 60 s. A `Retry-After` header
     /// (seconds or HTTP date, capped at 10 min) wins when present.
     pub initial_backoff: Duration,
+}
+
+impl ApiSource {
+    /// The fetch plan of a configured source; `since` is the watermark text when the run is
+    /// incremental (ignored when the source has no `since_param`).
+    pub fn new(config: &ApiConfig, since: Option<String>) -> ApiSource {
+        let since = match (&config.since, since) {
+            (Some(s), Some(value)) => Some((s.param.clone(), s.template.replace("{since}", &value))),
+            _ => None,
+        };
+        ApiSource {
+            base_url: config.url.clone(),
+            query: config.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            records_pointer: config.records.clone(),
+            pagination: config.pagination.clone(),
+            auth: config.auth.clone(),
+            since,
+            timeout: Duration::from_secs(config.timeout_seconds),
+            max_pages: config.max_pages,
+            max_retries: config.max_retries,
+            initial_backoff: Duration::from_millis(config.initial_backoff_ms),
+        }
+    }
 }
 
 /// Why a fetch failed. Messages show URLs redacted and never contain a secret's value.
@@ -150,14 +134,6 @@ pub enum ApiError {
     },
 }
 
-/// One fetched record: the JSON object flattened to (key, text) pairs, keys in the object's
-/// order. Nested objects are joined with `.` (`{"assignment_group": {"display_value": "SD"}}` →
-/// `assignment_group.display_value`); a reference object (one with `display_value`,
-/// `displayName`, `name` or `value`) is also that value under its own key
-/// (`assignment_group` = `SD`); arrays of scalars joined with `"; "`, other arrays kept as
-/// compact JSON, numbers and booleans as their JSON text, null and `{}` as `""`.
-pub type Record = Vec<(String, String)>;
-
 /// What a fetch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FetchStats {
@@ -179,30 +155,28 @@ pub fn fetch_all(src: &ApiSource, on_page: &mut dyn FnMut(&FetchStats)) -> Resul
 
 /// The URL as it may be shown: `user:password@` removed and the value of any query parameter whose
 /// name looks secret (token, key, password, secret, auth, sig, signature; case-insensitive)
-/// replaced by `***`.
+/// replaced by `***`. Text that does not parse as a URL is not shown at all.
 pub fn redact_url(url: &str) -> String {
-    let (before_frag, frag) = url.split_once('#').map_or((url, None), |(a, b)| (a, Some(b)));
-    let (head, query) = before_frag.split_once('?').map_or((before_frag, None), |(a, b)| (a, Some(b)));
-    let mut out = match head.find("://") {
-        Some(i) => {
-            let rest = &head[i + 3..];
-            let auth_end = rest.find('/').unwrap_or(rest.len());
-            let host = rest[..auth_end].rsplit_once('@').map_or(&rest[..auth_end], |(_, h)| h);
-            format!("{}{host}{}", &head[..i + 3], &rest[auth_end..])
+    let (url, fragment) = url.split_once('#').map_or((url, None), |(a, b)| (a, Some(b)));
+    let Ok(uri) = url.parse::<Uri>() else { return "(not a valid URL)".to_string() };
+    let mut out = match (uri.scheme_str(), uri.host()) {
+        (Some(scheme), Some(host)) => {
+            let port = uri.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{scheme}://{host}{port}{}", uri.path())
         }
-        None => head.to_string(),
+        _ => uri.path().to_string(),
     };
-    if let Some(query) = query {
+    if let Some(query) = uri.query() {
         let pairs: Vec<String> = query
             .split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((name, _)) if secret_name(name) => format!("{name}=***"),
+                Some((name, _)) if secret_name(&percent_decode_str(name).decode_utf8_lossy()) => format!("{name}=***"),
                 _ => pair.to_string(),
             })
             .collect();
         out = format!("{out}?{}", pairs.join("&"));
     }
-    match frag {
+    match fragment {
         Some(f) => format!("{out}#{f}"),
         None => out,
     }
@@ -250,17 +224,9 @@ impl Secrets {
     }
 }
 
+/// Standard base64 with padding, as HTTP Basic authentication wants it.
 fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            let c = if i <= chunk.len() { ABC[(n >> (18 - 6 * i) & 63) as usize] } else { b'=' };
-            out.push(char::from(c));
-        }
-    }
-    out
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Where the next request goes.
@@ -302,12 +268,12 @@ fn fetch_with_sleep(
         if total.is_some() {
             stats.total = total;
         }
-        let Some(Json::Arr(items)) = pointer(&body, &src.records_pointer) else {
+        let Some(Value::Array(items)) = body.pointer(&src.records_pointer) else {
             let expected = format!("an array of records at JSON pointer '{}'", src.records_pointer);
             return Err(ApiError::Body { url: shown, expected });
         };
         for (i, item) in items.iter().enumerate() {
-            let Json::Obj(_) = item else {
+            let Value::Object(_) = item else {
                 return Err(ApiError::Body { url: shown, expected: format!("record {i} of the page to be an object") });
             };
             let mut record = Vec::new();
@@ -328,8 +294,9 @@ fn fetch_with_sleep(
                 Cursor::Offset(o + n)
             }
             (Pagination::StartAtTotal { .. }, Cursor::Offset(o)) if n > 0 => {
-                let total = match pointer(&body, "/total") {
-                    Some(Json::Num(t) | Json::Str(t)) => t.parse::<u64>().ok(),
+                let total = match body.pointer("/total") {
+                    Some(Value::Number(t)) => t.to_string().parse::<u64>().ok(),
+                    Some(Value::String(t)) => t.parse::<u64>().ok(),
                     _ => None,
                 };
                 match total {
@@ -337,14 +304,15 @@ fn fetch_with_sleep(
                     _ => Cursor::Offset(o + n),
                 }
             }
-            (Pagination::PageToken { next_pointer, .. }, _) => match pointer(&body, next_pointer) {
-                Some(Json::Str(t) | Json::Num(t)) if !t.is_empty() => Cursor::Token(Some(t.clone())),
+            (Pagination::PageToken { next_pointer, .. }, _) => match body.pointer(next_pointer) {
+                Some(Value::String(t)) if !t.is_empty() => Cursor::Token(Some(t.clone())),
+                Some(Value::Number(t)) => Cursor::Token(Some(t.to_string())),
                 _ => break,
             },
             (Pagination::LinkHeader, Cursor::Url(current)) => match link {
                 Some(next) => {
                     let next = resolve(&current, &next);
-                    if origin(&next) != origin(&src.base_url) {
+                    if origin(&next).is_none() || origin(&next) != origin(&src.base_url) {
                         let expected = format!("a next link on the base URL's host, got {}", redact_url(&next));
                         return Err(ApiError::Body { url: shown, expected: secrets.scrub(&expected) });
                     }
@@ -404,16 +372,11 @@ fn build_url(src: &ApiSource, extra: &[(String, String)]) -> String {
     format!("{}{sep}{}", src.base_url, pairs.join("&"))
 }
 
+/// Bytes left as they are in a query name or value: RFC 3986 unreserved characters.
+const QUERY_TEXT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, QUERY_TEXT).to_string()
 }
 
 /// One GET with retries on 429 and 5xx: the parsed body, the `rel="next"` link and the
@@ -426,7 +389,7 @@ fn get_json(
     src: &ApiSource,
     stats: &mut FetchStats,
     sleep: &mut dyn FnMut(Duration),
-) -> Result<(Json, Option<String>, Option<u64>), ApiError> {
+) -> Result<(Value, Option<String>, Option<u64>), ApiError> {
     let transport = |e: ureq::Error| ApiError::Transport {
         url: shown.to_string(),
         reason: secrets.scrub(&e.to_string().replace(url, shown)),
@@ -447,9 +410,13 @@ fn get_json(
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok());
             let text = response.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(transport)?;
-            let body = parse_json(&text).map_err(|why| ApiError::Body {
+            let body = parse_json(&text).map_err(|e| ApiError::Body {
                 url: shown.to_string(),
-                expected: format!("a JSON body ({why}); the body starts: {}", excerpt(secrets, &text)),
+                expected: format!(
+                    "a JSON body ({}); the body starts: {}",
+                    json_error(&text, &e),
+                    excerpt(secrets, &text)
+                ),
             })?;
             return Ok((body, link, total));
         }
@@ -489,23 +456,9 @@ fn retry_after(headers: &ureq::http::HeaderMap, now: SystemTime) -> Option<Durat
     Some(wait.min(MAX_RETRY_AFTER))
 }
 
-/// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 2822's form).
 fn http_date(text: &str) -> Option<SystemTime> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts[..] else { return None };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m = MONTHS.iter().position(|&n| n.eq_ignore_ascii_case(month))? as i64 + 1;
-    let (d, y): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
-    let hms: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, min, s] = hms[..] else { return None };
-    // Days from civil (Howard Hinnant).
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + min * 60 + s;
-    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+    chrono::DateTime::parse_from_rfc2822(text).ok().map(SystemTime::from)
 }
 
 /// The target of the first `rel="next"` link in the `Link` headers.
@@ -533,65 +486,41 @@ fn next_link(headers: &ureq::http::HeaderMap) -> Option<String> {
     None
 }
 
-/// `scheme://host:port` of a URL, without user info, lower-cased.
-fn origin(url: &str) -> String {
-    let Some(i) = url.find("://") else { return String::new() };
-    let rest = &url[i + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    format!("{}://{host}", &url[..i]).to_ascii_lowercase()
+/// Scheme, host and effective port of a URL, lower-cased, without user info: the port is
+/// the scheme's default when not written, so `https://h:443` and `https://h` are one
+/// origin. `None` when the text is not an absolute http(s) URL.
+fn origin(url: &str) -> Option<(String, String, u16)> {
+    let uri = url.parse::<Uri>().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let host = uri.host()?.to_ascii_lowercase();
+    Some((scheme, host, uri.port_u16().unwrap_or(default_port)))
 }
 
-/// A link target resolved against the URL it came from.
+/// A link target resolved against the URL it came from (RFC 3986 §5.2, without
+/// dot-segment removal): absolute, scheme-relative (`//h/p`), absolute-path, query-only
+/// and relative-path references.
 fn resolve(current: &str, target: &str) -> String {
-    let scheme_end = current.find("://").map_or(0, |i| i + 3);
-    let host_end = current[scheme_end..].find(['/', '?', '#']).map_or(current.len(), |i| scheme_end + i);
-    let scheme = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if target.split_once("://").is_some_and(|(s, _)| scheme(s)) {
+    let Ok(base) = current.parse::<Uri>() else { return target.to_string() };
+    let (Some(scheme), Some(authority)) = (base.scheme_str(), base.authority()) else { return target.to_string() };
+    let is_scheme = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if target.split_once("://").is_some_and(|(s, _)| is_scheme(s)) {
         target.to_string()
     } else if let Some(rest) = target.strip_prefix("//") {
-        format!("{}{rest}", &current[..scheme_end])
+        format!("{scheme}://{rest}")
     } else if target.starts_with('/') {
-        format!("{}{target}", &current[..host_end])
+        format!("{scheme}://{authority}{target}")
+    } else if target.starts_with('?') {
+        format!("{scheme}://{authority}{}{target}", base.path())
     } else {
-        let path_end = current[host_end..].find(['?', '#']).map_or(current.len(), |i| host_end + i);
-        if target.starts_with('?') {
-            format!("{}{target}", &current[..path_end])
-        } else {
-            let dir_end = current[host_end..path_end].rfind('/').map_or(host_end, |i| host_end + i);
-            format!("{}/{target}", &current[..dir_end])
-        }
-    }
-}
-
-/// The member of a reference object that stands for the whole, in order of preference:
-/// ServiceNow's `display_value` (`sysparm_display_value=true` without
-/// `sysparm_exclude_reference_link`), Jira's `displayName`, `name` and `value`, TOPdesk's
-/// `name`.
-const REFERENCE_KEYS: &[&str] = &["display_value", "displayName", "name", "value"];
-
-fn flatten(prefix: &str, value: &Json, out: &mut Record) {
-    match value {
-        Json::Obj(members) if !members.is_empty() => {
-            // A reference field (`{"display_value": "Group 3", "link": "…"}`) is also its
-            // display value under its own name, so a profile that maps `assignment_group`
-            // reads the group whether or not the instance sends the link.
-            let shown = REFERENCE_KEYS
-                .iter()
-                .find_map(|k| members.iter().find(|(m, v)| m == k && !matches!(v, Json::Obj(_) | Json::Arr(_))));
-            if let (false, Some((_, v))) = (prefix.is_empty(), shown) {
-                out.push((prefix.to_string(), scalar_text(v)));
-            }
-            for (key, v) in members {
-                flatten(&if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") }, v, out);
-            }
-        }
-        Json::Obj(_) => out.push((prefix.to_string(), String::new())),
-        Json::Arr(items) if items.iter().all(|i| !matches!(i, Json::Arr(_) | Json::Obj(_))) => {
-            out.push((prefix.to_string(), items.iter().map(scalar_text).collect::<Vec<_>>().join("; ")))
-        }
-        Json::Arr(_) => out.push((prefix.to_string(), compact(value))),
-        scalar => out.push((prefix.to_string(), scalar_text(scalar))),
+        let path = base.path();
+        let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+        let dir = if dir.is_empty() { "/" } else { dir };
+        format!("{scheme}://{authority}{dir}{target}")
     }
 }
 

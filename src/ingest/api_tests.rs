@@ -242,7 +242,7 @@ fn flattening_keeps_order_and_renders_values() {
         "labels":["vpn","urgent"],"closed_at":null,"reopen_count":3,"active":true,"price":1.50,"empty":{},
         "comments":[{"by":"a"}],"z":"\u00e5\ud83d\ude00\n","a":""}]}"#;
     let value = parse_json(body).unwrap();
-    let Some(Json::Arr(items)) = pointer(&value, "/result") else { panic!("no records") };
+    let Some(Value::Array(items)) = value.pointer("/result") else { panic!("no records") };
     let mut record = Vec::new();
     flatten("", &items[0], &mut record);
     let expected = [
@@ -311,9 +311,58 @@ fn records_pointer_missing_and_connection_refused() {
 }
 
 #[test]
+fn json_edge_cases_are_refused_or_kept_whole() {
+    // A high surrogate followed by a `\u` escape that is not a low surrogate: the hand parser
+    // this replaced dropped a character; serde_json refuses the body instead of losing text.
+    assert!(parse_json(r#"{"a":"\ud83d\u0041"}"#).is_err());
+    // A surrogate pair is one character.
+    assert_eq!(parse_json(r#""\ud83d\ude00""#).unwrap(), Value::String("😀".into()));
+    // `-.5` is not JSON (a number needs a digit before the point).
+    assert!(parse_json("-.5").is_err() && parse_json(r#"{"a":-.5}"#).is_err());
+    assert_eq!(parse_json("-0.5").unwrap().to_string(), "-0.5");
+    // Numbers keep their digits (an exponent gets its sign written: serde_json's form), keys
+    // their order.
+    let v = parse_json(r#"{"z":1.50,"a":1e3,"m":10000000000000000000001}"#).unwrap();
+    let Value::Object(members) = &v else { panic!("object") };
+    let texts: Vec<(String, String)> = members.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect();
+    let expected = [("z", "1.50"), ("a", "1e+3"), ("m", "10000000000000000000001")];
+    assert_eq!(texts, expected.map(|(k, v)| (k.to_string(), v.to_string())));
+}
+
+#[test]
+fn origins_compare_scheme_host_and_effective_port() {
+    assert_eq!(origin("https://h:443/a"), origin("https://h/b?x=1"));
+    assert_eq!(origin("http://h:80/a"), origin("http://H/"));
+    assert_eq!(origin("https://user:pw@h/a"), origin("https://h"));
+    assert_ne!(origin("https://h:8443/a"), origin("https://h/a"));
+    assert_ne!(origin("http://h/a"), origin("https://h/a"));
+    assert_ne!(origin("https://h.evil.example/a"), origin("https://h/a"));
+    assert_ne!(origin("https://h@evil.example/a"), origin("https://h/a"));
+    assert_eq!(origin("not a url"), None);
+    assert_eq!(origin("ftp://h/a"), None);
+}
+
+#[test]
+fn next_link_to_the_default_port_is_followed_and_another_host_is_refused() {
+    assert_eq!(resolve("https://h/api/x?start=0", "https://h:443/api/x?start=2"), "https://h:443/api/x?start=2");
+    assert_eq!(resolve("https://h/api/x?start=0", "y?start=2"), "https://h/api/y?start=2");
+    assert_eq!(resolve("https://h/api/x?start=0", "?start=2"), "https://h/api/x?start=2");
+    assert_eq!(resolve("https://h/api/x", "//o/p"), "https://o/p");
+    // A next link to another origin stops the fetch before credentials are sent there.
+    std::env::set_var("ITSM_API_TEST_TOKEN_ORIGIN", "s3cret");
+    let mock =
+        Mock::start(vec![(200, vec![("Link", "<http://localhost:1/x>; rel=\"next\"".to_string())], "[]".into())]);
+    let mut src = source(format!("{}/t", mock.base), Pagination::LinkHeader, "");
+    src.auth = Auth::Bearer { token_env: "ITSM_API_TEST_TOKEN_ORIGIN".into() };
+    let err = run(&src).0.unwrap_err().to_string();
+    assert!(err.contains("a next link on the base URL's host") && !err.contains("s3cret"), "{err}");
+    assert_eq!(mock.targets().len(), 1);
+}
+
+#[test]
 fn retry_after_accepts_an_http_date() {
     let mut headers = ureq::http::HeaderMap::new();
     headers.insert("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
-    let now = UNIX_EPOCH + Duration::from_secs(784_111_777 - 5);
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777 - 5);
     assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(5)));
 }

@@ -137,15 +137,6 @@ fn ranked(counts: &BTreeMap<String, i64>) -> Vec<(String, i64)> {
     v
 }
 
-/// Two counts by reason added up, most frequent first.
-pub(super) fn merge_reasons(a: &[(String, i64)], b: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    let mut counts: BTreeMap<String, i64> = a.iter().cloned().collect();
-    for (k, n) in b {
-        *counts.entry(k).or_default() += n;
-    }
-    ranked(&counts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,20 +58,7 @@ pub enum ProfileError {
     },
 }
 
-/// A file's character encoding, detected or forced by the profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum EncodingChoice {
-    /// UTF-8 (BOM allowed) when the bytes are valid UTF-8, else Windows-1252.
-    #[default]
-    Auto,
-    /// UTF-8, BOM allowed.
-    #[serde(alias = "utf-8")]
-    Utf8,
-    /// Windows-1252 (the usual "ANSI" of Swedish Windows exports).
-    #[serde(alias = "windows-1252", alias = "cp1252")]
-    Windows1252,
-}
+pub use crate::tabular::csv::EncodingChoice;
 
 /// The unit of a duration column in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -256,7 +243,7 @@ impl Profile {
             name: name_or_path.into(),
             message: e.to_string(),
         })?;
-        profile.validate().map_err(|message| ProfileError::Invalid { name: name_or_path.into(), message })?;
+        profile.validate(name_or_path)?;
         Ok(profile)
     }
 
@@ -305,12 +292,13 @@ impl Profile {
         map
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self, name: &str) -> Result<(), ProfileError> {
+        let invalid = |message: String| ProfileError::Invalid { name: name.into(), message };
         self.timezone
             .parse::<chrono_tz::Tz>()
-            .map_err(|_| format!("timezone '{}' is not an IANA time zone name", self.timezone))?;
+            .map_err(|_| invalid(format!("timezone '{}' is not an IANA time zone name", self.timezone)))?;
         if !["auto", ",", ";", "\t", "|"].contains(&self.delimiter.as_str()) {
-            return Err(format!("delimiter '{}' must be auto, ',', ';', '\\t' or '|'", self.delimiter));
+            return Err(invalid(format!("delimiter '{}' must be auto, ',', ';', '\\t' or '|'", self.delimiter)));
         }
         for kind in [FileKind::Tickets, FileKind::History] {
             for field in self.mapping(kind).columns.keys() {
@@ -319,15 +307,19 @@ impl Profile {
                 if !pseudo
                     && !kind.columns().iter().any(|c| c.name == field && c.name != "source" && c.name != "batch_id")
                 {
-                    return Err(format!("[{kind}.columns] maps '{field}', which is not a canonical {kind} field"));
+                    return Err(invalid(format!(
+                        "[{kind}.columns] maps '{field}', which is not a canonical {kind} field"
+                    )));
                 }
             }
             if self.mapping(kind).columns.values().any(|h| h.names().is_empty()) {
-                return Err(format!("[{kind}.columns] maps a field to an empty list of headers"));
+                return Err(invalid(format!("[{kind}.columns] maps a field to an empty list of headers")));
             }
             for field in self.mapping(kind).required.iter().flatten() {
                 if !kind.columns().iter().any(|c| c.name == field) {
-                    return Err(format!("[{kind}] required names '{field}', which is not a canonical {kind} field"));
+                    return Err(invalid(format!(
+                        "[{kind}] required names '{field}', which is not a canonical {kind} field"
+                    )));
                 }
             }
         }
@@ -335,22 +327,22 @@ impl Profile {
             let set = VALUE_SETS
                 .iter()
                 .find(|s| s.name == set_name)
-                .ok_or_else(|| format!("[values.{set_name}] is not a value set (known: {})", set_names()))?;
+                .ok_or_else(|| invalid(format!("[values.{set_name}] is not a value set (known: {})", set_names())))?;
             for (label, canonical) in labels {
                 if !set.values.contains(&canonical.as_str()) {
-                    return Err(format!(
+                    return Err(invalid(format!(
                         "[values.{set_name}] maps '{label}' to '{canonical}', which is not one of {}",
                         set.values.join(", ")
-                    ));
+                    )));
                 }
             }
         }
         if let Some(kind) = &self.tickets.default_kind {
             if !crate::model::KIND.values.contains(&kind.as_str()) {
-                return Err(format!(
+                return Err(invalid(format!(
                     "[tickets] default_kind '{kind}' is not one of {}",
                     crate::model::KIND.values.join(", ")
-                ));
+                )));
             }
         }
         Ok(())
@@ -463,6 +455,6 @@ mod tests {
     fn unknown_canonical_field_is_an_error() {
         let table: toml::Table = "name = \"x\"\n[tickets.columns]\nfoo = \"bar\"\n".parse().unwrap();
         let p: Profile = table.try_into().unwrap();
-        assert!(p.validate().unwrap_err().contains("'foo'"));
+        assert!(p.validate("x").unwrap_err().to_string().contains("'foo'"));
     }
 }

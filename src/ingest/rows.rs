@@ -5,7 +5,6 @@
 //! record's text) and appends accepted rows to Arrow builders. A row is validated whole
 //! before anything is appended, so a rejected row leaves no trace in the output.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,8 +15,8 @@ use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
 
 use super::profile::{DurationUnit, Profile};
-use super::values::{parse_bool, parse_count, parse_number, DateReader};
 use crate::model::{self, column_index, Column, ColumnType, FileKind, ValueSet, EVENT_COLUMNS, TICKET_COLUMNS};
+use crate::tabular::text::{parse_bool, parse_count, parse_number, DateReader};
 
 // Positions of the columns the row rules read; a slot's index is its column's index in the
 // file kind's canonical column list.
@@ -294,7 +293,7 @@ impl RowMapper {
     }
 
     /// Converts one record; on success the row is buffered for the next `finish_batch`.
-    pub fn map(&mut self, fields: &[Cow<'_, str>], line: u64) -> Result<(), Rejection> {
+    pub fn map<S: AsRef<str>>(&mut self, fields: &[S], line: u64) -> Result<(), Rejection> {
         if fields.len() != self.width {
             return Err(Rejection {
                 column: None,
@@ -311,14 +310,14 @@ impl RowMapper {
                 match parse_count(if self.is_null(raw) { "" } else { raw }) {
                     Ok(v) => v.map(i64::from),
                     Err(reason) => {
-                        self.warn(header, raw, reason);
+                        self.warn(header, raw, reason.to_string());
                         None
                     }
                 }
             }
             None => None,
         };
-        let agent = self.assignee.map(|i| fields[i].trim()).filter(|a| !self.is_null(a)).map(str::to_string);
+        let agent = self.assignee.map(|i| fields[i].as_ref().trim()).filter(|a| !self.is_null(a)).map(str::to_string);
         self.append(&cells, line, update_count);
         self.agents.append_option(agent);
         let row = std::mem::take(&mut *self.row_warnings.borrow_mut());
@@ -340,7 +339,7 @@ impl RowMapper {
         self.row_warnings.borrow_mut().push(Warning { column: column.to_string(), value: value.to_string(), reason });
     }
 
-    fn convert<'a>(&self, fields: &'a [Cow<'_, str>], cells: &mut Vec<Cell<'a>>) -> Result<(), Rejection> {
+    fn convert<'a, S: AsRef<str>>(&self, fields: &'a [S], cells: &mut Vec<Cell<'a>>) -> Result<(), Rejection> {
         cells.clear();
         for slot in &self.slots {
             let given = slot.index.map(|i| fields[i].as_ref()).unwrap_or("");
@@ -397,15 +396,15 @@ impl RowMapper {
                 (Some(us), None) => Cell::Instant(us),
                 (None, _) => Cell::Null,
             },
-            ColumnType::Int => Cell::Int(parse_count(text).map_err(&bad)?.expect("non-empty")),
+            ColumnType::Int => Cell::Int(parse_count(text).map_err(|e| bad(e.to_string()))?.expect("non-empty")),
             ColumnType::Number => {
-                let v = parse_number(text).map_err(&bad)?.expect("non-empty");
+                let v = parse_number(text).map_err(|e| bad(e.to_string()))?.expect("non-empty");
                 if v < 0.0 {
                     return Err(bad(format!("{name} is negative")));
                 }
                 Cell::Number(v * self.unit_factor)
             }
-            ColumnType::Bool => match parse_bool(text).map_err(&bad)? {
+            ColumnType::Bool => match parse_bool(text).map_err(|e| bad(e.to_string()))? {
                 Some(b) => Cell::Bool(b),
                 None => Cell::Null,
             },
@@ -531,6 +530,7 @@ impl RowMapper {
 mod tests {
     use super::*;
     use arrow::array::{Array, AsArray};
+    use std::borrow::Cow;
 
     fn header(cols: &[&str]) -> Vec<String> {
         cols.iter().map(|c| c.to_string()).collect()

@@ -10,9 +10,12 @@ use crate::{rows, Tmp};
 
 const TOKEN: &str = "tok-SECRET-4711";
 
+/// What the scripted server saw: (request line, Authorization header) per request.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
 /// A scripted HTTP server: answers each connection with the next (status, extra headers,
 /// body) and records request lines and Authorization headers.
-fn serve(script: Vec<(u16, &'static str, String)>) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+fn serve(script: Vec<(u16, &'static str, String)>) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -397,5 +400,27 @@ fn issue_22_an_update_inside_the_zone_offset_is_fetched_by_the_next_run_west_and
             "INC0000001 INC0000002",
             "{zone}"
         );
+    }
+}
+
+/// Issue 13: a typo in `[sources.x.api]` (an unknown paging kind, a credential variable
+/// missing for the chosen auth) fails when itsm.toml is read, by any command, before any
+/// request — not at fetch time.
+#[test]
+fn api_settings_typos_fail_when_the_config_is_read() {
+    let t = Tmp::new("api-config-typo");
+    for (api, want) in [
+        ("pagination = \"ofset\"\n", "pagination 'ofset' is not offset, startat, token or link"),
+        ("auth = \"bearer\"\n", "bearer auth needs token_env"),
+        ("pagination = \"token\"\ntoken_param = \"t\"\n", "token paging needs next_pointer"),
+    ] {
+        let toml = format!(
+            "[sources.tool]\nprofile = \"generic\"\n[sources.tool.api]\nurl = \"http://127.0.0.1:9/api\"\n{api}"
+        );
+        std::fs::write(t.path("itsm.toml"), toml).unwrap();
+        let out = crate::itsm(&t.0, &["status"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{api}: {stderr}");
+        assert!(stderr.contains(want) && stderr.contains("itsm.toml"), "{api}: {stderr}");
     }
 }

@@ -1,9 +1,37 @@
-//! Cell values: instants in the forms exports use, numbers with decimal commas, booleans
-//! in Swedish and English. Each parser returns `Ok(None)` for an empty cell and an error
-//! text (the reason stored with a rejected row) for a value it cannot read.
+//! Cell values as text: instants in the forms exports use, numbers with decimal commas,
+//! booleans in Swedish and English. Each parser returns `Ok(None)` for an empty cell and a
+//! [`ValueError`] (whose text is the reason stored with a rejected row) for a value it
+//! cannot read.
+//!
+//! Must not: know columns, profiles or files; callers add where the value came from.
 
 use chrono::{LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
+
+/// Why a cell's text is not a value of the kind asked for. The message quotes the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// No known date or date-time form matches.
+    #[error("unparseable date '{0}'")]
+    Date(String),
+    /// Not a number in any accepted form.
+    #[error("not a number: '{0}'")]
+    Number(String),
+    /// A decimal with more fraction digits than the scale keeps (never rounded).
+    #[error("'{value}' has more than {scale} decimals")]
+    TooManyDecimals {
+        /// The text.
+        value: String,
+        /// Decimals allowed.
+        scale: u32,
+    },
+    /// A count that is negative, fractional or too large.
+    #[error("not a non-negative whole number: '{0}'")]
+    Count(String),
+    /// Not a yes/no word.
+    #[error("not a yes/no value: '{0}'")]
+    Bool(String),
+}
 
 /// Reads timestamps into microseconds since the Unix epoch, UTC.
 #[derive(Debug, Clone)]
@@ -30,13 +58,13 @@ impl DateReader {
     /// never happened; it is read with the offset in force before the gap, i.e. shifted
     /// forward by the gap (02:30 → 03:30 CEST), as the tools that write such exports do.
     /// [`DateReader::parse_noted`] says when that happened.
-    pub fn parse(&self, cell: &str) -> Result<Option<i64>, String> {
+    pub fn parse(&self, cell: &str) -> Result<Option<i64>, ValueError> {
         self.parse_noted(cell).map(|(t, _)| t)
     }
 
     /// Like [`DateReader::parse`], with a note when the value had to be adjusted (a local
     /// time in the daylight-saving gap).
-    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<String>), String> {
+    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<String>), ValueError> {
         let s = cell.trim();
         if s.is_empty() {
             return Ok((None, None));
@@ -64,7 +92,7 @@ impl DateReader {
                 return Ok(some(self.local(date.and_time(NaiveTime::MIN), s)));
             }
         }
-        Err(format!("unparseable date '{s}'"))
+        Err(ValueError::Date(s.to_string()))
     }
 
     fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<String>) {
@@ -220,21 +248,21 @@ fn plain_number(s: &str) -> String {
 }
 
 /// Reads a number: `12.5`, `12,5`, `1 234,5`, `1,234.5`, `1.234,5`, `-3`.
-pub fn parse_number(cell: &str) -> Result<Option<f64>, String> {
+pub fn parse_number(cell: &str) -> Result<Option<f64>, ValueError> {
     let s = cell.trim();
     if s.is_empty() {
         return Ok(None);
     }
     match plain_number(s).parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(format!("not a number: '{s}'")),
+        _ => Err(ValueError::Number(s.to_string())),
     }
 }
 
 /// Reads an amount exactly, in the forms `parse_number` takes, as a whole number of
 /// 10^-`scale` units (`12 500,50` at scale 4 = 125 005 000). More decimals than `scale`
 /// is an error, never a rounding: money stays exact from the file to the database.
-pub fn parse_decimal(cell: &str, scale: u32) -> Result<Option<i128>, String> {
+pub fn parse_decimal(cell: &str, scale: u32) -> Result<Option<i128>, ValueError> {
     let s = cell.trim();
     if s.is_empty() {
         return Ok(None);
@@ -247,27 +275,27 @@ pub fn parse_decimal(cell: &str, scale: u32) -> Result<Option<i128>, String> {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) || whole.len() > 20 {
-        return Err(format!("not a number: '{s}'"));
+        return Err(ValueError::Number(s.to_string()));
     }
     if fraction.len() > scale as usize {
-        return Err(format!("'{s}' has more than {scale} decimals"));
+        return Err(ValueError::TooManyDecimals { value: s.to_string(), scale });
     }
     let padded = format!("{whole}{fraction:0<width$}", width = scale as usize);
-    let value: i128 = padded.parse().map_err(|_| format!("not a number: '{s}'"))?;
+    let value: i128 = padded.parse().map_err(|_| ValueError::Number(s.to_string()))?;
     Ok(Some(if negative { -value } else { value }))
 }
 
 /// Reads a whole number (a count); decimals are an error.
-pub fn parse_count(cell: &str) -> Result<Option<i32>, String> {
+pub fn parse_count(cell: &str) -> Result<Option<i32>, ValueError> {
     match parse_number(cell)? {
         None => Ok(None),
         Some(v) if v.fract() == 0.0 && (0.0..=f64::from(i32::MAX)).contains(&v) => Ok(Some(v as i32)),
-        Some(_) => Err(format!("not a non-negative whole number: '{}'", cell.trim())),
+        Some(_) => Err(ValueError::Count(cell.trim().to_string())),
     }
 }
 
 /// Reads a boolean: true/false, yes/no, ja/nej, sant/falskt, y/n, j/n, x/empty mark, 1/0.
-pub fn parse_bool(cell: &str) -> Result<Option<bool>, String> {
+pub fn parse_bool(cell: &str) -> Result<Option<bool>, ValueError> {
     let s = cell.trim();
     if s.is_empty() {
         return Ok(None);
@@ -275,7 +303,7 @@ pub fn parse_bool(cell: &str) -> Result<Option<bool>, String> {
     match s.to_lowercase().as_str() {
         "true" | "yes" | "y" | "ja" | "j" | "sant" | "x" | "1" | "t" => Ok(Some(true)),
         "false" | "no" | "n" | "nej" | "falskt" | "0" | "f" | "-" => Ok(Some(false)),
-        _ => Err(format!("not a yes/no value: '{s}'")),
+        _ => Err(ValueError::Bool(s.to_string())),
     }
 }
 
@@ -365,8 +393,8 @@ mod tests {
         assert_eq!(parse_decimal("-3", 2).unwrap(), Some(-300));
         assert_eq!(parse_decimal(",5", 2).unwrap(), Some(50));
         assert_eq!(parse_decimal(" ", 2).unwrap(), None);
-        assert!(parse_decimal("0.12345", 4).unwrap_err().contains("more than 4 decimals"));
-        assert!(parse_decimal("1e3", 4).unwrap_err().contains("not a number"));
-        assert!(parse_decimal("-", 4).unwrap_err().contains("not a number"));
+        assert!(parse_decimal("0.12345", 4).unwrap_err().to_string().contains("more than 4 decimals"));
+        assert!(parse_decimal("1e3", 4).unwrap_err().to_string().contains("not a number"));
+        assert!(parse_decimal("-", 4).unwrap_err().to_string().contains("not a number"));
     }
 }

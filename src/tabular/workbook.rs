@@ -8,8 +8,8 @@
 //!
 //! It must not talk to the database, and it holds no profile logic: it does not know the
 //! canonical columns, column names, value labels, time zones or units. Which row is a header
-//! is the caller's `is_header` decision, and parsing the texts into canonical values is the
-//! mapper's job (`rows`/`values`), exactly as for CSV.
+//! is the caller's `is_header` decision, and parsing the texts into values is the caller's
+//! job (ingest's row mapper, through [`super::text`]), exactly as for CSV.
 //!
 //! Row shape: every data row is as wide as its header (trailing empty header cells are
 //! dropped; shorter rows are padded with `""`). A row holding non-empty cells to the right of
@@ -107,6 +107,12 @@ fn quoted_list(names: &[String]) -> String {
         return "(none)".into();
     }
     names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether the file is a spreadsheet workbook, by its extension.
+pub fn is_workbook(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
 }
 
 /// Reads every non-empty sheet (or only `sheet` when given), finding each sheet's header row.
@@ -728,63 +734,5 @@ mod tests {
         assert_eq!(got[0].rows[0].1, ["A1", "2026-10-05 08:00:00"]);
         assert_eq!(got[0].rows[1].1, ["A2", "", "", "extra"]);
         assert!(matches!(named_empty, Err(ExcelError::EmptySheet { sheet, .. }) if sheet == "Tom"));
-    }
-
-    /// `cargo test -- --ignored --nocapture large_sheet`: reads a generated 100,000-row sheet.
-    #[test]
-    #[ignore]
-    fn large_sheet_reads_fast() {
-        use rust_xlsxwriter::{ExcelDateTime as XlsxDate, Format, IntoExcelDateTime, Workbook};
-        let rows = 100_000u32;
-        let path = std::env::temp_dir().join(format!("itsm-excel-large-{}.xlsx", std::process::id()));
-        let started = std::time::Instant::now();
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet();
-        let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
-        for (c, name) in TICKET_COLUMNS.iter().enumerate() {
-            ws.write(0, c as u16, *name).expect("write");
-        }
-        let base = XlsxDate::parse_from_str("2026-01-01 08:00:00").expect("date").to_excel_serial_date();
-        let customers = ["Kävlinge", "Burlöv", "Staffanstorp"];
-        let teams = ["Service Desk", "Infrastructure", "Client Desktop"];
-        for r in 1..=rows {
-            let i = r as usize;
-            for (c, name) in TICKET_COLUMNS.iter().enumerate() {
-                let c16 = c as u16;
-                match *name {
-                    "ticket_id" => ws.write(r, c16, format!("INC{r:07}")),
-                    "opened_at" | "first_response_at" | "resolved_at" | "updated_at" => {
-                        ws.write_number_with_format(r, c16, base + f64::from(r) / 96.0 + c as f64 / 1440.0, &date)
-                    }
-                    "closed_at" | "problem_id" | "change_id" | "request_item" => continue,
-                    "customer" => ws.write(r, c16, customers[i % 3]),
-                    "first_team" | "resolved_by_team" | "assigned_team" => ws.write(r, c16, teams[(i + c) % 3]),
-                    "reassignment_count" | "reopen_count" => ws.write(r, c16, (i % 4) as f64),
-                    "work_minutes" => ws.write(r, c16, (i % 120) as f64 + 0.5),
-                    "billable" => ws.write(r, c16, i.is_multiple_of(2)),
-                    _ => ws.write(r, c16, format!("{name} {}", i % 50)),
-                }
-                .expect("write");
-            }
-        }
-        wb.save(&path).expect("save");
-        let generated = started.elapsed();
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-
-        let started = std::time::Instant::now();
-        let got = read_workbook(&path, None, &|row| row.iter().any(|t| t == "ticket_id"));
-        let read = started.elapsed();
-        let _ = std::fs::remove_file(&path);
-        let got = got.expect("readable");
-        assert_eq!(got[0].rows.len(), rows as usize);
-        assert_eq!(got[0].rows[0].1[0], "INC0000001");
-        assert!(got[0].rows[0].1[12].starts_with("2026-01-01 08:"));
-        eprintln!(
-            "{rows} rows x {} columns ({:.1} MB xlsx, generated in {:.2} s): read_workbook {:.2} s",
-            TICKET_COLUMNS.len(),
-            size as f64 / 1e6,
-            generated.as_secs_f64(),
-            read.as_secs_f64()
-        );
     }
 }

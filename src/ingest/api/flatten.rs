@@ -1,0 +1,77 @@
+//! JSON bodies into records: a REST API's JSON (parsed by serde_json with `preserve_order`
+//! and `arbitrary_precision`, so keys keep the server's order and numbers their text)
+//! flattened to (key, text) pairs, references read as their display value.
+//!
+//! Must not: know HTTP, paging or profiles (api.rs fetches; the profile maps).
+
+use serde_json::Value;
+
+/// One fetched record: the JSON object flattened to (key, text) pairs, keys in the object's
+/// order. Nested objects are joined with `.` (`{"assignment_group": {"display_value": "SD"}}` →
+/// `assignment_group.display_value`); a reference object (one with `display_value`,
+/// `displayName`, `name` or `value`) is also that value under its own key
+/// (`assignment_group` = `SD`); arrays of scalars joined with `"; "`, other arrays kept as
+/// compact JSON, numbers and booleans as their JSON text, null and `{}` as `""`.
+pub type Record = Vec<(String, String)>;
+
+/// The member of a reference object that stands for the whole, in order of preference:
+/// ServiceNow's `display_value` (`sysparm_display_value=true` without
+/// `sysparm_exclude_reference_link`), Jira's `displayName`, `name` and `value`, TOPdesk's
+/// `name`.
+const REFERENCE_KEYS: &[&str] = &["display_value", "displayName", "name", "value"];
+
+/// A response body as JSON (a UTF-8 BOM is allowed).
+pub(super) fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// serde_json's complaint with its place as a byte offset into the body (what an excerpt
+/// of the body can be checked against).
+pub(super) fn json_error(text: &str, e: &serde_json::Error) -> String {
+    let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
+    let byte = line_start + e.column().saturating_sub(1);
+    let message = e.to_string();
+    let what = message.split(" at line ").next().unwrap_or(&message);
+    match what {
+        "expected value" => format!("a JSON value expected at byte {byte}"),
+        other => format!("{other} at byte {byte}"),
+    }
+}
+
+/// A scalar's text: strings as they are, numbers as written, booleans as `true`/`false`,
+/// null as empty; structures as compact JSON.
+pub(super) fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Appends `value`'s members under `prefix` (`a.b`) to `out`; see [`Record`].
+pub(super) fn flatten(prefix: &str, value: &Value, out: &mut Record) {
+    match value {
+        Value::Object(members) if !members.is_empty() => {
+            // A reference field (`{"display_value": "Group 3", "link": "…"}`) is also its
+            // display value under its own name, so a profile that maps `assignment_group`
+            // reads the group whether or not the instance sends the link.
+            let shown = REFERENCE_KEYS
+                .iter()
+                .find_map(|k| members.get(*k).filter(|v| !matches!(v, Value::Object(_) | Value::Array(_))));
+            if let (false, Some(v)) = (prefix.is_empty(), shown) {
+                out.push((prefix.to_string(), scalar_text(v)));
+            }
+            for (key, v) in members {
+                flatten(&if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") }, v, out);
+            }
+        }
+        Value::Object(_) => out.push((prefix.to_string(), String::new())),
+        Value::Array(items) if items.iter().all(|i| !matches!(i, Value::Array(_) | Value::Object(_))) => {
+            out.push((prefix.to_string(), items.iter().map(scalar_text).collect::<Vec<_>>().join("; ")))
+        }
+        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
+        scalar => out.push((prefix.to_string(), scalar_text(scalar))),
+    }
+}

@@ -1,0 +1,223 @@
+//! The one batch skeleton every source goes through: open a store batch, stage the rows of
+//! one or more [`RecordSource`]s through the row mapper in chunks, keep rejections and
+//! warnings, then commit with the batch row — or, on any error, drop the writer so the store
+//! rolls the whole batch back (all or nothing).
+//!
+//! Must not: read files or decide what kind a file is (mod.rs and source.rs do).
+
+use std::time::Instant;
+
+use super::notes::RowNotes;
+use super::rows::{Rejection, RowMapper, Warning};
+use super::source::RecordSource;
+use super::{IngestError, IngestOptions, IngestReport};
+use crate::model::FileKind;
+use crate::progress::Progress;
+use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store};
+
+/// Rows converted before they are handed to the store in one record batch.
+pub(super) const CHUNK_ROWS: usize = 64 * 1024;
+
+/// When a run started: for the report's wall time and the batch row.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Clock {
+    /// Monotonic start.
+    pub started: Instant,
+    /// Wall-clock start, microseconds since the epoch.
+    pub started_at_us: i64,
+}
+
+impl Clock {
+    /// Now.
+    pub fn start() -> Clock {
+        let started_at_us = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as i64)
+            .unwrap_or_default();
+        Clock { started: Instant::now(), started_at_us }
+    }
+}
+
+/// What the batch row says about the content, besides the counts.
+pub(super) struct Content {
+    /// `tickets`, `history`, `eventlog` or `workbook`.
+    pub file_kind: String,
+    /// sha256 of the content.
+    pub sha256: String,
+    /// Size of the content in bytes.
+    pub bytes: usize,
+    /// Tickets are derived from the events (an event log), of this kind.
+    pub derive_tickets: Option<String>,
+}
+
+impl Content {
+    /// Content of this kind, hash and size, not derived.
+    pub fn file(file_kind: &str, sha256: String, bytes: usize) -> Content {
+        Content { file_kind: file_kind.to_string(), sha256, bytes, derive_tickets: None }
+    }
+}
+
+/// One batch being loaded.
+pub(super) struct BatchLoad<'s, 'o> {
+    writer: BatchWriter<'s>,
+    opts: &'o IngestOptions<'o>,
+    report: IngestReport,
+    rejects: RowNotes,
+    warnings: RowNotes,
+    progress: Progress,
+    clock: Clock,
+}
+
+impl<'s, 'o> BatchLoad<'s, 'o> {
+    /// Opens a store batch for the content `report` describes.
+    pub fn open(
+        store: &'s mut Store,
+        opts: &'o IngestOptions<'o>,
+        report: IngestReport,
+        progress: Progress,
+        clock: Clock,
+    ) -> Result<BatchLoad<'s, 'o>, IngestError> {
+        let writer = store.begin_batch().map_err(IngestError::store(&report.origin))?;
+        let batch_id = writer.batch_id();
+        Ok(BatchLoad {
+            writer,
+            opts,
+            report,
+            rejects: RowNotes::rejects(batch_id),
+            warnings: RowNotes::warnings(batch_id),
+            progress,
+            clock,
+        })
+    }
+
+    /// The batch's id.
+    pub fn batch_id(&self) -> i64 {
+        self.writer.batch_id()
+    }
+
+    /// The options of the run.
+    pub fn opts(&self) -> &'o IngestOptions<'o> {
+        self.opts
+    }
+
+    /// Sets the kind the report names (the last sheet's, for a workbook).
+    pub fn set_kind(&mut self, kind: FileKind) {
+        self.report.kind = kind;
+    }
+
+    /// Maps every record of `rows` (with this `header`, as `kind`) into the batch.
+    pub fn stage(&mut self, header: &[String], kind: FileKind, rows: &mut dyn RecordSource) -> Result<(), IngestError> {
+        let mut mapper = RowMapper::new(self.opts.profile, kind, header, &self.opts.source, self.batch_id());
+        let target = target(kind);
+        while let Some(row) = rows.next_row()? {
+            let outcome = mapper.map(&row.fields, row.line);
+            self.count(row.line, &row.raw, outcome);
+            if mapper.pending() >= CHUNK_ROWS {
+                self.flush(&mut mapper, target, Some(row.position))?;
+            }
+        }
+        self.flush(&mut mapper, target, None)
+    }
+
+    /// Counts one record's outcome; a rejection is kept with the record's raw text.
+    pub(super) fn count(&mut self, line: u64, raw: &str, outcome: Result<(), Rejection>) {
+        self.report.rows_read += 1;
+        match outcome {
+            Ok(()) => self.report.rows_loaded += 1,
+            Err(rejection) => {
+                self.report.rows_rejected += 1;
+                if self.report.first_rejections.len() < 10 {
+                    self.report.first_rejections.push((line, rejection.column.clone(), rejection.reason.clone()));
+                }
+                self.rejects.push(line, raw, rejection);
+            }
+        }
+    }
+
+    /// Hands the mapper's pending rows to the store and takes its warnings; `position` is
+    /// where the source is, for progress, on a chunk boundary.
+    pub(super) fn flush(
+        &mut self,
+        mapper: &mut RowMapper,
+        target: LoadTarget,
+        position: Option<u64>,
+    ) -> Result<(), IngestError> {
+        if mapper.pending() > 0 {
+            let batch = mapper.finish_batch();
+            self.writer.append(target, batch).map_err(IngestError::store(&self.report.origin))?;
+        }
+        self.warnings.extend(mapper.take_warnings());
+        if let Some(position) = position {
+            self.progress.set(position, self.report.rows_read);
+            if self.opts.verbose {
+                eprintln!("batch {}: {} rows staged, not yet committed", self.batch_id(), self.report.rows_loaded);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds warnings found outside the row mapper (values set empty before mapping).
+    pub fn warn(&mut self, warnings: Vec<(u64, Warning)>) {
+        self.warnings.extend(warnings);
+    }
+
+    /// Writes the notes and the batch row, merges and commits; the report of the batch.
+    /// `total` is the source's full progress position.
+    pub fn commit(self, content: Content, total: u64) -> Result<IngestReport, IngestError> {
+        let BatchLoad { mut writer, opts, mut report, rejects, warnings, progress, clock } = self;
+        let origin = report.origin.clone();
+        let store_err = IngestError::store(&origin);
+        progress.set(total, report.rows_read);
+        if rejects.len > 0 {
+            report.rejections_by_reason = rejects.by_reason();
+            writer.append(LoadTarget::Rejects, rejects.finish()).map_err(&store_err)?;
+        }
+        report.warnings = warnings.len as i64;
+        if warnings.len > 0 {
+            report.warnings_by_reason = warnings.by_reason();
+            writer.append(LoadTarget::Warnings, warnings.finish()).map_err(&store_err)?;
+        }
+        let meta = BatchMeta {
+            source: opts.source.clone(),
+            profile: opts.profile.name.clone(),
+            file: report.origin.to_string(),
+            derive_events: content.file_kind == "tickets" && opts.profile.tickets.snapshots,
+            file_kind: content.file_kind,
+            sha256: content.sha256,
+            bytes: content.bytes as i64,
+            encoding: report.form.encoding().into(),
+            delimiter: report.form.delimiter().to_string(),
+            rows_read: report.rows_read,
+            rows_loaded: report.rows_loaded,
+            rows_rejected: report.rows_rejected,
+            warnings: report.warnings,
+            started_at_us: clock.started_at_us,
+            teams: opts.teams.clone(),
+            team_rules: opts.team_rules.clone(),
+            derive_tickets: content.derive_tickets,
+        };
+        let batch_id = writer.batch_id();
+        progress.message(&format!("{} rows read; merging and committing", report.rows_read));
+        let staged = clock.started.elapsed().as_secs_f64();
+        report.counts = writer.commit(&meta).map_err(&store_err)?;
+        progress.finish();
+        if opts.verbose {
+            let total = clock.started.elapsed().as_secs_f64();
+            eprintln!(
+                "batch {batch_id}: read and staged in {staged:.2} s, merged and committed in {:.2} s",
+                total - staged
+            );
+        }
+        report.batch_id = batch_id;
+        report.seconds = clock.started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+}
+
+/// The store table rows of `kind` go to.
+pub(super) fn target(kind: FileKind) -> LoadTarget {
+    match kind {
+        FileKind::Tickets => LoadTarget::Tickets,
+        FileKind::History => LoadTarget::Events,
+    }
+}

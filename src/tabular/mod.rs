@@ -1,0 +1,127 @@
+//! Tabular files as text: delimited text ([`csv`]), spreadsheet workbooks ([`workbook`]) and
+//! the number, date and yes/no forms their cells are written in ([`text`]).
+//!
+//! A leaf: used by ingest (ticket exports) and by compute (price list, CAB portfolio), it
+//! imports nothing from the crate above it. It must not know profiles, canonical columns or
+//! the database; callers decide what a column means.
+
+pub mod csv;
+pub mod text;
+pub mod workbook;
+
+use std::path::{Path, PathBuf};
+
+/// Why a small table could not be read. `what` names the file's role ("price list").
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// The file could not be read.
+    #[error("cannot read {what} '{}': {source}", path.display())]
+    Read {
+        /// The file's role.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The text could not be split into records.
+    #[error("{what} '{}': {source}", path.display())]
+    Csv {
+        /// The file's role.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::CsvError,
+    },
+    /// The workbook could not be read.
+    #[error("{what}: {source}")]
+    Workbook {
+        /// The file's role.
+        what: &'static str,
+        /// Why (names the file and sheet).
+        source: workbook::ExcelError,
+    },
+    /// The file has no header.
+    #[error("{what} '{}' is empty", path.display())]
+    Empty {
+        /// The file's role.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A column the caller needs is not in the header.
+    #[error(
+        "{what} '{}' has no column '{column}' (columns: {found}{})",
+        path.display(),
+        need.map(|n| format!("; need {n}")).unwrap_or_default()
+    )]
+    MissingColumn {
+        /// The file's role.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The column missing.
+        column: &'static str,
+        /// The header, comma-separated.
+        found: String,
+        /// The columns the file should have, when the caller says.
+        need: Option<&'static str>,
+    },
+    /// A cell's value is not what its column takes.
+    #[error("{}: row {row}, column {column}: value '{value}' {problem}", path.display())]
+    Cell {
+        /// The file.
+        path: PathBuf,
+        /// Line (CSV) or sheet row of the record.
+        row: u64,
+        /// The column.
+        column: &'static str,
+        /// The value as the file has it (trimmed).
+        value: String,
+        /// What is wrong with it, e.g. "is not a date YYYY-MM-DD".
+        problem: &'static str,
+    },
+}
+
+/// A small table read whole: the lower-cased, trimmed header and each record's 1-based line
+/// (or sheet row) with its trimmed cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmallTable {
+    /// Header names, trimmed and lower-cased.
+    pub header: Vec<String>,
+    /// (line or sheet row, trimmed cells).
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Reads a small configuration table (price list, portfolio) whole from CSV (any encoding
+/// and delimiter [`csv`] detects) or the first sheet of a workbook. `what` names the file
+/// in errors ("price list").
+pub fn read_table(path: &Path, what: &'static str) -> Result<SmallTable, TableError> {
+    if workbook::is_workbook(path) {
+        // The first sheet whose first non-empty row is taken as the header.
+        let sheets = workbook::read_workbook(path, None, &|row: &[String]| row.iter().any(|c| !c.trim().is_empty()))
+            .map_err(|source| TableError::Workbook { what, source })?;
+        let sheet = sheets.into_iter().next().ok_or_else(|| TableError::Empty { what, path: path.into() })?;
+        let header = sheet.header.iter().map(|h| h.trim().to_lowercase()).collect();
+        let rows = sheet
+            .rows
+            .into_iter()
+            .map(|(r, cells)| (r as u64, cells.into_iter().map(|c| c.trim().to_string()).collect()))
+            .collect();
+        return Ok(SmallTable { header, rows });
+    }
+    let bytes = std::fs::read(path).map_err(|source| TableError::Read { what, path: path.into(), source })?;
+    let (text, _) = csv::decode(&bytes, csv::EncodingChoice::Auto);
+    let mut reader = csv::Reader::new(&text, csv::detect_delimiter(&text));
+    let csv_err = |source| TableError::Csv { what, path: path.into(), source };
+    let header = match reader.next_record().map_err(csv_err)? {
+        Some(first) => first.fields.iter().map(|f| f.trim().to_lowercase()).collect(),
+        None => return Err(TableError::Empty { what, path: path.into() }),
+    };
+    let mut rows = Vec::new();
+    while let Some(rec) = reader.next_record().map_err(csv_err)? {
+        rows.push((rec.line, rec.fields.iter().map(|f| f.trim().to_string()).collect()));
+    }
+    Ok(SmallTable { header, rows })
+}
