@@ -298,8 +298,9 @@ impl TryFrom<RawApiConfig> for ApiConfig {
 mod tests {
     use super::*;
 
-    fn read(toml_text: &str) -> Result<ApiConfig, String> {
-        toml::from_str::<ApiConfig>(toml_text).map_err(|e| e.to_string())
+    /// The config, or the error's text.
+    fn read(toml_text: &str) -> Result<ApiConfig, toml::de::Error> {
+        toml::from_str::<ApiConfig>(toml_text)
     }
 
     #[test]
@@ -324,17 +325,17 @@ mod tests {
 
     #[test]
     fn a_typo_fails_when_the_file_is_read() {
-        let err = read("url = \"example.com/api\"\n").unwrap_err();
+        let err = read("url = \"example.com/api\"\n").unwrap_err().to_string();
         assert!(err.contains("url is not an absolute http or https URL"), "{err}");
-        let err = read("url = \"https://u\"\npagination = \"ofset\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\npagination = \"ofset\"\n").unwrap_err().to_string();
         assert!(err.contains("pagination 'ofset' is not offset, startat, token or link"), "{err}");
-        let err = read("url = \"https://u\"\nauth = \"bearer\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\nauth = \"bearer\"\n").unwrap_err().to_string();
         assert!(err.contains("bearer auth needs token_env"), "{err}");
-        let err = read("url = \"https://u\"\npagination = \"token\"\ntoken_param = \"t\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\npagination = \"token\"\ntoken_param = \"t\"\n").unwrap_err().to_string();
         assert!(err.contains("token paging needs next_pointer"), "{err}");
-        let err = read("url = \"https://u\"\nauth = \"oauth\"\n").unwrap_err();
+        let err = read("url = \"https://u\"\nauth = \"oauth\"\n").unwrap_err().to_string();
         assert!(err.contains("auth 'oauth' is not none, bearer or basic"), "{err}");
-        let err = read("url = \"https://u\"\npage_sise = 5\n").unwrap_err();
+        let err = read("url = \"https://u\"\npage_sise = 5\n").unwrap_err().to_string();
         assert!(err.contains("page_sise"), "{err}");
     }
 }

@@ -3,6 +3,7 @@
 //! the library's store.
 
 mod api;
+mod architecture;
 mod billing;
 mod build;
 mod cab;
