@@ -24,10 +24,11 @@
 -- candidate's (0 when its pain costs nothing); staffing: (5 − finish_quarter) / 4, 0 when not staffable. A term without
 -- data (no cost or no hourly costs configured; no teams, effort or capacity; no technical
 -- input) is NULL ("no data") and adds nothing. score = Σ weight × term (cfg_cab_weight).
--- Ties: lower effort, then id. The as-of instant is read as `(SELECT as_of FROM cfg_build)`
--- only, so a report can evaluate the same query at another instant.
+-- Ties: lower effort, then id. The as-of instant is read from the input relation
+-- cfg_cab_as_of only (the build writes the build's as-of there), so a report can evaluate
+-- the same query at another instant by binding that relation to it.
 WITH bounds AS (
-    SELECT (SELECT as_of FROM cfg_build) AS as_of
+    SELECT as_of FROM cfg_cab_as_of
 ),
 
 incidents AS (

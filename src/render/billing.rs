@@ -13,6 +13,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxE
 
 use super::format::{escape_html, format_month, format_number, Lang, NumberFormat};
 use super::{pseudonym, Table};
+use crate::table::Value;
 
 /// Everything one billing basis needs.
 #[derive(Debug, Clone)]
@@ -52,24 +53,32 @@ pub struct BillingFiles {
     pub html: String,
 }
 
-/// Named access to a table's rows.
-struct Rows<'a> {
-    table: &'a Table,
+/// Named access to a table's rows, each value as its text (as this page reads them).
+struct Rows {
+    table: TextRows,
 }
 
-impl<'a> Rows<'a> {
-    fn get(&self, row: &'a [Option<String>], col: &str) -> &'a str {
-        self.table.column(col).and_then(|i| row.get(i)).and_then(|c| c.as_deref()).unwrap_or("")
+/// A table with every value as its text (`None` for NULL).
+struct TextRows {
+    columns: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
+}
+
+impl Rows {
+    fn new(table: &Table) -> Rows {
+        let rows = table.rows.iter().map(|r| r.iter().map(Value::to_text).collect()).collect();
+        Rows { table: TextRows { columns: table.columns.clone(), rows } }
+    }
+    fn column(&self, col: &str) -> Option<usize> {
+        self.table.columns.iter().position(|c| c == col)
+    }
+    fn get<'r>(&self, row: &'r [Option<String>], col: &str) -> &'r str {
+        self.column(col).and_then(|i| row.get(i)).and_then(|c| c.as_deref()).unwrap_or("")
     }
     fn num(&self, row: &[Option<String>], col: &str) -> f64 {
-        self.table
-            .column(col)
-            .and_then(|i| row.get(i))
-            .and_then(|c| c.as_deref())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0.0)
+        self.column(col).and_then(|i| row.get(i)).and_then(|c| c.as_deref()).and_then(|s| s.parse().ok()).unwrap_or(0.0)
     }
-    fn iter(&self) -> impl Iterator<Item = &'a Vec<Option<String>>> {
+    fn iter(&self) -> std::slice::Iter<'_, Vec<Option<String>>> {
         self.table.rows.iter()
     }
 }
@@ -100,7 +109,7 @@ pub fn render(input: &BillingInput) -> Result<BillingFiles, XlsxError> {
 }
 
 fn csv(input: &BillingInput) -> String {
-    let lines = Rows { table: &input.lines };
+    let lines = Rows::new(&input.lines);
     let (y, m) = input.month;
     let mut out = String::from("month,section,customer,charge_type,item_or_team,unit_price,quantity,amount,currency,tickets,unallocated_reason\n");
     let field = super::format::csv_field;
@@ -127,9 +136,9 @@ fn html(input: &BillingInput) -> String {
     let lang = input.lang;
     let (y, m) = input.month;
     let money = |v: f64| escape_html(&format!("{} {}", format_number(v, NumberFormat::Decimal, lang), input.currency));
-    let customers = Rows { table: &input.customers };
-    let lines = Rows { table: &input.lines };
-    let tickets = Rows { table: &input.tickets };
+    let customers = Rows::new(&input.customers);
+    let lines = Rows::new(&input.lines);
+    let tickets = Rows::new(&input.tickets);
     let mut out = String::new();
     let title = t(lang, "Faktureringsunderlag", "Billing basis");
     let _ = write!(
@@ -178,7 +187,7 @@ fn html(input: &BillingInput) -> String {
         t(lang, "Totalt netto", "Grand total, net"),
         money(kr(grand)),
     );
-    let alloc = Rows { table: &input.allocation };
+    let alloc = Rows::new(&input.allocation);
     let mut keys: Vec<String> = alloc
         .iter()
         .map(|r| {
@@ -195,7 +204,7 @@ fn html(input: &BillingInput) -> String {
             escape_html(&keys.join(", "))
         );
     }
-    let covered = Rows { table: &input.covered };
+    let covered = Rows::new(&input.covered);
     let _ = writeln!(
         out,
         "<h2>{}</h2>\n<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
@@ -343,10 +352,10 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         date: Format::new().set_num_format("yyyy-mm-dd"),
         bold_money: Format::new().set_bold().set_num_format("#,##0.00"),
     };
-    let lines = Rows { table: &input.lines };
-    let alloc = Rows { table: &input.allocation };
-    let customers = Rows { table: &input.customers };
-    let tickets = Rows { table: &input.tickets };
+    let lines = Rows::new(&input.lines);
+    let alloc = Rows::new(&input.allocation);
+    let customers = Rows::new(&input.customers);
+    let tickets = Rows::new(&input.tickets);
     let mut wb = Workbook::new();
 
     // Summary.
@@ -426,7 +435,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         row += 1;
     }
     row += 1;
-    let covered = Rows { table: &input.covered };
+    let covered = Rows::new(&input.covered);
     let heads = [
         t(lang, "Ingår i grundavtalet: kund", "Covered by the base agreement: customer"),
         t(lang, "Tjänst", "Service"),
@@ -558,7 +567,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
 fn ticket_row(
     ws: &mut Worksheet,
     f: &Formats,
-    tickets: &Rows<'_>,
+    tickets: &Rows,
     tk: &[Option<String>],
     row: u32,
     lang: Lang,

@@ -10,7 +10,23 @@
 use std::fmt::Write as _;
 
 use super::format::{escape_html, format_number, Lang, NumberFormat};
-use super::Table;
+use crate::table::Table as TypedTable;
+
+/// A table with every value as its text (`None` for NULL), as this page reads them.
+struct Table {
+    columns: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
+}
+
+impl Table {
+    fn text(t: &TypedTable) -> Table {
+        let rows = t.rows.iter().map(|r| r.iter().map(crate::table::Value::to_text).collect()).collect();
+        Table { columns: t.columns.clone(), rows }
+    }
+    fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+}
 
 /// The terms of the score in the order shown (grouped by criterion), with their labels.
 const TERMS: &[(&str, &str, &str)] = &[
@@ -71,7 +87,15 @@ fn is_missing(t: &Table, row: &[Option<String>], col: &str) -> bool {
 
 /// Writes the CAB report from `kpi_cab_candidate`, `kpi_cab_unaddressed` and
 /// `kpi_cab_sensitivity` rows.
-pub fn render(candidates: &Table, unaddressed: &Table, sensitivity: &Table, as_of: &str, lang: Lang) -> CabFiles {
+pub fn render(
+    candidates: &TypedTable,
+    unaddressed: &TypedTable,
+    sensitivity: &TypedTable,
+    as_of: &str,
+    lang: Lang,
+) -> CabFiles {
+    let (candidates, unaddressed, sensitivity) =
+        (&Table::text(candidates), &Table::text(unaddressed), &Table::text(sensitivity));
     let csv_field = super::format::csv_field;
     let mut csv = candidates.columns.join(",");
     csv.push('\n');
