@@ -20,6 +20,7 @@ use duckdb::Connection;
 use crate::table::Table;
 
 /// Errors of the store. Each names the database file or the statement that failed.
+/// DuckDB's reasons are boxed: they are large, and every layer's error carries a store error.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or created.
@@ -28,7 +29,7 @@ pub enum StoreError {
         /// The database file.
         path: PathBuf,
         /// DuckDB's reason.
-        source: duckdb::Error,
+        source: Box<duckdb::Error>,
     },
     /// The file was written by a newer itsm than this one.
     #[error(
@@ -51,7 +52,7 @@ pub enum StoreError {
         /// The version being applied.
         version: i64,
         /// DuckDB's reason.
-        source: duckdb::Error,
+        source: Box<duckdb::Error>,
     },
     /// A batch's own consistency check failed (what was staged is not what was stored);
     /// the batch is rolled back rather than committed with silently lost rows.
@@ -68,7 +69,7 @@ pub enum StoreError {
         /// What the store was doing.
         context: String,
         /// DuckDB's reason.
-        source: duckdb::Error,
+        source: Box<duckdb::Error>,
     },
 }
 
@@ -77,7 +78,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) fn sql_err(context: impl Into<String>) -> impl FnOnce(duckdb::Error) -> StoreError {
     let context = context.into();
-    move |source| StoreError::Sql { context, source }
+    move |source| StoreError::Sql { context, source: Box::new(source) }
 }
 
 /// A team as the `team` table holds it.
@@ -166,7 +167,7 @@ impl Store {
     /// Opens (creating if needed) the database file and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)
-            .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+            .map_err(|source| StoreError::Open { path: path.to_owned(), source: Box::new(source) })?;
         let store = Store { conn, path: path.to_owned() };
         store.migrate()?;
         Ok(store)
@@ -175,7 +176,7 @@ impl Store {
     /// Opens an existing file read-only (no migration; a newer or older schema is an error),
     /// for commands that must not change it, such as `itsm query`.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let open = |source| StoreError::Open { path: path.to_owned(), source };
+        let open = |source| StoreError::Open { path: path.to_owned(), source: Box::new(source) };
         let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).map_err(open)?;
         let conn = Connection::open_with_flags(path, config).map_err(open)?;
         let store = Store { conn, path: path.to_owned() };
@@ -209,7 +210,7 @@ impl Store {
             );
             if let Err(source) = self.conn.execute_batch(&sql) {
                 let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(StoreError::Migrate { path: self.path.clone(), version, source });
+                return Err(StoreError::Migrate { path: self.path.clone(), version, source: Box::new(source) });
             }
         }
         Ok(())
