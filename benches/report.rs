@@ -8,10 +8,9 @@ mod common;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use itsm::cli::report::{monthly, MonthlyArgs};
-use itsm::cli::Context;
 use itsm::compute::{build, shipped_models, BuildOptions};
 use itsm::config::Config;
+use itsm::report::{self, monthly, MonthlyOptions};
 
 fn render_monthly(c: &mut Criterion) {
     let tickets = std::env::var("ITSM_BENCH_TICKETS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
@@ -22,18 +21,12 @@ fn render_monthly(c: &mut Criterion) {
         let (mut store, _) = common::loaded(tickets, &config, &db);
         build(&mut store, &config, &shipped_models().unwrap(), &BuildOptions::default(), |_| {}).unwrap();
     }
-    let cx = Context { config, db, quiet: true, verbose: false };
-    let args = MonthlyArgs {
-        month: Some("2026-10".into()),
-        out: Some(dir.join("out")),
-        lang: "sv".into(),
-        template: None,
-        definitions: None,
-        show_personal_data: false,
-    };
+    let store = report::open(&db).unwrap();
+    let options =
+        MonthlyOptions { month: Some("2026-10".into()), out: Some(dir.join("out")), ..MonthlyOptions::default() };
     let mut group = c.benchmark_group(format!("report_monthly_{tickets}_tickets"));
     group.sample_size(10).measurement_time(Duration::from_secs(20));
-    group.bench_function("itsm_report_monthly", |b| b.iter(|| monthly(&cx, &args).unwrap()));
+    group.bench_function("itsm_report_monthly", |b| b.iter(|| monthly(&store, &config, &options).unwrap()));
     group.finish();
 }
 

@@ -23,6 +23,8 @@ pub mod ingest;
 pub mod model;
 pub mod progress;
 pub mod render;
+pub mod report;
 pub mod sample;
 pub mod store;
+pub mod table;
 pub mod tabular;

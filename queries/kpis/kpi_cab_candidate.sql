@@ -26,10 +26,12 @@
 -- input) is NULL ("no data") and adds nothing. score = Σ weight × term (cfg_cab_weight).
 -- payback_basis says what the payback rests on: 'months' (cost / monthly pain), 'no_pain'
 -- (the pain costs nothing: term 0), NULL (no data). part_<term> = weight × term (0 without
--- data): the score's parts, which add up to it before rounding. Ties: lower effort, then id. The as-of instant is read as `(SELECT as_of FROM cfg_build)`
--- only, so a report can evaluate the same query at another instant.
+-- data): the score's parts, which add up to it before rounding. Ties: lower effort, then id.
+-- The as-of instant is read from the input relation cfg_cab_as_of only (the build writes
+-- the build's as-of there), so a report can evaluate the same query at another instant by
+-- binding that relation to it.
 WITH bounds AS (
-    SELECT (SELECT as_of FROM cfg_build) AS as_of
+    SELECT as_of FROM cfg_cab_as_of
 ),
 
 incidents AS (

@@ -2,10 +2,10 @@
 --
 -- Unaddressed: problems ranked by linked incidents opened in the 12 months before as-of,
 -- whose id is not among the candidates' problems. A problem is keyed by (source, id), as
--- everywhere: two sources' P1 are two problems. The as-of instant is read as
--- `(SELECT as_of FROM cfg_build)` only, as in kpi_cab_candidate.
+-- everywhere: two sources' P1 are two problems. The as-of instant is read from
+-- cfg_cab_as_of only, as in kpi_cab_candidate.
 WITH bounds AS (
-    SELECT (SELECT as_of FROM cfg_build) AS as_of
+    SELECT as_of FROM cfg_cab_as_of
 ),
 
 incidents AS (

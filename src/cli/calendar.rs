@@ -5,10 +5,12 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::format::{write_rows, Format};
+use super::format::Format;
 use super::Context;
 use crate::calendar::{Calendar, ClosedKind};
 use crate::config::OFFICE_CALENDAR;
+use crate::render::output::write_table;
+use crate::table::{Table, Value};
 use crate::tabular::text::DateReader;
 
 /// Arguments of `itsm calendar`.
@@ -76,7 +78,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     crate::calendar::LAST_YEAR
                 );
             }
-            let rows: Vec<Vec<Option<String>>> = cal
+            let rows: Vec<Vec<Value>> = cal
                 .closed_days(year)
                 .into_iter()
                 .map(|d| {
@@ -87,18 +89,19 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                         ClosedKind::ShortDay { close } => ("short_day", Some(close.format("%H:%M").to_string())),
                     };
                     vec![
-                        Some(d.date.to_string()),
-                        Some(d.date.weekday().to_string()),
-                        Some(d.name_sv.to_string()),
-                        Some(d.name_en.to_string()),
-                        Some(kind.to_string()),
-                        close,
+                        Value::Date(d.date),
+                        Value::Text(d.date.weekday().to_string()),
+                        Value::Text(d.name_sv.to_string()),
+                        Value::Text(d.name_en.to_string()),
+                        Value::Text(kind.to_string()),
+                        close.map_or(Value::Null, Value::Text),
                     ]
                 })
                 .collect();
             if !cx.quiet {
-                let headers = ["date", "weekday", "name_sv", "name_en", "kind", "closes_at"];
-                write_rows(&mut std::io::stdout().lock(), format, &headers, &rows)?;
+                let columns = ["date", "weekday", "name_sv", "name_en", "kind", "closes_at"];
+                let table = Table { columns: columns.map(String::from).to_vec(), rows };
+                write_table(&mut std::io::stdout().lock(), format.into(), &table)?;
             }
         }
         CalendarCommand::Minutes { from, to, calendar } => {

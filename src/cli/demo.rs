@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use super::{ingest::print_report, Context};
 use crate::config::Capacity;
 use crate::ingest::{self, profile::Profile, IngestOptions};
+use crate::render::Lang;
+use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions};
 use crate::sample::{generate, SampleSpec};
 use crate::store::Store;
 
@@ -90,24 +92,22 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     super::build::print_report(&dcx, &report)?;
     let failed = super::test::test(&dcx, None)?;
     let (year, month) = DEMO_SPEC.end_month;
-    let monthly = super::report::MonthlyArgs {
+    let out = args.dir.join("reports").join(format!("{year:04}-{month:02}"));
+    let store = report::open(&db)?;
+    let monthly = MonthlyOptions {
         month: Some(format!("{year:04}-{month:02}")),
-        out: Some(args.dir.join("reports").join(format!("{year:04}-{month:02}"))),
-        lang: "sv".into(),
-        template: None,
-        definitions: None,
-        show_personal_data: false,
+        out: Some(out.clone()),
+        ..MonthlyOptions::default()
     };
-    let out = super::report::monthly(&dcx, &monthly)?;
-    let billing = super::report::BillingArgs {
+    report::monthly(&store, &dcx.config, &monthly)?;
+    let billing = BillingOptions {
         month: format!("{year:04}-{month:02}"),
         out: Some(out.clone()),
-        lang: "sv".into(),
+        lang: Lang::Sv,
         show_personal_data: false,
     };
-    super::report::billing(&dcx, &billing)?;
-    let cab = super::report::CabArgs { as_of: None, out: Some(out.clone()), lang: "sv".into() };
-    super::report::cab(&dcx, &cab)?;
+    report::billing(&store, &dcx.config, &billing)?;
+    report::cab(&store, &dcx.config, &CabOptions { as_of: None, out: Some(out.clone()), lang: Lang::Sv })?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;

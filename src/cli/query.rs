@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use super::format::{write_rows, Format};
+use super::format::Format;
 use super::Context;
+use crate::render::output::write_table;
 use crate::store::Store;
 
 /// Arguments of `itsm query`.
@@ -32,7 +33,6 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let sql = sql.trim().trim_end_matches(';');
     let store = Store::open_read_only(&cx.db)?;
     let table = store.query_table(sql)?;
-    let headers: Vec<&str> = table.columns.iter().map(String::as_str).collect();
-    write_rows(&mut std::io::stdout().lock(), args.format, &headers, &table.rows)?;
+    write_table(&mut std::io::stdout().lock(), args.format.into(), &table)?;
     Ok(ExitCode::SUCCESS)
 }

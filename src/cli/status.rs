@@ -69,11 +69,11 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
                 n(b.events_staged)
             ))?;
         }
-        let top = store.query_text(
+        let top = store.query_table(
             "SELECT column_name, count(*) AS n, min(reason) FROM ingest_warning \
              GROUP BY column_name ORDER BY n DESC, column_name LIMIT 5",
         )?;
-        for row in top {
+        for row in top.rows {
             cx.say(format!("  {} × {}: e.g. {}", row[1], row[0], row[2]))?;
         }
     }

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::format::{write_rows, Format};
 use super::Context;
 use crate::compute;
+use crate::render::output::{write_table, OutputFormat};
 use crate::store::Store;
 
 /// Arguments of `itsm test`.
@@ -47,8 +47,7 @@ pub fn test(cx: &Context, queries: Option<&std::path::Path>) -> anyhow::Result<u
             o.failures,
             o.sample.rows.len()
         )?;
-        let headers: Vec<&str> = o.sample.columns.iter().map(String::as_str).collect();
-        write_rows(&mut out, Format::Table, &headers, &o.sample.rows)?;
+        write_table(&mut out, OutputFormat::Table, &o.sample)?;
     }
     drop(out);
     cx.say(format!("{} checks, {} passed, {} failed", outcomes.len(), outcomes.len() - failed.len(), failed.len()))?;

@@ -128,6 +128,10 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
         ],
     )?;
 
+    // The instant the CAB models evaluate their 12 months of evidence at: the build's
+    // as-of here; `itsm report cab --as-of` binds the relation to another instant.
+    load(tx, "cfg_cab_as_of", vec![("as_of", Col::Instant(vec![micros(info.as_of)]))])?;
+
     let (mut impacts, mut urgencies, mut priorities) = (Vec::new(), Vec::new(), Vec::new());
     for (impact, row) in &sla.matrix {
         for (urgency, p) in row {

@@ -22,7 +22,8 @@ pub use inputs::BuildInfo;
 pub use models::{Layer, Model, ModelError, ModelSet};
 
 use crate::config::{Config, ConfigError};
-use crate::store::{Store, StoreError, TextTable};
+use crate::store::{Store, StoreError};
+use crate::table::Table;
 
 /// Errors of a build or a check run.
 #[derive(Debug, thiserror::Error)]
@@ -251,7 +252,7 @@ pub struct CheckOutcome {
     /// Failing rows.
     pub failures: i64,
     /// The first failing rows.
-    pub sample: TextTable,
+    pub sample: Table,
 }
 
 /// How many failing rows a check shows.
@@ -267,7 +268,7 @@ pub fn run_checks(store: &Store, set: &ModelSet) -> Result<Vec<CheckOutcome>, Co
         let sample = if failures > 0 {
             store.query_table(&format!("SELECT * FROM ({sql}) AS f LIMIT {SAMPLE_ROWS}")).map_err(fail)?
         } else {
-            TextTable::default()
+            Table::default()
         };
         outcomes.push(CheckOutcome { model: model.into(), column, check, failures, sample });
         Ok(())

@@ -21,6 +21,7 @@ pub const CANONICAL_TABLES: &[&str] =
 /// may read them.
 pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_build",
+    "cfg_cab_as_of",
     "cfg_sla_priority",
     "cfg_sla_target",
     "cfg_sla_scope",

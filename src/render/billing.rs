@@ -68,8 +68,8 @@ pub struct BillingFiles {
 }
 
 /// A cell's text, empty for NULL.
-fn text<'a>(table: &'a Table, row: usize, column: &str) -> &'a str {
-    cell(table, row, column).unwrap_or("")
+fn text(table: &Table, row: usize, column: &str) -> String {
+    cell(table, row, column).unwrap_or_default()
 }
 
 /// A cell as a number cell of the workbook, 0 for NULL.
@@ -80,8 +80,8 @@ fn num(table: &Table, row: usize, column: &str) -> f64 {
 /// A total of the month from `kpi_billing_total`: the number and its exact text (0 when the
 /// month has no lines).
 fn total_of(input: &BillingInput, column: &str) -> (f64, String) {
-    let text = cell(&input.total, 0, column).unwrap_or("0");
-    (text.parse().unwrap_or(0.0), text.to_string())
+    let value = super::tables::value(&input.total, 0, column);
+    (value.as_f64().unwrap_or(0.0), value.to_text().unwrap_or_else(|| "0".into()))
 }
 
 /// The rows of `table` whose `column` is `value`.
@@ -109,16 +109,16 @@ fn csv(input: &BillingInput) -> String {
         let _ = writeln!(
             out,
             "{y:04}-{m:02},{},{},{},{},{},{},{},{},{},{}",
-            text(lines, r, "section"),
-            csv_field(text(lines, r, "customer")),
-            text(lines, r, "charge_type"),
-            csv_field(text(lines, r, "price_key")),
-            text(lines, r, "unit_price"),
-            text(lines, r, "quantity"),
-            text(lines, r, "amount"),
+            &text(lines, r, "section"),
+            csv_field(&text(lines, r, "customer")),
+            &text(lines, r, "charge_type"),
+            csv_field(&text(lines, r, "price_key")),
+            &text(lines, r, "unit_price"),
+            &text(lines, r, "quantity"),
+            &text(lines, r, "amount"),
             input.currency,
-            text(lines, r, "tickets"),
-            csv_field(text(lines, r, "unallocated_reason")),
+            &text(lines, r, "tickets"),
+            csv_field(&text(lines, r, "unallocated_reason")),
         );
     }
     out
@@ -237,7 +237,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     let amounts = ["own_amount", "allocated_amount", "net_amount", "vat_amount", "gross_amount"];
     let mut row = 1u32;
     for r in 0..customers.rows.len() {
-        ws.write_string(row, 0, text(customers, r, "customer"))?;
+        ws.write_string(row, 0, &text(customers, r, "customer"))?;
         for (k, col) in amounts.iter().enumerate() {
             ws.write_number_with_format(row, k as u16 + 1, num(customers, r, col), &f.money)?;
         }
@@ -283,7 +283,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     row += 1;
     let key = &input.allocation_key;
     for a in 0..key.rows.len() {
-        ws.write_string(row, 0, text(key, a, "customer"))?;
+        ws.write_string(row, 0, &text(key, a, "customer"))?;
         ws.write_number(row, 1, num(key, a, "weight"))?;
         ws.write_number_with_format(row, 2, num(key, a, "share"), &share_format)?;
         row += 1;
@@ -301,8 +301,8 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     }
     row += 1;
     for r in 0..covered.rows.len() {
-        ws.write_string(row, 0, text(covered, r, "customer"))?;
-        ws.write_string(row, 1, text(covered, r, "service"))?;
+        ws.write_string(row, 0, &text(covered, r, "customer"))?;
+        ws.write_string(row, 1, &text(covered, r, "service"))?;
         ws.write_number(row, 2, num(covered, r, "incidents"))?;
         ws.write_number(row, 3, num(covered, r, "requests"))?;
         row += 1;
@@ -310,7 +310,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
 
     // One sheet per customer.
     for c in 0..customers.rows.len() {
-        let customer = text(customers, c, "customer");
+        let customer = &text(customers, c, "customer");
         let ws = wb.add_worksheet().set_name(sheet_name(customer))?;
         let cols = [
             (lang.pick("Artikel / arbete", "Item / work"), 34.0),
@@ -321,8 +321,8 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         ];
         header(ws, &f, &cols)?;
         let mut row = 1u32;
-        for l in rows_where(lines, "section", "customer").filter(|&l| text(lines, l, "customer") == customer) {
-            ws.write_string(row, 0, charge_label(lang, text(lines, l, "charge_type"), text(lines, l, "price_key")))?;
+        for l in rows_where(lines, "section", "customer").filter(|&l| &text(lines, l, "customer") == customer) {
+            ws.write_string(row, 0, charge_label(lang, &text(lines, l, "charge_type"), &text(lines, l, "price_key")))?;
             ws.write_number_with_format(row, 1, num(lines, l, "unit_price"), &f.money)?;
             ws.write_number_with_format(row, 2, num(lines, l, "quantity"), &f.number)?;
             ws.write_number_with_format(row, 3, num(lines, l, "amount"), &f.money)?;
@@ -333,8 +333,11 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
             let label = format!(
                 "{}: {} ({} %)",
                 lang.pick("Gemensamt", "Shared"),
-                charge_label(lang, text(alloc, a, "charge_type"), text(alloc, a, "price_key")),
-                rows_where(key, "customer", customer).next().and_then(|k| cell(key, k, "share_percent")).unwrap_or("")
+                charge_label(lang, &text(alloc, a, "charge_type"), &text(alloc, a, "price_key")),
+                rows_where(key, "customer", customer)
+                    .next()
+                    .and_then(|k| cell(key, k, "share_percent"))
+                    .unwrap_or_default()
             );
             ws.write_string(row, 0, label)?;
             ws.write_number_with_format(row, 3, num(alloc, a, "amount"), &f.money)?;
@@ -342,7 +345,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
         }
         // The customer's own lines plus its allocated shares: its net amount.
         ws.write_string_with_format(row, 0, lang.pick("Summa netto", "Net total"), &f.header)?;
-        total(ws, &f, row, 3, 2, row, text(customers, c, "net_amount"))?;
+        total(ws, &f, row, 3, 2, row, &text(customers, c, "net_amount"))?;
         row += 2;
         let cols2 = [
             lang.pick("Ärende", "Ticket"),
@@ -356,7 +359,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(row, i as u16, *c, &f.header)?;
         }
         row += 1;
-        for tk in rows_where(tickets, "section", "customer").filter(|&tk| text(tickets, tk, "customer") == customer) {
+        for tk in rows_where(tickets, "section", "customer").filter(|&tk| &text(tickets, tk, "customer") == customer) {
             ticket_row(ws, &f, tickets, tk, row, lang)?;
             row += 1;
         }
@@ -378,8 +381,8 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     let mut row = 1u32;
     for tk in rows_where(tickets, "section", "unallocated") {
         ticket_row(ws, &f, tickets, tk, row, lang)?;
-        ws.write_string(row, 6, text(tickets, tk, "customer"))?;
-        ws.write_string(row, 7, text(tickets, tk, "unallocated_reason"))?;
+        ws.write_string(row, 6, &text(tickets, tk, "customer"))?;
+        ws.write_string(row, 7, &text(tickets, tk, "unallocated_reason"))?;
         row += 1;
     }
     ws.write_string_with_format(row, 0, lang.pick("Summa", "Total"), &f.header)?;
@@ -417,9 +420,9 @@ fn ticket_row(
     row: u32,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    ws.write_string(row, 0, text(tickets, tk, "ticket_id"))?;
-    ws.write_string(row, 1, text(tickets, tk, "title"))?;
-    let resolved = text(tickets, tk, "resolved_day");
+    ws.write_string(row, 0, &text(tickets, tk, "ticket_id"))?;
+    ws.write_string(row, 1, &text(tickets, tk, "title"))?;
+    let resolved = &text(tickets, tk, "resolved_day");
     match ExcelDateTime::parse_from_str(resolved) {
         Ok(dt) => {
             ws.write_datetime_with_format(row, 2, &dt, &f.date)?;
@@ -428,7 +431,7 @@ fn ticket_row(
             ws.write_string(row, 2, resolved)?;
         }
     }
-    ws.write_string(row, 3, charge_label(lang, text(tickets, tk, "charge_type"), text(tickets, tk, "price_key")))?;
+    ws.write_string(row, 3, charge_label(lang, &text(tickets, tk, "charge_type"), &text(tickets, tk, "price_key")))?;
     ws.write_number_with_format(row, 4, num(tickets, tk, "quantity"), &f.number)?;
     ws.write_number_with_format(row, 5, num(tickets, tk, "amount"), &f.money)?;
     Ok(())

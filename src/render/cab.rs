@@ -40,7 +40,7 @@ pub fn render(
     csv.push('\n');
     for r in 0..candidates.rows.len() {
         let cells: Vec<String> =
-            candidates.columns.iter().map(|c| csv_field(cell(candidates, r, c).unwrap_or(""))).collect();
+            candidates.columns.iter().map(|c| csv_field(&cell(candidates, r, c).unwrap_or_default())).collect();
         csv.push_str(&cells.join(","));
         csv.push('\n');
     }

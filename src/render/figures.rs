@@ -5,11 +5,18 @@
 //!
 //! Must not: format for people (page.rs does) or read anything but the tables handed in.
 
-use super::template::{Block, BlockKind, Item};
-use super::{pseudonym, NumberFormat, RenderError, ReportInput, Table};
+use std::cmp::Ordering;
 
-/// A figure's values.
-#[derive(Debug, Clone, PartialEq)]
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::template::{Block, BlockKind, Item};
+use super::{pseudonym, NumberFormat, RenderError, ReportInput};
+use crate::table::{Table, Value};
+
+/// A figure's values. In kpi.json their fields follow the figure's own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum FigureValue {
     /// A KPI tile: the month's value, target, last month's value and the months before.
     Tile {
@@ -31,8 +38,8 @@ pub enum FigureValue {
     Series {
         /// x positions.
         x: Vec<String>,
-        /// (column, label, values per x).
-        series: Vec<(String, String, Vec<Option<f64>>)>,
+        /// One per y column.
+        series: Vec<SeriesValues>,
         /// Target line.
         target: Option<f64>,
     },
@@ -40,61 +47,133 @@ pub enum FigureValue {
     Stacked {
         /// Categories.
         categories: Vec<String>,
-        /// (layer, values per category).
-        layers: Vec<(String, Vec<Option<f64>>)>,
+        /// One per stack value.
+        layers: Vec<Layer>,
     },
-    /// A table: columns (with their headers) and rows as text, personal data pseudonymised.
+    /// A table: columns (with their headers) and rows, personal data pseudonymised. In
+    /// kpi.json each cell is its text (or null), as the table shows it before formatting.
     Rows {
         /// Column names.
         columns: Vec<String>,
         /// Headers in the report language.
+        #[serde(skip)]
         labels: Vec<String>,
         /// Cells.
-        rows: Vec<Vec<Option<String>>>,
+        #[serde(serialize_with = "cells_as_text")]
+        rows: Vec<Vec<Value>>,
     },
 }
 
-/// One figure of the report.
-#[derive(Debug, Clone, PartialEq)]
+/// One series of a line or bar chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesValues {
+    /// The y column.
+    pub column: String,
+    /// Its label in the report language.
+    pub label: String,
+    /// One value per x position.
+    pub values: Vec<Option<f64>>,
+}
+
+/// One layer of a stacked bar chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Layer {
+    /// The stack value (or its label).
+    pub layer: String,
+    /// One sum per category.
+    pub values: Vec<Option<f64>>,
+}
+
+fn cells_as_text<S: serde::Serializer>(rows: &[Vec<Value>], s: S) -> Result<S::Ok, S::Error> {
+    let text: Vec<Vec<Option<String>>> = rows.iter().map(|r| r.iter().map(Value::to_text).collect()).collect();
+    text.serialize(s)
+}
+
+/// One figure of the report, as kpi.json holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
-    /// Line of its block in the template.
-    pub line: usize,
     /// Kind of block.
     pub kind: BlockKind,
+    /// Line of its block in the template.
+    pub line: usize,
     /// The table it reads.
     pub query: String,
     /// Title in the report language.
     pub title: Option<String>,
     /// KPI definition id.
     pub definition: Option<String>,
+    /// The definition's text in the report language.
+    pub definition_text: Option<String>,
     /// Number format of its values.
     pub format: NumberFormat,
     /// The values.
+    #[serde(flatten)]
     pub value: FigureValue,
 }
 
-/// `YYYY-MM-01`: how DuckDB prints a month DATE.
-fn month_key(y: i32, m: u32) -> String {
-    format!("{y:04}-{m:02}-01")
+/// The first day of a month: how the KPI tables key a month.
+fn month_key(y: i32, m: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default()
+}
+
+/// `YYYY-MM`: a month as kpi.json and the charts label it.
+fn month_label(y: i32, m: u32) -> String {
+    format!("{y:04}-{m:02}")
+}
+
+/// Whether a cell holds the month `key` (a DATE, or the DATE's text).
+fn is_month(cell: &Value, key: NaiveDate) -> bool {
+    match cell {
+        Value::Date(d) => *d == key,
+        Value::Text(t) => *t == key.format("%Y-%m-%d").to_string(),
+        _ => false,
+    }
 }
 
 /// The `n` months ending with `(y, m)`, oldest first.
-fn months_back(y: i32, m: u32, n: u32) -> Vec<(i32, u32)> {
+pub(super) fn months_back(y: i32, m: u32, n: u32) -> Vec<(i32, u32)> {
     let end = y * 12 + m as i32 - 1;
     (0..n as i32).rev().map(|k| ((end - k).div_euclid(12), ((end - k).rem_euclid(12) + 1) as u32)).collect()
 }
 
-fn number(cell: Option<&Option<String>>) -> Option<f64> {
-    cell.and_then(|c| c.as_deref()).and_then(|s| s.parse::<f64>().ok()).filter(|v| v.is_finite())
+fn number(cell: Option<&Value>) -> Option<f64> {
+    cell.and_then(Value::as_f64)
 }
 
-type Row = Vec<Option<String>>;
+type Row = Vec<Value>;
 
-fn filter_text(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// Whether a cell equals a filter value of the template: booleans and numbers by value,
+/// anything else by its text.
+fn filter_matches(cell: &Value, filter: &toml::Value) -> bool {
+    match (cell, filter) {
+        (Value::Null, _) => false,
+        (Value::Bool(a), toml::Value::Boolean(b)) => a == b,
+        (c, toml::Value::Integer(i)) if c.is_number() => c.as_f64() == Some(*i as f64),
+        (c, toml::Value::Float(f)) if c.is_number() => c.as_f64() == Some(*f),
+        (c, toml::Value::String(s)) => c.to_string() == *s,
+        (c, other) => c.to_string() == other.to_string(),
     }
+}
+
+/// The order of two cells of one column: NULL first, numbers by value, dates and
+/// instants in time, text by its characters.
+fn compare(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Timestamp(x), Value::Timestamp(y)) => x.cmp(y),
+        (x, y) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => x.to_string().cmp(&y.to_string()),
+        },
+    }
+}
+
+/// A category's name on a chart: the cell's text, `–` for NULL.
+fn category(cell: &Value) -> String {
+    cell.to_text().unwrap_or_else(|| "–".into())
 }
 
 /// Computes every figure of the template.
@@ -117,15 +196,15 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
     // Rows passing the block's equality filters.
     let mut filters = Vec::new();
     for (name, value) in &spec.filter {
-        filters.push((col(name)?, filter_text(value)));
+        filters.push((col(name)?, value));
     }
-    let rows: Vec<&Vec<Option<String>>> =
-        table.rows.iter().filter(|r| filters.iter().all(|(i, v)| r[*i].as_deref() == Some(v.as_str()))).collect();
+    let rows: Vec<&Row> =
+        table.rows.iter().filter(|r| filters.iter().all(|(i, v)| filter_matches(&r[*i], v))).collect();
     let month_col = table.column("month");
     let (y, m) = input.month;
     let this_month = month_key(y, m);
     let in_month = |r: &Row| match month_col {
-        Some(i) if !spec.all_months => r[i].as_deref() == Some(this_month.as_str()),
+        Some(i) if !spec.all_months => is_month(&r[i], this_month),
         _ => true,
     };
     let lang = input.lang;
@@ -140,7 +219,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             .iter()
             .map(|&(wy, wm)| {
                 let key = month_key(wy, wm);
-                let hits: Vec<&Row> = rows.iter().copied().filter(|r| r[mi].as_deref() == Some(key.as_str())).collect();
+                let hits: Vec<&Row> = rows.iter().copied().filter(|r| is_month(&r[mi], key)).collect();
                 if hits.len() > 1 {
                     return Err(fail(format!(
                         "'{}' has {} rows for {key}; add a filter so one row is left per month",
@@ -148,7 +227,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
                         hits.len()
                     )));
                 }
-                Ok((key[..7].to_string(), hits.first().and_then(|r| number(r.get(column)))))
+                Ok((month_label(wy, wm), hits.first().and_then(|r| number(r.get(column)))))
             })
             .collect()
     };
@@ -159,7 +238,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             let (history, current) = if month_col.is_some() {
                 let history = one_per_month(vi)?;
                 let mi = month_col.unwrap_or_default();
-                let current = rows.iter().find(|r| r[mi].as_deref() == Some(this_month.as_str())).copied();
+                let current = rows.iter().find(|r| is_month(&r[mi], this_month)).copied();
                 (history, current)
             } else {
                 if rows.len() > 1 {
@@ -170,8 +249,8 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             let previous = history.len().checked_sub(2).and_then(|i| history[i].1);
             let higher_is_better = table
                 .column("higher_is_better")
-                .and_then(|i| current.and_then(|r| r[i].clone()))
-                .is_none_or(|v| v != "false");
+                .and_then(|i| current.map(|r| &r[i]))
+                .is_none_or(|v| !matches!(v, Value::Bool(false)));
             FigureValue::Tile {
                 column: spec.value.clone().unwrap_or_default(),
                 value: current.and_then(|r| number(r.get(vi))),
@@ -182,11 +261,11 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             }
         }
         BlockKind::Line => {
-            let x = window.iter().map(|&(wy, wm)| month_key(wy, wm)[..7].to_string()).collect();
+            let x = window.iter().map(|&(wy, wm)| month_label(wy, wm)).collect();
             let mut series = Vec::new();
             for c in &spec.y {
                 let values = one_per_month(col(c)?)?.into_iter().map(|(_, v)| v).collect();
-                series.push((c.clone(), label(spec, c, lang), values));
+                series.push(SeriesValues { column: c.clone(), label: label(spec, c, lang), values });
             }
             let target = match spec.target.as_deref() {
                 Some(t) => {
@@ -200,12 +279,13 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
         BlockKind::Bar => {
             let xi = col(spec.x.as_deref().unwrap_or_default())?;
             let mut picked: Vec<&Row> = rows.iter().copied().filter(|r| in_month(r)).collect();
-            picked.sort_by(|a, b| a[xi].cmp(&b[xi]));
-            let x: Vec<String> = picked.iter().map(|r| r[xi].clone().unwrap_or_else(|| "–".into())).collect();
+            picked.sort_by(|a, b| compare(&a[xi], &b[xi]));
+            let x: Vec<String> = picked.iter().map(|r| category(&r[xi])).collect();
             let mut series = Vec::new();
             for c in &spec.y {
                 let i = col(c)?;
-                series.push((c.clone(), label(spec, c, lang), picked.iter().map(|r| number(r.get(i))).collect()));
+                let values = picked.iter().map(|r| number(r.get(i))).collect();
+                series.push(SeriesValues { column: c.clone(), label: label(spec, c, lang), values });
             }
             let target = match spec.target.as_deref() {
                 Some(t) => {
@@ -221,7 +301,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             let si = col(spec.stack.as_deref().unwrap_or_default())?;
             let yi = col(spec.y.first().map(String::as_str).unwrap_or_default())?;
             let picked: Vec<&Row> = rows.iter().copied().filter(|r| in_month(r)).collect();
-            let name = |c: &Option<String>| c.clone().unwrap_or_else(|| "–".into());
+            let name = category;
             let mut categories: Vec<String> = picked.iter().map(|r| name(&r[xi])).collect();
             categories.sort();
             categories.dedup();
@@ -239,7 +319,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
                             Some(sum)
                         })
                         .collect();
-                    (spec.series_labels.get(&s).map(|l| l.get(lang).to_string()).unwrap_or(s), values)
+                    Layer { layer: spec.series_labels.get(&s).map(|l| l.get(lang).to_string()).unwrap_or(s), values }
                 })
                 .collect();
             FigureValue::Stacked { categories, layers }
@@ -254,10 +334,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
                 };
                 let oi = col(name)?;
                 picked.sort_by(|a, b| {
-                    let ord = match (number(a.get(oi)), number(b.get(oi))) {
-                        (Some(x), Some(y)) => x.total_cmp(&y),
-                        _ => a[oi].cmp(&b[oi]),
-                    };
+                    let ord = compare(&a[oi], &b[oi]);
                     if desc {
                         ord.reverse()
                     } else {
@@ -275,8 +352,8 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
                     idx.iter()
                         .zip(&personal)
                         .map(|(&i, &p)| match (&r[i], p && !input.show_personal) {
-                            (Some(v), true) => Some(pseudonym(v, &input.pseudonym_salt)),
-                            (v, _) => v.clone(),
+                            (Value::Null, _) | (_, false) => r[i].clone(),
+                            (v, true) => Value::Text(pseudonym(&v.to_string(), &input.pseudonym_salt)),
                         })
                         .collect()
                 })
@@ -289,12 +366,15 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             FigureValue::Rows { columns: spec.columns.clone(), labels, rows }
         }
     };
+    let definition_text =
+        spec.definition.as_ref().and_then(|id| input.definitions.get(id)).map(|d| d.get(lang).to_string());
     Ok(Figure {
-        line: block.line,
         kind: block.kind,
+        line: block.line,
         query: spec.query.clone(),
         title,
         definition: spec.definition.clone(),
+        definition_text,
         format,
         value,
     })
@@ -312,6 +392,7 @@ mod tests {
     fn months_back_cross_the_year() {
         assert_eq!(months_back(2026, 2, 3), vec![(2025, 12), (2026, 1), (2026, 2)]);
         assert_eq!(months_back(2026, 10, 1), vec![(2026, 10)]);
-        assert_eq!(month_key(2026, 3), "2026-03-01");
+        assert_eq!(month_key(2026, 3).to_string(), "2026-03-01");
+        assert_eq!(month_label(2026, 3), "2026-03");
     }
 }

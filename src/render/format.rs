@@ -47,7 +47,7 @@ impl Lang {
 }
 
 /// The closed set of number formats a template may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NumberFormat {
     /// A share given as a fraction (0.875), written as a percentage with one decimal.

@@ -4,18 +4,22 @@
 //!
 //! Owns: the meaning of the figure blocks (which rows a tile, chart or table shows for a
 //! report month), pseudonymising personal data, the page layout. Must not: open the
-//! database — the CLI hands over plain tables ([`Table`]); joins belong in SQL.
+//! database — the report layer hands over typed tables ([`Table`]); joins belong in
+//! SQL; values are formatted from their type, never guessed from their text. Must not
+//! import `cli` or `report` (they import render).
 //!
 //! Layout: `template` (parsing and validation of templates), `format` (numbers, months,
 //! escaping per language), `chart` (SVG), `figures` (rows → figure values), `page` (the
 //! monthly page's HTML and JSON), `shell` (the one HTML document and stylesheet of every
-//! page), `tables` (pages of table blocks: billing and CAB), `billing` and `cab` (their files).
+//! page), `tables` (pages of table blocks: billing and CAB), `billing` and `cab` (their
+//! files), `output` (tables as text, CSV or JSON for `--format`).
 
 pub mod billing;
 pub mod cab;
 pub mod chart;
 mod figures;
 pub mod format;
+pub mod output;
 mod page;
 pub mod shell;
 pub mod tables;
@@ -25,7 +29,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-pub use figures::{Figure, FigureValue};
+pub use crate::table::{Table, Value};
+pub use figures::{Figure, FigureValue, Layer, SeriesValues};
 pub use format::{Lang, NumberFormat};
 pub use template::{parse_template, Localized, Template, TemplateError};
 
@@ -44,25 +49,8 @@ pub enum RenderError {
     },
 }
 
-/// A result table as the render stage receives it: column names and text cells (`None` =
-/// NULL). Numbers are parsed where a figure needs them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Table {
-    /// Column names.
-    pub columns: Vec<String>,
-    /// Rows of cells.
-    pub rows: Vec<Vec<Option<String>>>,
-}
-
-impl Table {
-    /// Position of a column.
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c == name)
-    }
-}
-
 /// A loaded ingest batch, for the footer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SourceBatch {
     /// Batch id.
     pub batch_id: String,
@@ -110,6 +98,14 @@ pub struct Rendered {
     pub json: String,
     /// The figures, as kpi.json holds them.
     pub figures: Vec<Figure>,
+}
+
+/// The first month a report reads from a table with a `month` column: the
+/// [`template::MAX_MONTHS`] months a figure can show, and the one before them for the
+/// change against the previous month.
+pub fn first_month_read(month: (i32, u32)) -> chrono::NaiveDate {
+    let (y, m) = figures::months_back(month.0, month.1, template::MAX_MONTHS + 1)[0];
+    chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default()
 }
 
 /// Renders a report.

@@ -12,6 +12,7 @@ use super::format::{escape_html, format_delta, format_month, format_number, mont
 use super::shell::{document, markdown, Provenance, Shell};
 use super::template::{BlockKind, Item};
 use super::ReportInput;
+use crate::table::Value;
 
 fn fmt_value(v: Option<f64>, format: NumberFormat, lang: Lang) -> String {
     v.map_or_else(|| "–".to_string(), |v| format_number(v, format, lang))
@@ -36,7 +37,7 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     let title = input.template.front.title.get(lang);
     let mut out = String::with_capacity(64 * 1024);
     if let Some(d) = &input.template.front.description {
-        let _ = write!(out, "<p>{}</p>\n", escape_html(d.get(lang)));
+        let _ = writeln!(out, "<p>{}</p>", escape_html(d.get(lang)));
     }
     let mut figures = figures.iter();
     let mut in_tiles = false;
@@ -79,7 +80,7 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
 
 fn definition(input: &ReportInput, f: &Figure, out: &mut String) {
     if let Some(text) = f.definition.as_ref().and_then(|id| input.definitions.get(id)) {
-        let _ = write!(out, "<p class=\"definition\">{}</p>\n", escape_html(text.get(input.lang)));
+        let _ = writeln!(out, "<p class=\"definition\">{}</p>", escape_html(text.get(input.lang)));
     }
 }
 
@@ -123,11 +124,9 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
             out.push_str("</div>\n");
         }
         FigureValue::Series { x, series, target } => {
-            let _ = write!(out, "<figure>\n<h3>{}</h3>\n", escape_html(&title));
-            let series_data: Vec<Series> = series
-                .iter()
-                .map(|(_, label, values)| Series { name: label.clone(), values: values.clone() })
-                .collect();
+            let _ = writeln!(out, "<figure>\n<h3>{}</h3>", escape_html(&title));
+            let series_data: Vec<Series> =
+                series.iter().map(|s| Series { name: s.label.clone(), values: s.values.clone() }).collect();
             let target_label = lang.pick("Mål", "Target").to_string();
             let y_label = y_label(input, f);
             let svg = if f.kind == BlockKind::Line {
@@ -162,9 +161,8 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
             out.push_str("</figure>\n");
         }
         FigureValue::Stacked { categories, layers } => {
-            let _ = write!(out, "<figure>\n<h3>{}</h3>\n", escape_html(&title));
-            let series =
-                layers.iter().map(|(name, values)| Series { name: name.clone(), values: values.clone() }).collect();
+            let _ = writeln!(out, "<figure>\n<h3>{}</h3>", escape_html(&title));
+            let series = layers.iter().map(|l| Series { name: l.layer.clone(), values: l.values.clone() }).collect();
             let svg = chart::stacked_bar_chart(
                 &StackedBarChart {
                     title: String::new(),
@@ -179,9 +177,9 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
             out.push_str("</figure>\n");
         }
         FigureValue::Rows { columns, labels, rows } => {
-            let _ = write!(out, "<figure>\n<h3>{}</h3>\n", escape_html(&title));
+            let _ = writeln!(out, "<figure>\n<h3>{}</h3>", escape_html(&title));
             if rows.is_empty() {
-                let _ = write!(out, "<p class=\"empty\">{}</p>\n", lang.pick("Inga rader.", "No rows."));
+                let _ = writeln!(out, "<p class=\"empty\">{}</p>", lang.pick("Inga rader.", "No rows."));
             } else {
                 let formats = table_formats(input, f, columns);
                 out.push_str("<table>\n<thead><tr>");
@@ -193,7 +191,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 for row in rows {
                     out.push_str("<tr>");
                     for (cell, fmt) in row.iter().zip(&formats) {
-                        let (text, num) = cell_text(cell.as_deref(), *fmt, input);
+                        let (text, num) = cell_text(cell, *fmt, input);
                         let class = if num { " class=\"num\"" } else { "" };
                         let _ = write!(out, "<td{class}>{}</td>", escape_html(&text));
                     }
@@ -223,130 +221,47 @@ fn table_formats(input: &ReportInput, f: &Figure, columns: &[String]) -> Vec<Opt
     columns.iter().map(|c| block.and_then(|b| b.spec.formats.get(c).copied())).collect()
 }
 
-/// A table cell as shown: numbers in the report's format, UTC instants in local time.
-fn cell_text(cell: Option<&str>, format: Option<NumberFormat>, input: &ReportInput) -> (String, bool) {
-    let Some(text) = cell else { return (String::new(), false) };
-    if let Some(fmt) = format {
-        if let Ok(v) = text.parse::<f64>() {
-            return (format_number(v, fmt, input.lang), true);
-        }
-    }
-    if text.len() == 19 && text.as_bytes().get(10) == Some(&b' ') {
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
-            return (super::format::format_instant(naive.and_utc(), input.timezone, input.lang), false);
-        }
-    }
-    (text.to_string(), false)
-}
-
-use super::format::json_string as js;
-
-fn jn(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{v}"),
-        _ => "null".into(),
+/// A table cell as shown, from its type: numbers in the column's format (when the block
+/// gives one), UTC instants in the organisation's local time, anything else as its text.
+fn cell_text(cell: &Value, format: Option<NumberFormat>, input: &ReportInput) -> (String, bool) {
+    match (cell, format.zip(cell.as_f64())) {
+        (Value::Null, _) => (String::new(), false),
+        (_, Some((fmt, v))) => (format_number(v, fmt, input.lang), true),
+        (Value::Timestamp(t), _) => (super::format::format_instant(t.and_utc(), input.timezone, input.lang), false),
+        (other, _) => (other.to_string(), false),
     }
 }
 
-fn jt(v: &Option<String>) -> String {
-    v.as_deref().map_or_else(|| "null".into(), js)
+/// kpi.json as serde writes it: the report's metadata, then every figure.
+#[derive(serde::Serialize)]
+struct KpiJson<'a> {
+    report: &'a str,
+    month: String,
+    lang: &'a str,
+    as_of: String,
+    config_sha256: &'a str,
+    tool_version: &'a str,
+    pseudonymised: bool,
+    source_batches: &'a [super::SourceBatch],
+    figures: &'a [Figure],
 }
 
-/// kpi.json: the report's metadata and every figure, one figure per line.
+/// kpi.json: the report's metadata and every figure (pretty-printed JSON).
 pub fn json(input: &ReportInput, figures: &[Figure]) -> String {
     let (y, m) = input.month;
-    let mut out = String::new();
-    let batches: Vec<String> = input
-        .batches
-        .iter()
-        .map(|b| {
-            format!(
-                "{{\"batch_id\": {}, \"source\": {}, \"file\": {}, \"finished_at\": {}}}",
-                js(&b.batch_id),
-                js(&b.source),
-                js(&b.file),
-                js(&b.finished_at)
-            )
-        })
-        .collect();
-    let _ = write!(
-        out,
-        "{{\n\"report\": {},\n\"month\": \"{y:04}-{m:02}\",\n\"lang\": \"{}\",\n\"as_of\": \"{}\",\n\
-         \"config_sha256\": {},\n\"tool_version\": \"{}\",\n\"pseudonymised\": {},\n\"source_batches\": [{}],\n\"figures\": [\n",
-        js(&input.template.file),
-        input.lang.code(),
-        input.as_of.format("%Y-%m-%dT%H:%M:%SZ"),
-        js(&input.config_sha256),
-        env!("CARGO_PKG_VERSION"),
-        !input.show_personal,
-        batches.join(", ")
-    );
-    let lines: Vec<String> = figures.iter().map(|f| figure_json(input, f)).collect();
-    out.push_str(&lines.join(",\n"));
-    out.push_str("\n]\n}\n");
-    out
-}
-
-fn figure_json(input: &ReportInput, f: &Figure) -> String {
-    let kind = match f.kind {
-        BlockKind::Tile => "tile",
-        BlockKind::Line => "line",
-        BlockKind::Bar => "bar",
-        BlockKind::Stacked => "stacked",
-        BlockKind::Table => "table",
+    let doc = KpiJson {
+        report: &input.template.file,
+        month: format!("{y:04}-{m:02}"),
+        lang: input.lang.code(),
+        as_of: input.as_of.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        config_sha256: &input.config_sha256,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        pseudonymised: !input.show_personal,
+        source_batches: &input.batches,
+        figures,
     };
-    let definition_text = f.definition.as_ref().and_then(|id| input.definitions.get(id)).map(|d| d.get(input.lang));
-    let head = format!(
-        "{{\"kind\": \"{kind}\", \"line\": {}, \"query\": {}, \"title\": {}, \"definition\": {}, \"definition_text\": {}, \
-         \"format\": \"{:?}\"",
-        f.line,
-        js(&f.query),
-        jt(&f.title),
-        jt(&f.definition),
-        definition_text.map_or_else(|| "null".into(), js),
-        f.format
-    );
-    let body = match &f.value {
-        FigureValue::Tile { column, value, target, previous, higher_is_better, history } => {
-            let h: Vec<String> = history.iter().map(|(k, v)| format!("[{}, {}]", js(k), jn(*v))).collect();
-            format!(
-                ", \"column\": {}, \"value\": {}, \"target\": {}, \"previous\": {}, \"higher_is_better\": {higher_is_better}, \
-                 \"history\": [{}]",
-                js(column),
-                jn(*value),
-                jn(*target),
-                jn(*previous),
-                h.join(", ")
-            )
-        }
-        FigureValue::Series { x, series, target } => {
-            let xs: Vec<String> = x.iter().map(|v| js(v)).collect();
-            let ss: Vec<String> = series
-                .iter()
-                .map(|(c, l, v)| {
-                    let vals: Vec<String> = v.iter().map(|v| jn(*v)).collect();
-                    format!("{{\"column\": {}, \"label\": {}, \"values\": [{}]}}", js(c), js(l), vals.join(", "))
-                })
-                .collect();
-            format!(", \"x\": [{}], \"series\": [{}], \"target\": {}", xs.join(", "), ss.join(", "), jn(*target))
-        }
-        FigureValue::Stacked { categories, layers } => {
-            let cs: Vec<String> = categories.iter().map(|v| js(v)).collect();
-            let ls: Vec<String> = layers
-                .iter()
-                .map(|(n, v)| {
-                    let vals: Vec<String> = v.iter().map(|v| jn(*v)).collect();
-                    format!("{{\"layer\": {}, \"values\": [{}]}}", js(n), vals.join(", "))
-                })
-                .collect();
-            format!(", \"categories\": [{}], \"layers\": [{}]", cs.join(", "), ls.join(", "))
-        }
-        FigureValue::Rows { columns, rows, .. } => {
-            let cs: Vec<String> = columns.iter().map(|v| js(v)).collect();
-            let rs: Vec<String> =
-                rows.iter().map(|r| format!("[{}]", r.iter().map(jt).collect::<Vec<_>>().join(", "))).collect();
-            format!(", \"columns\": [{}], \"rows\": [{}]", cs.join(", "), rs.join(", "))
-        }
-    };
-    format!("{head}{body}}}")
+    // Strings, numbers and maps with string keys: serialising cannot fail.
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -17,6 +17,7 @@ use super::format::{escape_html, format_number, Lang, MISSING};
 use super::shell::markdown;
 use super::template::{Block, BlockKind, BlockSpec, Item, Template, TemplateError};
 use super::{pseudonym, RenderError, Table};
+use crate::table::Value;
 
 /// Errors of writing a table page and its files.
 #[derive(Debug, thiserror::Error)]
@@ -32,17 +33,22 @@ pub enum PageError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
-/// A cell's text: `None` for NULL, a row or a column the table does not have. The one way
-/// the page and file writers read a result table.
-pub fn cell<'a>(table: &'a Table, row: usize, column: &str) -> Option<&'a str> {
-    let i = table.column(column)?;
-    table.rows.get(row)?.get(i)?.as_deref()
+/// A cell's typed value: `Null` for NULL, a row or a column the table does not have. The
+/// one way the page and file writers read a result table.
+pub fn value<'a>(table: &'a Table, row: usize, column: &str) -> &'a Value {
+    table.rows.get(row).map_or(&Value::Null, |r| table.get(r, column))
 }
 
-/// A cell as a number to write (a spreadsheet cell, the length of a bar); `None` when it is
-/// NULL or not a number. Never for adding up: sums come from SQL.
+/// A cell's text as DuckDB prints its value (exact digits for a DECIMAL): `None` for NULL,
+/// a row or a column the table does not have.
+pub fn cell(table: &Table, row: usize, column: &str) -> Option<String> {
+    value(table, row, column).to_text()
+}
+
+/// A cell as a number to write (a spreadsheet cell, the length of a bar), from its type;
+/// `None` when it is NULL or not a number. Never for adding up: sums come from SQL.
 pub fn number(table: &Table, row: usize, column: &str) -> Option<f64> {
-    cell(table, row, column)?.parse().ok()
+    value(table, row, column).as_f64()
 }
 
 /// What a table page is drawn from.
@@ -99,13 +105,13 @@ impl View<'_> {
         let Some(text) = cell(self.table, row, column) else {
             return (if format.is_some() { MISSING.to_string() } else { String::new() }, format.is_some());
         };
-        if let (Some(format), Ok(v)) = (format, text.parse::<f64>()) {
+        if let (Some(format), Some(v)) = (format, number(self.table, row, column)) {
             return (format_number(v, format, self.page.lang), true);
         }
         if self.spec.personal.iter().any(|p| p == column) && !self.page.show_personal {
-            return (pseudonym(text, self.page.salt), format.is_some());
+            return (pseudonym(&text, self.page.salt), format.is_some());
         }
-        (text.to_string(), format.is_some())
+        (text, format.is_some())
     }
 
     /// `pattern` with each `{name}` replaced by that column's (or variable's) formatted value.
@@ -129,7 +135,7 @@ impl View<'_> {
         let (text, numeric) = self.formatted(row, column);
         if let Some(patterns) = self.spec.values.get(column) {
             let raw = cell(self.table, row, column);
-            let pattern = patterns.get(raw.unwrap_or("")).or_else(|| raw.and_then(|_| patterns.get("*")));
+            let pattern = patterns.get(raw.as_deref().unwrap_or("")).or_else(|| raw.and_then(|_| patterns.get("*")));
             if let Some(p) = pattern {
                 return (self.fill(p.get(self.page.lang), row), numeric);
             }
@@ -151,8 +157,8 @@ fn selected_rows(page: &TablePage<'_>, spec: &BlockSpec, table: &Table) -> Vec<u
     let month = page.month.filter(|_| !spec.all_months && table.column("month").is_some());
     let month = month.map(|(y, m)| format!("{y:04}-{m:02}-01"));
     let mut rows: Vec<usize> = (0..table.rows.len())
-        .filter(|&r| spec.filter.iter().all(|(c, v)| cell(table, r, c) == Some(filter_text(v).as_str())))
-        .filter(|&r| month.as_deref().is_none_or(|m| cell(table, r, "month") == Some(m)))
+        .filter(|&r| spec.filter.iter().all(|(c, v)| cell(table, r, c).as_deref() == Some(filter_text(v).as_str())))
+        .filter(|&r| month.as_deref().is_none_or(|m| cell(table, r, "month").as_deref() == Some(m)))
         .collect();
     if let Some((column, desc)) = spec.order() {
         rows.sort_by(|&a, &b| {
@@ -177,7 +183,7 @@ fn selected_rows(page: &TablePage<'_>, spec: &BlockSpec, table: &Table) -> Vec<u
 }
 
 /// The values of `columns` in `row`.
-fn key<'a>(table: &'a Table, row: usize, columns: &[String]) -> Vec<Option<&'a str>> {
+fn key(table: &Table, row: usize, columns: &[String]) -> Vec<Option<String>> {
     columns.iter().map(|c| cell(table, row, c)).collect()
 }
 
@@ -231,7 +237,7 @@ fn table_block(page: &TablePage<'_>, block: &Block, out: &mut String) -> Result<
     }
     // A pivot folds the rows with equal `columns` into one (shown from the first), followed
     // by one column per combination of its key columns.
-    let (page_rows, keys): (Vec<Vec<usize>>, Vec<Vec<Option<&str>>>) = match &spec.pivot {
+    let (page_rows, keys): (Vec<Vec<usize>>, Vec<Vec<Option<String>>>) = match &spec.pivot {
         None => (rows.iter().map(|&r| vec![r]).collect(), Vec::new()),
         Some(p) => {
             let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -353,10 +359,20 @@ mod tests {
     use super::*;
     use crate::render::parse_template;
 
+    /// A typed table from text cells, typed as SQL would give them: whole numbers as
+    /// integers, other numbers as floats, the rest as text.
     fn table(columns: &[&str], rows: &[&[Option<&str>]]) -> Table {
+        let value = |c: &Option<&str>| match c {
+            None => Value::Null,
+            Some(s) => s
+                .parse::<i64>()
+                .map(Value::Int)
+                .or_else(|_| s.parse::<f64>().map(Value::Float))
+                .unwrap_or_else(|_| Value::Text(s.to_string())),
+        };
         Table {
             columns: columns.iter().map(|c| c.to_string()).collect(),
-            rows: rows.iter().map(|r| r.iter().map(|c| c.map(str::to_string)).collect()).collect(),
+            rows: rows.iter().map(|r| r.iter().map(value).collect()).collect(),
         }
     }
 
@@ -507,7 +523,7 @@ title = "Key"
         let t = table(&["a", "b"], &[&[Some("1.5"), None]]);
         assert_eq!(
             (cell(&t, 0, "a"), cell(&t, 0, "b"), cell(&t, 0, "c"), cell(&t, 1, "a")),
-            (Some("1.5"), None, None, None)
+            (Some("1.5".to_string()), None, None, None)
         );
         assert_eq!((number(&t, 0, "a"), number(&t, 0, "b")), (Some(1.5), None));
     }

@@ -16,7 +16,7 @@ use super::format::{Lang, NumberFormat};
 /// Default x column of a `line` block.
 pub const DEFAULT_X: &str = "month";
 /// Most months a block may show.
-const MAX_MONTHS: u32 = 36;
+pub const MAX_MONTHS: u32 = 36;
 
 /// Text in both report languages; in TOML either a plain string (same in both) or { sv = "…", en = "…" }.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -72,7 +72,8 @@ pub struct FrontMatter {
 }
 
 /// The kind of figure a fenced block draws, named by its info string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BlockKind {
     /// A KPI tile: the month's value against its target, with a sparkline.
     Tile,

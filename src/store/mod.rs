@@ -3,11 +3,12 @@
 //! This is the only module that imports `duckdb`. It owns opening and migrating the file,
 //! the transaction of an ingest batch, and the few read queries the CLI needs. It does not
 //! parse files (ingest) or compute KPIs (compute): it takes Arrow record batches in and
-//! hands plain Rust values out.
+//! hands typed result tables ([`Table`]) out.
 
 mod batch;
 mod derive;
 mod migrations;
+mod values;
 
 /// The team rows and rules the store writes are the model's (config builds them too).
 pub use crate::model::{TeamRow, TeamRule};
@@ -18,7 +19,10 @@ use std::path::{Path, PathBuf};
 
 use duckdb::Connection;
 
+use crate::table::Table;
+
 /// Errors of the store. Each names the database file or the statement that failed.
+/// DuckDB's reasons are boxed: they are large, and every layer's error carries a store error.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or created.
@@ -27,7 +31,7 @@ pub enum StoreError {
         /// The database file.
         path: PathBuf,
         /// DuckDB's reason.
-        source: duckdb::Error,
+        source: Box<duckdb::Error>,
     },
     /// The file was written by a newer itsm than this one.
     #[error(
@@ -50,7 +54,7 @@ pub enum StoreError {
         /// The version being applied.
         version: i64,
         /// DuckDB's reason.
-        source: duckdb::Error,
+        source: Box<duckdb::Error>,
     },
     /// A batch's own consistency check failed (what was staged is not what was stored);
     /// the batch is rolled back rather than committed with silently lost rows.
@@ -67,7 +71,7 @@ pub enum StoreError {
         /// What the store was doing.
         context: String,
         /// DuckDB's reason.
-        source: duckdb::Error,
+        source: Box<duckdb::Error>,
     },
 }
 
@@ -76,7 +80,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub(crate) fn sql_err(context: impl Into<String>) -> impl FnOnce(duckdb::Error) -> StoreError {
     let context = context.into();
-    move |source| StoreError::Sql { context, source }
+    move |source| StoreError::Sql { context, source: Box::new(source) }
 }
 
 /// One ingest batch as `itsm status` shows it.
@@ -114,15 +118,6 @@ pub struct BatchRow {
     pub finished_at: String,
 }
 
-/// A query result with every value as text (`None` for NULL), for printing.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TextTable {
-    /// Column names in order.
-    pub columns: Vec<String>,
-    /// Rows; each has one cell per column.
-    pub rows: Vec<Vec<Option<String>>>,
-}
-
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -132,7 +127,8 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        let conn = Connection::open(path)
+            .map_err(|source| StoreError::Open { path: path.to_owned(), source: Box::new(source) })?;
         let store = Store { conn, path: path.to_owned() };
         store.migrate()?;
         Ok(store)
@@ -141,7 +137,7 @@ impl Store {
     /// Opens an existing file read-only (no migration; a newer or older schema is an error),
     /// for commands that must not change it, such as `itsm query`.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let open = |source| StoreError::Open { path: path.to_owned(), source };
+        let open = |source| StoreError::Open { path: path.to_owned(), source: Box::new(source) };
         let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).map_err(open)?;
         let conn = Connection::open_with_flags(path, config).map_err(open)?;
         let store = Store { conn, path: path.to_owned() };
@@ -175,7 +171,7 @@ impl Store {
             );
             if let Err(source) = self.conn.execute_batch(&sql) {
                 let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(StoreError::Migrate { path: self.path.clone(), version, source });
+                return Err(StoreError::Migrate { path: self.path.clone(), version, source: Box::new(source) });
             }
         }
         Ok(())
@@ -191,39 +187,82 @@ impl Store {
         self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(sql_err(format!("running `{sql}`")))
     }
 
-    /// Runs a query and returns every value as text (NULL as an empty string), row by row.
+    /// Runs a query and returns every value as DuckDB prints it (NULL as an empty
+    /// string), row by row: for printing and for tests comparing with expected text.
     pub fn query_text(&self, sql: &str) -> Result<Vec<Vec<String>>> {
-        let wrapped = format!("SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS q");
-        let context = format!("running `{sql}`");
-        let mut stmt = self.conn.prepare(&wrapped).map_err(sql_err(context.clone()))?;
-        let mut rows = stmt.query([]).map_err(sql_err(context.clone()))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(sql_err(context.clone()))? {
-            let stmt: &duckdb::Statement<'_> = row.as_ref();
-            let n = stmt.column_count();
-            let values = (0..n)
-                .map(|i| row.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(sql_err(context.clone()))?;
-            out.push(values);
-        }
-        Ok(out)
+        let table = self.query_table(sql)?;
+        Ok(table.rows.into_iter().map(|r| r.iter().map(ToString::to_string).collect()).collect())
     }
 
-    /// Runs a query and returns its column names and every value as text (NULL as `None`).
-    pub fn query_table(&self, sql: &str) -> Result<TextTable> {
-        let wrapped = format!("SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS q");
+    /// Runs a query and returns its column names and typed values. Types without a
+    /// [`Value`] variant of their own (intervals, lists, structs, times, blobs, time-zoned
+    /// timestamps) come back as the text DuckDB prints for them.
+    pub fn query_table(&self, sql: &str) -> Result<Table> {
+        self.query_table_with(sql, &[])
+    }
+
+    /// [`Store::query_table`] with `?` parameters bound to text values (DuckDB casts
+    /// them where the query says, e.g. `?::TIMESTAMP`).
+    pub fn query_table_with(&self, sql: &str, params: &[&str]) -> Result<Table> {
         let context = format!("running `{}`", sql.trim());
-        let mut stmt = self.conn.prepare(&wrapped).map_err(sql_err(context.clone()))?;
-        let mut rows = stmt.query([]).map_err(sql_err(context.clone()))?;
-        let mut table = TextTable::default();
+        let mut stmt = self.conn.prepare(sql).map_err(sql_err(context.clone()))?;
+        let mut table = Table::default();
+        let mut rows = stmt.query(duckdb::params_from_iter(params)).map_err(sql_err(context.clone()))?;
+        let stmt_ref = rows.as_ref().ok_or_else(|| StoreError::Check {
+            context: context.clone(),
+            message: "the statement returned no result".into(),
+        })?;
+        let n = stmt_ref.column_count();
+        let exotic: Vec<usize> = (0..n).filter(|&i| !values::is_plain(&stmt_ref.column_type(i))).collect();
+        if !exotic.is_empty() {
+            drop(rows);
+            return self.query_table_cast(sql, params, &stmt.column_names(), &exotic);
+        }
         while let Some(row) = rows.next().map_err(sql_err(context.clone()))? {
-            let n = row.as_ref().column_count();
-            let values = (0..n).map(|i| row.get::<_, Option<String>>(i)).collect::<std::result::Result<Vec<_>, _>>();
-            table.rows.push(values.map_err(sql_err(context.clone()))?);
+            let values = (0..n)
+                .map(|i| row.get_ref(i).map(values::value))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(sql_err(context.clone()))?;
+            table.rows.push(values);
         }
         drop(rows);
         table.columns = stmt.column_names();
+        Ok(table)
+    }
+
+    /// The query again with the columns of types without a [`Value`] variant cast to
+    /// VARCHAR by DuckDB (by name; every column when names repeat).
+    fn query_table_cast(&self, sql: &str, params: &[&str], columns: &[String], exotic: &[usize]) -> Result<Table> {
+        let quote = |c: &str| format!("\"{}\"", c.replace('"', "\"\""));
+        let unique = {
+            let mut names = columns.to_vec();
+            names.sort();
+            names.dedup();
+            names.len() == columns.len()
+        };
+        let wrapped = if unique {
+            let casts: Vec<String> = exotic
+                .iter()
+                .map(|&i| format!("CAST({} AS VARCHAR) AS {}", quote(&columns[i]), quote(&columns[i])))
+                .collect();
+            format!("SELECT * REPLACE ({}) FROM ({sql}) AS q", casts.join(", "))
+        } else {
+            format!("SELECT COLUMNS(*)::VARCHAR FROM ({sql}) AS q")
+        };
+        let context = format!("running `{}`", sql.trim());
+        let mut stmt = self.conn.prepare(&wrapped).map_err(sql_err(context.clone()))?;
+        let mut rows = stmt.query(duckdb::params_from_iter(params)).map_err(sql_err(context.clone()))?;
+        let mut table = Table::default();
+        while let Some(row) = rows.next().map_err(sql_err(context.clone()))? {
+            let n = row.as_ref().column_count();
+            let values = (0..n)
+                .map(|i| row.get_ref(i).map(values::value))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(sql_err(context.clone()))?;
+            table.rows.push(values);
+        }
+        drop(rows);
+        table.columns = columns.to_vec();
         Ok(table)
     }
 
@@ -341,6 +380,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::model::{ColumnType, EVENT_COLUMNS, TICKET_COLUMNS};
+    use crate::table::Value;
 
     fn temp_db(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("itsm-store-{}-{name}", std::process::id()));
@@ -414,5 +454,31 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), migrations::latest());
         assert_eq!(store.query_i64("SELECT count(*) FROM ticket").unwrap(), 0);
+    }
+
+    #[test]
+    fn typed_values_print_as_duckdb_casts_them() {
+        let store = Store::open(&temp_db("typed")).unwrap();
+        let values =
+            "(1.0::DOUBLE), (0.1), (1e15), (1e16), (1e-5), (-0.0), (1.0/3), (12345678901234567890.0), (2e-300)";
+        let sql = format!("SELECT v, v::VARCHAR AS text FROM (VALUES {values}) t(v)");
+        let table = store.query_table(&sql).unwrap();
+        for row in &table.rows {
+            assert!(matches!(row[0], Value::Float(_)), "{row:?}");
+            assert_eq!(row[0].to_string(), row[1].to_string());
+        }
+        let sql = "SELECT 12.50::DECIMAL(9,2) AS d, 170141183460469231731687303715884105727::HUGEINT AS h, \
+                   DATE '2026-10-01' AS m, TIMESTAMP '2026-10-01 12:00:00.25' AS t, true AS b, 7::TINYINT AS i, \
+                   NULL AS n, INTERVAL 90 MINUTE AS iv, TIMESTAMPTZ '2026-10-01 12:00:00+00' AS tz";
+        let row = &store.query_table(sql).unwrap().rows[0];
+        assert_eq!(row[0], Value::Decimal { value: 1250, scale: 2 });
+        assert_eq!(row[1].to_string(), "170141183460469231731687303715884105727");
+        assert!(matches!(row[2], Value::Date(_)) && row[2].to_string() == "2026-10-01");
+        assert!(matches!(row[3], Value::Timestamp(_)) && row[3].to_string() == "2026-10-01 12:00:00.25");
+        assert_eq!((&row[4], &row[5], &row[6]), (&Value::Bool(true), &Value::Int(7), &Value::Null));
+        assert_eq!(row[7], Value::Text("01:30:00".into()));
+        assert!(matches!(&row[8], Value::Text(t) if t.starts_with("2026-10-01")), "{:?}", row[8]);
+        let bound = store.query_table_with("SELECT CAST(? AS DATE) + 1 AS d", &["2026-10-01"]).unwrap();
+        assert_eq!(bound.rows[0][0].to_string(), "2026-10-02");
     }
 }

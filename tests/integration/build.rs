@@ -100,6 +100,17 @@ fn query_prints_csv_and_json_and_cannot_write() {
     assert_eq!(csv, "ticket_id,outcome\nS1,met\nS3,breached\n");
     let json = itsm_ok(&t.0, &["query", "SELECT 'a\"b' AS s, NULL AS n", "--format", "json"]);
     assert_eq!(json, "[\n  {\"s\": \"a\\\"b\", \"n\": null}\n]\n");
+    // Issue 13: numbers, decimals, booleans and dates keep their JSON type (a DECIMAL its
+    // exact digits); text and CSV show what DuckDB prints.
+    let sql = "SELECT 1 AS n, 12.50::DECIMAL(9,2) AS d, 0.5::DOUBLE AS f, true AS b, DATE '2026-10-01' AS m";
+    let json = itsm_ok(&t.0, &["query", sql, "--format", "json"]);
+    assert_eq!(json, "[\n  {\"n\": 1, \"d\": 12.50, \"f\": 0.5, \"b\": true, \"m\": \"2026-10-01\"}\n]\n");
+    assert_eq!(itsm_ok(&t.0, &["query", sql, "--format", "csv"]), "n,d,f,b,m\n1,12.50,0.5,true,2026-10-01\n");
+    let odd = "SELECT INTERVAL 90 MINUTE AS i, [1, 2] AS l, 1.0::DOUBLE AS x, TIMESTAMP '2026-10-01 12:00:00.5' AS t";
+    assert_eq!(
+        itsm_ok(&t.0, &["query", odd, "--format", "csv"]),
+        "i,l,x,t\n01:30:00,\"[1, 2]\",1.0,2026-10-01 12:00:00.5\n"
+    );
     std::fs::write(t.path("q.sql"), "SELECT count(*) AS n FROM fct_ticket_sla;\n").unwrap();
     assert_eq!(itsm_ok(&t.0, &["query", "q.sql", "--format", "csv"]), "n\n11\n");
     let out = itsm(&t.0, &["query", "DELETE FROM ticket"]);

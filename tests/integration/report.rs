@@ -20,15 +20,10 @@ fn sample_built(name: &str) -> Tmp {
     t
 }
 
-/// The value of `"key": ` on a kpi.json figure line: a number, `null`, or a quoted string.
-fn field<'a>(line: &'a str, key: &str) -> &'a str {
-    let start = line.find(&format!("\"{key}\": ")).unwrap_or_else(|| panic!("no {key} in {line}")) + key.len() + 4;
-    let rest = &line[start..];
-    if let Some(quoted) = rest.strip_prefix('"') {
-        &quoted[..quoted.find('"').unwrap()]
-    } else {
-        &rest[..rest.find([',', '}']).unwrap()]
-    }
+/// kpi.json of a report directory, parsed.
+fn kpi_json(t: &Tmp, dir: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(t.path(&format!("{dir}/kpi.json"))).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("kpi.json is not JSON: {e}\n{text}"))
 }
 
 #[test]
@@ -36,24 +31,24 @@ fn monthly_report_figures_equal_the_kpi_tables() {
     let t = sample_built("report-json");
     let out = itsm_ok(&t.0, &["report", "monthly", "--month", "2026-10", "--lang", "en", "--out", "r"]);
     assert!(out.contains("r/monthly.html"), "{out}");
-    let json = std::fs::read_to_string(t.path("r/kpi.json")).unwrap();
-    assert!(json.contains("\"month\": \"2026-10\"") && json.contains("\"pseudonymised\": true"), "{json}");
-    let tiles: Vec<&str> = json.lines().filter(|l| l.starts_with("{\"kind\": \"tile\"")).collect();
+    let json = kpi_json(&t, "r");
+    assert_eq!(json["month"], "2026-10", "{json}");
+    assert_eq!(json["pseudonymised"], true, "{json}");
+    let figures = json["figures"].as_array().unwrap();
+    let tiles: Vec<&serde_json::Value> = figures.iter().filter(|f| f["kind"] == "tile").collect();
     assert_eq!(tiles.len(), 7, "the seven tiles of the monthly report");
     for tile in tiles {
-        let (query, column) = (field(tile, "query"), field(tile, "column"));
+        let (query, column) = (tile["query"].as_str().unwrap(), tile["column"].as_str().unwrap());
         let sql = format!("SELECT {column} FROM {query} WHERE month = DATE '2026-10-01'");
         let table = itsm_ok(&t.0, &["query", &sql, "--format", "csv"]);
         let want: f64 = table.lines().nth(1).unwrap().parse().unwrap();
-        let got: f64 = field(tile, "value").parse().unwrap();
+        let got = tile["value"].as_f64().unwrap_or_else(|| panic!("no value in {tile}"));
         assert_eq!(got, want, "{query}.{column}");
-        assert!(!field(tile, "definition").is_empty() && field(tile, "definition") != "null", "{tile}");
+        assert!(tile["definition"].as_str().is_some_and(|d| !d.is_empty()), "{tile}");
+        assert!(tile["format"].as_str().is_some_and(|f| f.chars().all(|c| c.is_ascii_lowercase())), "{tile}");
     }
     // The SLA-by-team bar: one value per team of the month, in team order.
-    let bar = json
-        .lines()
-        .find(|l| l.contains("\"query\": \"kpi_sla_by_team_month\"") && l.contains("\"kind\": \"bar\""))
-        .unwrap();
+    let bar = figures.iter().find(|f| f["query"] == "kpi_sla_by_team_month" && f["kind"] == "bar").unwrap();
     let csv = itsm_ok(
         &t.0,
         &[
@@ -63,11 +58,11 @@ fn monthly_report_figures_equal_the_kpi_tables() {
             "csv",
         ],
     );
-    let teams: Vec<String> = csv.lines().skip(1).map(|l| format!("\"{}\"", l.split(',').next().unwrap())).collect();
+    let teams: Vec<String> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
     let want: Vec<f64> = csv.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
-    assert!(bar.contains(&format!("\"x\": [{}]", teams.join(", "))), "{bar}");
-    let values = &bar[bar.find("\"values\": [").unwrap() + 11..];
-    let got: Vec<f64> = values[..values.find(']').unwrap()].split(", ").map(|v| v.parse().unwrap()).collect();
+    let x: Vec<&str> = bar["x"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(x, teams, "{bar}");
+    let got: Vec<f64> = bar["series"][0]["values"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     assert_eq!(got, want, "{bar}");
 }
 
@@ -96,6 +91,19 @@ fn hostile_ticket_text_is_escaped_everywhere() {
     assert!(
         json.contains(r#"<script>alert(1)</script> \"><img src=x onerror=alert(1)>"#),
         "kpi.json keeps the text, JSON-escaped"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cells: Vec<&str> = parsed["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rows"].as_array())
+        .flatten()
+        .flat_map(|r| r.as_array().unwrap().iter().filter_map(|c| c.as_str()))
+        .collect();
+    assert!(
+        cells.contains(&"<script>alert(1)</script> \"><img src=x onerror=alert(1)>"),
+        "kpi.json keeps the text as it is: {cells:?}"
     );
     itsm_ok(&t.0, &["report", "monthly", "--month", "2026-10", "--out", "p", "--show-personal-data"]);
     assert!(std::fs::read_to_string(t.path("p/monthly.html")).unwrap().contains("Anna Berg"));

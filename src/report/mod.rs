@@ -1,0 +1,192 @@
+//! Reports: the application logic between a built store and the rendered files. Each
+//! report reads the tables it needs from the store, applies the report's policies (the
+//! months a monthly report reads, the pseudonym salt, the instant CAB evidence is taken
+//! at) and hands plain typed tables to `render`, then writes the files.
+//!
+//! Owns: opening and checking the built store ([`open`]), the shipped templates and KPI
+//! definitions, the billing and CAB fetches, the pseudonym-salt policy, the source batches
+//! of a report's footer. Must not: parse command lines (the CLI maps its flags onto the
+//! options structs here), format values for people (render does) or import `cli`.
+//! Callable from benches and tests as `itsm::report::monthly(&store, &config, &options)`.
+
+mod billing;
+mod cab;
+mod monthly;
+
+use std::path::{Path, PathBuf};
+
+pub use billing::{billing, BillingOptions};
+pub use cab::{cab, CabOptions};
+pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
+
+use crate::compute::ModelError;
+use crate::render::{RenderError, SourceBatch, TemplateError};
+use crate::store::{Store, StoreError};
+use crate::table::Value;
+
+/// The shipped templates, compiled in so the binary works anywhere.
+pub const SHIPPED: &[(&str, &str)] = &[("reports/monthly.md", include_str!("../../reports/monthly.md"))];
+/// The shipped KPI definitions.
+pub const DEFINITIONS: &str = include_str!("../../reports/definitions.toml");
+
+/// Errors of the reports. Each names the file, query or setting a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The database file does not exist.
+    #[error("database '{0}' does not exist; create it with `itsm demo` or `itsm ingest`")]
+    NoDatabase(PathBuf),
+    /// The database has not been built.
+    #[error("database '{0}' has no built model; run `itsm build` first")]
+    NotBuilt(PathBuf),
+    /// `cfg_build` has no row.
+    #[error("cfg_build is empty; run `itsm build`")]
+    EmptyBuild,
+    /// A month is not `YYYY-MM`.
+    #[error("month '{0}' is not YYYY-MM")]
+    Month(String),
+    /// A template names a table the database does not have.
+    #[error("{file}: query '{query}' is not a table of the database; run `itsm build`")]
+    NoTable {
+        /// Template file.
+        file: String,
+        /// The table it names.
+        query: String,
+    },
+    /// The KPI definitions are not valid TOML of `[id] sv = "…" en = "…"`.
+    #[error("{file} is invalid: {message}")]
+    Definitions {
+        /// Definitions file.
+        file: String,
+        /// The TOML reader's reason.
+        message: String,
+    },
+    /// No price list is configured, so there is no billing basis.
+    #[error("no price list is configured: set [billing] price_list in itsm.toml and run `itsm build`")]
+    NoPriceList,
+    /// The CAB portfolio is empty.
+    #[error("the portfolio is empty: set [cab] portfolio in itsm.toml and run `itsm build`")]
+    EmptyPortfolio,
+    /// The queries lack a model a report evaluates.
+    #[error("no model {0} in the queries")]
+    NoModel(String),
+    /// A file could not be read.
+    #[error("reading '{path}'")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// An output file or directory could not be written.
+    #[error("{what} '{path}'")]
+    Write {
+        /// `creating` or `writing`.
+        what: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// A store query failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A template is invalid.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A figure cannot be drawn.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The billing workbook could not be written.
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// A billing or CAB page (or its files) cannot be written.
+    #[error(transparent)]
+    Page(#[from] crate::render::tables::PageError),
+    /// The models could not be read.
+    #[error(transparent)]
+    Models(#[from] ModelError),
+}
+
+/// Shorthand for report results.
+pub type Result<T> = std::result::Result<T, ReportError>;
+
+/// Opens a built database read-only; an error says what to run when it is missing or
+/// not built.
+pub fn open(db: &Path) -> Result<Store> {
+    if !db.exists() {
+        return Err(ReportError::NoDatabase(db.to_owned()));
+    }
+    let store = Store::open_read_only(db)?;
+    if !store.relations()?.iter().any(|r| r == "build_model") {
+        return Err(ReportError::NotBuilt(db.to_owned()));
+    }
+    Ok(store)
+}
+
+/// (year, month) of `YYYY-MM`.
+pub fn parse_month(text: &str) -> Result<(i32, u32)> {
+    let err = || ReportError::Month(text.to_string());
+    let (y, m) = text.split_once('-').ok_or_else(err)?;
+    let (y, m): (i32, u32) = (y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?);
+    if !(1..=12).contains(&m) || y < 1900 {
+        return Err(err());
+    }
+    Ok((y, m))
+}
+
+/// `out`, else `itsm-reports/YYYY-MM`.
+fn month_dir(out: Option<&Path>, (y, m): (i32, u32)) -> PathBuf {
+    out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("itsm-reports/{y:04}-{m:02}")))
+}
+
+/// Writes `files` into `dir` (created when missing); returns their paths in order.
+fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Write { what: "creating", path: dir.into(), source })?;
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).map_err(|source| ReportError::Write {
+                what: "writing",
+                path: path.clone(),
+                source,
+            })?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// The text of the first cell of the first row (empty when there is none or it is NULL).
+fn first_text(table: &crate::table::Table) -> String {
+    table.rows.first().and_then(|r| r.first()).map(Value::to_string).unwrap_or_default()
+}
+
+/// The batches the database was loaded from, for a report's footer.
+fn source_batches(store: &Store) -> Result<Vec<SourceBatch>> {
+    let table = store.query_table(
+        "SELECT batch_id, source, file, strftime(finished_at, '%Y-%m-%d %H:%M') FROM kpi_ingest_batch ORDER BY batch_id",
+    )?;
+    Ok(table
+        .rows
+        .iter()
+        .map(|r| {
+            let c = |i: usize| r.get(i).map(Value::to_string).unwrap_or_default();
+            SourceBatch { batch_id: c(0), source: c(1), file: c(2), finished_at: c(3) }
+        })
+        .collect())
+}
+
+/// The salt of pseudonyms: `ITSM_PSEUDONYM_SALT` from the environment when set (a secret,
+/// never printed), else the content hash of the database's first loaded file, which is
+/// stable for the database and not public, so names cannot be recovered by hashing a list.
+fn pseudonym_salt(store: &Store) -> Result<String> {
+    if let Ok(salt) = std::env::var("ITSM_PSEUDONYM_SALT") {
+        if !salt.is_empty() {
+            return Ok(salt);
+        }
+    }
+    let table = store.query_table(
+        "SELECT sha256 FROM kpi_ingest_batch JOIN dim_ingest_batch USING (batch_id) ORDER BY batch_id LIMIT 1",
+    )?;
+    Ok(first_text(&table))
+}
