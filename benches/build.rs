@@ -18,7 +18,7 @@ fn build_models(c: &mut Criterion) {
         [(100_000, 45, "build_100k_tickets_with_history"), (1_000_000, 330, "build_1m_tickets_with_history")]
     {
         let db = common::scratch(&format!("build-db-{tickets}")).join("itsm.duckdb");
-        let (mut store, n) = common::loaded(tickets, &config, &db);
+        let (mut store, n) = common::loaded(tickets, &db);
         let mut group = c.benchmark_group(label);
         group.sample_size(10).measurement_time(Duration::from_secs(seconds)).throughput(Throughput::Elements(n));
         group.bench_function("itsm_build", |b| {

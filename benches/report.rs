@@ -18,7 +18,7 @@ fn render_monthly(c: &mut Criterion) {
     let dir = common::scratch("report-db");
     let db = dir.join("itsm.duckdb");
     {
-        let (mut store, _) = common::loaded(tickets, &config, &db);
+        let (mut store, _) = common::loaded(tickets, &db);
         build(&mut store, &config, &shipped_models().unwrap(), &BuildOptions::default(), |_| {}).unwrap();
     }
     let store = report::open(&db).unwrap();

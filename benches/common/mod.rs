@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use itsm::config::Config;
 use itsm::ingest::{ingest_file, profile::Profile, IngestOptions};
 use itsm::sample::{generate, SampleSpec};
 use itsm::store::Store;
@@ -20,7 +19,7 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// A database at `db` holding `tickets` sample tickets (13 months to 2026-10, seed 42) with
 /// their history, ingested with the generic profile; returns the open store and the ticket count.
-pub fn loaded(tickets: usize, config: &Config, db: &std::path::Path) -> (Store, u64) {
+pub fn loaded(tickets: usize, db: &std::path::Path) -> (Store, u64) {
     let export = scratch(&format!("export-{tickets}"));
     let spec = SampleSpec { tickets, months: 13, seed: 42, end_month: (2026, 10) };
     let sample = generate(&spec, &export).unwrap();

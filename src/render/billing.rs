@@ -237,7 +237,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     let amounts = ["own_amount", "allocated_amount", "net_amount", "vat_amount", "gross_amount"];
     let mut row = 1u32;
     for r in 0..customers.rows.len() {
-        ws.write_string(row, 0, &text(customers, r, "customer"))?;
+        ws.write_string(row, 0, text(customers, r, "customer"))?;
         for (k, col) in amounts.iter().enumerate() {
             ws.write_number_with_format(row, k as u16 + 1, num(customers, r, col), &f.money)?;
         }
@@ -283,7 +283,7 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     row += 1;
     let key = &input.allocation_key;
     for a in 0..key.rows.len() {
-        ws.write_string(row, 0, &text(key, a, "customer"))?;
+        ws.write_string(row, 0, text(key, a, "customer"))?;
         ws.write_number(row, 1, num(key, a, "weight"))?;
         ws.write_number_with_format(row, 2, num(key, a, "share"), &share_format)?;
         row += 1;
@@ -301,8 +301,8 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     }
     row += 1;
     for r in 0..covered.rows.len() {
-        ws.write_string(row, 0, &text(covered, r, "customer"))?;
-        ws.write_string(row, 1, &text(covered, r, "service"))?;
+        ws.write_string(row, 0, text(covered, r, "customer"))?;
+        ws.write_string(row, 1, text(covered, r, "service"))?;
         ws.write_number(row, 2, num(covered, r, "incidents"))?;
         ws.write_number(row, 3, num(covered, r, "requests"))?;
         row += 1;
@@ -381,8 +381,8 @@ fn xlsx(input: &BillingInput) -> Result<Vec<u8>, XlsxError> {
     let mut row = 1u32;
     for tk in rows_where(tickets, "section", "unallocated") {
         ticket_row(ws, &f, tickets, tk, row, lang)?;
-        ws.write_string(row, 6, &text(tickets, tk, "customer"))?;
-        ws.write_string(row, 7, &text(tickets, tk, "unallocated_reason"))?;
+        ws.write_string(row, 6, text(tickets, tk, "customer"))?;
+        ws.write_string(row, 7, text(tickets, tk, "unallocated_reason"))?;
         row += 1;
     }
     ws.write_string_with_format(row, 0, lang.pick("Summa", "Total"), &f.header)?;
@@ -420,8 +420,8 @@ fn ticket_row(
     row: u32,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    ws.write_string(row, 0, &text(tickets, tk, "ticket_id"))?;
-    ws.write_string(row, 1, &text(tickets, tk, "title"))?;
+    ws.write_string(row, 0, text(tickets, tk, "ticket_id"))?;
+    ws.write_string(row, 1, text(tickets, tk, "title"))?;
     let resolved = &text(tickets, tk, "resolved_day");
     match ExcelDateTime::parse_from_str(resolved) {
         Ok(dt) => {

@@ -42,8 +42,8 @@ pub enum ReportError {
     #[error("cfg_build is empty; run `itsm build`")]
     EmptyBuild,
     /// A month is not `YYYY-MM`.
-    #[error("month '{0}' is not YYYY-MM")]
-    Month(String),
+    #[error(transparent)]
+    Month(#[from] crate::model::MonthError),
     /// A template names a table the database does not have.
     #[error("{file}: query '{query}' is not a table of the database; run `itsm build`")]
     NoTable {
@@ -123,15 +123,9 @@ pub fn open(db: &Path) -> Result<Store> {
     Ok(store)
 }
 
-/// (year, month) of `YYYY-MM`.
+/// (year, month) of `YYYY-MM`: the model's one month reader.
 pub fn parse_month(text: &str) -> Result<(i32, u32)> {
-    let err = || ReportError::Month(text.to_string());
-    let (y, m) = text.split_once('-').ok_or_else(err)?;
-    let (y, m): (i32, u32) = (y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?);
-    if !(1..=12).contains(&m) || y < 1900 {
-        return Err(err());
-    }
-    Ok((y, m))
+    Ok(crate::model::parse_month(text)?)
 }
 
 /// `out`, else `itsm-reports/YYYY-MM`.
