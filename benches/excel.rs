@@ -35,37 +35,10 @@ fn workbook(rows: usize) -> std::path::PathBuf {
     path
 }
 
-/// The canonical ticket columns, as the typed sheet's header.
-const TICKET_COLUMNS: [&str; 28] = [
-    "ticket_id",
-    "kind",
-    "title",
-    "customer",
-    "service",
-    "category",
-    "ci",
-    "channel",
-    "impact",
-    "urgency",
-    "priority",
-    "status",
-    "opened_at",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-    "first_team",
-    "resolved_by_team",
-    "assigned_team",
-    "reassignment_count",
-    "reopen_count",
-    "problem_id",
-    "change_id",
-    "work_minutes",
-    "billable",
-    "request_item",
-    "requester",
-    "updated_at",
-];
+/// The canonical ticket columns (the header `itsm sample` writes), as the typed sheet's header.
+fn ticket_columns() -> Vec<&'static str> {
+    itsm::sample::TICKETS_HEADER.split(',').collect()
+}
 
 /// A 100,000-row sheet of typed cells (dates with a number format, numbers, booleans, text),
 /// as the `large_sheet_reads_fast` unit test generated it.
@@ -75,7 +48,8 @@ fn typed_workbook(rows: u32) -> std::path::PathBuf {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
-    for (c, name) in TICKET_COLUMNS.iter().enumerate() {
+    let columns = ticket_columns();
+    for (c, name) in columns.iter().enumerate() {
         ws.write(0, c as u16, *name).unwrap();
     }
     let base = XlsxDate::parse_from_str("2026-01-01 08:00:00").unwrap().to_excel_serial_date();
@@ -83,7 +57,7 @@ fn typed_workbook(rows: u32) -> std::path::PathBuf {
     let teams = ["Service Desk", "Infrastructure", "Client Desktop"];
     for r in 1..=rows {
         let i = r as usize;
-        for (c, name) in TICKET_COLUMNS.iter().enumerate() {
+        for (c, name) in columns.iter().enumerate() {
             let c16 = c as u16;
             match *name {
                 "ticket_id" => ws.write(r, c16, format!("INC{r:07}")),

@@ -46,7 +46,6 @@ fn list(cell: &str) -> Vec<String> {
 /// Reads and checks a portfolio file.
 pub fn read(path: &Path) -> Result<Vec<Candidate>, TableError> {
     let table = read_table(path, "portfolio")?;
-    let (header, records) = (table.header, table.rows);
     let want = [
         "id",
         "title",
@@ -60,28 +59,11 @@ pub fn read(path: &Path) -> Result<Vec<Candidate>, TableError> {
         "technical_need",
         "end_of_support",
     ];
-    let idx: Vec<Option<usize>> = want.iter().map(|w| header.iter().position(|h| h == w)).collect();
-    for (w, i) in want[..2].iter().zip(&idx) {
-        if i.is_none() {
-            return Err(TableError::MissingColumn {
-                what: "portfolio",
-                path: path.into(),
-                column: w,
-                found: header.join(", "),
-                need: None,
-            });
-        }
-    }
+    let columns = table.columns(path, "portfolio", &want, 2, None)?;
     let mut out: Vec<Candidate> = Vec::new();
-    for (line, fields) in &records {
-        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(String::as_str).unwrap_or("");
-        let bad = |k: usize, problem: &'static str| TableError::Cell {
-            path: path.into(),
-            row: *line,
-            column: want[k],
-            value: cell(k).to_string(),
-            problem,
-        };
+    for (line, fields) in &table.rows {
+        let record = columns.record(*line, fields);
+        let (cell, bad) = (|k| record.cell(k), |k, problem| record.bad(k, problem));
         let number = |k: usize| parse_number(cell(k)).map_err(|_| bad(k, "is not a number"));
         if cell(0).is_empty() {
             return Err(bad(0, "is empty"));

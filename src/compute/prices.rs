@@ -35,29 +35,12 @@ const PRICE_LIMIT: i128 = 10_000_000_000_000_000 * 100;
 /// Reads and checks a price list.
 pub fn read(path: &Path) -> Result<Vec<Price>, TableError> {
     let table = read_table(path, "price list")?;
-    let (header, records) = (table.header, table.rows);
     let want = ["type", "name", "unit_price", "valid_from", "valid_to"];
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let idx: Vec<Option<usize>> = want.iter().map(|w| col(w)).collect();
-    if let Some(missing) = want[..4].iter().zip(&idx).find(|(_, i)| i.is_none()) {
-        return Err(TableError::MissingColumn {
-            what: "price list",
-            path: path.into(),
-            column: missing.0,
-            found: header.join(", "),
-            need: Some("type,name,unit_price,valid_from[,valid_to]"),
-        });
-    }
+    let columns = table.columns(path, "price list", &want, 4, Some("type,name,unit_price,valid_from[,valid_to]"))?;
     let mut prices = Vec::new();
-    for (line, fields) in &records {
-        let cell = |k: usize| idx[k].and_then(|i| fields.get(i)).map(String::as_str).unwrap_or("");
-        let bad = |k: usize, problem: &'static str| TableError::Cell {
-            path: path.into(),
-            row: *line,
-            column: want[k],
-            value: cell(k).to_string(),
-            problem,
-        };
+    for (line, fields) in &table.rows {
+        let record = columns.record(*line, fields);
+        let (cell, bad) = (|k| record.cell(k), |k, problem| record.bad(k, problem));
         let kind = cell(0).to_lowercase();
         if kind != "item" && kind != "hourly" {
             return Err(bad(0, "is not 'item' or 'hourly'"));

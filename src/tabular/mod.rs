@@ -94,6 +94,70 @@ pub struct SmallTable {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
+impl SmallTable {
+    /// Finds the columns a reader wants by name; the first `required` of `want` must be in
+    /// the header (else [`TableError::MissingColumn`], with `need` as the expected header).
+    pub fn columns<'a>(
+        &self,
+        path: &'a Path,
+        what: &'static str,
+        want: &'a [&'static str],
+        required: usize,
+        need: Option<&'static str>,
+    ) -> Result<Columns<'a>, TableError> {
+        let idx: Vec<Option<usize>> = want.iter().map(|w| self.header.iter().position(|h| h == w)).collect();
+        if let Some((column, _)) = want[..required].iter().zip(&idx).find(|(_, i)| i.is_none()) {
+            return Err(TableError::MissingColumn {
+                what,
+                path: path.into(),
+                column,
+                found: self.header.join(", "),
+                need,
+            });
+        }
+        Ok(Columns { path, want, idx })
+    }
+}
+
+/// The wanted columns of a [`SmallTable`] and where its header has them.
+pub struct Columns<'a> {
+    path: &'a Path,
+    want: &'a [&'static str],
+    idx: Vec<Option<usize>>,
+}
+
+impl Columns<'_> {
+    /// Record `fields` (at `line`) read through these columns.
+    pub fn record<'r>(&'r self, line: u64, fields: &'r [String]) -> Record<'r> {
+        Record { columns: self, line, fields }
+    }
+}
+
+/// One record read by wanted column: `cell(k)` is the k-th wanted column's value.
+pub struct Record<'r> {
+    columns: &'r Columns<'r>,
+    line: u64,
+    fields: &'r [String],
+}
+
+impl Record<'_> {
+    /// The value of the k-th wanted column; empty when the file lacks the column.
+    pub fn cell(&self, k: usize) -> &str {
+        self.columns.idx[k].and_then(|i| self.fields.get(i)).map(String::as_str).unwrap_or("")
+    }
+
+    /// The error for the k-th wanted column's value: file, row, column, value and `problem`.
+    pub fn bad(&self, k: usize, problem: &'static str) -> TableError {
+        TableError::Cell {
+            path: self.columns.path.into(),
+            row: self.line,
+            column: self.columns.want[k],
+            value: self.cell(k).to_string(),
+            problem,
+        }
+    }
+}
+
 /// Reads a small configuration table (price list, portfolio) whole from CSV (any encoding
 /// and delimiter [`csv`] detects) or the first sheet of a workbook. `what` names the file
 /// in errors ("price list").
