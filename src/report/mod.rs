@@ -25,7 +25,11 @@ use crate::store::{Store, StoreError};
 use crate::table::Value;
 
 /// The shipped templates, compiled in so the binary works anywhere.
-pub const SHIPPED: &[(&str, &str)] = &[("reports/monthly.md", include_str!("../../reports/monthly.md"))];
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("reports/monthly.md", include_str!("../../reports/monthly.md")),
+    ("reports/billing.md", crate::render::billing::TEMPLATE),
+    ("reports/cab.md", crate::render::cab::TEMPLATE),
+];
 /// The shipped KPI definitions.
 pub const DEFINITIONS: &str = include_str!("../../reports/definitions.toml");
 
