@@ -1,11 +1,14 @@
-//! `itsm demo`: the whole pipeline on sample data, into a directory of its own: generate,
-//! ingest, build the models, run the data checks.
+//! `itsm demo`: the whole pipeline on sample data, into a directory of its own that stays a
+//! working project (`itsm.toml`, price list, portfolio, database): generate, ingest, build
+//! the models, run the data checks, write the reports.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+
 use super::{ingest::print_report, Context};
-use crate::config::Capacity;
+use crate::config::Config;
 use crate::ingest::{self, profile::Profile, IngestOptions};
 use crate::render::Lang;
 use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions};
@@ -21,6 +24,11 @@ pub const SAMPLE_PRICE_LIST: &str = include_str!("../../sample-data/price-list.c
 
 /// The sample CAB portfolio (sample-data/portfolio.csv).
 pub const SAMPLE_PORTFOLIO: &str = include_str!("../../sample-data/portfolio.csv");
+
+/// The sample organisation's project configuration (sample-data/itsm.toml): teams, SLA,
+/// billing with the price list, CAB with the portfolio, costs and capacity. The demo writes
+/// it next to its database and runs with it, so every command works there with no flags.
+pub const DEMO_CONFIG: &str = include_str!("../../sample-data/itsm.toml");
 
 /// Arguments of `itsm demo`.
 #[derive(Debug, clap::Args)]
@@ -41,7 +49,17 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         summary.events,
         export.display()
     ))?;
-    let db = args.dir.join("itsm.duckdb");
+    // The demo is a project of its own: its itsm.toml, price list and portfolio, written
+    // next to the database, are the configuration of everything below.
+    let config_file = args.dir.join("itsm.toml");
+    for (name, text) in
+        [("itsm.toml", DEMO_CONFIG), ("price-list.csv", SAMPLE_PRICE_LIST), ("portfolio.csv", SAMPLE_PORTFOLIO)]
+    {
+        let path = args.dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing '{}'", path.display()))?;
+    }
+    let config = Config::load(Some(&config_file))?;
+    let db = config.db.clone();
     let profile = Profile::load("generic")?;
     let mut store = Store::open(&db)?;
     let opts = IngestOptions {
@@ -49,8 +67,8 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         profile: &profile,
         kind: None,
         sheet: None,
-        teams: super::teams_for(&cx.config, &profile.name),
-        team_rules: cx.config.team_rules(),
+        teams: super::teams_for(&config, &profile.name),
+        team_rules: config.team_rules(),
         progress: !cx.quiet,
         verbose: cx.verbose,
     };
@@ -59,34 +77,6 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         print_report(cx, &report)?;
     }
     drop(store);
-    // The sample price list, so the demo's billing basis has prices (unless one is configured).
-    let mut config = cx.config.clone();
-    if config.billing.price_list.is_none() {
-        let prices = args.dir.join("price-list.csv");
-        std::fs::write(&prices, SAMPLE_PRICE_LIST)?;
-        config.billing.price_list = Some(prices);
-    }
-    if config.cab.portfolio.is_none() {
-        let portfolio = args.dir.join("portfolio.csv");
-        std::fs::write(&portfolio, SAMPLE_PORTFOLIO)?;
-        config.cab.portfolio = Some(portfolio);
-        // The sample organisation's internal hourly cost, cost per SLA breach and the
-        // person-days its teams have free for projects per quarter, so the CAB report's
-        // economics and staffing have data.
-        config.cab.hourly_costs = [("*".to_string(), 650.0), ("Vendor ERP".to_string(), 1_150.0)].into();
-        config.cab.cost_per_breach = Some(1_500.0);
-        config.cab.capacity = [
-            ("Infrastructure", Capacity::Each(40.0)),
-            ("Business Systems", Capacity::Quarters(vec![20.0, 30.0, 30.0, 40.0])),
-            ("Client Desktop", Capacity::Each(25.0)),
-            ("Service Desk", Capacity::Each(10.0)),
-            ("TPP STP", Capacity::Each(10.0)),
-            ("Vendor ERP", Capacity::Each(30.0)),
-        ]
-        .into_iter()
-        .map(|(team, capacity)| (team.to_string(), capacity))
-        .collect();
-    }
     let dcx = Context { config, db: db.clone(), quiet: cx.quiet, verbose: cx.verbose };
     let report = super::build::build(&dcx, None, None)?;
     super::build::print_report(&dcx, &report)?;
@@ -112,6 +102,8 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
     cx.say(format!("cab:           {}", out.join("cab.html").display()))?;
-    cx.say(format!("next:          itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;
+    cx.say(format!("config:        {}", config_file.display()))?;
+    cx.say(format!("next:          cd {} && itsm report billing --month 2026-09", args.dir.display()))?;
+    cx.say(format!("               itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -146,5 +146,7 @@ mod tests {
         assert!(sample.iter().any(|t| t.name == "TPP KAV" && t.customer.as_deref() == Some("Kävlinge")));
         let c = Config::parse("[[team_rules]]\npattern = \"*1st*\"\nline = 1\n").unwrap();
         assert!(teams_for(&c, "generic").is_empty(), "configured rules replace the sample organisation");
+        let demo = Config::parse(demo::DEMO_CONFIG).unwrap();
+        assert_eq!(teams_for(&demo, "generic"), sample, "the demo's itsm.toml lists the sample's teams");
     }
 }

@@ -229,7 +229,24 @@ impl Config {
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
-        Config::parse(&text).map_err(|source| ConfigError::Invalid { path, source })
+        let config = Config::parse(&text).map_err(|source| ConfigError::Invalid { path: path.clone(), source })?;
+        Ok(config.with_paths_from(path.parent().unwrap_or(Path::new(""))))
+    }
+
+    /// The file paths the configuration names (database, queries, price list, portfolio),
+    /// relative ones read from `dir`, the configuration file's directory: a project works
+    /// from any working directory (`itsm --config itsm-demo/itsm.toml …`).
+    pub fn with_paths_from(mut self, dir: &Path) -> Config {
+        let resolve = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        };
+        resolve(&mut self.db);
+        for p in [&mut self.queries, &mut self.billing.price_list, &mut self.cab.portfolio].into_iter().flatten() {
+            resolve(p);
+        }
+        self
     }
 
     /// Parses and validates configuration text.
@@ -324,6 +341,27 @@ mod tests {
         assert_eq!(c.team_rules()[0].pattern, "*1st*");
         let err = Config::parse("[[team_rules]]\npattern = \"x\"\nline = 5\n").unwrap_err().to_string();
         assert!(err.contains("line 5"), "{err}");
+    }
+
+    #[test]
+    fn relative_paths_are_read_from_the_file_directory() {
+        let c = Config::parse("[billing]\nprice_list = \"p.csv\"\n[cab]\nportfolio = \"/abs/pf.csv\"\n").unwrap();
+        let c = c.with_paths_from(Path::new("proj"));
+        assert_eq!(c.db, PathBuf::from("proj/itsm.duckdb"));
+        assert_eq!(c.billing.price_list, Some(PathBuf::from("proj/p.csv")));
+        assert_eq!(c.cab.portfolio, Some(PathBuf::from("/abs/pf.csv")));
+        assert_eq!(Config::parse("").unwrap().with_paths_from(Path::new("")).db, PathBuf::from("itsm.duckdb"));
+    }
+
+    #[test]
+    fn the_sample_project_config_holds_the_sample_organisation() {
+        let c = Config::parse(include_str!("../../sample-data/itsm.toml")).unwrap();
+        let sla = crate::config::SlaConfig::default().with_defaults_filled();
+        assert_eq!(c.sla, sla, "the file writes out the SLA defaults as they are");
+        assert_eq!(c.billing.customers, BillingConfig::default().customers);
+        assert_eq!(c.cab.hourly_costs.len(), 2);
+        assert_eq!(c.cab.capacity.len(), 6);
+        assert_eq!(c.teams.len(), 11);
     }
 
     #[test]

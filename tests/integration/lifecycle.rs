@@ -40,6 +40,35 @@ fn demo_loads_the_sample_and_status_shows_the_batches() {
 }
 
 #[test]
+fn the_demo_directory_is_a_project_every_report_runs_in_without_flags() {
+    let t = Tmp::new("demo-project");
+    let dir = t.path("demo");
+    itsm_ok(&t.0, &["demo", "--dir", dir.to_str().unwrap()]);
+    let toml = std::fs::read_to_string(dir.join("itsm.toml")).unwrap();
+    assert!(toml.contains("price_list = \"price-list.csv\"") && toml.contains("[[teams]]"), "{toml}");
+    // In the demo directory, with no --db, --config or price list: the demo's own files again.
+    itsm_ok(&dir, &["report", "billing", "--month", "2026-10"]);
+    itsm_ok(&dir, &["report", "cab"]);
+    for (made, demo) in [
+        ("itsm-reports/2026-10/billing.csv", "reports/2026-10/billing.csv"),
+        ("itsm-reports/2026-10/billing.html", "reports/2026-10/billing.html"),
+        ("itsm-reports/cab/cab.csv", "reports/2026-10/cab.csv"),
+        ("itsm-reports/cab/cab.html", "reports/2026-10/cab.html"),
+    ] {
+        let (a, b) = (std::fs::read(dir.join(made)).unwrap(), std::fs::read(dir.join(demo)).unwrap());
+        assert!(a == b, "{made} differs from the demo's {demo}");
+    }
+    let sep = itsm_ok(&dir, &["report", "billing", "--month", "2026-09"]);
+    assert!(sep.contains("itsm-reports/2026-09/billing.xlsx"), "{sep}");
+    // From elsewhere, with --config: paths in the file are read from its directory.
+    let monthly = itsm_ok(
+        &t.0,
+        &["--config", dir.join("itsm.toml").to_str().unwrap(), "report", "monthly", "--month", "2026-09", "--out", "m"],
+    );
+    assert!(monthly.contains("monthly.html"), "{monthly}");
+}
+
+#[test]
 fn sigkill_during_a_large_ingest_leaves_the_database_as_it_was() {
     let t = Tmp::new("sigkill");
     let export = t.path("export");
