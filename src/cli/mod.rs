@@ -9,6 +9,7 @@ mod ingest;
 mod query;
 pub mod report;
 mod sample;
+mod shell;
 mod status;
 mod test;
 
@@ -69,6 +70,10 @@ pub enum Command {
     Query(query::Args),
     /// Render reports from the built KPI tables, or check report templates.
     Report(report::Args),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per subcommand into a directory.
+    Man(shell::ManArgs),
 }
 
 /// What every subcommand gets: resolved configuration and the global flags.
@@ -116,6 +121,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(&cx, args),
         Command::Query(args) => query::run(&cx, args),
         Command::Report(args) => report::run(&cx, args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&cx, &args),
     }
 }
 

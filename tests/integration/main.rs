@@ -19,6 +19,7 @@ mod profiles;
 mod report;
 mod sample;
 mod servicenow;
+mod shell;
 mod sla;
 
 use std::path::{Path, PathBuf};
