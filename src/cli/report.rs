@@ -13,6 +13,9 @@ use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions};
 
 /// Arguments of `itsm report`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  itsm report monthly --month 2026-10 --lang en\n  itsm report billing --month 2026-10"
+)]
 pub struct Args {
     /// Which report.
     #[command(subcommand)]

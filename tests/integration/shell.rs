@@ -36,3 +36,25 @@ fn the_manual_page_lists_every_subcommand_and_writes_one_page_each() {
     itsm_ok(&t.0, &["man", "--out", "pages"]);
     assert!(t.path("pages/itsm.1").is_file() && t.path("pages/itsm-report.1").is_file());
 }
+
+#[test]
+fn every_subcommand_help_has_an_example() {
+    let t = Tmp::new("help-examples");
+    let mut missing = Vec::new();
+    let root = itsm::cli::Cli::command();
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for c in root.get_subcommands() {
+        paths.push(vec![c.get_name().to_string()]);
+        for s in c.get_subcommands() {
+            paths.push(vec![c.get_name().to_string(), s.get_name().to_string()]);
+        }
+    }
+    for path in &paths {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        if !itsm_ok(&t.0, &args).contains("Example") {
+            missing.push(path.join(" "));
+        }
+    }
+    assert!(missing.is_empty(), "--help without an example: {missing:?}");
+}
