@@ -46,6 +46,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_ftr_by_month.sql", include_str!("../../queries/kpis/kpi_ftr_by_month.sql")),
     ("kpis/kpi_ingest_batch.sql", include_str!("../../queries/kpis/kpi_ingest_batch.sql")),
     ("kpis/kpi_ingest_warning.sql", include_str!("../../queries/kpis/kpi_ingest_warning.sql")),
+    ("kpis/kpi_not_computable_by_month.sql", include_str!("../../queries/kpis/kpi_not_computable_by_month.sql")),
     ("kpis/kpi_ola_by_team_month.sql", include_str!("../../queries/kpis/kpi_ola_by_team_month.sql")),
     ("kpis/kpi_problem.sql", include_str!("../../queries/kpis/kpi_problem.sql")),
     ("kpis/kpi_problem_candidate.sql", include_str!("../../queries/kpis/kpi_problem_candidate.sql")),
