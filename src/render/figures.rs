@@ -297,8 +297,14 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
         BlockKind::Bar => {
             let xi = col(spec.x.as_deref().unwrap_or_default())?;
             let mut picked: Vec<&Row> = rows.iter().copied().filter(|r| in_month(r)).collect();
-            picked.sort_by(|a, b| compare(&a[xi], &b[xi]));
-            let x: Vec<String> = picked.iter().map(|r| category(&r[xi])).collect();
+            // The "other (k teams)" row of a top-N table goes last.
+            picked.sort_by(|a, b| {
+                other_count(table, a).is_some().cmp(&other_count(table, b).is_some()).then(compare(&a[xi], &b[xi]))
+            });
+            let x: Vec<String> = picked
+                .iter()
+                .map(|r| other_count(table, r).map_or_else(|| category(&r[xi]), |k| other_label(k, lang)))
+                .collect();
             let mut series = Vec::new();
             for c in &spec.y {
                 let i = col(c)?;
@@ -367,9 +373,15 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             let rows = picked
                 .iter()
                 .map(|r| {
+                    let other = other_count(table, r);
                     idx.iter()
                         .zip(&personal)
-                        .map(|(&i, &p)| match (&r[i], p && !input.show_personal) {
+                        .enumerate()
+                        .map(|(n, (&i, &p))| match (&r[i], p && !input.show_personal) {
+                            // The first column of the "other" row names it.
+                            (Value::Null, _) if n == 0 && other.is_some() => {
+                                Value::Text(other_label(other.unwrap_or_default(), lang))
+                            }
                             (Value::Null, _) | (_, false) => r[i].clone(),
                             (v, true) => Value::Text(pseudonym(&v.to_string(), &input.pseudonym_salt)),
                         })
@@ -404,6 +416,23 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
         not_computable,
         value,
     })
+}
+
+/// The column of a top-N table (`kpi_*_top_month`) that marks its one row holding all the
+/// teams past the top N: how many it holds, NULL on a named row.
+const OTHER_TEAMS: &str = "other_teams";
+
+/// How many teams a row of a top-N table groups as "other"; None on a named row.
+fn other_count(table: &Table, row: &Row) -> Option<i64> {
+    table.column(OTHER_TEAMS).and_then(|i| row[i].as_f64()).map(|k| k as i64)
+}
+
+/// The category name of the "other" row in the report language.
+fn other_label(k: i64, lang: super::Lang) -> String {
+    match lang {
+        super::Lang::Sv => format!("övriga ({k} grupper)"),
+        super::Lang::En => format!("other ({k} teams)"),
+    }
 }
 
 /// The reasons `kpi` cannot be computed in the month `key`, from the `NOT_COMPUTABLE` table.

@@ -622,3 +622,6 @@ fn rule_5a_1_without_a_first_line_team_ftr_is_not_computable_rather_than_zero() 
 
 #[path = "edge_rules/not_computable.rs"]
 mod not_computable;
+
+#[path = "edge_rules/many_teams.rs"]
+mod many_teams;

@@ -78,7 +78,8 @@ fn issue_23_no_priority_sla_is_not_computable_with_the_setting() {
         html.contains("Not computable: no ticket has an SLA target, the data has no priority. Map `priority`"),
         "{html}"
     );
-    for (query, kind) in [("kpi_sla_by_month", "tile"), ("kpi_sla_by_month", "line"), ("kpi_sla_by_team_month", "bar")]
+    for (query, kind) in
+        [("kpi_sla_by_month", "tile"), ("kpi_sla_by_month", "line"), ("kpi_sla_by_team_top_month", "bar")]
     {
         let f = figures(&json, query, kind)[0];
         assert_eq!(reasons(f), ["no_sla_target"], "{f}");
@@ -110,7 +111,7 @@ fn issue_23_no_history_ola_and_escalation_are_not_computable() {
     let p = project("23-no-history", "", &tickets(), "", "2026-03-20 17:00");
     let (html, json) = report(&p);
     assert!(html.contains("Not computable: no ticket has assignment history"), "{html}");
-    assert_eq!(reasons(figures(&json, "kpi_ola_by_team_month", "bar")[0]), ["no_history"]);
+    assert_eq!(reasons(figures(&json, "kpi_ola_by_team_top_month", "bar")[0]), ["no_history"]);
     assert_eq!(reasons(figures(&json, "kpi_escalation_by_month", "line")[0]), ["no_history"]);
     assert!(reasons(figures(&json, "kpi_ftr_by_month", "tile")[0]).is_empty());
 }
