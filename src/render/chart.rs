@@ -377,14 +377,20 @@ fn draw_frame(
     // Plotters' SVG backend only rotates text by multiples of 90°, so x labels are written by hand.
     for (i, label) in layout.labels.iter().enumerate().take(f.n) {
         let (x, y) = chart.backend_coord(&(i as f64, lo));
+        // A shortened label keeps the full name as its tooltip.
+        let full = f.labels.get(i).filter(|full| *full != label);
+        let label = &match full {
+            Some(full) => format!("<title>{}</title>{}", esc(full), esc(label)),
+            None => esc(label).to_string(),
+        };
         let common = format!(r##"font-family="sans-serif" font-size="{}" fill="#222222""##, layout.font_px);
         if layout.rotated {
             let (x, y) = (x + 3, y + 8);
             let attrs = format!(r#"x="{x}" y="{y}" dy="0.35em" text-anchor="end" transform="rotate(-35, {x}, {y})""#);
-            writeln!(overlay, "<text {attrs} {common}>{}</text>", esc(label))?;
+            writeln!(overlay, "<text {attrs} {common}>{label}</text>")?;
         } else {
             let attrs = format!(r#"x="{x}" y="{}" dy="0.76em" text-anchor="middle""#, y + 6);
-            writeln!(overlay, "<text {attrs} {common}>{}</text>", esc(label))?;
+            writeln!(overlay, "<text {attrs} {common}>{label}</text>")?;
         }
     }
     root.present()?;

@@ -89,6 +89,21 @@ fn cells_as_text<S: serde::Serializer>(rows: &[Vec<Value>], s: S) -> Result<S::O
     text.serialize(s)
 }
 
+/// The KPI table that says, per month, which KPI cannot be computed and why (columns
+/// `month`, `kpi`, `reason`). The report layer hands it in when the store has it.
+pub const NOT_COMPUTABLE: &str = "kpi_not_computable_by_month";
+
+/// Why a figure cannot be computed for the report month: in place of an empty box or a
+/// `–`, the page prints `text`, and kpi.json carries both beside a null value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotComputable {
+    /// The reason code (`no_first_line`, `no_sla_target`, `no_repeat_key`, `no_history`).
+    pub reason: String,
+    /// The reason and the setting that fixes it, in the report language (the definition
+    /// `not_computable_<reason>`); the code itself when the definitions lack it.
+    pub text: String,
+}
+
 /// One figure of the report, as kpi.json holds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
@@ -106,6 +121,9 @@ pub struct Figure {
     pub definition_text: Option<String>,
     /// Number format of its values.
     pub format: NumberFormat,
+    /// Why it cannot be computed this month; empty when it can.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_computable: Vec<NotComputable>,
     /// The values.
     #[serde(flatten)]
     pub value: FigureValue,
@@ -279,8 +297,14 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
         BlockKind::Bar => {
             let xi = col(spec.x.as_deref().unwrap_or_default())?;
             let mut picked: Vec<&Row> = rows.iter().copied().filter(|r| in_month(r)).collect();
-            picked.sort_by(|a, b| compare(&a[xi], &b[xi]));
-            let x: Vec<String> = picked.iter().map(|r| category(&r[xi])).collect();
+            // The "other (k teams)" row of a top-N table goes last.
+            picked.sort_by(|a, b| {
+                other_count(table, a).is_some().cmp(&other_count(table, b).is_some()).then(compare(&a[xi], &b[xi]))
+            });
+            let x: Vec<String> = picked
+                .iter()
+                .map(|r| other_count(table, r).map_or_else(|| category(&r[xi]), |k| other_label(k, lang)))
+                .collect();
             let mut series = Vec::new();
             for c in &spec.y {
                 let i = col(c)?;
@@ -349,9 +373,15 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             let rows = picked
                 .iter()
                 .map(|r| {
+                    let other = other_count(table, r);
                     idx.iter()
                         .zip(&personal)
-                        .map(|(&i, &p)| match (&r[i], p && !input.show_personal) {
+                        .enumerate()
+                        .map(|(n, (&i, &p))| match (&r[i], p && !input.show_personal) {
+                            // The first column of the "other" row names it.
+                            (Value::Null, _) if n == 0 && other.is_some() => {
+                                Value::Text(other_label(other.unwrap_or_default(), lang))
+                            }
                             (Value::Null, _) | (_, false) => r[i].clone(),
                             (v, true) => Value::Text(pseudonym(&v.to_string(), &input.pseudonym_salt)),
                         })
@@ -366,6 +396,13 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
             FigureValue::Rows { columns: spec.columns.clone(), labels, rows }
         }
     };
+    let not_computable = reasons(input, spec.kpi.as_ref().or(spec.definition.as_ref()), this_month);
+    let mut value = value;
+    if let (false, FigureValue::Tile { value, previous, .. }) = (not_computable.is_empty(), &mut value) {
+        // Not computable is not 0, nor last month's figure moved.
+        *value = None;
+        *previous = None;
+    }
     let definition_text =
         spec.definition.as_ref().and_then(|id| input.definitions.get(id)).map(|d| d.get(lang).to_string());
     Ok(Figure {
@@ -376,8 +413,47 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
         definition: spec.definition.clone(),
         definition_text,
         format,
+        not_computable,
         value,
     })
+}
+
+/// The column of a top-N table (`kpi_*_top_month`) that marks its one row holding all the
+/// teams past the top N: how many it holds, NULL on a named row.
+const OTHER_TEAMS: &str = "other_teams";
+
+/// How many teams a row of a top-N table groups as "other"; None on a named row.
+fn other_count(table: &Table, row: &Row) -> Option<i64> {
+    table.column(OTHER_TEAMS).and_then(|i| row[i].as_f64()).map(|k| k as i64)
+}
+
+/// The category name of the "other" row in the report language.
+fn other_label(k: i64, lang: super::Lang) -> String {
+    match lang {
+        super::Lang::Sv => format!("övriga ({k} grupper)"),
+        super::Lang::En => format!("other ({k} teams)"),
+    }
+}
+
+/// The reasons `kpi` cannot be computed in the month `key`, from the `NOT_COMPUTABLE` table.
+fn reasons(input: &ReportInput, kpi: Option<&String>, key: NaiveDate) -> Vec<NotComputable> {
+    let (Some(kpi), Some(table)) = (kpi, input.tables.get(NOT_COMPUTABLE)) else { return Vec::new() };
+    let (Some(mi), Some(ki), Some(ri)) = (table.column("month"), table.column("kpi"), table.column("reason")) else {
+        return Vec::new();
+    };
+    table
+        .rows
+        .iter()
+        .filter(|r| is_month(&r[mi], key) && r[ki].to_text().as_deref() == Some(kpi.as_str()))
+        .filter_map(|r| r[ri].to_text())
+        .map(|reason| {
+            let text = input
+                .definitions
+                .get(&format!("not_computable_{reason}"))
+                .map_or_else(|| reason.clone(), |d| d.get(input.lang).to_string());
+            NotComputable { reason, text }
+        })
+        .collect()
 }
 
 fn label(spec: &super::template::BlockSpec, column: &str, lang: super::Lang) -> String {

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 pub use crate::table::{Table, Value};
-pub use figures::{Figure, FigureValue, Layer, SeriesValues};
+pub use figures::{Figure, FigureValue, Layer, NotComputable, SeriesValues, NOT_COMPUTABLE};
 pub use format::{Lang, NumberFormat};
 pub use template::{parse_template, Localized, Template, TemplateError};
 

@@ -89,6 +89,10 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
     let title = f.title.clone().unwrap_or_else(|| f.query.clone());
     let format = f.format;
     let fmt = move |v: f64| format_number(v, format, lang);
+    if !f.not_computable.is_empty() {
+        not_computable(input, f, &title, out);
+        return;
+    }
     match &f.value {
         FigureValue::Tile { value, target, previous, higher_is_better, history, .. } => {
             let class = match (value, target) {
@@ -203,6 +207,24 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
             out.push_str("</figure>\n");
         }
     }
+}
+
+/// A figure that cannot be computed this month: its title and one line saying why and
+/// which setting fixes it, in place of an empty chart box or a `–` tile.
+fn not_computable(input: &ReportInput, f: &Figure, title: &str, out: &mut String) {
+    let text: Vec<&str> = f.not_computable.iter().map(|n| n.text.as_str()).collect();
+    let (open, close) = match f.kind {
+        BlockKind::Tile => ("<div class=\"tile na\">", "</div>"),
+        _ => ("<figure class=\"not-computable\">", "</figure>"),
+    };
+    let _ = writeln!(
+        out,
+        "{open}\n<h3>{}</h3>\n<p class=\"reason\">{}</p>",
+        escape_html(title),
+        escape_html(&text.join(" "))
+    );
+    definition(input, f, out);
+    let _ = writeln!(out, "{close}");
 }
 
 fn block_of<'a>(input: &'a ReportInput, f: &Figure) -> Option<&'a super::template::Block> {

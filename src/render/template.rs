@@ -122,6 +122,9 @@ pub struct BlockSpec {
     pub title: Option<Localized>,
     /// Id of a KPI definition printed under the figure.
     pub definition: Option<String>,
+    /// Id of the KPI whose "not computable" reasons (the `kpi` column of
+    /// `kpi_not_computable_by_month`) replace the figure; default: `definition`.
+    pub kpi: Option<String>,
     /// Number format of the values.
     pub format: Option<NumberFormat>,
     /// tile: the value column.

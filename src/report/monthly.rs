@@ -108,6 +108,14 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
         };
         tables.insert(query.clone(), table);
     }
+    // Why a figure cannot be computed, for every block (an older store may lack it).
+    let reasons = render::NOT_COMPUTABLE;
+    if !tables.contains_key(reasons) && relations.iter().any(|r| r == reasons) {
+        let sql = format!(
+            "SELECT month, kpi, reason FROM \"{reasons}\" WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)"
+        );
+        tables.insert(reasons.to_string(), store.query_table_with(&sql, &[&window[0], &window[1]])?);
+    }
     let input = ReportInput {
         template,
         lang: options.lang,

@@ -619,3 +619,9 @@ fn rule_5a_1_without_a_first_line_team_ftr_is_not_computable_rather_than_zero() 
         "1,0,true,false"
     );
 }
+
+#[path = "edge_rules/not_computable.rs"]
+mod not_computable;
+
+#[path = "edge_rules/many_teams.rs"]
+mod many_teams;

@@ -1,0 +1,59 @@
+-- grain: one row per team holding among the month's 12 largest and local month of the tickets' resolution, plus at most one row for all other teams
+--
+-- kpi_ola_by_team_month for charts that must stay legible with hundreds of teams (issue
+-- 23): per month the 12 teams with the most holdings (segments; ties by team name, a
+-- NULL team last) keep their row; the holdings of the rest become one row whose team is
+-- NULL and other_teams = how many teams it holds (NULL on a named row; the report labels
+-- it "other (k teams)"). Additivity: segments and paused_minutes_total sum; tickets is
+-- counted distinct again (a ticket held by two other teams counts once); the means and
+-- the median are recomputed over the other teams' holdings themselves, never summed or
+-- averaged from the team rows. The full list stays in kpi_ola_by_team_month.
+WITH held AS (
+    SELECT
+        f.resolved_month AS month,
+        g.team,
+        g.line,
+        g.source,
+        g.ticket_id,
+        g.held_minutes,
+        g.running_minutes,
+        g.paused_minutes
+    FROM fct_assignment_segment AS g
+    JOIN fct_ticket_flow AS f ON f.source = g.source AND f.ticket_id = g.ticket_id
+    WHERE f.resolved_month IS NOT NULL
+      AND f.kind IN ('incident', 'request')
+),
+
+ranked AS (
+    SELECT
+        month,
+        team,
+        line,
+        row_number() OVER (PARTITION BY month ORDER BY segments DESC, team ASC NULLS LAST, line) AS volume_rank
+    FROM kpi_ola_by_team_month
+),
+
+bucketed AS (
+    SELECT
+        h.*,
+        r.volume_rank,
+        r.volume_rank > 12 AS is_other
+    FROM held AS h
+    JOIN ranked AS r ON r.month = h.month AND r.team IS NOT DISTINCT FROM h.team AND r.line IS NOT DISTINCT FROM h.line
+)
+
+SELECT
+    CASE WHEN is_other THEN NULL ELSE team END AS team,
+    CASE WHEN is_other THEN NULL ELSE line END AS line,
+    month,
+    CASE WHEN is_other THEN count(DISTINCT (team, line)) END AS other_teams,
+    min(volume_rank) AS volume_rank,
+    count(*) AS segments,
+    count(DISTINCT (source, ticket_id)) AS tickets,
+    avg(CAST(held_minutes AS DECIMAL(18, 6))) AS held_minutes_mean,
+    avg(CAST(running_minutes AS DECIMAL(18, 6))) AS running_minutes_mean,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY running_minutes) AS running_minutes_median,
+    CAST(sum(CAST(paused_minutes AS DECIMAL(18, 6))) AS DOUBLE) AS paused_minutes_total
+FROM bucketed
+GROUP BY month, is_other, CASE WHEN is_other THEN NULL ELSE team END, CASE WHEN is_other THEN NULL ELSE line END
+ORDER BY month, volume_rank
