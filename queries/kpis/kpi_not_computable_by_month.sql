@@ -2,7 +2,8 @@
 --
 -- Why a figure is missing (issue 23), from facts the marts already hold, so a report can
 -- say "not computable: <reason>" instead of drawing an empty box or a 0. kpi is the KPI
--- definition id a report block names (ftr, sla, repeat_rate, ola, escalation); reason:
+-- definition id a report block names (ftr, sla, repeat_rate, problem_candidates, ola,
+-- escalation, reopen_rate); reason:
 --   no_first_line  no team is configured as 1st line (dim_team): FTR and escalation from
 --                  the 1st line have no meaning (DESIGN §5a.1); every month.
 --   no_sla_target  tickets in SLA scope were opened in the month and none has a target
@@ -12,6 +13,12 @@
 --   no_history     incidents or requests were resolved in the month and none has
 --                  assignment history (fct_ticket_flow.basis 'flat'): a team's own time and
 --                  the escalation instant are unknown.
+--   no_sla_scope   no ticket of the SLA's scope (cfg_sla scope, default incidents) was
+--                  opened in the month: there is nothing to be compliant with (a log of
+--                  changes only, or a scope the data does not hold).
+--   no_incidents   no incident was opened in the month: the repeat rate has no population.
+--   no_resolved    no incident or request was resolved in the month: the reopen rate has
+--                  no population.
 -- Months are those with tickets opened or resolved. No row: the KPI is computable.
 WITH months AS (
     SELECT opened_month AS month FROM fct_ticket_flow WHERE opened_month IS NOT NULL
@@ -58,12 +65,27 @@ reasons AS (
     UNION ALL
     SELECT month, 'sla', 'no_sla_target' FROM sla_scope WHERE in_scope > 0 AND with_target = 0
     UNION ALL
-    SELECT month, 'repeat_rate', 'no_repeat_key' FROM repeat_keys WHERE incidents > 0 AND keyed = 0
+    SELECT r.month, k.kpi, 'no_repeat_key'
+    FROM repeat_keys AS r
+    CROSS JOIN (VALUES ('repeat_rate'), ('problem_candidates')) AS k (kpi)
+    WHERE r.incidents > 0 AND r.keyed = 0
     UNION ALL
     SELECT h.month, k.kpi, 'no_history'
     FROM history AS h
     CROSS JOIN (VALUES ('ola'), ('escalation')) AS k (kpi)
     WHERE h.resolved > 0 AND h.with_history = 0
+    UNION ALL
+    SELECT m.month, 'sla', 'no_sla_scope'
+    FROM months AS m LEFT JOIN sla_scope AS s USING (month)
+    WHERE coalesce(s.in_scope, 0) = 0
+    UNION ALL
+    SELECT m.month, 'repeat_rate', 'no_incidents'
+    FROM months AS m LEFT JOIN repeat_keys AS r USING (month)
+    WHERE coalesce(r.incidents, 0) = 0
+    UNION ALL
+    SELECT m.month, 'reopen_rate', 'no_resolved'
+    FROM months AS m LEFT JOIN history AS h USING (month)
+    WHERE coalesce(h.resolved, 0) = 0
 )
 
 SELECT month, kpi, reason
