@@ -47,7 +47,8 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut found = Vec::new();
     for file in &args.from {
-        let d = detect::detect_file(file).with_context(|| format!("cannot examine '{}'", file.display()))?;
+        let d =
+            detect::detect_file(file, None, true).with_context(|| format!("cannot examine '{}'", file.display()))?;
         cx.say(format!("{}: {} columns, {} data rows", file.display(), d.header.len(), d.rows))?;
         for m in &d.ranking {
             cx.say(format!("  {}", m.summary()))?;

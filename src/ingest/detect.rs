@@ -267,14 +267,16 @@ fn team_columns(profile: &Profile, kind: MatchKind) -> Vec<String> {
     }
 }
 
-/// Reads `path` (CSV or workbook), ranks the built-in profiles on its header and collects
-/// the winner's assignment groups from every data row.
-pub fn detect_file(path: &Path) -> Result<Detection, DetectError> {
+/// Reads `path` (CSV or workbook), ranks the built-in profiles on its header and, with
+/// `read_rows`, collects the winner's assignment groups from every data row (without, a CSV
+/// file's rows are not parsed: `itsm ingest` needs only the header). Of a workbook, the
+/// first sheet with a header any profile reads is examined, or only `sheet` when given.
+pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<Detection, DetectError> {
     let (header, data, encoding, delimiter) = if workbook::is_workbook(path) {
         let profiles: Vec<Profile> = BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?;
         // A row is a header when some profile can read it.
         let is_header = |row: &[String]| profiles.iter().any(|p| score(p, row).usable());
-        let sheets = workbook::read_workbook(path, None, &is_header)?;
+        let sheets = workbook::read_workbook(path, sheet, &is_header)?;
         let first = sheets.into_iter().next().ok_or_else(|| DetectError::Empty { path: path.into() })?;
         (first.header, first.rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(), None, None)
     } else {
@@ -288,7 +290,7 @@ pub fn detect_file(path: &Path) -> Result<Detection, DetectError> {
             None => return Err(DetectError::Empty { path: path.into() }),
         };
         let mut data = Vec::new();
-        while let Some(r) = reader.next_record().map_err(csv_err)? {
+        while let Some(r) = if read_rows { reader.next_record().map_err(csv_err)? } else { None } {
             data.push(r.fields.iter().map(|f| f.to_string()).collect::<Vec<_>>());
         }
         (header, data, Some(encoding), Some(delim as char))

@@ -90,3 +90,22 @@ fn init_on_the_volvo_log_gives_lines_and_an_ftr_population() {
     assert!(scalar(&db, "SELECT sum(routed_past_desk) FROM kpi_ftr_by_month") > 500);
     assert_eq!(scalar(&db, "SELECT count(*) FROM kpi_ftr_by_month WHERE first_line_configured"), 0);
 }
+
+#[test]
+fn ingest_without_a_profile_detects_it_or_refuses_with_the_ranking() {
+    let t = Tmp::new("init-ingest");
+    let out = itsm_ok(&t.0, &["ingest", &fixture("profile-servicenow.csv")]);
+    assert!(out.contains("profile-servicenow.csv: profile servicenow (tickets): all required columns found"), "{out}");
+    assert_eq!(
+        scalar(&t.db(), "SELECT count(*) FROM ticket WHERE source = 'servicenow'"),
+        scalar(&t.db(), "SELECT count(*) FROM ticket")
+    );
+    assert!(scalar(&t.db(), "SELECT count(*) FROM ticket") > 0);
+    std::fs::write(t.path("other.csv"), "foo;bar;baz\n1;2;3\n").unwrap();
+    let out = itsm(&t.0, &["ingest", t.path("other.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no built-in profile finds all its required columns"), "{stderr}");
+    assert!(stderr.contains("Best matches:") && stderr.contains("columns found"), "{stderr}");
+    assert_eq!(scalar(&t.db(), "SELECT count(*) FROM ingest_batch"), 1);
+}
