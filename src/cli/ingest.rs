@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::Context;
-use crate::ingest::{self, profile::Profile, Form, IngestOptions, IngestReport};
+use crate::ingest::{self, detect, profile::Profile, Form, IngestOptions, IngestReport};
 use crate::model::FileKind;
 use crate::store::Store;
 
@@ -22,7 +22,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Profile: a built-in name (generic) or a path to a .toml file.
-    /// Default: the profile of --source in itsm.toml, else generic.
+    /// Default: the profile of --source in itsm.toml; without --source, each file's profile
+    /// is detected from its header (as `itsm init` does), and a file no profile reads is refused.
     #[arg(long, value_name = "NAME|PATH.toml")]
     pub profile: Option<String>,
     /// Source name, part of every ticket's key (default: the profile's name).
@@ -47,43 +48,87 @@ pub struct Args {
 
 /// Runs `itsm ingest`.
 pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let api = args.files.len() == 1 && args.files[0] == std::path::Path::new("api") && !args.files[0].exists();
     let profile_name = match (&args.profile, &args.source) {
         (Some(p), _) => p.clone(),
         (None, Some(s)) => match cx.config.sources.get(s) {
             Some(src) => src.profile.clone(),
             None => anyhow::bail!("source '{s}' is not configured in [sources] and no --profile was given"),
         },
-        (None, None) => "generic".into(),
+        (None, None) if api => "generic".into(),
+        (None, None) => return ingest_detected(cx, &args),
     };
-    let mut profile = Profile::load(&profile_name)?;
+    let profile = load_profile(&profile_name, &args)?;
+    let mut store = Store::open(&cx.db)?;
+    if api {
+        return ingest_api(cx, &args, &mut store, &profile);
+    }
+    let source = args.source.clone().unwrap_or_else(|| profile.name.clone());
+    let opts = options(cx, &args, source, &profile);
+    for file in &args.files {
+        ingest_one(cx, &mut store, file, &opts)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Without --profile and --source: each file through the built-in profile detection picks,
+/// said in one line; a file no profile reads stops the run with the ranking.
+fn ingest_detected(cx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    let mut store = Store::open(&cx.db)?;
+    for file in &args.files {
+        let d = detect::detect_file(file, args.sheet.as_deref(), false)
+            .with_context(|| format!("ingest of '{}' stopped before it began", file.display()))?;
+        let Some(winner) = d.winner() else {
+            let ranking: Vec<String> = d.ranking.iter().take(5).map(|m| format!("  {}", m.summary())).collect();
+            let best = d.ranking.first().map(|m| m.missing.join(", ")).unwrap_or_default();
+            anyhow::bail!(
+                "'{}': {} (the best lacks {best}); name one with --profile, or write one (see profiles/). \
+                 Best matches:\n{}",
+                file.display(),
+                d.reason(),
+                ranking.join("\n")
+            );
+        };
+        cx.say(format!("{}: {}", file.display(), d.reason()))?;
+        let profile = load_profile(&winner.profile, args)?;
+        let opts = options(cx, args, profile.name.clone(), &profile);
+        ingest_one(cx, &mut store, file, &opts)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The profile, with `--timezone` applied.
+fn load_profile(name: &str, args: &Args) -> anyhow::Result<Profile> {
+    let mut profile = Profile::load(name)?;
     if let Some(tz) = &args.timezone {
         tz.parse::<chrono_tz::Tz>()
             .map_err(|_| anyhow::anyhow!("--timezone '{tz}' is not an IANA time zone name (e.g. Europe/Stockholm)"))?;
         profile.timezone = tz.clone();
     }
-    let source = args.source.clone().unwrap_or_else(|| profile.name.clone());
-    let kind = args.kind.as_deref().map(|k| if k == "tickets" { FileKind::Tickets } else { FileKind::History });
-    let mut store = Store::open(&cx.db)?;
-    if args.files.len() == 1 && args.files[0] == std::path::Path::new("api") && !args.files[0].exists() {
-        return ingest_api(cx, &args, &mut store, &profile);
-    }
-    let opts = IngestOptions {
+    Ok(profile)
+}
+
+/// How to ingest files through `profile` into `source`.
+fn options<'p>(cx: &Context, args: &Args, source: String, profile: &'p Profile) -> IngestOptions<'p> {
+    IngestOptions {
         source,
-        profile: &profile,
-        kind,
+        profile,
+        kind: args.kind.as_deref().map(|k| if k == "tickets" { FileKind::Tickets } else { FileKind::History }),
         sheet: args.sheet.clone(),
         teams: super::teams_for(&cx.config, &profile.name),
         team_rules: cx.config.team_rules(),
         progress: !cx.quiet,
         verbose: cx.verbose,
-    };
-    for file in &args.files {
-        let report = ingest::ingest_file(&mut store, file, &opts).with_context(|| {
-            format!("ingest into '{}' stopped; the database is as it was before this file", cx.db.display())
-        })?;
-        print_report(cx, &report)?;
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+/// One file as one batch, its report printed.
+fn ingest_one(cx: &Context, store: &mut Store, file: &std::path::Path, opts: &IngestOptions<'_>) -> anyhow::Result<()> {
+    let report = ingest::ingest_file(store, file, opts).with_context(|| {
+        format!("ingest into '{}' stopped; the database is as it was before this file", cx.db.display())
+    })?;
+    print_report(cx, &report)?;
+    Ok(())
 }
 
 /// `itsm ingest api --source NAME`: one run = one transaction; incremental from the newest

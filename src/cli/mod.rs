@@ -6,6 +6,7 @@ mod calendar;
 mod demo;
 pub mod format;
 mod ingest;
+mod init;
 mod query;
 pub mod report;
 mod sample;
@@ -52,6 +53,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a first itsm.toml from your exports: profile, assignment groups, defaults.
+    Init(init::Args),
     /// Load CSV exports into the database, one batch (one transaction) per file.
     Ingest(ingest::Args),
     /// Show batches, row counts, date ranges and the schema version.
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let db = cli.db.clone().unwrap_or_else(|| config.db.clone());
     let cx = Context { config, db, quiet: cli.quiet, verbose: cli.verbose };
     match cli.command {
+        Command::Init(args) => init::run(&cx, args),
         Command::Ingest(args) => ingest::run(&cx, args),
         Command::Status(args) => status::run(&cx, args),
         Command::Sample(args) => sample::run(&cx, args),

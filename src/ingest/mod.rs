@@ -6,10 +6,11 @@
 //! with its line, column, value and reason. It never talks SQL: the store does the upsert.
 //! Layout: `source` (records of CSV, sheets, API), `batch` (the one batch skeleton),
 //! `eventlog`, `rows` (record → canonical row), `notes` (rejections, warnings), `api`
-//! (HTTP), `profile`.
+//! (HTTP), `profile`, `detect` (which built-in profile reads a file).
 
 pub mod api;
 mod batch;
+pub mod detect;
 mod eventlog;
 mod notes;
 pub mod profile;

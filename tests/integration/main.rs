@@ -13,6 +13,7 @@ mod eventlog;
 mod excel;
 mod golden;
 mod ingest;
+mod init;
 mod kpi;
 mod lifecycle;
 mod profiles;

@@ -1,0 +1,347 @@
+//! Profile detection: which built-in profile reads a file. The header of a CSV file (read
+//! through [`crate::tabular`] with its encoding and delimiter detected) or of each workbook
+//! sheet is scored against every built-in profile — columns found, required ones missing,
+//! file columns left unmapped — and the profiles are ranked. The data rows are read too, for
+//! the assignment groups the winning profile's team columns hold (`itsm init` lists them).
+//!
+//! A profile with an `[eventlog]` is scored only as an event log (its case, timestamp,
+//! status, team and agent columns); any other on its tickets and its history columns, the
+//! better of the two. Must not: write anything or open the store.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::profile::{Profile, ProfileError, BUILTIN};
+use super::rows;
+use crate::model::FileKind;
+use crate::tabular::csv::{self, EncodingChoice};
+use crate::tabular::workbook::{self, ExcelError};
+
+/// Why a file could not be examined.
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    /// The file could not be read.
+    #[error("cannot read '{path}'")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The text could not be split into records.
+    #[error("'{}'", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::CsvError,
+    },
+    /// The file has no header line.
+    #[error("'{}' is empty: expected a header line", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A workbook could not be read.
+    #[error(transparent)]
+    Workbook(#[from] ExcelError),
+    /// A built-in profile failed to load (a bug in the shipped profiles).
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+}
+
+/// How a profile would read a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    /// A tickets file.
+    Tickets,
+    /// A history file.
+    History,
+    /// An event log (one row per event of a case).
+    EventLog,
+}
+
+impl std::fmt::Display for MatchKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MatchKind::Tickets => "tickets",
+            MatchKind::History => "history",
+            MatchKind::EventLog => "event log",
+        })
+    }
+}
+
+/// How well one profile matches a header.
+#[derive(Debug, Clone)]
+pub struct ProfileMatch {
+    /// The built-in profile's name.
+    pub profile: String,
+    /// The kind of file the profile would take it for.
+    pub kind: MatchKind,
+    /// Canonical fields (or event-log roles) whose column the header holds.
+    pub found: Vec<String>,
+    /// Fields the profile declares, as `field ('column')`, whose column is absent.
+    pub absent: Vec<String>,
+    /// Required fields whose column is absent, as `field ('column')`: the profile cannot read it.
+    pub missing: Vec<String>,
+    /// Header columns no declared field reads.
+    pub unmapped: Vec<String>,
+}
+
+impl ProfileMatch {
+    /// Whether the profile can read the file: every required column is there.
+    pub fn usable(&self) -> bool {
+        self.missing.is_empty() && !self.found.is_empty()
+    }
+
+    /// Share of the profile's declared fields the header holds, 0-1.
+    pub fn share(&self) -> f64 {
+        let declared = self.found.len() + self.absent.len();
+        if declared == 0 {
+            0.0
+        } else {
+            self.found.len() as f64 / declared as f64
+        }
+    }
+
+    /// One line: `servicenow (tickets): 20 of 22 columns found, 0 required missing, 3 unmapped`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} ({}): {} of {} columns found, {} required missing, {} file columns unmapped",
+            self.profile,
+            self.kind,
+            self.found.len(),
+            self.found.len() + self.absent.len(),
+            self.missing.len(),
+            self.unmapped.len()
+        )
+    }
+}
+
+/// What detection found in one file.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// The file.
+    pub path: PathBuf,
+    /// The header (of the first sheet with one, for a workbook).
+    pub header: Vec<String>,
+    /// Encoding of a CSV file (`utf-8`, `utf-8-bom`, `windows-1252`); None for a workbook.
+    pub encoding: Option<&'static str>,
+    /// Field delimiter of a CSV file, detected from the header line; None for a workbook.
+    pub delimiter: Option<char>,
+    /// Every built-in profile, best first: usable ones before the others, then by the share
+    /// of declared columns found, then by fewer unmapped columns, then in built-in order.
+    pub ranking: Vec<ProfileMatch>,
+    /// Distinct non-empty values of the winner's team columns over the data rows.
+    pub teams: BTreeSet<String>,
+    /// Data rows read.
+    pub rows: usize,
+}
+
+impl Detection {
+    /// The best profile when it can read the file (all its required columns are there).
+    pub fn winner(&self) -> Option<&ProfileMatch> {
+        self.ranking.first().filter(|m| m.usable())
+    }
+
+    /// One line saying which profile was chosen and why, or why none was.
+    pub fn reason(&self) -> String {
+        match (self.winner(), self.ranking.get(1)) {
+            (Some(w), next) => {
+                let runner = next
+                    .map(|n| format!("; next best {} ({:.0}% found)", n.profile, n.share() * 100.0))
+                    .unwrap_or_default();
+                format!(
+                    "profile {} ({}): all required columns found, {} of {} declared columns ({:.0}%), {} unmapped{runner}",
+                    w.profile,
+                    w.kind,
+                    w.found.len(),
+                    w.found.len() + w.absent.len(),
+                    w.share() * 100.0,
+                    w.unmapped.len()
+                )
+            }
+            (None, _) => "no built-in profile finds all its required columns".to_string(),
+        }
+    }
+}
+
+/// Scores every built-in profile against `header`, best first (see [`Detection::ranking`]).
+pub fn rank(header: &[String]) -> Result<Vec<ProfileMatch>, DetectError> {
+    let mut scored = Vec::new();
+    for (name, _) in BUILTIN {
+        let profile = Profile::load(name)?;
+        scored.push(score(&profile, header));
+    }
+    // A stable sort keeps the built-in order among equals (servicenow before servicenow-audit).
+    scored.sort_by(|a, b| {
+        b.usable().cmp(&a.usable()).then(b.share().total_cmp(&a.share())).then(a.unmapped.len().cmp(&b.unmapped.len()))
+    });
+    Ok(scored)
+}
+
+/// How `profile` matches `header`.
+pub fn score(profile: &Profile, header: &[String]) -> ProfileMatch {
+    let has = |column: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(column.trim()));
+    if let Some(log) = &profile.eventlog {
+        let roles = [
+            ("case", Some(&log.case), true),
+            ("timestamp", Some(&log.timestamp), true),
+            ("status", Some(&log.status), true),
+            ("team", log.team.as_ref(), false),
+            ("agent", log.agent.as_ref(), false),
+        ];
+        let mut m = empty_match(profile, MatchKind::EventLog);
+        let mut used = Vec::new();
+        for (role, column, required) in roles {
+            let Some(column) = column else { continue };
+            used.push(column.clone());
+            if has(column) {
+                m.found.push(role.to_string());
+            } else {
+                let shown = format!("{role} ('{column}')");
+                if required {
+                    m.missing.push(shown.clone());
+                }
+                m.absent.push(shown);
+            }
+        }
+        m.unmapped = unmapped(header, &used);
+        return m;
+    }
+    let by_kind = [FileKind::Tickets, FileKind::History].map(|kind| {
+        let mapping = profile.mapping(kind);
+        let mut m =
+            empty_match(profile, if kind == FileKind::Tickets { MatchKind::Tickets } else { MatchKind::History });
+        for (field, names) in &mapping.columns {
+            if names.find(header).is_some() {
+                m.found.push(field.clone());
+            } else {
+                m.absent.push(format!("{field} ({})", names.shown()));
+            }
+        }
+        m.missing =
+            rows::missing_columns(profile, kind, header).into_iter().map(|(f, c)| format!("{f} ({c})")).collect();
+        let used: Vec<String> = mapping.columns.values().flat_map(|n| n.names().to_vec()).collect();
+        m.unmapped = unmapped(header, &used);
+        m
+    });
+    let [tickets, history] = by_kind;
+    if (history.usable(), history.share()) > (tickets.usable(), tickets.share()) {
+        history
+    } else {
+        tickets
+    }
+}
+
+fn empty_match(profile: &Profile, kind: MatchKind) -> ProfileMatch {
+    ProfileMatch {
+        profile: profile.name.clone(),
+        kind,
+        found: Vec::new(),
+        absent: Vec::new(),
+        missing: Vec::new(),
+        unmapped: Vec::new(),
+    }
+}
+
+fn unmapped(header: &[String], used: &[String]) -> Vec<String> {
+    header
+        .iter()
+        .filter(|h| !h.trim().is_empty() && !used.iter().any(|u| u.trim().eq_ignore_ascii_case(h.trim())))
+        .cloned()
+        .collect()
+}
+
+/// The team columns of a match: the event log's team column, or the tickets' first,
+/// resolving and assigned team columns.
+fn team_columns(profile: &Profile, kind: MatchKind) -> Vec<String> {
+    match (kind, &profile.eventlog) {
+        (MatchKind::EventLog, Some(log)) => log.team.iter().cloned().collect(),
+        (MatchKind::Tickets, _) => ["first_team", "resolved_by_team", "assigned_team"]
+            .iter()
+            .filter_map(|f| profile.tickets.columns.get(*f))
+            .flat_map(|n| n.names().to_vec())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads `path` (CSV or workbook), ranks the built-in profiles on its header and, with
+/// `read_rows`, collects the winner's assignment groups from every data row (without, a CSV
+/// file's rows are not parsed: `itsm ingest` needs only the header). Of a workbook, the
+/// first sheet with a header any profile reads is examined, or only `sheet` when given.
+pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<Detection, DetectError> {
+    let (header, data, encoding, delimiter) = if workbook::is_workbook(path) {
+        let profiles: Vec<Profile> = BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?;
+        // A row is a header when some profile can read it.
+        let is_header = |row: &[String]| profiles.iter().any(|p| score(p, row).usable());
+        let sheets = workbook::read_workbook(path, sheet, &is_header)?;
+        let first = sheets.into_iter().next().ok_or_else(|| DetectError::Empty { path: path.into() })?;
+        (first.header, first.rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(), None, None)
+    } else {
+        let bytes = std::fs::read(path).map_err(|source| DetectError::Read { path: path.into(), source })?;
+        let (text, encoding) = csv::decode(&bytes, EncodingChoice::Auto);
+        let delim = csv::detect_delimiter(&text);
+        let mut reader = csv::Reader::new(&text, delim);
+        let csv_err = |source| DetectError::Csv { path: path.into(), source };
+        let header: Vec<String> = match reader.next_record().map_err(csv_err)? {
+            Some(r) => r.fields.iter().map(|f| f.trim().to_string()).collect(),
+            None => return Err(DetectError::Empty { path: path.into() }),
+        };
+        let mut data = Vec::new();
+        while let Some(r) = if read_rows { reader.next_record().map_err(csv_err)? } else { None } {
+            data.push(r.fields.iter().map(|f| f.to_string()).collect::<Vec<_>>());
+        }
+        (header, data, Some(encoding), Some(delim as char))
+    };
+    let ranking = rank(&header)?;
+    let mut teams = BTreeSet::new();
+    if let Some(w) = ranking.first().filter(|m| m.usable()) {
+        let profile = Profile::load(&w.profile)?;
+        let at: Vec<usize> = team_columns(&profile, w.kind)
+            .iter()
+            .filter_map(|c| header.iter().position(|h| h.trim().eq_ignore_ascii_case(c.trim())))
+            .collect();
+        for row in &data {
+            for &k in &at {
+                if let Some(cell) = row.get(k).filter(|c| !profile.is_null(c)) {
+                    teams.insert(cell.trim().to_string());
+                }
+            }
+        }
+    }
+    Ok(Detection { path: path.into(), header, encoding, delimiter, ranking, teams, rows: data.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(cols: &str) -> Vec<String> {
+        cols.split(',').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_canonical_header_picks_generic() {
+        let h = header("ticket_id,kind,title,status,opened_at,resolved_at,first_team,assigned_team");
+        let ranking = rank(&h).unwrap();
+        assert_eq!(ranking[0].profile, "generic");
+        assert!(ranking[0].usable() && ranking[0].unmapped.is_empty());
+    }
+
+    #[test]
+    fn event_logs_are_told_apart_by_their_columns() {
+        let volvo = header("case:concept:name,org:group,org:resource,concept:name,lifecycle:transition,time:timestamp");
+        assert_eq!(rank(&volvo).unwrap()[0].profile, "bpi2013-volvo");
+        let helpdesk = header("concept:name,lifecycle:transition,org:resource,time:timestamp,case:concept:name");
+        assert_eq!(rank(&helpdesk).unwrap()[0].profile, "helpdesk-italian");
+    }
+
+    #[test]
+    fn a_header_no_profile_reads_has_no_winner() {
+        let ranking = rank(&header("foo,bar,baz")).unwrap();
+        assert!(ranking.iter().all(|m| !m.usable()));
+        assert_eq!(ranking.len(), BUILTIN.len());
+    }
+}
