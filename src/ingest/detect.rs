@@ -11,44 +11,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::profile::{Profile, ProfileError, BUILTIN};
-use super::rows;
+use super::profile::{Profile, BUILTIN};
+use super::{rows, IngestError};
 use crate::model::FileKind;
 use crate::tabular::csv::{self, EncodingChoice};
-use crate::tabular::workbook::{self, ExcelError};
-
-/// Why a file could not be examined.
-#[derive(Debug, thiserror::Error)]
-pub enum DetectError {
-    /// The file could not be read.
-    #[error("cannot read '{path}'")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The text could not be split into records.
-    #[error("'{}'", path.display())]
-    Csv {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: csv::CsvError,
-    },
-    /// The file has no header line.
-    #[error("'{}' is empty: expected a header line", path.display())]
-    Empty {
-        /// The file.
-        path: PathBuf,
-    },
-    /// A workbook could not be read.
-    #[error(transparent)]
-    Workbook(#[from] ExcelError),
-    /// A built-in profile failed to load (a bug in the shipped profiles).
-    #[error(transparent)]
-    Profile(#[from] ProfileError),
-}
+use crate::tabular::workbook;
 
 /// How a profile would read a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +134,7 @@ impl Detection {
 }
 
 /// Scores every built-in profile against `header`, best first (see [`Detection::ranking`]).
-pub fn rank(header: &[String]) -> Result<Vec<ProfileMatch>, DetectError> {
+pub fn rank(header: &[String]) -> Result<Vec<ProfileMatch>, IngestError> {
     let mut scored = Vec::new();
     for (name, _) in BUILTIN {
         let profile = Profile::load(name)?;
@@ -271,23 +238,23 @@ fn team_columns(profile: &Profile, kind: MatchKind) -> Vec<String> {
 /// `read_rows`, collects the winner's assignment groups from every data row (without, a CSV
 /// file's rows are not parsed: `itsm ingest` needs only the header). Of a workbook, the
 /// first sheet with a header any profile reads is examined, or only `sheet` when given.
-pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<Detection, DetectError> {
+pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<Detection, IngestError> {
     let (header, data, encoding, delimiter) = if workbook::is_workbook(path) {
         let profiles: Vec<Profile> = BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?;
         // A row is a header when some profile can read it.
         let is_header = |row: &[String]| profiles.iter().any(|p| score(p, row).usable());
         let sheets = workbook::read_workbook(path, sheet, &is_header)?;
-        let first = sheets.into_iter().next().ok_or_else(|| DetectError::Empty { path: path.into() })?;
+        let first = sheets.into_iter().next().ok_or_else(|| IngestError::Empty { path: path.into() })?;
         (first.header, first.rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(), None, None)
     } else {
-        let bytes = std::fs::read(path).map_err(|source| DetectError::Read { path: path.into(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.into(), source })?;
         let (text, encoding) = csv::decode(&bytes, EncodingChoice::Auto);
         let delim = csv::detect_delimiter(&text);
         let mut reader = csv::Reader::new(&text, delim);
-        let csv_err = |source| DetectError::Csv { path: path.into(), source };
+        let csv_err = |source| IngestError::Csv { path: path.into(), source };
         let header: Vec<String> = match reader.next_record().map_err(csv_err)? {
             Some(r) => r.fields.iter().map(|f| f.trim().to_string()).collect(),
-            None => return Err(DetectError::Empty { path: path.into() }),
+            None => return Err(IngestError::Empty { path: path.into() }),
         };
         let mut data = Vec::new();
         while let Some(r) = if read_rows { reader.next_record().map_err(csv_err)? } else { None } {

@@ -92,6 +92,10 @@ pub enum IngestError {
     /// and sheet).
     #[error(transparent)]
     Workbook(#[from] ExcelError),
+    /// A built-in profile failed to load while detecting a file's profile (a bug in the
+    /// shipped profiles).
+    #[error(transparent)]
+    Profile(#[from] profile::ProfileError),
     /// The store failed; the batch was rolled back.
     #[error("'{input}'")]
     Store {
