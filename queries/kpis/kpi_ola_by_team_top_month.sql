@@ -8,23 +8,7 @@
 -- counted distinct again (a ticket held by two other teams counts once); the means and
 -- the median are recomputed over the other teams' holdings themselves, never summed or
 -- averaged from the team rows. The full list stays in kpi_ola_by_team_month.
-WITH held AS (
-    SELECT
-        f.resolved_month AS month,
-        g.team,
-        g.line,
-        g.source,
-        g.ticket_id,
-        g.held_minutes,
-        g.running_minutes,
-        g.paused_minutes
-    FROM fct_assignment_segment AS g
-    JOIN fct_ticket_flow AS f ON f.source = g.source AND f.ticket_id = g.ticket_id
-    WHERE f.resolved_month IS NOT NULL
-      AND f.kind IN ('incident', 'request')
-),
-
-ranked AS (
+WITH ranked AS (
     SELECT
         month,
         team,
@@ -38,7 +22,7 @@ bucketed AS (
         h.*,
         r.volume_rank,
         r.volume_rank > 12 AS is_other
-    FROM held AS h
+    FROM fct_ola_holding AS h
     JOIN ranked AS r ON r.month = h.month AND r.team IS NOT DISTINCT FROM h.team AND r.line IS NOT DISTINCT FROM h.line
 )
 

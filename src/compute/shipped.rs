@@ -18,6 +18,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("marts/fct_assignment_segment.sql", include_str!("../../queries/marts/fct_assignment_segment.sql")),
     ("marts/fct_billing_charge.sql", include_str!("../../queries/marts/fct_billing_charge.sql")),
     ("marts/fct_ingest_warning.sql", include_str!("../../queries/marts/fct_ingest_warning.sql")),
+    ("marts/fct_ola_holding.sql", include_str!("../../queries/marts/fct_ola_holding.sql")),
     ("marts/fct_rejected_row.sql", include_str!("../../queries/marts/fct_rejected_row.sql")),
     ("marts/fct_repeat_incident.sql", include_str!("../../queries/marts/fct_repeat_incident.sql")),
     ("marts/fct_source_sla.sql", include_str!("../../queries/marts/fct_source_sla.sql")),
