@@ -376,6 +376,20 @@ mod tests {
         }
     }
 
+    /// A page of `template` over one table named `name`, in English, every month, no
+    /// variables, pseudonyms on.
+    fn page_of<'a>(template: &'a Template, name: &'a str, table: &'a Table) -> TablePage<'a> {
+        TablePage {
+            template,
+            tables: BTreeMap::from([(name, table)]),
+            lang: Lang::En,
+            month: None,
+            variables: BTreeMap::new(),
+            show_personal: false,
+            salt: "",
+        }
+    }
+
     const TEMPLATE: &str = r#"---
 title = "T"
 ---
@@ -417,13 +431,10 @@ title = "Key"
             ],
         );
         let page = TablePage {
-            template: &t,
-            tables: BTreeMap::from([("lines", &lines)]),
-            lang: Lang::En,
             month: Some((2026, 10)),
             variables: BTreeMap::from([("currency", "SEK".to_string())]),
-            show_personal: false,
             salt: "s",
+            ..page_of(&t, "lines", &lines)
         };
         let html = body(&page).expect("renders");
         assert!(html.contains("<h2>Lines</h2>"), "{html}");
@@ -458,15 +469,7 @@ title = "Key"
             &["id", "score", "p_a", "p_b"],
             &[&[Some("X1"), Some("1.0"), Some("0.25"), Some("0.75")], &[Some("X2"), Some("0.5"), Some("0.5"), None]],
         );
-        let page = TablePage {
-            template: &t,
-            tables: BTreeMap::from([("c", &c)]),
-            lang: Lang::En,
-            month: None,
-            variables: BTreeMap::new(),
-            show_personal: false,
-            salt: "",
-        };
+        let page = page_of(&t, "c", &c);
         let html = body(&page).expect("renders");
         assert!(html.contains(
             "<rect x=\"0.0\" y=\"1\" width=\"60.0\" height=\"12\" fill=\"#123456\" stroke=\"#fff\"><title>&lt;A&gt;: 0.25</title></rect>\
@@ -495,15 +498,7 @@ title = "Key"
                 &[Some("X1"), Some("yes"), Some("1"), Some("b"), Some("+50%"), Some("1")],
             ],
         );
-        let page = TablePage {
-            template: &t,
-            tables: BTreeMap::from([("s", &s)]),
-            lang: Lang::En,
-            month: None,
-            variables: BTreeMap::new(),
-            show_personal: false,
-            salt: "",
-        };
+        let page = page_of(&t, "s", &s);
         let html = body(&page).expect("renders");
         assert!(
             html.contains(
