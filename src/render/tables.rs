@@ -156,8 +156,9 @@ fn filter_text(v: &toml::Value) -> String {
 fn selected_rows(page: &TablePage<'_>, spec: &BlockSpec, table: &Table) -> Vec<usize> {
     let month = page.month.filter(|_| !spec.all_months && table.column("month").is_some());
     let month = month.map(|(y, m)| format!("{y:04}-{m:02}-01"));
+    let filters: Vec<(&String, String)> = spec.filter.iter().map(|(c, v)| (c, filter_text(v))).collect();
     let mut rows: Vec<usize> = (0..table.rows.len())
-        .filter(|&r| spec.filter.iter().all(|(c, v)| cell(table, r, c).as_deref() == Some(filter_text(v).as_str())))
+        .filter(|&r| filters.iter().all(|(c, v)| cell(table, r, c).as_deref() == Some(v.as_str())))
         .filter(|&r| month.as_deref().is_none_or(|m| cell(table, r, "month").as_deref() == Some(m)))
         .collect();
     if let Some((column, desc)) = spec.order() {
