@@ -13,12 +13,6 @@ WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
 
-clock AS (
-    SELECT span_start, span_end, before_seconds
-    FROM calendar_span
-    WHERE calendar = (SELECT sla_calendar FROM build)
-),
-
 tickets AS (
     SELECT
         t.source,
@@ -98,13 +92,15 @@ segments AS (
 clocked AS (
     SELECT
         s.*,
-        row_number() OVER (PARTITION BY s.source, s.ticket_id ORDER BY s.starts_at) AS seq,
-        coalesce(cs.before_seconds + epoch(least(s.starts_at, cs.span_end)) - epoch(cs.span_start), 0) AS start_clock,
-        coalesce(ce.before_seconds + epoch(least(s.ends_at, ce.span_end)) - epoch(ce.span_start), 0) AS end_clock
+        row_number() OVER ws AS seq,
+        lead(s.starts_at) OVER ws IS NULL AS is_last,
+        coalesce(business_clock(cs.hour, cs.before_seconds, cs.open_mask, s.starts_at), 0) AS start_clock,
+        coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, s.ends_at), 0) AS end_clock
     FROM segments AS s
-    ASOF LEFT JOIN clock AS cs ON s.starts_at >= cs.span_start
-    ASOF LEFT JOIN clock AS ce ON s.ends_at >= ce.span_start
+    LEFT JOIN calendar_hour AS cs ON cs.calendar = (SELECT sla_calendar FROM build) AND cs.hour = clock_hour(s.starts_at)
+    LEFT JOIN calendar_hour AS ce ON ce.calendar = (SELECT sla_calendar FROM build) AND ce.hour = clock_hour(s.ends_at)
     WHERE s.starts_at < s.ends_at
+    WINDOW ws AS (PARTITION BY s.source, s.ticket_id ORDER BY s.starts_at)
 ),
 
 stopped AS (
@@ -137,7 +133,7 @@ SELECT
     coalesce(p.paused_seconds, 0) / 60 AS paused_minutes,
     coalesce(p.reopened_seconds, 0) / 60 AS reopened_minutes,
     (c.end_clock - c.start_clock - coalesce(p.paused_seconds, 0) - coalesce(p.reopened_seconds, 0)) / 60 AS running_minutes,
-    c.seq = max(c.seq) OVER (PARTITION BY c.source, c.ticket_id) AS is_last
+    c.is_last
 FROM clocked AS c
 LEFT JOIN stopped AS p ON p.source = c.source AND p.ticket_id = c.ticket_id AND p.seq = c.seq
 LEFT JOIN dim_team AS d ON d.team = c.team

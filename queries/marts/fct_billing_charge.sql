@@ -35,11 +35,11 @@ billable AS (
         t.requester,
         f.first_resolved_at,
         f.first_resolved_month,
-        d.day AS first_resolved_day,
+        local_pick(d.day, d.next_day, d.switch_at, f.first_resolved_at) AS first_resolved_day,
         f.kind = 'request' AND t.request_item IS NOT NULL AS is_item
     FROM fct_ticket_flow AS f
     JOIN fct_ticket AS t ON t.source = f.source AND t.ticket_id = f.ticket_id
-    ASOF JOIN local_day AS d ON f.first_resolved_at >= d.day_start
+    JOIN local_hour AS d ON d.hour = clock_hour(f.first_resolved_at)
     WHERE t.billable AND f.first_resolved_at IS NOT NULL AND NOT f.cancelled
 ),
 
@@ -48,12 +48,12 @@ logged AS (
     SELECT
         b.source,
         b.ticket_id,
-        CASE WHEN e.occurred_at <= b.first_resolved_at THEN b.first_resolved_month ELSE d.month END AS month,
-        CASE WHEN e.occurred_at <= b.first_resolved_at THEN b.first_resolved_day ELSE d.day END AS charge_day,
+        CASE WHEN e.occurred_at <= b.first_resolved_at THEN b.first_resolved_month ELSE local_pick(d.month, d.next_month, d.switch_at, e.occurred_at) END AS month,
+        CASE WHEN e.occurred_at <= b.first_resolved_at THEN b.first_resolved_day ELSE local_pick(d.day, d.next_day, d.switch_at, e.occurred_at) END AS charge_day,
         coalesce(e.minutes, 0) AS minutes
     FROM billable AS b
     JOIN stg_ticket_event AS e ON e.source = b.source AND e.ticket_id = b.ticket_id
-    ASOF JOIN local_day AS d ON e.occurred_at >= d.day_start
+    JOIN local_hour AS d ON d.hour = clock_hour(e.occurred_at)
     WHERE NOT b.is_item AND b.has_worklog_history AND e.kind = 'worklog'
       AND e.occurred_at <= (SELECT as_of FROM cfg_build)
 ),

@@ -90,7 +90,7 @@ SELECT
     j.ticket_id,
     j.customer,
     j.opened_at,
-    d.month AS opened_month,
+    local_pick(d.month, d.next_month, d.switch_at, j.opened_at) AS opened_month,
     j.problem_id,
     j.repeat_key,
     coalesce(j.within_window, false) AS is_repeat,
@@ -101,4 +101,4 @@ SELECT
     CASE WHEN j.within_window THEN j.previous_ticket_id END AS previous_ticket_id,
     CASE WHEN j.within_window THEN j.previous_opened_at END AS previous_opened_at
 FROM chained AS j
-ASOF LEFT JOIN local_day AS d ON j.opened_at >= d.day_start
+LEFT JOIN local_hour AS d ON d.hour = clock_hour(j.opened_at)

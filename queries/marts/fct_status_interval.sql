@@ -20,12 +20,6 @@ WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
 
-clock AS (
-    SELECT span_start, span_end, before_seconds
-    FROM calendar_span
-    WHERE calendar = (SELECT sla_calendar FROM build)
-),
-
 tickets AS (
     SELECT
         source,
@@ -154,7 +148,13 @@ intervals AS (
         coalesce(lead(starts_at) OVER w, (SELECT as_of FROM build)) AS ends_at,
         status IN ('resolved', 'closed', 'cancelled') AS is_terminal,
         lag(status) OVER w IN ('resolved', 'closed', 'cancelled')
-            AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen
+            AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen,
+        -- A later interval is not terminal: this resolution was undone (one sort with w).
+        coalesce(
+            bool_or(status NOT IN ('resolved', 'closed', 'cancelled'))
+                OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
+            false
+        ) AS undone_later
     FROM changes
     WINDOW w AS (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, reopen_last, batch_id, seq, status_order)
 ),
@@ -163,7 +163,7 @@ classified AS (
     SELECT
         *,
         CASE
-            WHEN is_terminal AND seq < coalesce(max(seq) FILTER (WHERE NOT is_terminal) OVER (PARTITION BY source, ticket_id), 0) THEN 'reopened'
+            WHEN is_terminal AND undone_later THEN 'reopened'
             WHEN is_terminal THEN 'ended'
             WHEN status IN (SELECT status FROM cfg_sla_pause) THEN 'paused'
             ELSE 'running'
@@ -174,11 +174,11 @@ classified AS (
 clocked AS (
     SELECT
         i.*,
-        coalesce(cs.before_seconds + epoch(least(i.starts_at, cs.span_end)) - epoch(cs.span_start), 0) AS start_clock,
-        coalesce(ce.before_seconds + epoch(least(i.ends_at, ce.span_end)) - epoch(ce.span_start), 0) AS end_clock
+        coalesce(business_clock(cs.hour, cs.before_seconds, cs.open_mask, i.starts_at), 0) AS start_clock,
+        coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, i.ends_at), 0) AS end_clock
     FROM classified AS i
-    ASOF LEFT JOIN clock AS cs ON i.starts_at >= cs.span_start
-    ASOF LEFT JOIN clock AS ce ON i.ends_at >= ce.span_start
+    LEFT JOIN calendar_hour AS cs ON cs.calendar = (SELECT sla_calendar FROM build) AND cs.hour = clock_hour(i.starts_at)
+    LEFT JOIN calendar_hour AS ce ON ce.calendar = (SELECT sla_calendar FROM build) AND ce.hour = clock_hour(i.ends_at)
 )
 
 SELECT

@@ -26,12 +26,6 @@ WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
 
-clock AS (
-    SELECT span_start, span_end, before_seconds
-    FROM calendar_span
-    WHERE calendar = (SELECT sla_calendar FROM build)
-),
-
 holdings AS (
     SELECT
         source,
@@ -57,12 +51,12 @@ flags AS (
         t.status,
         t.sla_priority AS priority,
         t.opened_at,
-        dopen.month AS opened_month,
+        local_pick(dopen.month, dopen.next_month, dopen.switch_at, t.opened_at) AS opened_month,
         t.first_response_at,
         c.resolved_at,
-        dr.month AS resolved_month,
+        local_pick(dr.month, dr.next_month, dr.switch_at, c.resolved_at) AS resolved_month,
         c.first_resolved_at,
-        dfr.month AS first_resolved_month,
+        local_pick(dfr.month, dfr.next_month, dfr.switch_at, c.first_resolved_at) AS first_resolved_month,
         c.cancelled_at,
         c.cancelled_at IS NOT NULL AS cancelled,
         CASE WHEN h.ticket_id IS NOT NULL THEN 'history' ELSE 'flat' END AS basis,
@@ -89,8 +83,8 @@ flags AS (
         h.escalated_at,
         CASE
             WHEN h.escalated_at IS NOT NULL THEN (
-                coalesce(ce.before_seconds + epoch(least(h.escalated_at, ce.span_end)) - epoch(ce.span_start), 0)
-                - coalesce(co.before_seconds + epoch(least(t.opened_at, co.span_end)) - epoch(co.span_start), 0)
+                coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, h.escalated_at), 0)
+                - coalesce(business_clock(co.hour, co.before_seconds, co.open_mask, t.opened_at), 0)
             ) / 60
         END AS escalation_minutes,
         t.problem_id,
@@ -99,11 +93,11 @@ flags AS (
     FROM fct_ticket AS t
     JOIN fct_ticket_clock AS c ON c.source = t.source AND c.ticket_id = t.ticket_id
     LEFT JOIN holdings AS h ON h.source = t.source AND h.ticket_id = t.ticket_id
-    ASOF LEFT JOIN local_day AS dopen ON t.opened_at >= dopen.day_start
-    ASOF LEFT JOIN local_day AS dr ON c.resolved_at >= dr.day_start
-    ASOF LEFT JOIN local_day AS dfr ON c.first_resolved_at >= dfr.day_start
-    ASOF LEFT JOIN clock AS co ON t.opened_at >= co.span_start
-    ASOF LEFT JOIN clock AS ce ON h.escalated_at >= ce.span_start
+    LEFT JOIN local_hour AS dopen ON dopen.hour = clock_hour(t.opened_at)
+    LEFT JOIN local_hour AS dr ON dr.hour = clock_hour(c.resolved_at)
+    LEFT JOIN local_hour AS dfr ON dfr.hour = clock_hour(c.first_resolved_at)
+    LEFT JOIN calendar_hour AS co ON co.calendar = (SELECT sla_calendar FROM build) AND co.hour = clock_hour(t.opened_at)
+    LEFT JOIN calendar_hour AS ce ON ce.calendar = (SELECT sla_calendar FROM build) AND ce.hour = clock_hour(h.escalated_at)
 ),
 
 judged AS (

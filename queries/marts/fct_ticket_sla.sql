@@ -159,14 +159,14 @@ attributed AS (
 localised AS (
     SELECT
         a.*,
-        d.month AS outcome_month,
-        coalesce(co.before_seconds + epoch(least(a.opened_at, co.span_end)) - epoch(co.span_start), 0) AS opened_clock,
-        coalesce(cr.before_seconds + epoch(least(a.response_clock_at, cr.span_end)) - epoch(cr.span_start), 0)
-            AS response_clock
+        local_pick(d.month, d.next_month, d.switch_at, a.outcome_at) AS outcome_month,
+        coalesce(business_clock(co.hour, co.before_seconds, co.open_mask, a.opened_at), 0) AS opened_clock,
+        coalesce(business_clock(cr.hour, cr.before_seconds, cr.open_mask, a.response_clock_at), 0) AS response_clock
     FROM attributed AS a
-    ASOF LEFT JOIN local_day AS d ON a.outcome_at >= d.day_start
-    ASOF LEFT JOIN clock AS co ON a.opened_at >= co.span_start
-    ASOF LEFT JOIN clock AS cr ON a.response_clock_at >= cr.span_start
+    LEFT JOIN local_hour AS d ON d.hour = clock_hour(a.outcome_at)
+    LEFT JOIN calendar_hour AS co ON co.calendar = (SELECT sla_calendar FROM build) AND co.hour = clock_hour(a.opened_at)
+    LEFT JOIN calendar_hour AS cr
+        ON cr.calendar = (SELECT sla_calendar FROM build) AND cr.hour = clock_hour(a.response_clock_at)
 ),
 
 responded AS (
@@ -236,7 +236,7 @@ SELECT
     (l.response_clock - l.opened_clock) / 60 AS response_minutes,
     l.response_outcome,
     l.response_outcome_at,
-    rd.month AS response_outcome_month
+    local_pick(rd.month, rd.next_month, rd.switch_at, l.response_outcome_at) AS response_outcome_month
 FROM response_dated AS l
 LEFT JOIN dim_team AS st ON st.team = l.sla_team
-ASOF LEFT JOIN local_day AS rd ON l.response_outcome_at >= rd.day_start
+LEFT JOIN local_hour AS rd ON rd.hour = clock_hour(l.response_outcome_at)

@@ -10,7 +10,8 @@ use crate::store::Store;
 /// Arguments of `itsm build`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  itsm build --db itsm-demo/itsm.duckdb\n  \
-                        itsm build --as-of '2026-10-31 23:59'   # evaluate open tickets at the end of October")]
+                        itsm build --as-of '2026-10-31 23:59'   # evaluate open tickets at the end of October\n  \
+                        itsm build --select +kpi_sla_by_team_month   # that table and the models it reads")]
 pub struct Args {
     /// Directory of models to build instead of the shipped ones (`queries` in itsm.toml).
     #[arg(long, value_name = "DIR")]
@@ -19,17 +20,32 @@ pub struct Args {
     /// default: the newest instant in the data.
     #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
+    /// Build only these models: `NAME`, `NAME+` (and every model reading it), `+NAME`
+    /// (and every model it reads), `+NAME+`; the other tables stay as the last build made
+    /// them. Repeatable.
+    #[arg(long, value_name = "MODEL", num_args = 1..)]
+    pub select: Vec<String>,
 }
 
 /// Runs `itsm build`.
 pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let report = build(cx, args.queries.as_deref(), args.as_of.as_deref())?;
+    let report = build_selected(cx, args.queries.as_deref(), args.as_of.as_deref(), &args.select)?;
     print_report(cx, &report)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Builds the models (shared with `itsm demo`).
 pub fn build(cx: &Context, queries: Option<&std::path::Path>, as_of: Option<&str>) -> anyhow::Result<BuildReport> {
+    build_selected(cx, queries, as_of, &[])
+}
+
+/// Builds the models `select` names (all when empty).
+pub fn build_selected(
+    cx: &Context,
+    queries: Option<&std::path::Path>,
+    as_of: Option<&str>,
+    select: &[String],
+) -> anyhow::Result<BuildReport> {
     if !cx.db.exists() {
         anyhow::bail!("database '{}' does not exist; load data with `itsm ingest` or `itsm demo`", cx.db.display());
     }
@@ -40,7 +56,7 @@ pub fn build(cx: &Context, queries: Option<&std::path::Path>, as_of: Option<&str
         None => None,
     };
     let mut store = Store::open(&cx.db)?;
-    let report = compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of }, |m| {
+    let report = compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of, select: select.to_vec() }, |m| {
         let _ = cx.detail(format!("built {:<28} {:>9} rows  {:>7.2} s", m.name, m.rows, m.seconds));
     })?;
     if let Some(note) = first_line_note(&store)? {

@@ -42,6 +42,8 @@ enum Col {
     Int(Vec<i64>),
     Float(Vec<Option<f64>>),
     Instant(Vec<i64>),
+    /// Instants that may be missing.
+    MaybeInstant(Vec<Option<i64>>),
     Date(Vec<Option<i32>>),
     Bool(Vec<bool>),
     /// Exact amounts as DECIMAL(18, scale), in units of 10^-scale (money and rates: never
@@ -55,7 +57,7 @@ impl Col {
             Col::Text(_) => "VARCHAR",
             Col::Int(_) => "BIGINT",
             Col::Float(_) => "DOUBLE",
-            Col::Instant(_) => "TIMESTAMP",
+            Col::Instant(_) | Col::MaybeInstant(_) => "TIMESTAMP",
             Col::Date(_) => "DATE",
             Col::Bool(_) => "BOOLEAN",
             Col::Decimal(2, _) => "DECIMAL(18, 2)",
@@ -69,6 +71,9 @@ impl Col {
             Col::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v))),
             Col::Float(v) => (DataType::Float64, Arc::new(Float64Array::from(v))),
             Col::Instant(v) => {
+                (DataType::Timestamp(TimeUnit::Microsecond, None), Arc::new(TimestampMicrosecondArray::from(v)))
+            }
+            Col::MaybeInstant(v) => {
                 (DataType::Timestamp(TimeUnit::Microsecond, None), Arc::new(TimestampMicrosecondArray::from(v)))
             }
             Col::Date(v) => (DataType::Date32, Arc::new(Date32Array::from(v))),
@@ -321,9 +326,11 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
     load(tx, "cfg_sla_pause", vec![("status", Col::Text(sla.pause_statuses.iter().cloned().map(Some).collect()))])?;
 
     let (mut names, mut starts, mut ends, mut before) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut hour_names, mut hours, mut hour_before, mut masks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for name in config.calendars.keys() {
         let cal = config.calendar(name)?;
         let mut total = 0i64;
+        let mut spans = Vec::new();
         for year in info.years.0..=info.years.1 {
             for (a, b) in cal.open_spans(year) {
                 names.push(Some(name.clone()));
@@ -331,7 +338,14 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
                 ends.push(micros(b));
                 before.push(total);
                 total += (b - a).num_seconds();
+                spans.push((a.timestamp(), b.timestamp()));
             }
+        }
+        for row in clock_hours(&spans) {
+            hour_names.push(Some(name.clone()));
+            hours.push(row.hour);
+            hour_before.push(row.before_seconds);
+            masks.push(row.open_mask);
         }
     }
     load(
@@ -342,6 +356,17 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
             ("span_start", Col::Instant(starts)),
             ("span_end", Col::Instant(ends)),
             ("before_seconds", Col::Int(before)),
+        ],
+    )?;
+
+    load(
+        tx,
+        "calendar_hour",
+        vec![
+            ("calendar", Col::Text(hour_names)),
+            ("hour", Col::Int(hours)),
+            ("before_seconds", Col::Int(hour_before)),
+            ("open_mask", Col::Int(masks)),
         ],
     )?;
 
@@ -356,6 +381,19 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
         day_starts.push(micros(local_day_start_utc(tz, date)));
         months.push(days_since_epoch(date.with_day(1).expect("day 1 exists")));
     }
+    let hours = local_hours(&day_starts);
+    load(
+        tx,
+        "local_hour",
+        vec![
+            ("hour", Col::Int(hours.iter().map(|h| h.hour).collect())),
+            ("day", Col::Date(hours.iter().map(|h| Some(days[h.day])).collect())),
+            ("month", Col::Date(hours.iter().map(|h| Some(months[h.day])).collect())),
+            ("switch_at", Col::MaybeInstant(hours.iter().map(|h| h.switch_at).collect())),
+            ("next_day", Col::Date(hours.iter().map(|h| h.switch_at.map(|_| days[h.day + 1])).collect())),
+            ("next_month", Col::Date(hours.iter().map(|h| h.switch_at.map(|_| months[h.day + 1])).collect())),
+        ],
+    )?;
     load(
         tx,
         "local_day",
@@ -367,10 +405,183 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
     )
 }
 
+/// One UTC hour in `local_hour`: the local day it starts in, and the instant inside it
+/// where the next local day starts, if one does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LocalHour {
+    /// Hours since the epoch (floor): `clock_hour(t)`.
+    hour: i64,
+    /// Index of the local day at the hour's start.
+    day: usize,
+    /// Microseconds since the epoch where day + 1 starts, when inside the hour.
+    switch_at: Option<i64>,
+}
+
+/// Every UTC hour from the first local day's start to a day after the last day's start.
+/// `local_pick(…)` in `queries/macros.sql` reads the local day (or month) of an instant
+/// from its hour's row with an equi-join; a zone whose midnight is not on a whole UTC
+/// hour (India, Nepal, historic local mean time) is what `switch_at` is for.
+fn local_hours(day_starts: &[i64]) -> Vec<LocalHour> {
+    const HOUR_US: i64 = 3_600_000_000;
+    let (Some(&first), Some(&last)) = (day_starts.first(), day_starts.last()) else { return Vec::new() };
+    let mut rows = Vec::new();
+    let mut day = 0usize;
+    // From the first hour that starts inside the first day: before it nothing is known, as
+    // with the ASOF join (the years covered start a year before the data's).
+    let from = first.div_euclid(HOUR_US) + i64::from(first.rem_euclid(HOUR_US) != 0);
+    let to = last.div_euclid(HOUR_US) + 48;
+    for hour in from..=to {
+        let start = hour * HOUR_US;
+        while day + 1 < day_starts.len() && day_starts[day + 1] <= start {
+            day += 1;
+        }
+        let switch_at = day_starts.get(day + 1).copied().filter(|&s| s < start + HOUR_US);
+        rows.push(LocalHour { hour, day, switch_at });
+    }
+    rows
+}
+
+/// One UTC hour of a calendar in `calendar_hour`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ClockHour {
+    /// Hours since the Unix epoch (floor), the key the models join on (`clock_hour(t)`).
+    hour: i64,
+    /// Business seconds of the calendar before the hour starts.
+    before_seconds: i64,
+    /// Bit m set when minute m of the hour is open.
+    open_mask: i64,
+}
+
+/// The hours from a day before the first span to a day after the last, each with the
+/// business seconds before it and its open minutes. `spans` are ascending, disjoint,
+/// in seconds since the epoch, and start and end on whole minutes (opening hours are
+/// `HH:MM` and time-zone offsets whole minutes). `business_clock(hour row, t)` in
+/// `queries/macros.sql` then reads the calendar at `t` with an equi-join instead of an
+/// ASOF join per instant (issue 14).
+fn clock_hours(spans: &[(i64, i64)]) -> Vec<ClockHour> {
+    let (Some(first), Some(last)) = (spans.first(), spans.last()) else { return Vec::new() };
+    let from = first.0.div_euclid(3600) - 24;
+    let to = last.1.div_euclid(3600) + 24;
+    let mut rows = Vec::with_capacity((to - from + 1) as usize);
+    let (mut next, mut before) = (0usize, 0i64);
+    for hour in from..=to {
+        let (start, end) = (hour * 3600, hour * 3600 + 3600);
+        let mut mask = 0i64;
+        let hour_before = before;
+        let mut i = next;
+        while let Some(&(a, b)) = spans.get(i) {
+            if a >= end {
+                break;
+            }
+            let (lo, hi) = (a.max(start), b.min(end));
+            if lo < hi {
+                let (m0, m1) = ((lo - start) / 60, (hi - start + 59) / 60);
+                mask |= ((1i64 << m1) - 1) & !((1i64 << m0) - 1);
+                before += hi - lo;
+            }
+            if b <= end {
+                next = i + 1;
+            }
+            i += 1;
+        }
+        rows.push(ClockHour { hour, before_seconds: hour_before, open_mask: mask });
+    }
+    rows
+}
+
 /// The local years to cover: the data's years, one more at each end for deadlines and
 /// early instants, within the calendar's range.
 pub fn year_range(first_data_year: Option<i32>, last_data_year: Option<i32>, as_of: DateTime<Utc>) -> (i32, i32) {
     let from = first_data_year.unwrap_or(as_of.year()).min(as_of.year()) - 1;
     let to = last_data_year.unwrap_or(as_of.year()).max(as_of.year()) + 1;
     (from.clamp(FIRST_YEAR, LAST_YEAR), to.clamp(FIRST_YEAR, LAST_YEAR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The span formula the ASOF join computed: business seconds up to `t`.
+    fn by_spans(spans: &[(i64, i64)], t: i64) -> i64 {
+        let mut before = 0;
+        for &(a, b) in spans {
+            if t < a {
+                return before;
+            }
+            if t < b {
+                return before + t - a;
+            }
+            before += b - a;
+        }
+        before
+    }
+
+    /// What `business_clock` computes from a `calendar_hour` row (queries/macros.sql).
+    fn by_hours(rows: &[ClockHour], t: i64) -> i64 {
+        let hour = t.div_euclid(3600);
+        let Some(h) = rows.iter().find(|h| h.hour == hour) else { return 0 };
+        let minute = (t - hour * 3600) / 60;
+        let open_before = (h.open_mask & ((1i64 << minute) - 1)).count_ones() as i64;
+        let into = if (h.open_mask >> minute) & 1 == 1 { (t - hour * 3600) % 60 } else { 0 };
+        h.before_seconds + 60 * open_before + into
+    }
+
+    #[test]
+    fn clock_hours_read_the_office_calendar_like_its_spans() {
+        let config = Config::default();
+        let cal = config.calendar("office").expect("office calendar");
+        let spans: Vec<(i64, i64)> =
+            (2025..=2026).flat_map(|y| cal.open_spans(y)).map(|(a, b)| (a.timestamp(), b.timestamp())).collect();
+        let rows = clock_hours(&spans);
+        // Every minute boundary and a second into it, over the spring-forward and
+        // fall-back weeks and a holiday (Midsummer Eve 2025-06-20 is closed).
+        let weeks = ["2025-03-27T00:00:00Z", "2025-06-16T00:00:00Z", "2025-10-23T00:00:00Z", "2025-12-22T00:00:00Z"];
+        let mut checked = 0;
+        for start in weeks {
+            let from = DateTime::parse_from_rfc3339(start).unwrap().timestamp();
+            for m in 0..(7 * 24 * 60) {
+                for t in [from + m * 60, from + m * 60 + 37] {
+                    assert_eq!(by_hours(&rows, t), by_spans(&spans, t), "t = {t}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 7 * 24 * 60 * 2);
+        // A whole year of office hours: 2025 has 249 working days of 9 hours, less the
+        // short eves; the hour rows end with the same total as the spans.
+        let total: i64 = spans.iter().map(|(a, b)| b - a).sum();
+        assert_eq!(rows.last().unwrap().before_seconds, total);
+    }
+
+    #[test]
+    fn clock_hours_split_an_hour_with_two_open_pieces() {
+        // Open 10:00–10:20 and 10:45–11:30 (UTC seconds of a made-up day).
+        let day = 20_000 * 86_400;
+        let spans = [(day + 36_000, day + 37_200), (day + 38_700, day + 41_400)];
+        let rows = clock_hours(&spans);
+        let ten = rows.iter().find(|h| h.hour == day / 3600 + 10).unwrap();
+        assert_eq!(ten.before_seconds, 0);
+        assert_eq!(ten.open_mask.count_ones(), 20 + 15);
+        let eleven = rows.iter().find(|h| h.hour == day / 3600 + 11).unwrap();
+        assert_eq!(eleven.before_seconds, 35 * 60);
+        for t in (day + 35_000..day + 43_000).step_by(7) {
+            assert_eq!(by_hours(&rows, t), by_spans(&spans, t), "t = {t}");
+        }
+    }
+
+    #[test]
+    fn local_hours_switch_where_a_day_starts_inside_an_hour() {
+        const H: i64 = 3_600_000_000;
+        // Days starting at 23:00 UTC (a whole hour) and then, say, at 18:30 UTC (India).
+        let starts = [10 * H - H, 34 * H - H, 57 * H + H / 2];
+        let rows = local_hours(&starts);
+        assert_eq!(rows.first().unwrap().hour, 9);
+        let at = |hour: i64| rows.iter().find(|r| r.hour == hour).unwrap();
+        assert_eq!((at(9).day, at(9).switch_at), (0, None));
+        assert_eq!((at(32).day, at(32).switch_at), (0, None));
+        assert_eq!((at(33).day, at(33).switch_at), (1, None));
+        assert_eq!((at(57).day, at(57).switch_at), (1, Some(57 * H + H / 2)));
+        assert_eq!((at(58).day, at(58).switch_at), (2, None));
+        assert_eq!(rows.last().unwrap().hour, 57 + 48);
+    }
 }

@@ -92,6 +92,9 @@ pub struct BuildOptions {
     /// The instant open tickets are evaluated at; default: the newest instant in the data
     /// (latest `updated_at` or event), so a build of the same data gives the same figures.
     pub as_of: Option<DateTime<Utc>>,
+    /// dbt-style selection (`name`, `name+`, `+name`, `+name+`); empty: every model. A
+    /// selective build leaves the other models' tables as an earlier build made them.
+    pub select: Vec<String>,
 }
 
 /// One model as built.
@@ -160,14 +163,11 @@ pub fn build(
     // insertion lets DuckDB write results from its threads as they come.
     tx.execute("SET preserve_insertion_order = false", "configuring the build")?;
 
-    let previous: Vec<String> = if tx.query_i64(
+    let registry_exists = tx.query_i64(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'build_model'",
-    )? > 0
-    {
-        tx.query_column("SELECT name FROM build_model ORDER BY name")?
-    } else {
-        Vec::new()
-    };
+    )? > 0;
+    let previous: Vec<String> =
+        if registry_exists { tx.query_column("SELECT name FROM build_model ORDER BY name")? } else { Vec::new() };
 
     // Staging only renames and casts: views cost nothing to build and copy nothing (on the
     // 1M-ticket sample, copying stg_ticket and stg_ticket_event took 5.7 s of 32 s). Marts
@@ -175,8 +175,38 @@ pub fn build(
     let existing: Vec<String> = tx.query_column(
         "SELECT table_name || ':' || table_type FROM information_schema.tables WHERE table_schema = 'main'",
     )?;
+    // Shared macros first: a user's queries directory without macros.sql gets the shipped
+    // ones, so models copied from the shipped set keep working.
+    let shipped;
+    let macros = match &set.macros {
+        Some(m) => m,
+        None => {
+            shipped = shipped_models()?.macros.unwrap_or_default();
+            &shipped
+        }
+    };
+    if !macros.1.trim().is_empty() {
+        tx.execute(&macros.1, &format!("creating the macros of {}", macros.0))
+            .map_err(|source| ComputeError::Model { name: "macros".into(), file: macros.0.clone(), source })?;
+    }
+    let selected = if opts.select.is_empty() { None } else { Some(set.select(&opts.select)?) };
+    let chosen = |name: &str| selected.as_ref().is_none_or(|s| s.contains(name));
+    if selected.is_some() {
+        // What a selected model reads outside the selection must be there from a build.
+        for m in set.models.iter().filter(|m| chosen(&m.name)) {
+            for read in m.reads.iter().filter(|r| set.model(r).is_some() && !chosen(r)) {
+                if !existing.iter().any(|e| e.split(':').next() == Some(read.as_str())) {
+                    return Err(ModelError::Select(format!(
+                        "{} reads {read}, which has not been built yet; select '+{}' to build it too",
+                        m.name, m.name
+                    ))
+                    .into());
+                }
+            }
+        }
+    }
     let mut built = Vec::new();
-    for m in &set.models {
+    for m in set.models.iter().filter(|m| chosen(&m.name)) {
         let started = Instant::now();
         let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
         let kind = if m.layer == Layer::Staging { "VIEW" } else { "TABLE" };
@@ -202,7 +232,12 @@ pub fn build(
     }
 
     let current: Vec<&str> = set.models.iter().map(|m| m.name.as_str()).collect();
-    let dropped: Vec<String> = previous.into_iter().filter(|p| !current.contains(&p.as_str())).collect();
+    // Only a full build knows which models are gone.
+    let dropped: Vec<String> = if selected.is_some() {
+        Vec::new()
+    } else {
+        previous.into_iter().filter(|p| !current.contains(&p.as_str())).collect()
+    };
     for name in &dropped {
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
         for (kind, listed) in [("VIEW", "VIEW"), ("TABLE", "BASE TABLE")] {
@@ -214,6 +249,7 @@ pub fn build(
     let registry: Vec<String> = set
         .models
         .iter()
+        .filter(|m| chosen(&m.name))
         .zip(&built)
         .map(|(m, b)| {
             format!(
@@ -228,11 +264,16 @@ pub fn build(
             )
         })
         .collect();
-    tx.execute(
+    let create = if selected.is_some() && registry_exists {
+        // A selective build replaces its models' rows and keeps the others'.
+        let names: Vec<String> = built.iter().map(|b| format!("'{}'", b.name)).collect();
+        format!("DELETE FROM build_model WHERE name IN ({})", names.join(", "))
+    } else {
         "CREATE OR REPLACE TABLE build_model (name VARCHAR PRIMARY KEY, layer VARCHAR, materialized VARCHAR, \
-         file VARCHAR, grain VARCHAR, rows BIGINT, seconds DOUBLE)",
-        "writing the build registry",
-    )?;
+         file VARCHAR, grain VARCHAR, rows BIGINT, seconds DOUBLE)"
+            .to_string()
+    };
+    tx.execute(&create, "writing the build registry")?;
     if !registry.is_empty() {
         tx.execute(&format!("INSERT INTO build_model VALUES {}", registry.join(", ")), "writing the build registry")?;
     }

@@ -40,8 +40,13 @@ pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_cab",
     "cfg_cab_capacity",
     "calendar_span",
+    "calendar_hour",
     "local_day",
+    "local_hour",
 ];
+
+/// The file of shared SQL macros at the top of a queries directory.
+pub const MACROS_FILE: &str = "macros.sql";
 
 /// A layer of models, in build order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,6 +94,9 @@ pub enum ModelError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A `--select` names no model.
+    #[error("{0}")]
+    Select(String),
     /// Models read each other in a circle.
     #[error("models read each other in a cycle: {0}")]
     Cycle(String),
@@ -131,6 +139,9 @@ pub struct ModelSet {
     pub column_checks: Vec<(String, String)>,
     /// Queries in `checks/`.
     pub singular_checks: Vec<SingularCheck>,
+    /// `macros.sql`: (file, text) of the `CREATE MACRO` statements every build runs
+    /// first, so a formula the models share (the business clock) is written once.
+    pub macros: Option<(String, String)>,
 }
 
 /// A source file: path relative to the queries directory (`marts/fct_ticket.sql`) and text.
@@ -140,6 +151,12 @@ impl ModelSet {
     /// Reads `dir` (with `staging/`, `marts/`, `kpis/`, `checks/` below it).
     pub fn load_dir(dir: &Path) -> Result<ModelSet, ModelError> {
         let mut files = Vec::new();
+        let macros = dir.join(MACROS_FILE);
+        if macros.is_file() {
+            let text =
+                std::fs::read_to_string(&macros).map_err(|source| ModelError::Read { path: macros.clone(), source })?;
+            files.push((MACROS_FILE.to_string(), text));
+        }
         for sub in ["staging", "marts", "kpis", "checks"] {
             let path = dir.join(sub);
             if !path.is_dir() {
@@ -169,6 +186,10 @@ impl ModelSet {
         let mut by_layer: BTreeMap<Layer, Vec<Model>> = BTreeMap::new();
         for (rel, text) in files {
             let file = format!("{}/{rel}", root.trim_end_matches('/'));
+            if rel == MACROS_FILE {
+                set.macros = Some((file, text));
+                continue;
+            }
             let (dir, name) = rel.split_once('/').unwrap_or(("", rel.as_str()));
             if let Some(stem) = name.strip_suffix(".toml") {
                 if stem == "checks" && dir != "checks" {
@@ -228,6 +249,50 @@ impl ModelSet {
     /// The model of that name.
     pub fn model(&self, name: &str) -> Option<&Model> {
         self.models.iter().find(|m| m.name == name)
+    }
+
+    /// The models a dbt-style selection names: `name`, `name+` (with every model that
+    /// reads it, directly or not), `+name` (with every model it reads) or `+name+`.
+    pub fn select(&self, specs: &[String]) -> Result<BTreeSet<String>, ModelError> {
+        let mut chosen = BTreeSet::new();
+        for spec in specs {
+            let upstream = spec.starts_with('+');
+            let downstream = spec.ends_with('+') && spec.len() > 1;
+            let name = spec.trim_start_matches('+').trim_end_matches('+');
+            if self.model(name).is_none() {
+                let like: Vec<&str> = self
+                    .models
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .filter(|m| m.contains(name) || name.contains(*m))
+                    .take(5)
+                    .collect();
+                let hint = if like.is_empty() { String::new() } else { format!("; did you mean {}?", like.join(", ")) };
+                return Err(ModelError::Select(format!("no model named '{name}' in --select '{spec}'{hint}")));
+            }
+            chosen.insert(name.to_string());
+            if upstream {
+                let mut todo = vec![name.to_string()];
+                while let Some(n) = todo.pop() {
+                    for read in self.model(&n).map(|m| m.reads.clone()).unwrap_or_default() {
+                        if self.model(&read).is_some() && chosen.insert(read.clone()) {
+                            todo.push(read);
+                        }
+                    }
+                }
+            }
+            if downstream {
+                let mut todo = vec![name.to_string()];
+                while let Some(n) = todo.pop() {
+                    for m in self.models.iter().filter(|m| m.reads.contains(&n)) {
+                        if chosen.insert(m.name.clone()) {
+                            todo.push(m.name.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(chosen)
     }
 }
 
@@ -466,6 +531,31 @@ mod tests {
 
     fn file(rel: &str, sql: &str) -> SourceFile {
         (rel.into(), sql.into())
+    }
+
+    #[test]
+    fn selection_takes_upstream_and_downstream_models() {
+        let set = ModelSet::from_files(
+            "q",
+            vec![
+                file("staging/stg_a.sql", "-- grain: a\nSELECT * FROM ticket"),
+                file("marts/fct_b.sql", "-- grain: b\nSELECT * FROM stg_a"),
+                file("marts/fct_c.sql", "-- grain: c\nSELECT * FROM fct_b"),
+                file("kpis/kpi_d.sql", "-- grain: d\nSELECT * FROM fct_c"),
+                file("kpis/kpi_e.sql", "-- grain: e\nSELECT * FROM fct_b"),
+            ],
+        )
+        .unwrap();
+        let pick = |specs: &[&str]| -> Vec<String> {
+            set.select(&specs.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap().into_iter().collect()
+        };
+        assert_eq!(pick(&["fct_c"]), vec!["fct_c"]);
+        assert_eq!(pick(&["+fct_c"]), vec!["fct_b", "fct_c", "stg_a"]);
+        assert_eq!(pick(&["fct_b+"]), vec!["fct_b", "fct_c", "kpi_d", "kpi_e"]);
+        assert_eq!(pick(&["+fct_c+"]), vec!["fct_b", "fct_c", "kpi_d", "stg_a"]);
+        assert_eq!(pick(&["kpi_d", "kpi_e"]), vec!["kpi_d", "kpi_e"]);
+        let err = set.select(&["fct_x+".to_string()]).unwrap_err().to_string();
+        assert!(err.contains("no model named 'fct_x'"), "{err}");
     }
 
     #[test]

@@ -117,3 +117,37 @@ fn query_prints_csv_and_json_and_cannot_write() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket"), "12");
 }
+
+#[test]
+fn select_builds_a_model_with_its_upstream_or_downstream_only() {
+    let t = Tmp::new("select");
+    itsm_ok(&t.0, &["ingest", &fixture("sla-tickets.csv"), &fixture("sla-history.csv")]);
+    // Nothing built yet: a model alone cannot be built without what it reads.
+    let out = itsm(&t.0, &["build", "--select", "kpi_sla_by_team_month"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has not been built yet") && err.contains("+kpi_sla_by_team_month"), "{err}");
+
+    // Upstream: the KPI and every model it reads, nothing else.
+    let out = itsm_ok(&t.0, &["build", "--select", "+kpi_sla_by_team_month"]);
+    assert!(out.contains("kpi_sla_by_team_month") && out.contains("fct_ticket_sla"), "{out}");
+    assert!(!out.contains("kpi_ftr_by_month") && !out.contains("fct_billing_charge"), "{out}");
+    let built = rows(&t.db(), "SELECT name FROM build_model ORDER BY name");
+    assert!(built.lines().any(|r| r == "kpi_sla_by_team_month") && !built.lines().any(|r| r == "kpi_ftr_by_month"));
+    let full = itsm_ok(&t.0, &["query", "SELECT * FROM kpi_sla_by_team_month ORDER BY ALL", "--format", "csv"]);
+
+    // Downstream after a full build: the mart and its readers are rebuilt, the registry
+    // keeps every model, and the figures equal the full build's.
+    itsm_ok(&t.0, &["build"]);
+    let all = rows(&t.db(), "SELECT count(*) FROM build_model");
+    let out = itsm_ok(&t.0, &["build", "--select", "fct_ticket_sla+"]);
+    assert!(out.contains("fct_ticket_sla") && out.contains("kpi_sla_by_team_month"), "{out}");
+    assert!(!out.contains("fct_status_interval") && !out.contains("kpi_ftr_by_month"), "{out}");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM build_model"), all);
+    let again = itsm_ok(&t.0, &["query", "SELECT * FROM kpi_sla_by_team_month ORDER BY ALL", "--format", "csv"]);
+    assert_eq!(again, full);
+
+    let out = itsm(&t.0, &["build", "--select", "kpi_nothing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no model named 'kpi_nothing'"));
+}
