@@ -17,6 +17,44 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Ingest options of the benches: the generic profile, the sample's teams.
+fn options(profile: &Profile) -> IngestOptions<'_> {
+    IngestOptions {
+        source: "bench".into(),
+        profile,
+        kind: None,
+        sheet: None,
+        teams: itsm::sample::team_rows(),
+        team_rules: Vec::new(),
+        progress: false,
+        verbose: false,
+    }
+}
+
+/// Ingests the tickets and history files of `dir` into `store`.
+pub fn ingest_into(store: &mut Store, dir: &std::path::Path) {
+    let profile = Profile::load("generic").unwrap();
+    for f in ["tickets.csv", "history.csv"] {
+        ingest_file(store, &dir.join(f), &options(&profile)).unwrap();
+    }
+}
+
+/// `tickets` sample tickets cut at `cut` (see `itsm::sample::split_export`): a database
+/// `work/before.duckdb` with the part before ingested (not built), and the directory of
+/// the day's export. Returns (database, day's export directory).
+pub fn day_export(tickets: usize, cut: &str, work: &std::path::Path) -> (PathBuf, PathBuf) {
+    let export = work.join("export");
+    let spec = SampleSpec { tickets, months: 13, seed: 42, end_month: (2026, 10) };
+    generate(&spec, &export).unwrap();
+    let (before, day) = (work.join("before"), work.join("day"));
+    itsm::sample::split_export(&export, cut, &before, &day).unwrap();
+    let db = work.join("before.duckdb");
+    let mut store = Store::open(&db).unwrap();
+    ingest_into(&mut store, &before);
+    let _ = std::fs::remove_dir_all(export);
+    (db, day)
+}
+
 /// A database at `db` holding `tickets` sample tickets (13 months to 2026-10, seed 42) with
 /// their history, ingested with the generic profile; returns the open store and the ticket count.
 pub fn loaded(tickets: usize, db: &std::path::Path) -> (Store, u64) {
@@ -25,18 +63,8 @@ pub fn loaded(tickets: usize, db: &std::path::Path) -> (Store, u64) {
     let sample = generate(&spec, &export).unwrap();
     let mut store = Store::open(db).unwrap();
     let profile = Profile::load("generic").unwrap();
-    let opts = IngestOptions {
-        source: "bench".into(),
-        profile: &profile,
-        kind: None,
-        sheet: None,
-        teams: itsm::sample::team_rows(),
-        team_rules: Vec::new(),
-        progress: false,
-        verbose: false,
-    };
     for f in [&sample.tickets_file, &sample.history_file] {
-        ingest_file(&mut store, f, &opts).unwrap();
+        ingest_file(&mut store, f, &options(&profile)).unwrap();
     }
     let _ = std::fs::remove_dir_all(export);
     (store, sample.tickets)

@@ -1,4 +1,5 @@
 -- grain: one row per interval [starts_at, ends_at) in which one team held a ticket, up to its resolution (the OLA view)
+-- incremental: ticket
 --
 -- Each team's own time: held = business time it had the ticket; paused and
 -- resolved-before-reopen time inside the holding are split out, so running = the SLA

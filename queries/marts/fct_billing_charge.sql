@@ -1,4 +1,5 @@
 -- grain: one row per charge: a billable ticket's item or work in the month of its first resolution, plus work logged in later months
+-- incremental: ticket
 --
 -- DESIGN §6, §5a.8, §5a.13. A billable ticket is charged once it was first resolved by
 -- as-of and is not cancelled. A billable request with a request item is charged the

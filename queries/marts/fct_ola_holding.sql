@@ -1,4 +1,5 @@
 -- grain: one row per team holding (assignment segment) of an incident or request that was resolved, with the local month of its resolution
+-- incremental: ticket
 --
 -- The OLA population (DESIGN §4), defined once for kpi_ola_by_team_month and its top-12
 -- form kpi_ola_by_team_top_month, so the "other" row always reconciles with the full

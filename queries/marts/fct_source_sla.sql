@@ -1,4 +1,5 @@
 -- grain: one row per ticket that carries the source tool's own SLA verdict and has an SLA outcome of ours in a month
+-- incremental: ticket
 --
 -- ServiceNow exports `made_sla`, the tool's own verdict under its own SLA definitions
 -- (carried as source_sla_met). Ours follows DESIGN §4 (office hours, pauses, reopens), so

@@ -1,9 +1,11 @@
--- grain: one row per interval [starts_at, ends_at) in which a ticket had one status, from opening to the build's as-of instant
+-- grain: one row per interval [starts_at, ends_at) in which a ticket had one status, from opening to its end (a zero-length 'ended' row) or, while open, to the build's as-of instant
+-- incremental: ticket
 --
 -- The SLA clock of DESIGN §4 reads these rows: `clock` is 'running' while the ticket is
 -- worked on, 'paused' in a pause status (cfg_sla_pause, default pending), 'reopened' while
--- it sat resolved before being reopened (excluded from elapsed time), 'ended' from its
--- final resolution (or cancellation). Tickets with status history use it (basis
+-- it sat resolved before being reopened (excluded from elapsed time), 'ended' at its
+-- final resolution (or cancellation): that row has length zero, so a ticket that has
+-- ended has the same rows at any later as-of (which incremental builds rely on). Tickets with status history use it (basis
 -- 'history'); flat exports fall back to the ticket row (basis 'flat'), pauses unknown.
 -- start_clock / end_clock are business seconds of the SLA calendar since its first span,
 -- so business time between any two instants is a subtraction.
@@ -145,16 +147,15 @@ intervals AS (
         row_number() OVER w AS seq,
         status,
         starts_at,
-        coalesce(lead(starts_at) OVER w, (SELECT as_of FROM build)) AS ends_at,
+        -- The last interval runs to as-of while the ticket is open; a ticket that ended
+        -- ends there (a zero-length 'ended' row), so its rows do not move with as-of.
+        coalesce(
+            lead(starts_at) OVER w,
+            CASE WHEN status IN ('resolved', 'closed', 'cancelled') THEN starts_at ELSE (SELECT as_of FROM build) END
+        ) AS ends_at,
         status IN ('resolved', 'closed', 'cancelled') AS is_terminal,
         lag(status) OVER w IN ('resolved', 'closed', 'cancelled')
-            AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen,
-        -- A later interval is not terminal: this resolution was undone (one sort with w).
-        coalesce(
-            bool_or(status NOT IN ('resolved', 'closed', 'cancelled'))
-                OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
-            false
-        ) AS undone_later
+            AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen
     FROM changes
     WINDOW w AS (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, reopen_last, batch_id, seq, status_order)
 ),
@@ -163,7 +164,7 @@ classified AS (
     SELECT
         *,
         CASE
-            WHEN is_terminal AND undone_later THEN 'reopened'
+            WHEN is_terminal AND seq < coalesce(max(seq) FILTER (WHERE NOT is_terminal) OVER (PARTITION BY source, ticket_id), 0) THEN 'reopened'
             WHEN is_terminal THEN 'ended'
             WHEN status IN (SELECT status FROM cfg_sla_pause) THEN 'paused'
             ELSE 'running'

@@ -1,4 +1,5 @@
 -- grain: one row per ticket, with the lines of its teams, its SLA priority and what history it has
+-- incremental: ticket
 --
 -- work_minutes: when a ticket has worklog events they give its work time (DESIGN §5a.3:
 -- history is the truth), else the ticket row's work_minutes; work_minutes_basis says

@@ -1,4 +1,5 @@
 -- grain: one row per ticket opened by the as-of instant: its SLA clock from opening to resolution (or as-of)
+-- incremental: ticket
 --
 -- elapsed = business time 'running'; paused and resolved-before-reopen time are counted
 -- beside it, never in it (DESIGN §4). resolved_at is the start of the final resolved

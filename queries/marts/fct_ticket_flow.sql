@@ -1,4 +1,5 @@
 -- grain: one row per ticket opened by the as-of instant: how it entered, moved between support lines and was resolved
+-- incremental: ticket
 --
 -- DESIGN §5, 1st line, with the edge rules of §5a.1. basis 'history' when the ticket has
 -- assignment history up to as-of (fct_assignment_segment rows of basis 'history'), else

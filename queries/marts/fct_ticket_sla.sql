@@ -1,4 +1,5 @@
 -- grain: one row per ticket in SLA scope opened by the as-of instant: target, elapsed business time, outcome, breach instant and team
+-- incremental: ticket
 --
 -- DESIGN §4: elapsed = business minutes from opening to resolution minus pauses and time
 -- resolved before a reopen (fct_ticket_clock). outcome: met (resolved within target),

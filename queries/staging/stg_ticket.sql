@@ -1,4 +1,5 @@
 -- grain: one row per ticket (source, ticket_id), its latest known state
+-- incremental: ticket
 SELECT
     source,
     ticket_id,

@@ -1,4 +1,5 @@
 -- grain: one row per history event of a ticket (status, assignment, worklog or reopen)
+-- incremental: ticket
 --
 -- Events at the same instant keep the order they had in the source (DESIGN §5a.4):
 -- order by occurred_at, then reopen_last (a reopen follows the resolution it undoes),

@@ -1,4 +1,5 @@
 -- grain: one row per ticket: the fields a source tool carries beyond the canonical model (its own SLA verdict, close code, subcategory, location, the change that caused it)
+-- incremental: ticket
 SELECT
     source,
     ticket_id,

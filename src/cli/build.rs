@@ -11,7 +11,8 @@ use crate::store::Store;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  itsm build --db itsm-demo/itsm.duckdb\n  \
                         itsm build --as-of '2026-10-31 23:59'   # evaluate open tickets at the end of October\n  \
-                        itsm build --select +kpi_sla_by_team_month   # that table and the models it reads")]
+                        itsm build --select +kpi_sla_by_team_month   # that table and the models it reads\n  \
+                        itsm build --full   # every table, not only the tickets that changed")]
 pub struct Args {
     /// Directory of models to build instead of the shipped ones (`queries` in itsm.toml).
     #[arg(long, value_name = "DIR")]
@@ -25,18 +26,23 @@ pub struct Args {
     /// them. Repeatable.
     #[arg(long, value_name = "MODEL", num_args = 1..)]
     pub select: Vec<String>,
+    /// Rebuild every table. Without it a build after new batches recomputes only the
+    /// tickets that changed, unless the configuration, a model, the teams or the calendar
+    /// years changed since the last build (it says which).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// Runs `itsm build`.
 pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let report = build_selected(cx, args.queries.as_deref(), args.as_of.as_deref(), &args.select)?;
+    let report = build_selected(cx, args.queries.as_deref(), args.as_of.as_deref(), &args.select, args.full)?;
     print_report(cx, &report)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Builds the models (shared with `itsm demo`).
 pub fn build(cx: &Context, queries: Option<&std::path::Path>, as_of: Option<&str>) -> anyhow::Result<BuildReport> {
-    build_selected(cx, queries, as_of, &[])
+    build_selected(cx, queries, as_of, &[], false)
 }
 
 /// Builds the models `select` names (all when empty).
@@ -45,6 +51,7 @@ pub fn build_selected(
     queries: Option<&std::path::Path>,
     as_of: Option<&str>,
     select: &[String],
+    full: bool,
 ) -> anyhow::Result<BuildReport> {
     if !cx.db.exists() {
         anyhow::bail!("database '{}' does not exist; load data with `itsm ingest` or `itsm demo`", cx.db.display());
@@ -56,9 +63,10 @@ pub fn build_selected(
         None => None,
     };
     let mut store = Store::open(&cx.db)?;
-    let report = compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of, select: select.to_vec() }, |m| {
-        let _ = cx.detail(format!("built {:<28} {:>9} rows  {:>7.2} s", m.name, m.rows, m.seconds));
-    })?;
+    let report =
+        compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of, select: select.to_vec(), full }, |m| {
+            let _ = cx.detail(format!("built {:<28} {:>9} rows  {:>7.2} s", m.name, m.rows, m.seconds));
+        })?;
     if let Some(note) = first_line_note(&store)? {
         cx.say(note)?;
     }
@@ -84,11 +92,12 @@ pub fn first_line_note(store: &Store) -> anyhow::Result<Option<String>> {
 pub fn print_report(cx: &Context, report: &BuildReport) -> std::io::Result<()> {
     let seconds: f64 = report.models.iter().map(|m| m.seconds).sum();
     cx.say(format!(
-        "built {} models in {seconds:.2} s (as of {} UTC, calendar years {}–{})",
+        "built {} models in {seconds:.2} s (as of {} UTC, calendar years {}–{}; {})",
         report.models.len(),
         report.info.as_of.format("%Y-%m-%d %H:%M:%S"),
         report.info.years.0,
-        report.info.years.1
+        report.info.years.1,
+        report.mode
     ))?;
     for m in &report.models {
         cx.say(format!(

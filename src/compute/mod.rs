@@ -8,6 +8,7 @@
 //! plain values to the CLI.
 
 pub mod checks;
+mod incremental;
 mod inputs;
 pub mod models;
 pub mod portfolio;
@@ -95,6 +96,8 @@ pub struct BuildOptions {
     /// dbt-style selection (`name`, `name+`, `+name`, `+name+`); empty: every model. A
     /// selective build leaves the other models' tables as an earlier build made them.
     pub select: Vec<String>,
+    /// Rebuild every table even when an incremental build would do.
+    pub full: bool,
 }
 
 /// One model as built.
@@ -121,6 +124,8 @@ pub struct BuildReport {
     pub models: Vec<BuiltModel>,
     /// Derived tables of an earlier build whose model no longer exists, now dropped.
     pub dropped: Vec<String>,
+    /// `full (why)`, `incremental (N tickets changed)` or `selected`.
+    pub mode: String,
 }
 
 /// Builds every model in one transaction: the generated inputs first, then each model
@@ -205,31 +210,67 @@ pub fn build(
             }
         }
     }
+    let now = incremental::State::now(&tx, set, &info, opts.as_of.is_some(), selected.is_none())?;
+    let last = incremental::State::last(&tx)?;
+    let mut why_full = if selected.is_some() {
+        None
+    } else if opts.full {
+        Some("--full".to_string())
+    } else {
+        incremental::why_full(last.as_ref(), &now)
+    };
+    let phases = if selected.is_none() && why_full.is_none() {
+        incremental::phases(set).map_err(|why| why_full = Some(why)).ok()
+    } else {
+        None
+    };
     let mut built = Vec::new();
-    for m in set.models.iter().filter(|m| chosen(&m.name)) {
-        let started = Instant::now();
-        let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
-        let kind = if m.layer == Layer::Staging { "VIEW" } else { "TABLE" };
-        for other in ["VIEW", "TABLE"].into_iter().filter(|k| *k != kind) {
-            let listed = if other == "VIEW" { "VIEW" } else { "BASE TABLE" };
-            if existing.iter().any(|e| *e == format!("{}:{listed}", m.name)) {
-                tx.execute(&format!("DROP {other} {} CASCADE", m.name), &format!("replacing {}", m.name))
-                    .map_err(fail)?;
+    let mode = match (phases, last) {
+        (Some(p), Some(last)) => {
+            // Incremental: the changed tickets first (read from the last build's tables).
+            let changed = incremental::changed_tickets(&tx, &last)?;
+            let db = tx.query_column("SELECT current_database()")?.pop().unwrap_or_default();
+            for m in &p.first {
+                built.push(build_model(&tx, m, &existing, &mut progress)?);
+            }
+            for m in &p.shadowed {
+                incremental::shadow(&tx, &db, m)?;
+            }
+            for m in &p.by_ticket {
+                let started = Instant::now();
+                let rows = incremental::rebuild(&tx, &db, m)?;
+                let model = BuiltModel {
+                    name: m.name.clone(),
+                    layer: m.layer,
+                    materialized: "TABLE",
+                    rows,
+                    seconds: started.elapsed().as_secs_f64(),
+                };
+                progress(&model);
+                built.push(model);
+            }
+            incremental::drop_shadows(&tx, &p)?;
+            for m in &p.last {
+                built.push(build_model(&tx, m, &existing, &mut progress)?);
+            }
+            // The registry lists models in build order.
+            built.sort_by_key(|b| set.models.iter().position(|m| m.name == b.name));
+            format!(
+                "incremental: {changed} tickets changed since the build as of {} UTC",
+                incremental::instant(last.as_of_us).format("%Y-%m-%d %H:%M:%S")
+            )
+        }
+        _ => {
+            for m in set.models.iter().filter(|m| chosen(&m.name)) {
+                built.push(build_model(&tx, m, &existing, &mut progress)?);
+            }
+            match (&selected, why_full) {
+                (Some(_), _) => "selected".to_string(),
+                (None, Some(why)) => format!("full: {why}"),
+                (None, None) => "full".to_string(),
             }
         }
-        tx.execute(&format!("CREATE OR REPLACE {kind} {} AS\n{}\n", m.name, m.sql), &format!("building {}", m.name))
-            .map_err(fail)?;
-        let rows = tx.query_i64(&format!("SELECT count(*) FROM {}", m.name)).map_err(fail)?;
-        let model = BuiltModel {
-            name: m.name.clone(),
-            layer: m.layer,
-            materialized: kind,
-            rows,
-            seconds: started.elapsed().as_secs_f64(),
-        };
-        progress(&model);
-        built.push(model);
-    }
+    };
 
     let current: Vec<&str> = set.models.iter().map(|m| m.name.as_str()).collect();
     // Only a full build knows which models are gone.
@@ -277,8 +318,40 @@ pub fn build(
     if !registry.is_empty() {
         tx.execute(&format!("INSERT INTO build_model VALUES {}", registry.join(", ")), "writing the build registry")?;
     }
+    now.write(&tx)?;
     tx.commit()?;
-    Ok(BuildReport { info, models: built, dropped })
+    Ok(BuildReport { info, models: built, dropped, mode })
+}
+
+/// Builds one model in full: `CREATE OR REPLACE` its view (staging) or table, replacing a
+/// relation of the other kind left by an older build.
+fn build_model(
+    tx: &crate::store::Derive<'_>,
+    m: &Model,
+    existing: &[String],
+    progress: &mut impl FnMut(&BuiltModel),
+) -> Result<BuiltModel, ComputeError> {
+    let started = Instant::now();
+    let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    let kind = if m.layer == Layer::Staging { "VIEW" } else { "TABLE" };
+    for other in ["VIEW", "TABLE"].into_iter().filter(|k| *k != kind) {
+        let listed = if other == "VIEW" { "VIEW" } else { "BASE TABLE" };
+        if existing.iter().any(|e| *e == format!("{}:{listed}", m.name)) {
+            tx.execute(&format!("DROP {other} {} CASCADE", m.name), &format!("replacing {}", m.name)).map_err(fail)?;
+        }
+    }
+    tx.execute(&format!("CREATE OR REPLACE {kind} {} AS\n{}\n", m.name, m.sql), &format!("building {}", m.name))
+        .map_err(fail)?;
+    let rows = tx.query_i64(&format!("SELECT count(*) FROM {}", m.name)).map_err(fail)?;
+    let model = BuiltModel {
+        name: m.name.clone(),
+        layer: m.layer,
+        materialized: kind,
+        rows,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    progress(&model);
+    Ok(model)
 }
 
 /// The outcome of one data check.

@@ -117,6 +117,10 @@ pub struct Model {
     pub sql: String,
     /// Relations it reads (models, canonical tables, generated inputs), sorted.
     pub reads: Vec<String>,
+    /// `-- incremental: ticket` in its header: one ticket's rows depend only on that
+    /// ticket's rows upstream (keyed by `source`, `ticket_id`), so an incremental build
+    /// recomputes only the tickets that changed.
+    pub by_ticket: bool,
 }
 
 /// A singular check: a query in `queries/checks/` returning offending rows.
@@ -215,6 +219,7 @@ impl ModelSet {
                 layer,
                 file,
                 grain,
+                by_ticket: header_says(&text, "incremental: ticket"),
                 sql,
                 reads: Vec::new(),
             });
@@ -305,6 +310,14 @@ fn grain(text: &str) -> Option<String> {
     let first = text.lines().find(|l| !l.trim().is_empty())?;
     let rest = first.trim().strip_prefix("--")?.trim_start().strip_prefix("grain:")?.trim();
     (!rest.is_empty()).then(|| rest.to_string())
+}
+
+/// Whether the opening comment block has the line `-- <flag>`.
+fn header_says(text: &str, flag: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("--") || l.is_empty())
+        .any(|l| l.trim_start_matches('-').trim() == flag)
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -32,6 +32,7 @@ mod org;
 mod plan;
 mod rng;
 mod snapshot;
+mod split;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -43,6 +44,7 @@ mod write;
 
 pub use org::{team_rows, CUSTOMERS, TEAMS};
 pub use snapshot::{write_servicenow_snapshots, SnapshotSummary, SNAPSHOT_HEADER};
+pub use split::{split_export, SplitSummary};
 pub use write::{HISTORY_HEADER, TICKETS_HEADER};
 
 use std::path::{Path, PathBuf};

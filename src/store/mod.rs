@@ -130,8 +130,19 @@ impl Store {
         let conn = Connection::open(path)
             .map_err(|source| StoreError::Open { path: path.to_owned(), source: Box::new(source) })?;
         let store = Store { conn, path: path.to_owned() };
+        store.apply_memory_limit()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// `ITSM_MEMORY_LIMIT` (e.g. `4GB`), when set, caps DuckDB's memory; beyond it DuckDB
+    /// spills to a temporary directory beside the database, so a build larger than memory
+    /// completes (issue 14's 5M-ticket run). Unset: DuckDB's default, 80 % of RAM.
+    fn apply_memory_limit(&self) -> Result<()> {
+        let Ok(limit) = std::env::var("ITSM_MEMORY_LIMIT") else { return Ok(()) };
+        self.conn
+            .execute_batch(&format!("SET memory_limit = '{}'", limit.replace('\'', "''")))
+            .map_err(sql_err(format!("setting ITSM_MEMORY_LIMIT='{limit}'")))
     }
 
     /// Opens an existing file read-only (no migration; a newer or older schema is an error),
@@ -141,6 +152,7 @@ impl Store {
         let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).map_err(open)?;
         let conn = Connection::open_with_flags(path, config).map_err(open)?;
         let store = Store { conn, path: path.to_owned() };
+        store.apply_memory_limit()?;
         let (found, supported) = (store.schema_version()?, migrations::latest());
         if found > supported {
             return Err(StoreError::TooNew { path: store.path.clone(), found, supported });

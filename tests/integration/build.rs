@@ -151,3 +151,56 @@ fn select_builds_a_model_with_its_upstream_or_downstream_only() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no model named 'kpi_nothing'"));
 }
+
+/// Every model table of a database, each sorted, as text.
+fn model_tables(db: &Path) -> Vec<(String, String)> {
+    let names = rows(db, "SELECT name FROM build_model WHERE materialized = 'TABLE' ORDER BY name");
+    names.lines().map(|n| (n.to_string(), rows(db, &format!("SELECT * FROM {n} ORDER BY ALL")))).collect()
+}
+
+#[test]
+fn an_incremental_build_gives_exactly_the_tables_of_a_full_build() {
+    let t = Tmp::new("incremental");
+    let (sample, first, second) = (t.path("sample"), t.path("first"), t.path("second"));
+    itsm_ok(
+        &t.0,
+        &["sample", "--tickets", "3000", "--months", "4", "--end-month", "2026-10", "--out", sample.to_str().unwrap()],
+    );
+    let split = itsm::sample::split_export(&sample, "2026-10-20", &first, &second).unwrap();
+    assert!(split.before.0 > 2000 && split.from.0 > 100 && split.from.1 > 500, "{split:?}");
+    let file = |dir: &Path, name: &str| dir.join(name).to_string_lossy().into_owned();
+    itsm_ok(&t.0, &["ingest", &file(&first, "tickets.csv"), &file(&first, "history.csv")]);
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("full: no earlier build"), "{out}");
+
+    // A day's export: new tickets, later rows of known tickets, their new events.
+    itsm_ok(&t.0, &["ingest", &file(&second, "tickets.csv"), &file(&second, "history.csv")]);
+    let full_db = t.path("full.duckdb");
+    std::fs::copy(t.db(), &full_db).unwrap();
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("incremental: "), "{out}");
+    let changed: i64 = out.split("incremental: ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(changed > 0 && changed < 3000, "only the changed tickets are recomputed: {changed}");
+    let out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
+    assert!(out.contains("full: --full"), "{out}");
+
+    let (incremental, full) = (model_tables(&t.db()), model_tables(&full_db));
+    assert_eq!(incremental.len(), full.len());
+    assert!(incremental.len() >= 40, "every model table is compared: {}", incremental.len());
+    for ((name, a), (other, b)) in incremental.iter().zip(&full) {
+        assert_eq!(name, other);
+        assert!(a == b, "{name} differs between the incremental and the full build");
+    }
+    for busy in ["fct_status_interval", "fct_ticket_sla", "fct_billing_charge", "kpi_sla_by_team_month"] {
+        assert!(full.iter().any(|(n, rows)| n == busy && rows.lines().count() > 10), "{busy} has rows");
+    }
+
+    // Nothing new: still incremental; a changed configuration forces a full build.
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("incremental: "), "{out}");
+    std::fs::write(t.path("itsm.toml"), "[kpi]\nfirst_contact_minutes = 20\n").unwrap();
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("full: the configuration changed"), "{out}");
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("incremental: "), "{out}");
+}

@@ -1,0 +1,340 @@
+//! Incremental builds (issue 14): after a day's export, recompute only the tickets that
+//! changed since the last build, in the models whose header says `-- incremental: ticket`.
+//!
+//! A build records what it was computed from in `build_state`: the newest ingest batch, the
+//! as-of instant and whether it was given, the configuration hash, a hash of every model
+//! and macro, a hash of the team table, the calendar years and the tool version. The next
+//! build is incremental only when all of those but the batch and the default as-of are the
+//! same; anything else (`--full`, `--as-of`, a changed itsm.toml, model file, calendar
+//! range or team line, a `--select` build before) makes it a full build, and says why.
+//!
+//! The changed tickets are those written by a newer batch (rows or events), those the
+//! last build left open (their clocks ran to the old as-of) and those with instants after
+//! the old as-of. An incremental build then, in one transaction:
+//! 1. rebuilds the staging views and every model that reads no per-ticket mart (dims);
+//! 2. shadows each per-ticket staging view with a TEMP table of the changed tickets' rows,
+//!    builds each per-ticket mart into a TEMP table of the same name (so the next one reads
+//!    the changed rows only), and replaces those tickets' rows in the real table;
+//! 3. drops the shadows and rebuilds every other model (cross-ticket marts, KPIs) in full.
+//!
+//! Must not: decide anything a model computes; the SQL is the same in both kinds of build,
+//! and the integration test compares every table of an incremental and a full build.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::models::{Layer, Model, ModelSet};
+use super::{BuildInfo, ComputeError};
+use crate::store::Derive;
+
+/// What a build was computed from; one row of `build_state`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct State {
+    /// The newest ingest batch the build saw.
+    pub last_batch: i64,
+    /// Its as-of instant, microseconds since the epoch.
+    pub as_of_us: i64,
+    /// Whether `--as-of` gave the instant (then no incremental build follows).
+    pub as_of_given: bool,
+    /// sha256 of the configuration.
+    pub config_sha256: String,
+    /// sha256 of the macros and every model's name and SQL.
+    pub models_sha256: String,
+    /// md5 of the team table (names, lines, customers).
+    pub teams_md5: String,
+    /// Calendar years covered.
+    pub years: String,
+    /// itsm's version.
+    pub tool_version: String,
+    /// Every model was built (not a `--select` build).
+    pub complete: bool,
+}
+
+impl State {
+    /// The state this build computes from.
+    pub fn now(
+        tx: &Derive<'_>,
+        set: &ModelSet,
+        info: &BuildInfo,
+        as_of_given: bool,
+        complete: bool,
+    ) -> Result<State, ComputeError> {
+        Ok(State {
+            last_batch: tx.query_i64("SELECT coalesce(max(batch_id), 0) FROM ingest_batch")?,
+            as_of_us: info.as_of.timestamp_micros(),
+            as_of_given,
+            config_sha256: info.config_sha256.clone(),
+            models_sha256: models_sha256(set),
+            teams_md5: tx
+                .query_column(
+                    "SELECT coalesce(md5(string_agg(concat_ws('|', name, line, customer), chr(10) ORDER BY name)), '') \
+                     FROM team",
+                )?
+                .pop()
+                .unwrap_or_default(),
+            years: format!("{}-{}", info.years.0, info.years.1),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            complete,
+        })
+    }
+
+    /// The state the last build wrote, if any.
+    pub fn last(tx: &Derive<'_>) -> Result<Option<State>, ComputeError> {
+        if tx.query_i64(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'build_state'",
+        )? == 0
+        {
+            return Ok(None);
+        }
+        let text = tx.query_column(
+            "SELECT concat_ws(chr(31), last_batch, epoch_us(as_of), as_of_given, config_sha256, models_sha256, \
+             teams_md5, years, tool_version, complete) FROM build_state",
+        )?;
+        let Some(row) = text.first() else { return Ok(None) };
+        let f: Vec<&str> = row.split('\u{1f}').collect();
+        if f.len() != 9 {
+            return Ok(None);
+        }
+        Ok(Some(State {
+            last_batch: f[0].parse().unwrap_or(-1),
+            as_of_us: f[1].parse().unwrap_or(i64::MIN),
+            as_of_given: f[2] == "true",
+            config_sha256: f[3].into(),
+            models_sha256: f[4].into(),
+            teams_md5: f[5].into(),
+            years: f[6].into(),
+            tool_version: f[7].into(),
+            complete: f[8] == "true",
+        }))
+    }
+
+    /// Replaces `build_state` with this state.
+    pub fn write(&self, tx: &Derive<'_>) -> Result<(), ComputeError> {
+        let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        tx.execute(
+            &format!(
+                "CREATE OR REPLACE TABLE build_state (last_batch BIGINT, as_of TIMESTAMP, as_of_given BOOLEAN, \
+                 config_sha256 VARCHAR, models_sha256 VARCHAR, teams_md5 VARCHAR, years VARCHAR, tool_version VARCHAR, \
+                 complete BOOLEAN, built_at TIMESTAMP);\
+                 INSERT INTO build_state VALUES ({}, make_timestamp({}::BIGINT), {}, {}, {}, {}, {}, {}, {}, now()::TIMESTAMP);",
+                self.last_batch,
+                self.as_of_us,
+                self.as_of_given,
+                q(&self.config_sha256),
+                q(&self.models_sha256),
+                q(&self.teams_md5),
+                q(&self.years),
+                q(&self.tool_version),
+                self.complete
+            ),
+            "writing the build state",
+        )?;
+        Ok(())
+    }
+}
+
+/// sha256 of the macros and every model (name and SQL), in build order.
+fn models_sha256(set: &ModelSet) -> String {
+    let mut digest = Sha256::new();
+    if let Some((_, text)) = &set.macros {
+        digest.update(text.as_bytes());
+    }
+    for m in &set.models {
+        digest.update([0x1e]);
+        digest.update(m.name.as_bytes());
+        digest.update([0x1f]);
+        digest.update(m.sql.as_bytes());
+        digest.update([u8::from(m.by_ticket)]);
+    }
+    digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why this build must be full, or `None` when the last build allows an incremental one.
+pub(super) fn why_full(last: Option<&State>, now: &State) -> Option<String> {
+    let Some(last) = last else { return Some("no earlier build".into()) };
+    let reasons = [
+        (!last.complete, "the last build was a --select build"),
+        (now.as_of_given || last.as_of_given, "--as-of was given"),
+        (last.tool_version != now.tool_version, "itsm's version changed"),
+        (last.config_sha256 != now.config_sha256, "the configuration changed"),
+        (last.models_sha256 != now.models_sha256, "a model or macro changed"),
+        (last.teams_md5 != now.teams_md5, "the team table changed (names, lines or customers)"),
+        (last.years != now.years, "the calendar years changed"),
+        (now.as_of_us < last.as_of_us, "the as-of instant moved back"),
+    ];
+    reasons.iter().find(|(hit, _)| *hit).map(|(_, why)| why.to_string())
+}
+
+/// Which models an incremental build treats how.
+pub(super) struct Phases<'m> {
+    /// Staging views and models that read no per-ticket mart: built in full, first.
+    pub first: Vec<&'m Model>,
+    /// Per-ticket models (not staging), in build order.
+    pub by_ticket: Vec<&'m Model>,
+    /// Per-ticket staging views, shadowed by the changed tickets' rows.
+    pub shadowed: Vec<&'m Model>,
+    /// Everything else, built in full after the per-ticket marts.
+    pub last: Vec<&'m Model>,
+}
+
+/// Splits the models; `Err` says why they cannot be built incrementally (a per-ticket
+/// model reading a model that must be built after it).
+pub(super) fn phases(set: &ModelSet) -> Result<Phases<'_>, String> {
+    let per_ticket: BTreeSet<&str> =
+        set.models.iter().filter(|m| m.by_ticket && m.layer != Layer::Staging).map(|m| m.name.as_str()).collect();
+    // Models reading a per-ticket mart, directly or not (in build order, readers come later).
+    let mut downstream: BTreeSet<&str> = BTreeSet::new();
+    for m in &set.models {
+        if !m.by_ticket && m.reads.iter().any(|r| per_ticket.contains(r.as_str()) || downstream.contains(r.as_str())) {
+            downstream.insert(m.name.as_str());
+        }
+    }
+    let mut p = Phases { first: Vec::new(), by_ticket: Vec::new(), shadowed: Vec::new(), last: Vec::new() };
+    for m in &set.models {
+        if m.layer == Layer::Staging {
+            p.first.push(m);
+            if m.by_ticket {
+                p.shadowed.push(m);
+            }
+        } else if m.by_ticket {
+            if let Some(r) = m.reads.iter().find(|r| downstream.contains(r.as_str())) {
+                return Err(format!("{} (per ticket) reads {r}, which is built after the per-ticket models", m.name));
+            }
+            p.by_ticket.push(m);
+        } else if downstream.contains(m.name.as_str()) {
+            p.last.push(m);
+        } else {
+            p.first.push(m);
+        }
+    }
+    Ok(p)
+}
+
+/// Creates `build_changed` (TEMP): the tickets an incremental build after `last`
+/// recomputes. Returns how many.
+pub(super) fn changed_tickets(tx: &Derive<'_>, last: &State) -> Result<i64, ComputeError> {
+    let as_of = format!("make_timestamp({}::BIGINT)", last.as_of_us);
+    tx.execute(
+        &format!(
+            "CREATE OR REPLACE TEMP TABLE build_changed AS \
+             SELECT DISTINCT source, ticket_id FROM ( \
+               SELECT source, ticket_id FROM ticket \
+               WHERE batch_id > {b} OR opened_at > {as_of} OR updated_at > {as_of} \
+               UNION ALL SELECT source, ticket_id FROM ticket_event WHERE batch_id > {b} OR occurred_at > {as_of} \
+               UNION ALL SELECT source, ticket_id FROM fct_ticket_clock WHERE resolved_at IS NULL AND cancelled_at IS NULL)",
+            b = last.last_batch
+        ),
+        "finding the tickets that changed since the last build",
+    )?;
+    Ok(tx.query_i64("SELECT count(*) FROM build_changed")?)
+}
+
+/// `"db".main."name"`: the database's table, not a TEMP shadow of the same name.
+pub(super) fn in_db(db: &str, name: &str) -> String {
+    format!("\"{}\".main.\"{}\"", db.replace('"', "\"\""), name)
+}
+
+/// Shadows a per-ticket staging view with the changed tickets' rows.
+pub(super) fn shadow(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(), ComputeError> {
+    tx.execute(
+        &format!(
+            "CREATE OR REPLACE TEMP TABLE \"{n}\" AS SELECT s.* FROM {t} AS s SEMI JOIN build_changed AS c \
+             ON c.source = s.source AND c.ticket_id = s.ticket_id",
+            n = m.name,
+            t = in_db(db, &m.name)
+        ),
+        &format!("selecting the changed tickets of {}", m.name),
+    )?;
+    Ok(())
+}
+
+/// Recomputes a per-ticket model for the changed tickets into a TEMP table of its name
+/// (read by the models after it) and replaces their rows in the database's table.
+/// Returns the table's rows.
+pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<i64, ComputeError> {
+    let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    let table = in_db(db, &m.name);
+    tx.execute(
+        &format!("CREATE OR REPLACE TEMP TABLE \"{}\" AS\n{}\n", m.name, m.sql),
+        &format!("building {} for the changed tickets", m.name),
+    )
+    .map_err(fail)?;
+    tx.execute(
+        &format!(
+            "DELETE FROM {table} AS t USING build_changed AS c WHERE c.source = t.source AND c.ticket_id = t.ticket_id;\
+             INSERT INTO {table} BY NAME SELECT * FROM temp.main.\"{}\";",
+            m.name
+        ),
+        &format!("replacing the changed tickets' rows of {}", m.name),
+    )
+    .map_err(fail)?;
+    tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)
+}
+
+/// Drops the TEMP shadows and `build_changed`.
+pub(super) fn drop_shadows(tx: &Derive<'_>, p: &Phases<'_>) -> Result<(), ComputeError> {
+    let mut sql = String::from("DROP TABLE IF EXISTS temp.main.build_changed;");
+    for m in p.shadowed.iter().chain(&p.by_ticket) {
+        sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{}\";", m.name));
+    }
+    tx.execute(&sql, "dropping the incremental build's shadows")?;
+    Ok(())
+}
+
+/// The as-of instant of a state, for messages.
+pub(super) fn instant(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> State {
+        State {
+            last_batch: 3,
+            as_of_us: 1_000,
+            as_of_given: false,
+            config_sha256: "c".into(),
+            models_sha256: "m".into(),
+            teams_md5: "t".into(),
+            years: "2025-2027".into(),
+            tool_version: "1".into(),
+            complete: true,
+        }
+    }
+
+    #[test]
+    fn only_new_batches_and_a_later_as_of_allow_an_incremental_build() {
+        let last = state();
+        let mut now = State { last_batch: 5, as_of_us: 2_000, ..state() };
+        assert_eq!(why_full(Some(&last), &now), None);
+        assert_eq!(why_full(None, &now).as_deref(), Some("no earlier build"));
+        now.config_sha256 = "other".into();
+        assert_eq!(why_full(Some(&last), &now).as_deref(), Some("the configuration changed"));
+        let now = State { models_sha256: "x".into(), ..state() };
+        assert_eq!(why_full(Some(&last), &now).as_deref(), Some("a model or macro changed"));
+        let now = State { teams_md5: "x".into(), ..state() };
+        assert!(why_full(Some(&last), &now).unwrap().contains("team table"));
+        let now = State { as_of_given: true, ..state() };
+        assert_eq!(why_full(Some(&last), &now).as_deref(), Some("--as-of was given"));
+        let partial = State { complete: false, ..state() };
+        assert!(why_full(Some(&partial), &state()).unwrap().contains("--select"));
+    }
+
+    #[test]
+    fn the_shipped_models_split_into_phases() {
+        let set = super::super::shipped_models().unwrap();
+        let p = phases(&set).unwrap();
+        fn names<'a>(v: &[&'a Model]) -> Vec<&'a str> {
+            v.iter().map(|m| m.name.as_str()).collect()
+        }
+        assert!(names(&p.by_ticket).contains(&"fct_status_interval"));
+        assert!(names(&p.shadowed).contains(&"stg_ticket_event"));
+        assert!(names(&p.first).contains(&"dim_team"));
+        assert!(names(&p.last).contains(&"fct_repeat_incident") && names(&p.last).contains(&"kpi_sla_by_month"));
+        assert_eq!(p.first.len() + p.by_ticket.len() + p.last.len(), set.models.len());
+    }
+}
