@@ -485,3 +485,51 @@ fn the_customer_page_loads_in_chromium_without_requests_or_console_messages_and_
     let kav = std::fs::read_to_string(month.join("customer-kavlinge.html")).unwrap();
     assert!(kav.contains("Kävlinge") && !kav.contains("Staffanstorp") && !kav.contains("Burlöv"));
 }
+
+#[test]
+fn the_demo_s_customer_figures_equal_the_organisation_tables_in_every_month() {
+    let t = Tmp::new("customer-demo");
+    let dir = t.path("demo");
+    itsm_ok(&t.0, &["demo", "--dir", dir.to_str().unwrap()]);
+    let db = dir.join("itsm.duckdb");
+    // SLA: each customer's own trend row is its kpi_sla_by_customer_month row, the shared
+    // rows are the shared customer's, in every month (rows that differ or are missing).
+    let sla = rows(
+        &db,
+        "WITH mine AS (SELECT month, CASE WHEN scope = 'own' THEN customer ELSE 'Gemensam' END AS customer, \
+         met, breached, breached_open FROM kpi_customer_sla_trend) \
+         (SELECT DISTINCT * FROM mine EXCEPT SELECT month, customer, met, breached, breached_open FROM kpi_sla_by_customer_month) \
+         UNION ALL \
+         (SELECT month, customer, met, breached, breached_open FROM kpi_sla_by_customer_month \
+          WHERE customer IS NOT NULL EXCEPT SELECT DISTINCT * FROM mine)",
+    );
+    assert_eq!(sla, "");
+    // FTR of the customer's users = kpi_ftr_by_customer_month.
+    let ftr = rows(
+        &db,
+        "(SELECT month, customer, population, ftr_count, first_contact_count FROM kpi_customer_ftr_by_month \
+          EXCEPT SELECT month, customer, population, ftr_count, first_contact_count FROM kpi_ftr_by_customer_month) \
+         UNION ALL (SELECT month, customer, population, ftr_count, first_contact_count FROM kpi_ftr_by_customer_month \
+          WHERE customer <> 'Gemensam' EXCEPT SELECT month, customer, population, ftr_count, first_contact_count \
+          FROM kpi_customer_ftr_by_month)",
+    );
+    assert_eq!(ftr, "");
+    // Backlog: the customers' own open tickets plus the shared ones (counted once) are the
+    // organisation's backlog at every month end.
+    let backlog = rows(
+        &db,
+        "WITH c AS (SELECT month, count(*) FILTER (WHERE scope = 'own') \
+           + count(DISTINCT ticket_id) FILTER (WHERE scope = 'shared') AS n FROM kpi_customer_backlog_ticket GROUP BY month) \
+         SELECT b.month, b.backlog, c.n FROM kpi_backlog_by_month AS b LEFT JOIN c USING (month) \
+         WHERE b.backlog <> coalesce(c.n, 0)",
+    );
+    assert_eq!(backlog, "");
+    assert!(rows(&db, "SELECT sum(backlog) FROM kpi_backlog_by_month").parse::<i64>().unwrap() > 100);
+    // Billing: the customer models' share is the billing allocation key.
+    let key = rows(
+        &db,
+        "SELECT k.customer FROM kpi_billing_allocation_key AS k JOIN kpi_customer_share AS s USING (customer) \
+         WHERE k.share_percent <> s.share_percent",
+    );
+    assert_eq!(key, "");
+}
