@@ -4,8 +4,8 @@
 //! at) and hands plain typed tables to `render`, then writes the files.
 //!
 //! Owns: opening and checking the built store ([`open`]), the shipped templates and KPI
-//! definitions, the billing and CAB fetches, the pseudonym-salt policy, the source batches
-//! of a report's footer. Must not: parse command lines (the CLI maps its flags onto the
+//! definitions, the billing, CAB and customer-report fetches, the pseudonym-salt policy,
+//! the source batches of a report's footer. Must not: parse command lines (the CLI maps its flags onto the
 //! options structs here), format values for people (render does) or import `cli`.
 //! Callable from benches and tests as `itsm::report::monthly(&store, &config, &options)`.
 
