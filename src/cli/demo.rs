@@ -11,7 +11,7 @@ use super::{ingest::print_report, Context};
 use crate::config::Config;
 use crate::ingest::{self, profile::Profile, IngestOptions};
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions};
+use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, MonthlyOptions};
 use crate::sample::{generate, SampleSpec};
 use crate::store::Store;
 
@@ -98,10 +98,24 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     report::billing(&store, &dcx.config, &billing)?;
     report::cab(&store, &dcx.config, &CabOptions { as_of: None, out: Some(out.clone()), lang: Lang::Sv })?;
+    // Each customer's service report for the month (every billed customer).
+    let customers = CustomerOptions {
+        month: format!("{year:04}-{month:02}"),
+        customers: Vec::new(),
+        out: Some(out.clone()),
+        lang: Lang::Sv,
+        note: None,
+        template: None,
+        show_personal_data: false,
+    };
+    let customer_reports = report::customer(&store, &dcx.config, &customers)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
     cx.say(format!("cab:           {}", out.join("cab.html").display()))?;
+    for path in customer_reports.iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        cx.say(format!("customer:      {}", path.display()))?;
+    }
     cx.say(format!("config:        {}", config_file.display()))?;
     cx.say(format!("next:          cd {} && itsm report billing --month 2026-09", args.dir.display()))?;
     cx.say(format!("               itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;

@@ -1,5 +1,5 @@
 //! `itsm report`: render report templates from the built KPI tables (`monthly`, `billing`,
-//! `cab`), and check templates against the tables (`check`).
+//! `cab`, `customer`), and check templates against the tables (`check`).
 //!
 //! This file maps the flags onto the options of [`crate::report`], calls one report and
 //! prints what it wrote; the reports themselves live there.
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use super::Context;
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions};
+use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, MonthlyOptions};
 
 /// Arguments of `itsm report`.
 #[derive(Debug, clap::Args)]
@@ -34,6 +34,11 @@ pub enum ReportCommand {
     /// The CAB's prioritised list of changes and projects: cab.html and cab.csv.
     #[command(after_help = "Example:\n  itsm report cab --as-of 2026-10-31 --out itsm-reports/cab")]
     Cab(CabArgs),
+    /// Each customer's monthly service report: customer-<name>.html and customer-<name>.json.
+    #[command(
+        after_help = "Example:\n  itsm report customer --month 2026-10 --all --lang sv --note october.md\n  itsm report customer --month 2026-10 --customer Kävlinge --lang en"
+    )]
+    Customer(CustomerArgs),
     /// Check templates: every query and column they name exists, every block is valid.
     #[command(after_help = "Example:\n  itsm report check my-monthly.md")]
     Check(CheckArgs),
@@ -94,6 +99,35 @@ pub struct CabArgs {
     pub lang: String,
 }
 
+/// Arguments of `itsm report customer`.
+#[derive(Debug, clap::Args)]
+pub struct CustomerArgs {
+    /// Report month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// A billed customer to write the report for (repeat for several).
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub customer: Vec<String>,
+    /// Every billed customer (the default when no --customer is given).
+    #[arg(long)]
+    pub all: bool,
+    /// Output directory (default: itsm-reports/YYYY-MM).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Report language.
+    #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
+    pub lang: String,
+    /// A Markdown file whose text opens the report (the month's note; `[[sv|en]]` pairs allowed).
+    #[arg(long, value_name = "FILE")]
+    pub note: Option<PathBuf>,
+    /// A template file instead of the shipped customer.md (copy it and edit it).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Show requesters as they are instead of pseudonymised.
+    #[arg(long)]
+    pub show_personal_data: bool,
+}
+
 /// Arguments of `itsm report check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -123,6 +157,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             let options = a.options(cx)?;
             report::cab(&store, &cx.config, &options)?
         }
+        ReportCommand::Customer(a) => report::customer(&report::open(&cx.db)?, &cx.config, &a.options())?,
         ReportCommand::Check(a) => return check(cx, &a),
     };
     for path in written {
@@ -156,6 +191,21 @@ impl BillingArgs {
             month: self.month.clone(),
             out: self.out.clone(),
             lang: lang(&self.lang),
+            show_personal_data: self.show_personal_data,
+        }
+    }
+}
+
+impl CustomerArgs {
+    /// The report's options.
+    pub fn options(&self) -> CustomerOptions {
+        CustomerOptions {
+            month: self.month.clone(),
+            customers: if self.all { Vec::new() } else { self.customer.clone() },
+            out: self.out.clone(),
+            lang: lang(&self.lang),
+            note: self.note.clone(),
+            template: self.template.clone(),
             show_personal_data: self.show_personal_data,
         }
     }

@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 mod api;
 mod billing;
 mod cab;
+mod customer;
 mod kpi;
 mod sla;
 pub use api::{ApiConfig, ApiConfigError, Auth, Pagination, Since};
 pub use billing::BillingConfig;
 pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
+pub use customer::CustomerReportConfig;
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
@@ -181,6 +183,10 @@ pub struct Config {
     pub billing: BillingConfig,
     /// CAB report: portfolio and score weights.
     pub cab: CabConfig,
+    /// The customer's monthly service report: suppression threshold. Not
+    /// part of the configuration hash: it changes what a page shows, no built figure.
+    #[serde(skip_serializing)]
+    pub customer_report: CustomerReportConfig,
 }
 
 /// A configured number as an exact decimal: a whole number of 10^-`scale` units, read from
@@ -215,6 +221,7 @@ impl Default for Config {
             kpi: KpiConfig::default(),
             billing: BillingConfig::default(),
             cab: CabConfig::default(),
+            customer_report: CustomerReportConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -274,6 +281,7 @@ impl Config {
         config.kpi = config.kpi.with_defaults_filled();
         config.kpi.validate()?;
         config.billing.validate()?;
+        config.customer_report.validate()?;
         config.cab = config.cab.with_defaults_filled()?;
         Ok(config)
     }

@@ -11,12 +11,13 @@
 //! Layout: `template` (parsing and validation of templates), `format` (numbers, months,
 //! escaping per language), `chart` (SVG), `figures` (rows → figure values), `page` (the
 //! monthly page's HTML and JSON), `shell` (the one HTML document and stylesheet of every
-//! page), `tables` (pages of table blocks: billing and CAB), `billing` and `cab` (their
-//! files), `output` (tables as text, CSV or JSON for `--format`).
+//! page), `tables` (pages of table blocks: billing, CAB, customer report), `billing`, `cab`
+//! and `customer` (their files), `output` (tables as text, CSV or JSON for `--format`).
 
 pub mod billing;
 pub mod cab;
 pub mod chart;
+pub mod customer;
 mod figures;
 pub mod format;
 pub mod output;

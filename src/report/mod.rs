@@ -4,19 +4,21 @@
 //! at) and hands plain typed tables to `render`, then writes the files.
 //!
 //! Owns: opening and checking the built store ([`open`]), the shipped templates and KPI
-//! definitions, the billing and CAB fetches, the pseudonym-salt policy, the source batches
-//! of a report's footer. Must not: parse command lines (the CLI maps its flags onto the
+//! definitions, the billing, CAB and customer-report fetches, the pseudonym-salt policy,
+//! the source batches of a report's footer. Must not: parse command lines (the CLI maps its flags onto the
 //! options structs here), format values for people (render does) or import `cli`.
 //! Callable from benches and tests as `itsm::report::monthly(&store, &config, &options)`.
 
 mod billing;
 mod cab;
+mod customer;
 mod monthly;
 
 use std::path::{Path, PathBuf};
 
 pub use billing::{billing, BillingOptions};
 pub use cab::{cab, CabOptions};
+pub use customer::{customer, file_stem, CustomerOptions};
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
 
 use crate::compute::ModelError;
@@ -29,6 +31,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("reports/monthly.md", include_str!("../../reports/monthly.md")),
     ("reports/billing.md", crate::render::billing::TEMPLATE),
     ("reports/cab.md", crate::render::cab::TEMPLATE),
+    ("reports/customer.md", crate::render::customer::TEMPLATE),
 ];
 /// The shipped KPI definitions.
 pub const DEFINITIONS: &str = include_str!("../../reports/definitions.toml");
@@ -70,6 +73,14 @@ pub enum ReportError {
     /// The CAB portfolio is empty.
     #[error("the portfolio is empty: set [cab] portfolio in itsm.toml and run `itsm build`")]
     EmptyPortfolio,
+    /// A customer report names a customer that is not billed.
+    #[error("'{name}' is not a billed customer (known: {known}); see [billing] customers in itsm.toml")]
+    UnknownCustomer {
+        /// The name given.
+        name: String,
+        /// The billed customers.
+        known: String,
+    },
     /// The queries lack a model a report evaluates.
     #[error("no model {0} in the queries")]
     NoModel(String),

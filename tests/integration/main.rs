@@ -8,6 +8,7 @@ mod billing;
 mod build;
 mod cab;
 mod calendar;
+mod customer;
 mod edge_rules;
 mod eventlog;
 mod excel;

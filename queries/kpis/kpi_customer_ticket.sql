@@ -1,0 +1,54 @@
+-- grain: one row per billed customer and ticket its service report may show: its own tickets, and the shared customer's tickets with its allocation share
+--
+-- The customer's monthly service report (issue 19) reads every figure through this
+-- relation, so a customer's report can only ever see its own tickets (scope 'own') and
+-- the tickets of the shared customer (cfg_billing.shared_customer, scope 'shared'), never
+-- another customer's. The shared tickets carry the customer's share in the billing
+-- allocation key (kpi_customer_share: the weights kpi_billing_allocation splits the shared
+-- lines by). An own ticket has share 1. Requesters of shared tickets are
+-- people of any customer, so they are not carried (NULL). problem_visible: whether the
+-- linked problem's record may be named in this customer's report (it is the customer's
+-- own, the shared customer's, of no customer, or not a ticket at all) — a problem record
+-- of another customer is counted but never named.
+WITH scoped AS (
+    SELECT k.customer, 'own' AS scope, 1.0 AS share, CAST(100 AS DECIMAL(9, 2)) AS share_percent, t.source, t.ticket_id
+    FROM kpi_customer_share AS k
+    JOIN fct_ticket AS t ON t.customer = k.customer
+    UNION ALL
+    SELECT k.customer, 'shared' AS scope, k.share, k.share_percent, t.source, t.ticket_id
+    FROM kpi_customer_share AS k
+    CROSS JOIN cfg_billing AS b
+    JOIN fct_ticket AS t ON t.customer = b.shared_customer
+)
+
+SELECT
+    s.customer,
+    s.scope,
+    s.share,
+    s.share_percent,
+    s.source,
+    s.ticket_id,
+    f.kind,
+    f.title,
+    t.service,
+    t.ci,
+    t.impact,
+    f.priority,
+    f.status,
+    f.channel,
+    f.opened_at,
+    f.opened_month,
+    f.first_response_at,
+    f.resolved_at,
+    f.resolved_month,
+    f.cancelled,
+    t.problem_id,
+    t.problem_id IS NOT NULL AND (
+        p.customer IS NULL OR p.customer = s.customer OR p.customer = (SELECT shared_customer FROM cfg_billing)
+    ) AS problem_visible,
+    t.change_id,
+    CASE WHEN s.scope = 'own' THEN t.requester END AS requester
+FROM scoped AS s
+JOIN fct_ticket_flow AS f ON f.source = s.source AND f.ticket_id = s.ticket_id
+JOIN fct_ticket AS t ON t.source = s.source AND t.ticket_id = s.ticket_id
+LEFT JOIN fct_ticket AS p ON p.source = t.source AND p.ticket_id = t.problem_id AND p.kind = 'problem'
