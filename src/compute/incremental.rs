@@ -179,9 +179,17 @@ pub(super) struct Phases<'m> {
     pub last: Vec<&'m Model>,
 }
 
+/// Why the models cannot be built per ticket.
+#[derive(Debug, thiserror::Error)]
+#[error("{model} (per ticket) reads {reads}, which is built after the per-ticket models")]
+pub(super) struct NotPerTicket {
+    model: String,
+    reads: String,
+}
+
 /// Splits the models; `Err` says why they cannot be built incrementally (a per-ticket
 /// model reading a model that must be built after it).
-pub(super) fn phases(set: &ModelSet) -> Result<Phases<'_>, String> {
+pub(super) fn phases(set: &ModelSet) -> Result<Phases<'_>, NotPerTicket> {
     let per_ticket: BTreeSet<&str> =
         set.models.iter().filter(|m| m.by_ticket && m.layer != Layer::Staging).map(|m| m.name.as_str()).collect();
     // Models reading a per-ticket mart, directly or not (in build order, readers come later).
@@ -200,7 +208,7 @@ pub(super) fn phases(set: &ModelSet) -> Result<Phases<'_>, String> {
             }
         } else if m.by_ticket {
             if let Some(r) = m.reads.iter().find(|r| downstream.contains(r.as_str())) {
-                return Err(format!("{} (per ticket) reads {r}, which is built after the per-ticket models", m.name));
+                return Err(NotPerTicket { model: m.name.clone(), reads: r.clone() });
             }
             p.by_ticket.push(m);
         } else if downstream.contains(m.name.as_str()) {

@@ -220,7 +220,7 @@ pub fn build(
         incremental::why_full(last.as_ref(), &now)
     };
     let phases = if selected.is_none() && why_full.is_none() {
-        incremental::phases(set).map_err(|why| why_full = Some(why)).ok()
+        incremental::phases(set).map_err(|why| why_full = Some(why.to_string())).ok()
     } else {
         None
     };
