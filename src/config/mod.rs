@@ -11,11 +11,13 @@ mod billing;
 mod cab;
 mod kpi;
 mod sla;
+mod vendor;
 pub use api::{ApiConfig, ApiConfigError, Auth, Pagination, Since};
 pub use billing::BillingConfig;
 pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
+pub use vendor::VendorConfig;
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
 use crate::model::{TeamRow, TeamRule};
@@ -181,6 +183,10 @@ pub struct Config {
     pub billing: BillingConfig,
     /// CAB report: portfolio and score weights.
     pub cab: CabConfig,
+    /// Vendor contracts of the 3rd line: `[[vendors]]` (DESIGN §7b). Left out of the
+    /// canonical text when empty, so a configuration without vendors keeps its hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<VendorConfig>,
 }
 
 /// A configured number as an exact decimal: a whole number of 10^-`scale` units, read from
@@ -215,6 +221,7 @@ impl Default for Config {
             kpi: KpiConfig::default(),
             billing: BillingConfig::default(),
             cab: CabConfig::default(),
+            vendors: Vec::new(),
         }
         .with_builtin_calendars()
     }
@@ -275,6 +282,7 @@ impl Config {
         config.kpi.validate()?;
         config.billing.validate()?;
         config.cab = config.cab.with_defaults_filled()?;
+        vendor::validate(&config.vendors, &calendars)?;
         Ok(config)
     }
 
