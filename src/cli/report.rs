@@ -1,5 +1,5 @@
 //! `itsm report`: render report templates from the built KPI tables (`monthly`, `billing`,
-//! `cab`), and check templates against the tables (`check`).
+//! `cab`, `vendors`), and check templates against the tables (`check`).
 //!
 //! This file maps the flags onto the options of [`crate::report`], calls one report and
 //! prints what it wrote; the reports themselves live there.
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use super::Context;
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions};
+use crate::report::{self, BillingOptions, CabOptions, MonthlyOptions, VendorsOptions};
 
 /// Arguments of `itsm report`.
 #[derive(Debug, clap::Args)]
@@ -34,6 +34,9 @@ pub enum ReportCommand {
     /// The CAB's prioritised list of changes and projects: cab.html and cab.csv.
     #[command(after_help = "Example:\n  itsm report cab --as-of 2026-10-31 --out itsm-reports/cab")]
     Cab(CabArgs),
+    /// The IT controller's supplier follow-up: vendors.html, vendors.csv and vendors.xlsx.
+    #[command(after_help = "Example:\n  itsm report vendors --month 2026-10 --lang en --out itsm-reports/2026-10")]
+    Vendors(VendorsArgs),
     /// Check templates: every query and column they name exists, every block is valid.
     #[command(after_help = "Example:\n  itsm report check my-monthly.md")]
     Check(CheckArgs),
@@ -79,6 +82,20 @@ pub struct BillingArgs {
     pub show_personal_data: bool,
 }
 
+/// Arguments of `itsm report vendors`.
+#[derive(Debug, clap::Args)]
+pub struct VendorsArgs {
+    /// Report month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Output directory (default: itsm-reports/YYYY-MM).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of the page and the workbook.
+    #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
+    pub lang: String,
+}
+
 /// Arguments of `itsm report cab`.
 #[derive(Debug, clap::Args)]
 pub struct CabArgs {
@@ -122,6 +139,10 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             let store = report::open(&cx.db)?;
             let options = a.options(cx)?;
             report::cab(&store, &cx.config, &options)?
+        }
+        ReportCommand::Vendors(a) => {
+            let options = VendorsOptions { month: a.month.clone(), out: a.out.clone(), lang: lang(&a.lang) };
+            report::vendors(&report::open(&cx.db)?, &cx.config, &options)?
         }
         ReportCommand::Check(a) => return check(cx, &a),
     };

@@ -12,12 +12,14 @@
 mod billing;
 mod cab;
 mod monthly;
+mod vendors;
 
 use std::path::{Path, PathBuf};
 
 pub use billing::{billing, BillingOptions};
 pub use cab::{cab, CabOptions};
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
+pub use vendors::{vendors, VendorsOptions};
 
 use crate::compute::ModelError;
 use crate::render::{RenderError, SourceBatch, TemplateError};
@@ -29,6 +31,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("reports/monthly.md", include_str!("../../reports/monthly.md")),
     ("reports/billing.md", crate::render::billing::TEMPLATE),
     ("reports/cab.md", crate::render::cab::TEMPLATE),
+    ("reports/vendors.md", crate::render::vendors::TEMPLATE),
 ];
 /// The shipped KPI definitions.
 pub const DEFINITIONS: &str = include_str!("../../reports/definitions.toml");

@@ -186,3 +186,128 @@ fn pass_through_cost_with_markup_is_billed_and_the_shared_customers_share_is_all
     assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
 }
 
+/// A workbook cell (Empty when absent).
+fn xcell(range: &calamine::Range<calamine::Data>, row: usize, col: usize) -> calamine::Data {
+    range.get_value((row as u32, col as u32)).cloned().unwrap_or(calamine::Data::Empty)
+}
+
+fn float(d: &calamine::Data) -> f64 {
+    match d {
+        calamine::Data::Float(f) => *f,
+        calamine::Data::Int(i) => *i as f64,
+        other => panic!("not a number cell: {other:?}"),
+    }
+}
+
+#[test]
+fn the_vendors_report_writes_csv_and_a_workbook_whose_sheets_add_up_to_the_csv() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let t = project("report");
+    let out = itsm_ok(&t.0, &["report", "vendors", "--month", "2026-03", "--lang", "en", "--out", "out"]);
+    assert!(out.contains("vendors.xlsx"), "{out}");
+    let csv = std::fs::read_to_string(t.path("out/vendors.csv")).unwrap();
+    let want =
+        "vendor,month,tickets_received,holdings_decided,uc_met,uc_breached,uc_compliance,median_holding_minutes,\
+p90_holding_minutes,response_met,response_breached,sla_breaches_caused,tickets_with_cost,cost,billed_amount,currency\n\
+Leverantör AB,2026-03-01,2,2,1,1,0.5,255.0,315.0,1,1,1,1,1234.57,1419.76,SEK\n\
+Nattjour AB,2026-03-01,1,1,1,0,1.0,3870.0,3870.0,0,0,0,1,500.00,500.00,SEK\n";
+    assert_eq!(csv, want);
+    let csv_rows: Vec<Vec<String>> = csv.lines().skip(1).map(|l| l.split(',').map(String::from).collect()).collect();
+
+    let mut wb = open_workbook_auto(t.path("out/vendors.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["Summary", "Leverantör AB", "Nattjour AB"], "one sheet per vendor");
+    let summary = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(xcell(&summary, 1, 0), Data::String("Leverantör AB".into()));
+    assert!(matches!(xcell(&summary, 1, 1), Data::DateTime(_)), "the month is a date cell");
+    assert_eq!(xcell(&summary, 1, 6), Data::Float(0.5), "compliance is a number cell");
+    assert_eq!(xcell(&summary, 2, 13), Data::Float(500.0));
+
+    for row in &csv_rows {
+        let (vendor, decided, met, breached, cost, billed) = (&row[0], &row[3], &row[4], &row[5], &row[13], &row[14]);
+        let sheet = wb.worksheet_range(vendor).unwrap();
+        // Holdings: rows 1.. until the total row; dates are date cells.
+        let mut r = 1;
+        let (mut n, mut sum_met, mut sum_breached) = (0.0, 0.0, 0.0);
+        while xcell(&sheet, r, 0) != Data::String("Total".into()) {
+            assert!(matches!(xcell(&sheet, r, 4), Data::DateTime(_)), "{vendor}: received is a date cell");
+            assert!(matches!(xcell(&sheet, r, 5), Data::DateTime(_)), "{vendor}: handed back is a date cell");
+            n += 1.0;
+            sum_met += float(&xcell(&sheet, r, 10));
+            sum_breached += float(&xcell(&sheet, r, 11));
+            r += 1;
+        }
+        // The rows add up to the CSV, and so do the totals' cached results.
+        assert_eq!(
+            (n, sum_met, sum_breached),
+            (decided.parse().unwrap(), met.parse().unwrap(), breached.parse().unwrap()),
+            "{vendor}"
+        );
+        assert_eq!(float(&xcell(&sheet, r, 1)), n, "{vendor}: holdings total");
+        assert_eq!((float(&xcell(&sheet, r, 10)), float(&xcell(&sheet, r, 11))), (sum_met, sum_breached), "{vendor}");
+        // Costs: header two rows below the total, then the tickets, then their total.
+        let mut r = r + 3;
+        let (mut sum_cost, mut sum_billed) = (0.0, 0.0);
+        while xcell(&sheet, r, 0) != Data::String("Total".into()) {
+            sum_cost += float(&xcell(&sheet, r, 3));
+            sum_billed += float(&xcell(&sheet, r, 5));
+            r += 1;
+        }
+        let cents = |v: f64| (v * 100.0).round() as i64;
+        let csv_cents = |s: &str| cents(s.parse::<f64>().unwrap());
+        assert_eq!((cents(sum_cost), cents(sum_billed)), (csv_cents(cost), csv_cents(billed)), "{vendor}");
+        assert_eq!(
+            (cents(float(&xcell(&sheet, r, 3))), cents(float(&xcell(&sheet, r, 5)))),
+            (csv_cents(cost), csv_cents(billed)),
+            "{vendor}: cost totals"
+        );
+    }
+    // The T2 holding on Leverantör AB's sheet: received 09:00 local, UC clock 180 of 120.
+    let lev = wb.worksheet_range("Leverantör AB").unwrap();
+    assert_eq!(xcell(&lev, 1, 0), Data::String("T2".into()));
+    assert_eq!((xcell(&lev, 1, 8), xcell(&lev, 1, 9)), (Data::Float(180.0), Data::Float(120.0)));
+    match xcell(&lev, 1, 4) {
+        // Excel serial of 2026-03-10 (46 091 days after 1899-12-30) plus 9/24 of a day: 09:00
+        // local, not 08:00 UTC.
+        Data::DateTime(d) => assert!((d.as_f64() - (46_091.0 + 9.0 / 24.0)).abs() < 1e-6, "local time: {}", d.as_f64()),
+        other => panic!("{other:?}"),
+    }
+
+    let html = std::fs::read_to_string(t.path("out/vendors.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("UC compliance per vendor, 12 months"), "charts are inline");
+    // Self-contained: no script, nothing fetched (the only URL is the SVG namespace).
+    let without_ns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!html.contains("<script") && !without_ns.contains("http") && !html.contains("src="), "self-contained");
+    assert!(html.contains("<td>Leverantör AB</td>"), "the vendor's row");
+    assert!(html.contains("1,419.76 SEK") || html.contains("1 419.76 SEK"), "the cost passed through");
+}
+
+#[test]
+fn the_vendors_page_loads_in_chromium_without_console_errors_or_network_requests() {
+    if !crate::report::chromium_available() {
+        return;
+    }
+    let t = project("chromium");
+    let shots: std::path::PathBuf =
+        std::env::var_os("ITSM_SCREENSHOT_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| t.path("shots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    for lang in ["sv", "en"] {
+        itsm_ok(&t.0, &["report", "vendors", "--month", "2026-03", "--lang", lang, "--out", lang]);
+        let shot = shots.join(format!("vendors-{lang}.png"));
+        let (requests, console) = crate::report::load_in_chromium(&t.path(&format!("{lang}/vendors.html")), &shot);
+        assert_eq!(requests, Vec::<String>::new(), "the {lang} page made network requests");
+        assert_eq!(console, Vec::<String>::new(), "the {lang} page logged to the console");
+        assert!(std::fs::metadata(&shot).unwrap().len() > 20_000, "a screenshot of the {lang} page");
+    }
+}
+
+#[test]
+fn the_monthly_report_has_a_third_line_section_with_uc_compliance_per_vendor() {
+    let t = project("monthly");
+    itsm_ok(&t.0, &["report", "monthly", "--month", "2026-03", "--lang", "en", "--out", "out"]);
+    let html = std::fs::read_to_string(t.path("out/monthly.html")).unwrap();
+    let section = html.split("3rd line: vendors").nth(1).expect("the 3rd-line section");
+    let section = section.split("<h2").next().unwrap();
+    // Leverantör AB: 1 met of 2 decided = 50 %; Nattjour AB: 1 of 1 = 100 %.
+    assert!(section.contains("<td>Leverantör AB</td>") && section.contains("<td>Nattjour AB</td>"), "{section}");
+    assert!(section.contains("50.0") && section.contains("100.0"), "{section}");
+}
