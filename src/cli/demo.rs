@@ -98,10 +98,14 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     report::billing(&store, &dcx.config, &billing)?;
     report::cab(&store, &dcx.config, &CabOptions { as_of: None, out: Some(out.clone()), lang: Lang::Sv })?;
+    let vendors =
+        report::VendorsOptions { month: format!("{year:04}-{month:02}"), out: Some(out.clone()), lang: Lang::Sv };
+    report::vendors(&store, &dcx.config, &vendors)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
     cx.say(format!("cab:           {}", out.join("cab.html").display()))?;
+    cx.say(format!("vendors:       {}", out.join("vendors.html").display()))?;
     cx.say(format!("config:        {}", config_file.display()))?;
     cx.say(format!("next:          cd {} && itsm report billing --month 2026-09", args.dir.display()))?;
     cx.say(format!("               itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;

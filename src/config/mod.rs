@@ -370,6 +370,7 @@ mod tests {
         assert_eq!(c.cab.hourly_costs.len(), 2);
         assert_eq!(c.cab.capacity.len(), 6);
         assert_eq!(c.teams.len(), 11);
+        assert_eq!(c.vendors.iter().map(|v| v.calendar.as_str()).collect::<Vec<_>>(), vec!["office", "24x7"]);
     }
 
     #[test]

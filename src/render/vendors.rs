@@ -141,7 +141,11 @@ fn charts(input: &VendorsInput) -> String {
         })
         .collect();
     let percent = |v: f64| format_number(v, NumberFormat::Percent, lang);
-    let integer = |v: f64| format_number(v, NumberFormat::Integer, lang);
+    // Counts: whole ticks as integers, the half steps a small axis gets with a decimal.
+    let integer = |v: f64| {
+        let format = if v.fract() == 0.0 { NumberFormat::Integer } else { NumberFormat::Decimal };
+        format_number(v, format, lang)
+    };
     let mut out = String::from("<section class=\"vendor-charts\">\n");
     out.push_str(&format!(
         "<figure>\n<h3>{}</h3>\n",
