@@ -18,6 +18,9 @@ pub enum ColumnType {
     Number,
     /// true/false (BOOLEAN).
     Bool,
+    /// An exact amount of money in the organisation's currency, to the öre (DECIMAL(18, 2));
+    /// never DOUBLE (DESIGN §5a.13).
+    Money,
     /// The batch that last wrote the row (BIGINT).
     BatchId,
 }
@@ -77,10 +80,17 @@ pub const TICKET_COLUMNS: &[Column] = &[
     col("subcategory", Text, false),
     col("location", Text, false),
     col("caused_by", Text, false),
+    // Schema 4 (issue 16): the third-party cost (DESIGN §7b), passed through to billing.
+    col("cost", Money, false),
 ];
 
 /// Ticket columns added in schema 3, after `batch_id`; the rest is the schema-2 row.
 pub const TICKET_COLUMNS_V3: &[&str] = &["source_sla_met", "closed_code", "subcategory", "location", "caused_by"];
+
+/// Ticket columns added after schema 2 (schemas 3 and 4), in order: a row without them is
+/// the schema-2 row (the shape an event log's derived tickets are written in).
+pub const TICKET_COLUMNS_AFTER_V2: &[&str] =
+    &["source_sla_met", "closed_code", "subcategory", "location", "caused_by", "cost"];
 
 /// Position of column `name` in `columns`, evaluated at compile time so hot paths index
 /// rows by constant instead of searching by name. Panics (at compile time) if absent.

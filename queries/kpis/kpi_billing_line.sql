@@ -2,7 +2,8 @@
 --
 -- section 'customer': charges of a billed customer organisation; 'shared': charges of the
 -- shared customer, allocated in kpi_billing_allocation; 'unallocated': charges with no
--- price or no known customer, with the reason — kept, never dropped. Every charge of
+-- price or no known customer, with the reason — kept, never dropped. charge_type 'item',
+-- 'work' or 'pass_through' (a third-party cost with its markup; price_key = the vendor). Every charge of
 -- fct_billing_charge is in exactly one line.
 SELECT
     month,
@@ -16,7 +17,7 @@ SELECT
     sum(billed_minutes) AS billed_minutes,
     -- Hours from the summed minutes (not a sum of rounded hours): 3 × 20 min = 1.0000 h.
     CASE
-        WHEN charge_type = 'item' THEN sum(quantity)
+        WHEN charge_type IN ('item', 'pass_through') THEN sum(quantity)
         ELSE CAST(CAST((CAST(sum(billed_minutes) AS HUGEINT) * 10000 + 30) // 60 AS DECIMAL(18, 0)) * 0.0001
             AS DECIMAL(18, 4))
     END AS quantity,

@@ -18,5 +18,8 @@ SELECT
     billed_minutes,
     quantity,
     amount,
-    requester
+    requester,
+    vendor,
+    cost,
+    markup
 FROM fct_billing_charge

@@ -17,6 +17,11 @@
 -- Money is exact (§5a.13): amount = billed_minutes × hourly price / 60, computed on whole
 -- numbers and rounded half up to öre once per charge; items at their price; quantity =
 -- hours (DECIMAL(18, 4), shown) or 1 item. Never DOUBLE.
+-- Third-party pass-through (DESIGN §6, §7b): a ticket's cost × (1 + its vendor's markup)
+-- from fct_vendor_cost, one charge per ticket with a cost above 0 in the month of its first
+-- resolution (charge_type 'pass_through', price_key = the vendor, NULL when no vendor held
+-- it; quantity 1, unit_price = amount), whether or not its work is billable; allocated and
+-- reconciled like every other charge (vendor, cost and markup are kept on the row).
 WITH settings AS (
     SELECT rounding_minutes, shared_customer FROM cfg_billing
 ),
@@ -134,6 +139,63 @@ amounts AS (
                 AS DECIMAL(18, 4))
         END AS quantity
     FROM priced AS p
+),
+
+-- Third-party costs passed through, on the day of the first resolution.
+pass_through AS (
+    SELECT
+        v.month,
+        v.source,
+        v.ticket_id,
+        f.kind,
+        f.title,
+        f.customer,
+        t.service,
+        v.first_resolved_at AS resolved_at,
+        d.day AS resolved_day,
+        'pass_through' AS charge_type,
+        v.vendor AS price_key,
+        CAST(NULL AS DOUBLE) AS work_minutes,
+        CAST(NULL AS BIGINT) AS billed_minutes,
+        CAST(1 AS DECIMAL(18, 4)) AS quantity,
+        v.billed_amount AS unit_price,
+        v.billed_amount AS amount,
+        t.requester,
+        v.vendor,
+        v.cost,
+        v.markup
+    FROM fct_vendor_cost AS v
+    JOIN fct_ticket_flow AS f ON f.source = v.source AND f.ticket_id = v.ticket_id
+    JOIN fct_ticket AS t ON t.source = v.source AND t.ticket_id = v.ticket_id
+    ASOF JOIN local_day AS d ON v.first_resolved_at >= d.day_start
+    WHERE v.first_resolved_at IS NOT NULL AND NOT v.cancelled AND v.cost > 0
+),
+
+charged AS (
+    SELECT
+        a.month,
+        a.source,
+        a.ticket_id,
+        a.kind,
+        a.title,
+        a.customer,
+        a.service,
+        a.first_resolved_at AS resolved_at,
+        a.charge_day AS resolved_day,
+        a.charge_type,
+        a.price_key,
+        a.work_minutes,
+        a.billed_minutes,
+        a.quantity,
+        a.unit_price,
+        CAST(CAST(a.amount_ore AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(18, 2)) AS amount,
+        a.requester,
+        CAST(NULL AS VARCHAR) AS vendor,
+        CAST(NULL AS DECIMAL(18, 2)) AS cost,
+        CAST(NULL AS DECIMAL(18, 4)) AS markup
+    FROM amounts AS a
+    UNION ALL
+    SELECT * FROM pass_through
 )
 
 SELECT
@@ -144,15 +206,15 @@ SELECT
     a.title,
     a.customer,
     a.service,
-    a.first_resolved_at AS resolved_at,
-    a.charge_day AS resolved_day,
+    a.resolved_at,
+    a.resolved_day,
     a.charge_type,
     a.price_key,
     a.work_minutes,
     a.billed_minutes,
     a.quantity,
     a.unit_price,
-    CAST(CAST(a.amount_ore AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(18, 2)) AS amount,
+    a.amount,
     CASE
         WHEN a.unit_price IS NULL AND a.charge_type = 'item' THEN 'unpriced item'
         WHEN a.unit_price IS NULL THEN 'no hourly rate'
@@ -166,6 +228,9 @@ SELECT
         WHEN a.customer IN (SELECT customer FROM cfg_billing_customer) THEN 'customer'
         ELSE 'unallocated'
     END AS section,
-    a.requester
-FROM amounts AS a
+    a.requester,
+    a.vendor,
+    a.cost,
+    a.markup
+FROM charged AS a
 CROSS JOIN settings AS s

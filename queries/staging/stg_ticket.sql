@@ -30,5 +30,7 @@ SELECT
     request_item,
     requester,
     updated_at,
-    batch_id
+    batch_id,
+    -- Third-party cost, DECIMAL(18, 2) in the organisation's currency (schema 4; DESIGN §7b).
+    cost
 FROM ticket

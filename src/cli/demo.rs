@@ -109,6 +109,9 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         show_personal_data: false,
     };
     let customer_reports = report::customer(&store, &dcx.config, &customers)?;
+    let vendors =
+        report::VendorsOptions { month: format!("{year:04}-{month:02}"), out: Some(out.clone()), lang: Lang::Sv };
+    report::vendors(&store, &dcx.config, &vendors)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
@@ -116,6 +119,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     for path in customer_reports.iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
         cx.say(format!("customer:      {}", path.display()))?;
     }
+    cx.say(format!("vendors:       {}", out.join("vendors.html").display()))?;
     cx.say(format!("config:        {}", config_file.display()))?;
     cx.say(format!("next:          cd {} && itsm report billing --month 2026-09", args.dir.display()))?;
     cx.say(format!("               itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;

@@ -1,5 +1,5 @@
 //! `itsm report`: render report templates from the built KPI tables (`monthly`, `billing`,
-//! `cab`, `customer`), and check templates against the tables (`check`).
+//! `cab`, `customer`, `vendors`), and check templates against the tables (`check`).
 //!
 //! This file maps the flags onto the options of [`crate::report`], calls one report and
 //! prints what it wrote; the reports themselves live there.
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use super::Context;
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, MonthlyOptions};
+use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, MonthlyOptions, VendorsOptions};
 
 /// Arguments of `itsm report`.
 #[derive(Debug, clap::Args)]
@@ -39,6 +39,9 @@ pub enum ReportCommand {
         after_help = "Example:\n  itsm report customer --month 2026-10 --all --lang sv --note october.md\n  itsm report customer --month 2026-10 --customer Kävlinge --lang en"
     )]
     Customer(CustomerArgs),
+    /// The IT controller's supplier follow-up: vendors.html, vendors.csv and vendors.xlsx.
+    #[command(after_help = "Example:\n  itsm report vendors --month 2026-10 --lang en --out itsm-reports/2026-10")]
+    Vendors(VendorsArgs),
     /// Check templates: every query and column they name exists, every block is valid.
     #[command(after_help = "Example:\n  itsm report check my-monthly.md")]
     Check(CheckArgs),
@@ -82,6 +85,20 @@ pub struct BillingArgs {
     /// Show requesters as they are instead of pseudonymised.
     #[arg(long)]
     pub show_personal_data: bool,
+}
+
+/// Arguments of `itsm report vendors`.
+#[derive(Debug, clap::Args)]
+pub struct VendorsArgs {
+    /// Report month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Output directory (default: itsm-reports/YYYY-MM).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of the page and the workbook.
+    #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
+    pub lang: String,
 }
 
 /// Arguments of `itsm report cab`.
@@ -158,6 +175,10 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             report::cab(&store, &cx.config, &options)?
         }
         ReportCommand::Customer(a) => report::customer(&report::open(&cx.db)?, &cx.config, &a.options())?,
+        ReportCommand::Vendors(a) => {
+            let options = VendorsOptions { month: a.month.clone(), out: a.out.clone(), lang: lang(&a.lang) };
+            report::vendors(&report::open(&cx.db)?, &cx.config, &options)?
+        }
         ReportCommand::Check(a) => return check(cx, &a),
     };
     for path in written {

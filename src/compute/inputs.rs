@@ -322,6 +322,33 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
             ("weight", Col::Float(config.cab.weights.values().map(|w| Some(*w)).collect())),
         ],
     )?;
+    // Vendor contracts (DESIGN §7b): one row per vendor in configured order (the first
+    // whose pattern matches a team wins), and its UC targets per priority.
+    let vendors = &config.vendors;
+    load(
+        tx,
+        "cfg_vendor",
+        vec![
+            ("vendor", Col::Text(vendors.iter().map(|v| Some(v.name.clone())).collect())),
+            ("rule_order", Col::Int((1..=vendors.len() as i64).collect())),
+            ("pattern", Col::Text(vendors.iter().map(|v| Some(v.pattern.clone())).collect())),
+            ("like_pattern", Col::Text(vendors.iter().map(|v| Some(v.like_pattern())).collect())),
+            ("calendar", Col::Text(vendors.iter().map(|v| Some(v.calendar.clone())).collect())),
+            ("response_minutes", Col::Float(vendors.iter().map(|v| v.response_target.map(|h| h * 60.0)).collect())),
+            ("markup", Col::Decimal(4, vendors.iter().map(|v| v.markup_e4()).collect())),
+        ],
+    )?;
+    let targets: Vec<(&str, &str, f64)> =
+        vendors.iter().flat_map(|v| v.uc_targets.iter().map(|(p, h)| (v.name.as_str(), p.as_str(), *h))).collect();
+    load(
+        tx,
+        "cfg_vendor_uc",
+        vec![
+            ("vendor", Col::Text(targets.iter().map(|t| Some(t.0.to_string())).collect())),
+            ("priority", Col::Text(targets.iter().map(|t| Some(t.1.to_string())).collect())),
+            ("uc_minutes", Col::Float(targets.iter().map(|t| Some(t.2 * 60.0)).collect())),
+        ],
+    )?;
     load(tx, "cfg_sla_scope", vec![("kind", Col::Text(sla.scope.iter().cloned().map(Some).collect()))])?;
     load(tx, "cfg_sla_pause", vec![("status", Col::Text(sla.pause_statuses.iter().cloned().map(Some).collect()))])?;
 

@@ -39,6 +39,8 @@ pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_cab_cost",
     "cfg_cab",
     "cfg_cab_capacity",
+    "cfg_vendor",
+    "cfg_vendor_uc",
     "calendar_span",
     "calendar_hour",
     "local_day",

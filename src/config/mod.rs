@@ -12,12 +12,14 @@ mod cab;
 mod customer;
 mod kpi;
 mod sla;
+mod vendor;
 pub use api::{ApiConfig, ApiConfigError, Auth, Pagination, Since};
 pub use billing::BillingConfig;
 pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
 pub use customer::CustomerReportConfig;
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
+pub use vendor::VendorConfig;
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
 use crate::model::{TeamRow, TeamRule};
@@ -187,6 +189,10 @@ pub struct Config {
     /// part of the configuration hash: it changes what a page shows, no built figure.
     #[serde(skip_serializing)]
     pub customer_report: CustomerReportConfig,
+    /// Vendor contracts of the 3rd line: `[[vendors]]` (DESIGN §7b). Left out of the
+    /// canonical text when empty, so a configuration without vendors keeps its hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<VendorConfig>,
 }
 
 /// A configured number as an exact decimal: a whole number of 10^-`scale` units, read from
@@ -222,6 +228,7 @@ impl Default for Config {
             billing: BillingConfig::default(),
             cab: CabConfig::default(),
             customer_report: CustomerReportConfig::default(),
+            vendors: Vec::new(),
         }
         .with_builtin_calendars()
     }
@@ -283,6 +290,7 @@ impl Config {
         config.billing.validate()?;
         config.customer_report.validate()?;
         config.cab = config.cab.with_defaults_filled()?;
+        vendor::validate(&config.vendors, &calendars)?;
         Ok(config)
     }
 
@@ -370,6 +378,7 @@ mod tests {
         assert_eq!(c.cab.hourly_costs.len(), 2);
         assert_eq!(c.cab.capacity.len(), 6);
         assert_eq!(c.teams.len(), 11);
+        assert_eq!(c.vendors.iter().map(|v| v.calendar.as_str()).collect::<Vec<_>>(), vec!["office", "24x7"]);
     }
 
     #[test]

@@ -9,14 +9,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
 
 use super::profile::{DurationUnit, Profile};
 use crate::model::{self, column_index, Column, ColumnType, FileKind, ValueSet, EVENT_COLUMNS, TICKET_COLUMNS};
-use crate::tabular::text::{parse_bool, parse_count, parse_number, DateReader};
+use crate::tabular::text::{parse_bool, parse_count, parse_decimal, parse_number, DateReader};
+
+/// Scale of money columns: öre (DECIMAL(18, 2)).
+const MONEY_SCALE: u32 = 2;
 
 // Positions of the columns the row rules read; a slot's index is its column's index in the
 // file kind's canonical column list.
@@ -69,6 +73,8 @@ enum Cell<'a> {
     Instant(i64),
     Int(i32),
     Number(f64),
+    /// Money in öre (10^-2 units).
+    Money(i128),
     Bool(bool),
 }
 
@@ -118,6 +124,7 @@ enum Builder {
     Instant(TimestampMicrosecondBuilder),
     Int(Int32Builder),
     Number(Float64Builder),
+    Money(Decimal128Builder),
     Bool(BooleanBuilder),
     BatchId(Int64Builder),
 }
@@ -192,6 +199,7 @@ pub fn load_schema(kind: FileKind) -> Arc<Schema> {
                 ColumnType::Instant => DataType::Timestamp(TimeUnit::Microsecond, None),
                 ColumnType::Int => DataType::Int32,
                 ColumnType::Number => DataType::Float64,
+                ColumnType::Money => DataType::Decimal128(18, MONEY_SCALE as i8),
                 ColumnType::Bool => DataType::Boolean,
                 ColumnType::BatchId => DataType::Int64,
             };
@@ -281,6 +289,9 @@ impl RowMapper {
                 ColumnType::Instant => Builder::Instant(TimestampMicrosecondBuilder::new()),
                 ColumnType::Int => Builder::Int(Int32Builder::new()),
                 ColumnType::Number => Builder::Number(Float64Builder::new()),
+                ColumnType::Money => {
+                    Builder::Money(Decimal128Builder::new().with_data_type(DataType::Decimal128(18, MONEY_SCALE as i8)))
+                }
                 ColumnType::Bool => Builder::Bool(BooleanBuilder::new()),
                 ColumnType::BatchId => Builder::BatchId(Int64Builder::new()),
             })
@@ -404,6 +415,18 @@ impl RowMapper {
                 }
                 Cell::Number(v * self.unit_factor)
             }
+            // Money is read exactly (never through a float); more decimals than öre, a
+            // negative amount or one beyond DECIMAL(18, 2) is not a cost.
+            ColumnType::Money => {
+                let v = parse_decimal(text, MONEY_SCALE).map_err(|e| bad(e.to_string()))?.expect("non-empty");
+                if v < 0 {
+                    return Err(bad(format!("{name} is negative")));
+                }
+                if v >= 10i128.pow(18) {
+                    return Err(bad(format!("{name} is too large")));
+                }
+                Cell::Money(v)
+            }
             ColumnType::Bool => match parse_bool(text).map_err(|e| bad(e.to_string()))? {
                 Some(b) => Cell::Bool(b),
                 None => Cell::Null,
@@ -489,6 +512,8 @@ impl RowMapper {
                 (Builder::Int(b), _) => b.append_null(),
                 (Builder::Number(b), Cell::Number(v)) => b.append_value(*v),
                 (Builder::Number(b), _) => b.append_null(),
+                (Builder::Money(b), Cell::Money(v)) => b.append_value(*v),
+                (Builder::Money(b), _) => b.append_null(),
                 (Builder::Bool(b), Cell::Bool(v)) => b.append_value(*v),
                 (Builder::Bool(b), _) => b.append_null(),
             }
@@ -509,6 +534,7 @@ impl RowMapper {
                     Builder::Instant(mut b) => Arc::new(b.finish()),
                     Builder::Int(mut b) => Arc::new(b.finish()),
                     Builder::Number(mut b) => Arc::new(b.finish()),
+                    Builder::Money(mut b) => Arc::new(b.finish()),
                     Builder::Bool(mut b) => Arc::new(b.finish()),
                     Builder::BatchId(mut b) => Arc::new(b.finish()),
                 }
@@ -581,6 +607,27 @@ mod tests {
         let resolved = batch.column_by_name("resolved_at").unwrap();
         assert_eq!(updated.to_data(), resolved.to_data());
         assert!(batch.column_by_name("reassignment_count").unwrap().is_null(0));
+    }
+
+    #[test]
+    fn cost_is_read_exactly_as_money_and_a_bad_cost_is_set_empty_with_a_warning() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "kind", "status", "opened_at", "cost"]);
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        for (line, cost) in [(2, "1 234,57"), (3, "0.1"), (4, ""), (5, "12.345"), (6, "-5")] {
+            m.map(&cow(&["X", "incident", "open", "2026-01-05 08:00", cost]), line).unwrap();
+        }
+        let batch = m.finish_batch();
+        let cost = batch.column_by_name("cost").unwrap();
+        assert_eq!(cost.data_type(), &DataType::Decimal128(18, 2));
+        let cost = cost.as_primitive::<arrow::datatypes::Decimal128Type>();
+        // Exact öre, never a float: 1 234,57 is 123 457 öre, 0.1 is 10.
+        assert_eq!((cost.value(0), cost.value(1)), (123_457, 10));
+        assert!(cost.is_null(2) && cost.is_null(3) && cost.is_null(4));
+        let warnings = m.take_warnings();
+        assert_eq!(warnings.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![5, 6]);
+        assert!(warnings[0].1.reason.contains("decimals"), "{:?}", warnings[0]);
+        assert!(warnings[1].1.reason.contains("cost is negative"), "{:?}", warnings[1]);
     }
 
     #[test]

@@ -92,6 +92,9 @@ fn rows_where<'a>(table: &'a Table, column: &'a str, value: &'a str) -> impl Ite
 fn charge_label(lang: Lang, charge_type: &str, key: &str) -> String {
     match charge_type {
         "item" => key.to_string(),
+        "pass_through" => {
+            format!("{} ({})", lang.pick("Vidarefakturering", "Pass-through"), if key.is_empty() { "–" } else { key })
+        }
         _ => format!("{} ({})", lang.pick("Arbete", "Work"), if key.is_empty() { "–" } else { key }),
     }
 }
@@ -468,5 +471,6 @@ mod tests {
         assert_eq!(charge_label(Lang::En, "item", "Headset"), "Headset");
         assert_eq!(charge_label(Lang::Sv, "work", "Infrastructure"), "Arbete (Infrastructure)");
         assert_eq!(charge_label(Lang::En, "work", ""), "Work (–)");
+        assert_eq!(charge_label(Lang::Sv, "pass_through", "Nattjour AB"), "Vidarefakturering (Nattjour AB)");
     }
 }

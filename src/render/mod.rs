@@ -25,6 +25,7 @@ mod page;
 pub mod shell;
 pub mod tables;
 pub mod template;
+pub mod vendors;
 
 use std::collections::BTreeMap;
 

@@ -13,6 +13,7 @@ mod billing;
 mod cab;
 mod customer;
 mod monthly;
+mod vendors;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ pub use billing::{billing, BillingOptions};
 pub use cab::{cab, CabOptions};
 pub use customer::{customer, file_stem, CustomerOptions};
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
+pub use vendors::{vendors, VendorsOptions};
 
 use crate::compute::ModelError;
 use crate::render::{RenderError, SourceBatch, TemplateError};
@@ -32,6 +34,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("reports/billing.md", crate::render::billing::TEMPLATE),
     ("reports/cab.md", crate::render::cab::TEMPLATE),
     ("reports/customer.md", crate::render::customer::TEMPLATE),
+    ("reports/vendors.md", crate::render::vendors::TEMPLATE),
 ];
 /// The shipped KPI definitions.
 pub const DEFINITIONS: &str = include_str!("../../reports/definitions.toml");

@@ -196,7 +196,12 @@ impl<'c> BatchWriter<'c> {
             // `derive_tickets` writes the schema-2 ticket row and `_row` by position: give it
             // that table, then widen its rows by name (the newer columns stay empty).
             c.execute_batch("DROP TABLE load_ticket").map_err(sql_err("preparing derived tickets"))?;
-            self.create_load_table("load_ticket", "ticket", crate::model::TICKET_COLUMNS_V3, &[("_row", "BIGINT")])?;
+            self.create_load_table(
+                "load_ticket",
+                "ticket",
+                crate::model::TICKET_COLUMNS_AFTER_V2,
+                &[("_row", "BIGINT")],
+            )?;
             self.derive_tickets(kind)?;
             c.execute_batch("ALTER TABLE load_ticket RENAME TO load_ticket_v2")
                 .map_err(sql_err("widening derived tickets"))?;

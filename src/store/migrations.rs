@@ -3,7 +3,7 @@
 //! migration, once released, is never edited: a change is a new entry.
 
 /// The migrations, index 0 = version 1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build of the tool writes.
 pub fn latest() -> i64 {
@@ -127,4 +127,11 @@ ALTER TABLE ticket ADD COLUMN closed_code VARCHAR;
 ALTER TABLE ticket ADD COLUMN subcategory VARCHAR;
 ALTER TABLE ticket ADD COLUMN location VARCHAR;
 ALTER TABLE ticket ADD COLUMN caused_by VARCHAR;
+"#;
+
+/// Version 4 (issue 16): the third-party cost of a ticket (DESIGN §7b), exact money in the
+/// organisation's currency, which billing passes through to the customer. Tickets stored
+/// before version 4 have no cost (NULL).
+const V4: &str = r#"
+ALTER TABLE ticket ADD COLUMN cost DECIMAL(18, 2);
 "#;

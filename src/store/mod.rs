@@ -416,6 +416,7 @@ mod tests {
             ColumnType::Int => "INTEGER",
             ColumnType::Number => "DOUBLE",
             ColumnType::Bool => "BOOLEAN",
+            ColumnType::Money => "DECIMAL(18,2)",
             ColumnType::BatchId => "BIGINT",
         }
     }
@@ -466,6 +467,67 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), migrations::latest());
         assert_eq!(store.query_i64("SELECT count(*) FROM ticket").unwrap(), 0);
+    }
+
+    #[test]
+    fn a_schema_3_file_migrates_to_4_and_keeps_every_row() {
+        // A file as the previous version made it: its DDL is the released migrations 1–3,
+        // which are never edited, recorded as version 3.
+        let path = temp_db("schema3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE schema_version (version BIGINT NOT NULL, applied_at TIMESTAMP NOT NULL)")
+                .unwrap();
+            for (i, step) in migrations::MIGRATIONS[..3].iter().enumerate() {
+                conn.execute_batch(step).unwrap();
+                conn.execute_batch(&format!("INSERT INTO schema_version VALUES ({}, now()::TIMESTAMP)", i + 1))
+                    .unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO ingest_batch VALUES (1, 'src', 'generic', 't.csv', 'tickets', 'ab', 10, 'utf-8', ',', \
+                   3, 2, 1, 2, 0, TIMESTAMP '2026-03-01 08:00', TIMESTAMP '2026-03-01 08:01', '0.1.0', 1, 2, 2, 0, 1, 1, NULL);
+                 INSERT INTO team VALUES ('Service Desk', 1, NULL), ('V1 3rd', 3, NULL);
+                 INSERT INTO ticket SELECT 'src', 'T' || i, 'incident', 'Titel ' || i, 'Kävlinge', NULL, NULL, NULL,
+                   'phone', NULL, NULL, 'high', 'resolved', TIMESTAMP '2026-03-02 08:00', NULL,
+                   TIMESTAMP '2026-03-02 09:00', NULL, 'Service Desk', 'V1 3rd', 'V1 3rd', 1, 0, NULL, NULL, 12.5,
+                   true, NULL, 'Anna', TIMESTAMP '2026-03-02 09:00', 1, true, 'Solved', 'Sub', 'Lund', 'CHG1'
+                   FROM range(2) r(i);
+                 INSERT INTO ticket_event VALUES ('src', 'T0', TIMESTAMP '2026-03-02 08:30', 'assignment', 'V1 3rd',
+                   NULL, NULL, 1, 7);
+                 INSERT INTO rejected_row VALUES (1, 4, 'opened_at', 'x', 'bad date', 'raw');
+                 INSERT INTO ingest_warning VALUES (1, 3, 'channel', 'Fax', 'unknown; set empty');",
+            )
+            .unwrap();
+        }
+        let counts = |store: &Store| -> Vec<i64> {
+            ["ingest_batch", "team", "ticket", "ticket_event", "rejected_row", "ingest_warning"]
+                .iter()
+                .map(|t| store.query_i64(&format!("SELECT count(*) FROM {t}")).unwrap())
+                .collect()
+        };
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(counts(&store), vec![1, 2, 2, 1, 1, 1], "every row survives");
+        // The old columns keep their values; the new cost column is empty.
+        let kept = store
+            .query_text(
+                "SELECT ticket_id, title, work_minutes, caused_by, events_new, cost IS NULL FROM ticket, ingest_batch \
+                 ORDER BY ticket_id",
+            )
+            .unwrap();
+        assert_eq!(
+            kept,
+            vec![
+                vec!["T0", "Titel 0", "12.5", "CHG1", "1", "true"],
+                vec!["T1", "Titel 1", "12.5", "CHG1", "1", "true"]
+            ]
+        );
+        let cost_type = columns(&store, "ticket").into_iter().find(|(c, _)| c == "cost").map(|(_, t)| t);
+        assert_eq!(cost_type.as_deref(), Some("DECIMAL(18,2)"));
+        drop(store);
+        // Opening again changes nothing.
+        let store = Store::open(&path).unwrap();
+        assert_eq!((store.schema_version().unwrap(), counts(&store)), (4, vec![1, 2, 2, 1, 1, 1]));
     }
 
     #[test]

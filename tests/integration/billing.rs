@@ -176,10 +176,22 @@ fn demo_billing_lines_sum_to_the_total_and_every_billable_ticket_appears_once() 
         "SELECT count(*) FROM fct_ticket_flow f JOIN fct_ticket t USING (source, ticket_id) \
          WHERE t.billable AND f.resolved_at IS NOT NULL AND NOT f.cancelled",
     );
-    let in_lines = rows(&db, "SELECT sum(tickets) FROM kpi_billing_line");
-    let distinct = rows(&db, "SELECT count(DISTINCT (source, ticket_id)) FROM kpi_billing_ticket");
+    let in_lines = rows(&db, "SELECT sum(tickets) FROM kpi_billing_line WHERE charge_type <> 'pass_through'");
+    let distinct = rows(
+        &db,
+        "SELECT count(DISTINCT (source, ticket_id)) FROM kpi_billing_ticket WHERE charge_type <> 'pass_through'",
+    );
     assert_eq!((in_lines.as_str(), distinct.as_str()), (billable.as_str(), billable.as_str()));
     assert!(billable.parse::<i64>().unwrap() > 500, "{billable}");
+    // Issue 16: every resolved, not cancelled ticket with a third-party cost is in exactly one
+    // pass-through line of its month, billable or not.
+    let with_cost = rows(
+        &db,
+        "SELECT count(*) FROM fct_vendor_cost WHERE cost > 0 AND first_resolved_at IS NOT NULL AND NOT cancelled",
+    );
+    let passed = rows(&db, "SELECT sum(tickets) FROM kpi_billing_line WHERE charge_type = 'pass_through'");
+    assert_eq!(passed, with_cost);
+    assert!(with_cost.parse::<i64>().unwrap() > 0, "the demo passes vendor costs through");
 }
 
 #[test]

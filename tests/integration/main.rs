@@ -23,6 +23,7 @@ mod sample;
 mod servicenow;
 mod shell;
 mod sla;
+mod vendors;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
