@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 mod api;
 mod billing;
 mod cab;
+mod dispatch;
 mod kpi;
 mod sla;
 pub use api::{ApiConfig, ApiConfigError, Auth, Pagination, Since};
 pub use billing::BillingConfig;
 pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
+pub use dispatch::{DispatchConfig, MajorConfig};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 
@@ -181,6 +183,10 @@ pub struct Config {
     pub billing: BillingConfig,
     /// CAB report: portfolio and score weights.
     pub cab: CabConfig,
+    /// Dispatcher's list: the breach forecast's minimum sample.
+    pub dispatch: DispatchConfig,
+    /// Incident Manager: which incidents are major.
+    pub major: MajorConfig,
 }
 
 /// A configured number as an exact decimal: a whole number of 10^-`scale` units, read from
@@ -215,6 +221,8 @@ impl Default for Config {
             kpi: KpiConfig::default(),
             billing: BillingConfig::default(),
             cab: CabConfig::default(),
+            dispatch: DispatchConfig::default(),
+            major: MajorConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -275,6 +283,8 @@ impl Config {
         config.kpi.validate()?;
         config.billing.validate()?;
         config.cab = config.cab.with_defaults_filled()?;
+        config.dispatch.validate()?;
+        config.major.validate()?;
         Ok(config)
     }
 

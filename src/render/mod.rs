@@ -17,6 +17,7 @@
 pub mod billing;
 pub mod cab;
 pub mod chart;
+pub mod dispatch;
 mod figures;
 pub mod format;
 pub mod output;

@@ -11,12 +11,16 @@
 
 mod billing;
 mod cab;
+mod dispatch;
+mod major;
 mod monthly;
 
 use std::path::{Path, PathBuf};
 
 pub use billing::{billing, BillingOptions};
 pub use cab::{cab, CabOptions};
+pub use dispatch::{backtest, dispatch_list, write_dispatch, Backtest, DispatchList, DispatchOptions};
+pub use major::major;
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
 
 use crate::compute::ModelError;
