@@ -92,6 +92,14 @@ const BIND_DAYS: &str = "WITH cfg_dispatch_as_of AS (
       )
 )";
 
+/// The build's as-of instant (UTC): the instant a demo's list is drawn at.
+pub fn build_as_of(store: &Store) -> Result<NaiveDateTime> {
+    match store.query_table("SELECT as_of FROM cfg_build")?.rows.first().and_then(|r| r.first()) {
+        Some(Value::Timestamp(t)) => Ok(*t),
+        _ => Err(ReportError::EmptyBuild),
+    }
+}
+
 fn model_sql<'a>(set: &'a ModelSet, name: &str) -> Result<&'a str> {
     Ok(&set.model(name).ok_or_else(|| ReportError::NoModel(name.into()))?.sql)
 }

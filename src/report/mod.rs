@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 pub use billing::{billing, BillingOptions};
 pub use cab::{cab, CabOptions};
-pub use dispatch::{backtest, dispatch_list, write_dispatch, Backtest, DispatchList, DispatchOptions};
+pub use dispatch::{backtest, build_as_of, dispatch_list, write_dispatch, Backtest, DispatchList, DispatchOptions};
 pub use major::major;
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
 

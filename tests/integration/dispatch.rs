@@ -215,3 +215,103 @@ O5,2026-03-05 09:45,status,pending,,
         ]
     );
 }
+
+#[test]
+fn the_backtest_scores_the_forecast_against_the_naive_one_by_hand() {
+    let t = Tmp::new("dispatch-brier");
+    let store = itsm::store::Store::open(&t.db()).unwrap();
+    let set = itsm::compute::load_models(None).unwrap();
+    // Forecasts (state, p, % used, level) and outcomes, bound in place of the two tables.
+    let bound = "WITH kpi_dispatch AS (
+        SELECT * FROM (VALUES
+            ('s', 'A', 'running', 0.8, 0.5, 'team_priority'),
+            ('s', 'B', 'running', 0.2, 0.9, 'priority'),
+            ('s', 'C', 'paused', 0.5, 0.1, 'all'),
+            ('s', 'D', 'paused', NULL, 0.2, 'too_few'),
+            ('s', 'E', 'running', 1.0, 1.3, 'breached'),
+            ('s', 'F', 'running', 0.3, 0.4, 'priority')
+        ) AS k(source, ticket_id, state, breach_probability, pct_used, forecast_level)),
+    fct_ticket_sla AS (
+        SELECT * FROM (VALUES ('s', 'A', 'breached'), ('s', 'B', 'met'), ('s', 'C', 'met'), ('s', 'D', 'met'),
+            ('s', 'E', 'breached_open'), ('s', 'F', 'open')) AS s(source, ticket_id, outcome))";
+    let scores = &set.model("kpi_dispatch_backtest").unwrap().sql;
+    let got = store
+        .query_text(&format!(
+            "{bound} SELECT state, forecasts, breached, printf('%.6f', brier), printf('%.6f', naive_brier), beats_naive \
+             FROM ({scores}\n) AS s ORDER BY state"
+        ))
+        .unwrap();
+    // Scored: A (y = 1), B and C (y = 0); D has no forecast, E was already breached, F's
+    // outcome is not known. Running: A (0.8 − 1)² = 0.04, B 0.2² = 0.04 → 0.04; naive
+    // (0.5 − 1)² = 0.25, 0.9² = 0.81 → 0.53: beats it. Paused: C 0.5² = 0.25 against
+    // 0.1² = 0.01: does not. All: (0.04 + 0.04 + 0.25) / 3 = 0.11 against
+    // (0.25 + 0.81 + 0.01) / 3 = 0.356667.
+    let got: Vec<String> = got.iter().map(|r| r.join(",")).collect();
+    assert_eq!(
+        got,
+        [
+            "all,3,1.0,0.110000,0.356667,true",
+            "paused,1,0.0,0.250000,0.010000,false",
+            "running,2,1.0,0.040000,0.530000,true"
+        ]
+    );
+    let reliability = &set.model("kpi_dispatch_reliability").unwrap().sql;
+    let got = store
+        .query_text(&format!(
+            "{bound} SELECT state, decile, forecasts, mean_forecast, observed_share, naive_mean \
+             FROM ({reliability}\n) AS r WHERE state = 'all' ORDER BY decile"
+        ))
+        .unwrap();
+    let got: Vec<String> = got.iter().map(|r| r.join(",")).collect();
+    // B in decile 2 (0.2), C in 5 (0.5), A in 8 (0.8).
+    assert_eq!(got, ["all,2,1,0.2,0.0,0.9", "all,5,1,0.5,0.0,0.1", "all,8,1,0.8,1.0,0.5"]);
+}
+
+#[test]
+fn the_backtest_replays_every_business_day_and_the_page_hides_what_does_not_beat_naive() {
+    let t = project("backtest");
+    // March 2026 has 22 weekdays and no holiday: 22 instants at 12:00.
+    let out =
+        itsm_ok(&t.0, &["report", "dispatch", "--backtest", "--from", "2026-03", "--to", "2026-03", "--out", "bt"]);
+    assert!(out.contains("backtest 2026-03 – 2026-03: 22 business days at 12:00"), "{out}");
+    let csv = std::fs::read_to_string(t.path("bt/backtest.csv")).unwrap();
+    assert!(csv.starts_with("state,decile,forecasts,breached,mean_forecast,observed_share,naive_mean,brier"), "{csv}");
+    // The page: no script, the backtest's section, and where the forecast does not beat
+    // the naive one (paused: no scored forecast at all here) the page says so.
+    let page = std::fs::read_to_string(t.path("bt/dispatch.html")).unwrap();
+    assert!(!page.contains("<script"));
+    assert!(page.contains("How well the forecast holds") || page.contains("Hur väl prognosen stämmer"));
+    assert!(
+        page.contains("pausade ärenden slog prognosen inte den naiva"),
+        "the page says the paused forecast is hidden"
+    );
+}
+
+#[test]
+fn the_dispatch_page_loads_in_chromium_without_console_errors_or_network_requests() {
+    if !crate::report::chromium_available() {
+        return;
+    }
+    let t = Tmp::new("dispatch-chromium");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (tickets, history) = (format!("{root}/sample-data/tickets.csv"), format!("{root}/sample-data/history.csv"));
+    itsm_ok(&t.0, &["ingest", &tickets, &history, "--source", "sample", "--profile", "generic"]);
+    itsm_ok(&t.0, &["build"]);
+    let shots =
+        std::env::var_os("ITSM_SCREENSHOT_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| t.path("shots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    for lang in ["sv", "en"] {
+        itsm_ok(
+            &t.0,
+            &["report", "dispatch", "--as-of", "2026-10-30 12:00", "--format", "html", "--lang", lang, "--out", lang],
+        );
+        let page = t.path(&format!("{lang}/dispatch.html"));
+        let text = std::fs::read_to_string(&page).unwrap();
+        assert!(text.contains("INC0002741"), "an open ticket of the sample is listed");
+        let shot = shots.join(format!("dispatch-{lang}.png"));
+        let (requests, console) = crate::report::load_in_chromium(&page, &shot);
+        assert_eq!(requests, Vec::<String>::new(), "the {lang} page made network requests");
+        assert_eq!(console, Vec::<String>::new(), "the {lang} page logged to the console");
+        assert!(std::fs::metadata(&shot).unwrap().len() > 20_000, "a screenshot of the {lang} page");
+    }
+}
