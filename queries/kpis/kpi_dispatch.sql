@@ -107,27 +107,98 @@ open_tickets AS (
     LEFT JOIN dim_team AS d ON d.team = t.assigned_team
 ),
 
--- Past tickets whose clock reached e (and, for a paused ticket, that paused again having
--- used e), decided before the instant.
+-- Past tickets decided before each instant, with the highest reading their clock reached
+-- (`reach_seconds`) and at which they paused (`last_pause_seconds`): such a ticket reached
+-- every e up to reach_seconds, and paused having used e for every e up to
+-- last_pause_seconds.
+reach AS (
+    SELECT
+        source,
+        ticket_id,
+        priority,
+        breached,
+        decided_at,
+        max(hi_seconds) AS reach_seconds,
+        max(last_pause_seconds) AS last_pause_seconds
+    FROM fct_clock_reach
+    GROUP BY source, ticket_id, priority, breached, decided_at
+),
+
+known AS (
+    SELECT n.as_of, 'running' AS state, r.priority, r.reach_seconds AS reading, r.breached
+    FROM instants AS n
+    JOIN reach AS r ON r.decided_at < n.as_of
+    UNION ALL
+    SELECT n.as_of, 'paused' AS state, r.priority, r.last_pause_seconds AS reading, r.breached
+    FROM instants AS n
+    JOIN reach AS r ON r.decided_at < n.as_of
+    WHERE r.last_pause_seconds IS NOT NULL
+),
+
+-- For each reading, how many known tickets (and breached ones) reached at least it: a
+-- running count from the top, so the counts for e are those of the smallest reading >= e
+-- (an ASOF join), not a scan of every past ticket per open one.
+at_least_priority AS (
+    SELECT
+        as_of,
+        state,
+        priority,
+        reading,
+        count(*) OVER w AS n,
+        sum(CASE WHEN breached THEN 1 ELSE 0 END) OVER w AS b
+    FROM known
+    WINDOW w AS (PARTITION BY as_of, state, priority ORDER BY reading DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+
+at_least_all AS (
+    SELECT
+        as_of,
+        state,
+        reading,
+        count(*) OVER w AS n,
+        sum(CASE WHEN breached THEN 1 ELSE 0 END) OVER w AS b
+    FROM known
+    WINDOW w AS (PARTITION BY as_of, state ORDER BY reading DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+
+forecastable AS (
+    SELECT * FROM open_tickets WHERE NOT breached_now AND target_minutes IS NOT NULL
+),
+
+-- Team and priority: the past ticket's stretch at reading e must be the team's.
+reached_team AS (
+    SELECT
+        o.as_of,
+        o.source,
+        o.ticket_id,
+        count(*) AS n_team_priority,
+        count(*) FILTER (WHERE p.breached) AS breached_team_priority
+    FROM forecastable AS o
+    JOIN fct_clock_reach AS p
+        ON p.priority = o.priority AND p.team = o.team
+        AND p.lo_seconds <= o.used_seconds AND o.used_seconds <= p.hi_seconds AND p.decided_at < o.as_of
+    WHERE (o.used_seconds < p.hi_seconds OR p.is_last)
+      AND (o.state = 'running' OR p.last_pause_seconds >= o.used_seconds)
+    GROUP BY o.as_of, o.source, o.ticket_id
+),
+
 reached AS (
     SELECT
         o.as_of,
         o.source,
         o.ticket_id,
-        count(*) AS n_all,
-        count(*) FILTER (WHERE p.breached) AS breached_all,
-        count(*) FILTER (WHERE p.priority = o.priority) AS n_priority,
-        count(*) FILTER (WHERE p.priority = o.priority AND p.breached) AS breached_priority,
-        count(*) FILTER (WHERE p.priority = o.priority AND p.team = o.team) AS n_team_priority,
-        count(*) FILTER (WHERE p.priority = o.priority AND p.team = o.team AND p.breached) AS breached_team_priority
-    FROM open_tickets AS o
-    JOIN fct_clock_reach AS p
-        ON p.lo_seconds <= o.used_seconds AND o.used_seconds <= p.hi_seconds AND p.decided_at < o.as_of
-        AND (o.used_seconds < p.hi_seconds OR p.is_last)
-    WHERE NOT o.breached_now
-      AND o.target_minutes IS NOT NULL
-      AND (o.state = 'running' OR p.last_pause_seconds >= o.used_seconds)
-    GROUP BY o.as_of, o.source, o.ticket_id
+        t.n_team_priority,
+        t.breached_team_priority,
+        coalesce(ap.n, 0) AS n_priority,
+        ap.b AS breached_priority,
+        coalesce(aa.n, 0) AS n_all,
+        aa.b AS breached_all
+    FROM forecastable AS o
+    LEFT JOIN reached_team AS t ON t.as_of = o.as_of AND t.source = o.source AND t.ticket_id = o.ticket_id
+    ASOF LEFT JOIN at_least_priority AS ap
+        ON ap.as_of = o.as_of AND ap.state = o.state AND ap.priority = o.priority AND o.used_seconds <= ap.reading
+    ASOF LEFT JOIN at_least_all AS aa
+        ON aa.as_of = o.as_of AND aa.state = o.state AND o.used_seconds <= aa.reading
 ),
 
 levelled AS (

@@ -31,7 +31,7 @@ grouped AS (
 SELECT
     g.state,
     count(*) AS forecasts,
-    sum(g.y) AS breached,
+    CAST(sum(g.y) AS BIGINT) AS breached,
     avg((g.p - g.y) * (g.p - g.y)) AS brier,
     avg((g.naive - g.y) * (g.naive - g.y)) AS naive_brier,
     avg((g.p - g.y) * (g.p - g.y)) < avg((g.naive - g.y) * (g.naive - g.y)) AS beats_naive

@@ -249,11 +249,7 @@ fn the_backtest_scores_the_forecast_against_the_naive_one_by_hand() {
     let got: Vec<String> = got.iter().map(|r| r.join(",")).collect();
     assert_eq!(
         got,
-        [
-            "all,3,1.0,0.110000,0.356667,true",
-            "paused,1,0.0,0.250000,0.010000,false",
-            "running,2,1.0,0.040000,0.530000,true"
-        ]
+        ["all,3,1,0.110000,0.356667,true", "paused,1,0,0.250000,0.010000,false", "running,2,1,0.040000,0.530000,true"]
     );
     let reliability = &set.model("kpi_dispatch_reliability").unwrap().sql;
     let got = store
