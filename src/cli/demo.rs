@@ -11,7 +11,7 @@ use super::{ingest::print_report, Context};
 use crate::config::Config;
 use crate::ingest::{self, profile::Profile, IngestOptions};
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, MonthlyOptions};
+use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, DispatchOptions, MonthlyOptions};
 use crate::sample::{generate, SampleSpec};
 use crate::store::Store;
 
@@ -112,6 +112,17 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let vendors =
         report::VendorsOptions { month: format!("{year:04}-{month:02}"), out: Some(out.clone()), lang: Lang::Sv };
     report::vendors(&store, &dcx.config, &vendors)?;
+    // The Dispatcher's list at the sample's end instant (the build's as-of), with its backtest.
+    let dispatch = DispatchOptions {
+        as_of: Some(report::build_as_of(&store)?),
+        teams: Vec::new(),
+        backtest: (None, None),
+        lang: Lang::Sv,
+    };
+    let list = report::dispatch_list(&store, &dcx.config, &dispatch)?;
+    let backtest = report::backtest(&store, &dcx.config, &dispatch.backtest)?;
+    let reports = args.dir.join("reports");
+    report::write_dispatch(&list, &backtest, &dcx.config, Some(reports.clone()), Lang::Sv, true)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;
@@ -120,6 +131,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         cx.say(format!("customer:      {}", path.display()))?;
     }
     cx.say(format!("vendors:       {}", out.join("vendors.html").display()))?;
+    cx.say(format!("dispatch:      {}", reports.join("dispatch.html").display()))?;
     cx.say(format!("config:        {}", config_file.display()))?;
     cx.say(format!("next:          cd {} && itsm report billing --month 2026-09", args.dir.display()))?;
     cx.say(format!("               itsm query --db {} \"select * from fct_ticket_sla limit 10\"", db.display()))?;

@@ -1,5 +1,5 @@
 //! `itsm report`: render report templates from the built KPI tables (`monthly`, `billing`,
-//! `cab`, `customer`, `vendors`), and check templates against the tables (`check`).
+//! `cab`, `customer`, `vendors`), the operational lists (`dispatch`, `major`), and check templates against the tables (`check`).
 //!
 //! This file maps the flags onto the options of [`crate::report`], calls one report and
 //! prints what it wrote; the reports themselves live there.
@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
+use crate::render::output::OutputFormat;
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, MonthlyOptions, VendorsOptions};
+use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, DispatchOptions, MonthlyOptions, VendorsOptions};
 
 /// Arguments of `itsm report`.
 #[derive(Debug, clap::Args)]
@@ -42,6 +43,14 @@ pub enum ReportCommand {
     /// The IT controller's supplier follow-up: vendors.html, vendors.csv and vendors.xlsx.
     #[command(after_help = "Example:\n  itsm report vendors --month 2026-10 --lang en --out itsm-reports/2026-10")]
     Vendors(VendorsArgs),
+    /// The Dispatcher's list: open tickets at an instant with the probability of breach.
+    #[command(
+        after_help = "Example:\n  itsm report dispatch --team Infrastructure\n  itsm report dispatch --format html --out itsm-reports/dispatch\n  itsm report dispatch --backtest --from 2026-04 --to 2026-09"
+    )]
+    Dispatch(DispatchArgs),
+    /// The Incident Manager's major incidents of a month.
+    #[command(after_help = "Example:\n  itsm report major --month 2026-10 --format csv")]
+    Major(MajorArgs),
     /// Check templates: every query and column they name exists, every block is valid.
     #[command(after_help = "Example:\n  itsm report check my-monthly.md")]
     Check(CheckArgs),
@@ -145,6 +154,58 @@ pub struct CustomerArgs {
     pub show_personal_data: bool,
 }
 
+/// Output of `itsm report dispatch` and `itsm report major`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns on standard output (coloured by risk on a terminal).
+    Table,
+    /// CSV on standard output, or a file in --out.
+    Csv,
+    /// A self-contained page in --out (dispatch only).
+    Html,
+}
+
+/// Arguments of `itsm report dispatch`.
+#[derive(Debug, clap::Args)]
+pub struct DispatchArgs {
+    /// The instant (RFC 3339 or local `YYYY-MM-DD HH:MM`; default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+    /// Only tickets held by this team at the instant (repeatable).
+    #[arg(long = "team", value_name = "NAME")]
+    pub teams: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+    /// Output directory for html, and for csv instead of standard output (default for
+    /// html: itsm-reports/dispatch).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replay the history at every business day 12:00 and score the forecast.
+    #[arg(long)]
+    pub backtest: bool,
+    /// First month of the backtest (default: six months before the build's).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: Option<String>,
+    /// Last month of the backtest (default: the month before the build's).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: Option<String>,
+    /// Language of the page.
+    #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
+    pub lang: String,
+}
+
+/// Arguments of `itsm report major`.
+#[derive(Debug, clap::Args)]
+pub struct MajorArgs {
+    /// The month the incidents were opened in, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Output format (table or csv).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
 /// Arguments of `itsm report check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -179,6 +240,8 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             let options = VendorsOptions { month: a.month.clone(), out: a.out.clone(), lang: lang(&a.lang) };
             report::vendors(&report::open(&cx.db)?, &cx.config, &options)?
         }
+        ReportCommand::Dispatch(a) => return dispatch(cx, &a),
+        ReportCommand::Major(a) => return major(cx, &a),
         ReportCommand::Check(a) => return check(cx, &a),
     };
     for path in written {
@@ -243,6 +306,77 @@ impl CabArgs {
         };
         Ok(CabOptions { as_of, out: self.out.clone(), lang: lang(&self.lang) })
     }
+}
+
+fn dispatch(cx: &Context, a: &DispatchArgs) -> anyhow::Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+    let store = report::open(&cx.db)?;
+    let as_of = match &a.as_of {
+        Some(text) => Some(super::calendar::instant(&cx.config.calendar(&cx.config.sla.calendar)?, text)?.naive_utc()),
+        None => None,
+    };
+    let options = DispatchOptions {
+        as_of,
+        teams: a.teams.clone(),
+        backtest: (a.from.clone(), a.to.clone()),
+        lang: lang(&a.lang),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if a.backtest {
+        let backtest = report::backtest(&store, &cx.config, &options.backtest)?;
+        writeln!(
+            stdout,
+            "backtest {} – {}: {} business days at 12:00",
+            backtest.months.0, backtest.months.1, backtest.instants
+        )?;
+        crate::render::output::write_table(&mut stdout, OutputFormat::Table, &backtest.scores)?;
+        writeln!(stdout)?;
+        crate::render::output::write_table(&mut stdout, OutputFormat::Table, &backtest.reliability)?;
+        let list = report::dispatch_list(&store, &cx.config, &options)?;
+        let out = a.out.clone().or_else(|| Some(PathBuf::from("itsm-reports/dispatch")));
+        for path in report::write_dispatch(&list, &backtest, &cx.config, out, options.lang, true)? {
+            cx.say(format!("written: {}", path.display()))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let list = report::dispatch_list(&store, &cx.config, &options)?;
+    match a.format {
+        ListFormat::Table => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            write!(stdout, "{}", crate::render::dispatch::text(&list.rows, colour))?;
+        }
+        ListFormat::Csv => {
+            let csv = crate::render::dispatch::csv(&list.rows);
+            match &a.out {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)?;
+                    let path = dir.join("dispatch.csv");
+                    std::fs::write(&path, csv)?;
+                    cx.say(format!("written: {}", path.display()))?;
+                }
+                None => write!(stdout, "{csv}")?,
+            }
+        }
+        ListFormat::Html => {
+            let backtest = report::backtest(&store, &cx.config, &options.backtest)?;
+            for path in report::write_dispatch(&list, &backtest, &cx.config, a.out.clone(), options.lang, false)? {
+                cx.say(format!("written: {}", path.display()))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn major(cx: &Context, a: &MajorArgs) -> anyhow::Result<ExitCode> {
+    let store = report::open(&cx.db)?;
+    let table = report::major(&store, &a.month)?;
+    let format = match a.format {
+        ListFormat::Csv => OutputFormat::Csv,
+        ListFormat::Table => OutputFormat::Table,
+        ListFormat::Html => anyhow::bail!("itsm report major writes table or csv; the monthly report has the page"),
+    };
+    crate::render::output::write_table(&mut std::io::stdout().lock(), format, &table)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(cx: &Context, a: &CheckArgs) -> anyhow::Result<ExitCode> {

@@ -137,6 +137,14 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
     // as-of here; `itsm report cab --as-of` binds the relation to another instant.
     load(tx, "cfg_cab_as_of", vec![("as_of", Col::Instant(vec![micros(info.as_of)]))])?;
 
+    // The Dispatcher's list (kpi_dispatch) is evaluated at these instants: the build's
+    // as-of here; `itsm report dispatch` binds the relation to other instants.
+    load(tx, "cfg_dispatch_as_of", vec![("as_of", Col::Instant(vec![micros(info.as_of)]))])?;
+    load(tx, "cfg_dispatch", vec![("min_sample", Col::Int(vec![config.dispatch.min_sample]))])?;
+    let (major_priorities, major_impacts): (Vec<_>, Vec<_>) =
+        config.major.pairs().into_iter().map(|(p, i)| (Some(p), Some(i))).unzip();
+    load(tx, "cfg_major_rule", vec![("priority", Col::Text(major_priorities)), ("impact", Col::Text(major_impacts))])?;
+
     let (mut impacts, mut urgencies, mut priorities) = (Vec::new(), Vec::new(), Vec::new());
     for (impact, row) in &sla.matrix {
         for (urgency, p) in row {

@@ -22,6 +22,9 @@ pub const CANONICAL_TABLES: &[&str] =
 pub const GENERATED_INPUTS: &[&str] = &[
     "cfg_build",
     "cfg_cab_as_of",
+    "cfg_dispatch_as_of",
+    "cfg_dispatch",
+    "cfg_major_rule",
     "cfg_sla_priority",
     "cfg_sla_target",
     "cfg_sla_scope",

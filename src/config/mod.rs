@@ -10,6 +10,7 @@ mod api;
 mod billing;
 mod cab;
 mod customer;
+mod dispatch;
 mod kpi;
 mod sla;
 mod vendor;
@@ -17,6 +18,7 @@ pub use api::{ApiConfig, ApiConfigError, Auth, Pagination, Since};
 pub use billing::BillingConfig;
 pub use cab::{amount_ore, CabConfig, Capacity, CAB_GROUPS, CAB_TERMS};
 pub use customer::CustomerReportConfig;
+pub use dispatch::{DispatchConfig, MajorConfig};
 pub use kpi::{KpiConfig, KPI_TARGETS, REPEAT_KEY_FIELDS};
 pub use sla::SlaConfig;
 pub use vendor::VendorConfig;
@@ -193,6 +195,10 @@ pub struct Config {
     /// canonical text when empty, so a configuration without vendors keeps its hash.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vendors: Vec<VendorConfig>,
+    /// Dispatcher's list: the breach forecast's minimum sample.
+    pub dispatch: DispatchConfig,
+    /// Incident Manager: which incidents are major.
+    pub major: MajorConfig,
 }
 
 /// A configured number as an exact decimal: a whole number of 10^-`scale` units, read from
@@ -229,6 +235,8 @@ impl Default for Config {
             cab: CabConfig::default(),
             customer_report: CustomerReportConfig::default(),
             vendors: Vec::new(),
+            dispatch: DispatchConfig::default(),
+            major: MajorConfig::default(),
         }
         .with_builtin_calendars()
     }
@@ -291,6 +299,8 @@ impl Config {
         config.customer_report.validate()?;
         config.cab = config.cab.with_defaults_filled()?;
         vendor::validate(&config.vendors, &calendars)?;
+        config.dispatch.validate()?;
+        config.major.validate()?;
         Ok(config)
     }
 

@@ -18,6 +18,7 @@ pub mod billing;
 pub mod cab;
 pub mod chart;
 pub mod customer;
+pub mod dispatch;
 mod figures;
 pub mod format;
 pub mod output;

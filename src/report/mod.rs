@@ -12,6 +12,8 @@
 mod billing;
 mod cab;
 mod customer;
+mod dispatch;
+mod major;
 mod monthly;
 mod vendors;
 
@@ -20,6 +22,8 @@ use std::path::{Path, PathBuf};
 pub use billing::{billing, BillingOptions};
 pub use cab::{cab, CabOptions};
 pub use customer::{customer, file_stem, CustomerOptions};
+pub use dispatch::{backtest, build_as_of, dispatch_list, write_dispatch, Backtest, DispatchList, DispatchOptions};
+pub use major::major;
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
 pub use vendors::{vendors, VendorsOptions};
 

@@ -1,0 +1,127 @@
+-- grain: one row per stretch [lo_seconds, hi_seconds) of a decided ticket's running SLA clock in which one team held it (the breach forecast's history)
+-- incremental: ticket
+--
+-- DESIGN §7a: the forecast for an open ticket that has used e business seconds asks which
+-- past tickets had used at least e, who held them when their clock reached e, whether
+-- they were paused again having used e, and how they ended. A ticket's running clock
+-- readings (business seconds of running time since opening) are cut here into stretches
+-- by its running status intervals and its assignment segments, so "the clock reached e
+-- while team T held it" is `lo_seconds <= e < hi_seconds` (or `e = hi_seconds` on the
+-- ticket's last stretch) on exactly one row per ticket (the stretches of a ticket never
+-- overlap; team is NULL where no holder is known).
+--
+-- Only decided tickets are here (met, breached, breached_open with a target), with the
+-- instant their outcome was decided (`decided_at`: the resolution when met, the breach
+-- instant when breached), so a forecast at instant X reads only rows decided before X.
+-- Nothing after the decision is kept: a breached ticket's stretches end at its target and
+-- `last_pause_seconds` (the highest clock reading at which it entered a pause status)
+-- counts pauses begun before the decision only.
+WITH build AS (
+    SELECT sla_calendar FROM cfg_build
+),
+
+clock AS (
+    SELECT span_start, span_end, before_seconds
+    FROM calendar_span
+    WHERE calendar = (SELECT sla_calendar FROM build)
+),
+
+decided AS (
+    SELECT
+        source,
+        ticket_id,
+        priority,
+        target_minutes,
+        outcome IN ('breached', 'breached_open') AS breached,
+        CASE WHEN outcome = 'met' THEN resolved_at ELSE breach_at END AS decided_at
+    FROM fct_ticket_sla
+    WHERE outcome IN ('met', 'breached', 'breached_open') AND target_minutes IS NOT NULL
+),
+
+readings AS (
+    SELECT
+        i.source,
+        i.ticket_id,
+        i.clock,
+        i.starts_at,
+        i.ends_at,
+        i.start_clock,
+        i.business_seconds,
+        coalesce(sum(CASE WHEN i.clock = 'running' THEN i.business_seconds ELSE 0 END) OVER (
+            PARTITION BY i.source, i.ticket_id ORDER BY i.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ), 0) AS reading_before
+    FROM fct_status_interval AS i
+    JOIN decided AS d ON d.source = i.source AND d.ticket_id = i.ticket_id
+),
+
+running AS (
+    SELECT r.*
+    FROM readings AS r
+    JOIN decided AS d ON d.source = r.source AND d.ticket_id = r.ticket_id
+    WHERE r.clock = 'running' AND r.business_seconds > 0 AND r.starts_at < d.decided_at
+),
+
+paused AS (
+    SELECT r.source, r.ticket_id, max(r.reading_before) AS last_pause_seconds
+    FROM readings AS r
+    JOIN decided AS d ON d.source = r.source AND d.ticket_id = r.ticket_id
+    WHERE r.clock = 'paused' AND r.starts_at < r.ends_at AND r.starts_at < d.decided_at
+    GROUP BY r.source, r.ticket_id
+),
+
+-- Each running interval cut by the segments of the teams that held the ticket in it.
+split AS (
+    SELECT
+        r.source,
+        r.ticket_id,
+        g.team,
+        r.start_clock,
+        r.reading_before,
+        greatest(r.starts_at, coalesce(g.starts_at, r.starts_at)) AS piece_start,
+        least(r.ends_at, coalesce(g.ends_at, r.ends_at)) AS piece_end
+    FROM running AS r
+    LEFT JOIN fct_assignment_segment AS g
+        ON g.source = r.source AND g.ticket_id = r.ticket_id
+        AND g.starts_at < r.ends_at AND g.ends_at > r.starts_at
+),
+
+clocked AS (
+    SELECT
+        s.source,
+        s.ticket_id,
+        s.team,
+        s.reading_before
+            + coalesce(cs.before_seconds + epoch(least(s.piece_start, cs.span_end)) - epoch(cs.span_start), 0)
+            - s.start_clock AS lo_seconds,
+        s.reading_before
+            + coalesce(ce.before_seconds + epoch(least(s.piece_end, ce.span_end)) - epoch(ce.span_start), 0)
+            - s.start_clock AS hi_seconds
+    FROM split AS s
+    ASOF LEFT JOIN clock AS cs ON s.piece_start >= cs.span_start
+    ASOF LEFT JOIN clock AS ce ON s.piece_end >= ce.span_start
+),
+
+pieces AS (
+    SELECT
+        c.source,
+        c.ticket_id,
+        d.priority,
+        c.team,
+        c.lo_seconds,
+        CASE WHEN d.breached THEN least(c.hi_seconds, d.target_minutes * 60) ELSE c.hi_seconds END AS hi_seconds,
+        d.breached,
+        d.decided_at,
+        p.last_pause_seconds
+    FROM clocked AS c
+    JOIN decided AS d ON d.source = c.source AND d.ticket_id = c.ticket_id
+    LEFT JOIN paused AS p ON p.source = c.source AND p.ticket_id = c.ticket_id
+)
+
+-- is_last: the stretch ending at the highest reading the ticket reached before its
+-- decision, which counts its end too ("had used at least e" includes a ticket that used
+-- exactly e).
+SELECT
+    *,
+    lo_seconds = max(lo_seconds) OVER (PARTITION BY source, ticket_id) AS is_last
+FROM pieces
+WHERE lo_seconds < hi_seconds
