@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use super::Context;
 use crate::render::output::OutputFormat;
 use crate::render::Lang;
-use crate::report::{self, BillingOptions, CabOptions, CustomerOptions, DispatchOptions, MonthlyOptions, VendorsOptions};
+use crate::report::{
+    self, BillingOptions, CabOptions, CustomerOptions, DispatchOptions, MonthlyOptions, VendorsOptions,
+};
 
 /// Arguments of `itsm report`.
 #[derive(Debug, clap::Args)]
