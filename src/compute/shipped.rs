@@ -66,6 +66,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_dispatch.sql", include_str!("../../queries/kpis/kpi_dispatch.sql")),
     ("kpis/kpi_dispatch_backtest.sql", include_str!("../../queries/kpis/kpi_dispatch_backtest.sql")),
     ("kpis/kpi_dispatch_reliability.sql", include_str!("../../queries/kpis/kpi_dispatch_reliability.sql")),
+    ("kpis/kpi_dispatch_scored.sql", include_str!("../../queries/kpis/kpi_dispatch_scored.sql")),
     ("kpis/kpi_escalation_by_month.sql", include_str!("../../queries/kpis/kpi_escalation_by_month.sql")),
     ("kpis/kpi_event_ratio_by_month.sql", include_str!("../../queries/kpis/kpi_event_ratio_by_month.sql")),
     ("kpis/kpi_ftr_by_customer_month.sql", include_str!("../../queries/kpis/kpi_ftr_by_customer_month.sql")),

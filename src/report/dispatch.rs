@@ -174,6 +174,7 @@ pub fn backtest(store: &Store, config: &Config, months: &(Option<String>, Option
     let dispatch = model_sql(&set, "kpi_dispatch")?;
     let scores_sql = model_sql(&set, "kpi_dispatch_backtest")?;
     let reliability_sql = model_sql(&set, "kpi_dispatch_reliability")?;
+    let scored = model_sql(&set, "kpi_dispatch_scored")?;
     let build_month = super::first_text(&store.query_table(
         "SELECT strftime(d.month, '%Y-%m') FROM cfg_build AS b ASOF JOIN local_day AS d ON b.as_of >= d.day_start",
     )?);
@@ -195,7 +196,7 @@ pub fn backtest(store: &Store, config: &Config, months: &(Option<String>, Option
         .unwrap_or(0.0) as i64;
     let scores = store.query_table_with(
         &format!(
-            "{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n)
+            "{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n), kpi_dispatch_scored AS ({scored}\n)
             SELECT state, forecasts, breached, printf('%.4f', brier) AS brier, printf('%.4f', naive_brier) AS naive_brier,
                 beats_naive
             FROM ({scores_sql}\n) AS s ORDER BY CASE state WHEN 'running' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END"
@@ -204,7 +205,7 @@ pub fn backtest(store: &Store, config: &Config, months: &(Option<String>, Option
     )?;
     let reliability = store.query_table_with(
         &format!(
-            "{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n)
+            "{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n), kpi_dispatch_scored AS ({scored}\n)
             SELECT state, decile, printf('%d–%d %%', decile * 10, decile * 10 + 10) AS decile_label, forecasts,
                 round(mean_forecast, 4) AS mean_forecast, round(observed_share, 4) AS observed_share,
                 round(naive_mean, 4) AS naive_mean

@@ -235,9 +235,10 @@ fn the_backtest_scores_the_forecast_against_the_naive_one_by_hand() {
         SELECT * FROM (VALUES ('s', 'A', 'breached'), ('s', 'B', 'met'), ('s', 'C', 'met'), ('s', 'D', 'met'),
             ('s', 'E', 'breached_open'), ('s', 'F', 'open')) AS s(source, ticket_id, outcome))";
     let scores = &set.model("kpi_dispatch_backtest").unwrap().sql;
+    let scored = &set.model("kpi_dispatch_scored").unwrap().sql;
     let got = store
         .query_text(&format!(
-            "{bound} SELECT state, forecasts, breached, printf('%.6f', brier), printf('%.6f', naive_brier), beats_naive \
+            "{bound}, kpi_dispatch_scored AS ({scored}\n) SELECT state, forecasts, breached, printf('%.6f', brier), printf('%.6f', naive_brier), beats_naive \
              FROM ({scores}\n) AS s ORDER BY state"
         ))
         .unwrap();
@@ -254,7 +255,7 @@ fn the_backtest_scores_the_forecast_against_the_naive_one_by_hand() {
     let reliability = &set.model("kpi_dispatch_reliability").unwrap().sql;
     let got = store
         .query_text(&format!(
-            "{bound} SELECT state, decile, forecasts, mean_forecast, observed_share, naive_mean \
+            "{bound}, kpi_dispatch_scored AS ({scored}\n) SELECT state, decile, forecasts, mean_forecast, observed_share, naive_mean \
              FROM ({reliability}\n) AS r WHERE state = 'all' ORDER BY decile"
         ))
         .unwrap();
