@@ -13,30 +13,12 @@ WITH build AS (
     SELECT as_of FROM cfg_build
 ),
 
-as_of_month AS (
-    SELECT d.month
-    FROM build AS b
-    ASOF JOIN local_day AS d ON b.as_of >= d.day_start
-),
-
-months AS (
-    SELECT DISTINCT month
-    FROM local_day
-    WHERE month >= (SELECT min(opened_month) FROM fct_ticket_flow)
-      AND month <= (SELECT month FROM as_of_month)
-),
-
 month_ends AS (
-    SELECT
-        m.month,
-        n.day_start AS month_end,
-        least(n.day_start, (SELECT as_of FROM build)) AS measured_at
-    FROM months AS m
-    JOIN local_day AS n ON n.day = CAST(m.month + INTERVAL 1 MONTH AS DATE)
+    SELECT month, month_end, measured_at FROM dim_month_end
 ),
 
 -- Stretches in which a ticket was open. Intervals tile a ticket's life, so one instant
--- lies in at most one of them; at as-of itself (where every ticket's last interval ends)
+-- lies in at most one of them; at as-of itself (where every open ticket's last interval ends)
 -- the ticket's last interval decides.
 intervals AS (
     SELECT

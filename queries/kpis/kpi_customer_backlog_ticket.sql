@@ -11,25 +11,8 @@ WITH build AS (
     SELECT as_of FROM cfg_build
 ),
 
-as_of_month AS (
-    SELECT d.month
-    FROM build AS b
-    ASOF JOIN local_day AS d ON b.as_of >= d.day_start
-),
-
-months AS (
-    SELECT DISTINCT month
-    FROM local_day
-    WHERE month >= (SELECT min(opened_month) FROM fct_ticket_flow)
-      AND month <= (SELECT month FROM as_of_month)
-),
-
 month_ends AS (
-    SELECT
-        m.month,
-        least(n.day_start, (SELECT as_of FROM build)) AS measured_at
-    FROM months AS m
-    JOIN local_day AS n ON n.day = CAST(m.month + INTERVAL 1 MONTH AS DATE)
+    SELECT month, month_end, measured_at FROM dim_month_end
 ),
 
 intervals AS (

@@ -15,6 +15,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("staging/stg_ticket_source.sql", include_str!("../../queries/staging/stg_ticket_source.sql")),
     ("marts/checks.toml", include_str!("../../queries/marts/checks.toml")),
     ("marts/dim_ingest_batch.sql", include_str!("../../queries/marts/dim_ingest_batch.sql")),
+    ("marts/dim_month_end.sql", include_str!("../../queries/marts/dim_month_end.sql")),
     ("marts/dim_team.sql", include_str!("../../queries/marts/dim_team.sql")),
     ("marts/dim_vendor_team.sql", include_str!("../../queries/marts/dim_vendor_team.sql")),
     ("marts/fct_assignment_segment.sql", include_str!("../../queries/marts/fct_assignment_segment.sql")),
