@@ -13,10 +13,6 @@ WITH build AS (
     SELECT as_of FROM cfg_build
 ),
 
-month_ends AS (
-    SELECT month, month_end, measured_at FROM dim_month_end
-),
-
 -- Stretches in which a ticket was open. Intervals tile a ticket's life, so one instant
 -- lies in at most one of them; at as-of itself (where every open ticket's last interval ends)
 -- the ticket's last interval decides.
@@ -41,7 +37,7 @@ aged AS (
         e.measured_at,
         o.kind,
         floor((epoch(e.measured_at) - epoch(o.opened_at)) / 86400) AS age_days
-    FROM month_ends AS e
+    FROM dim_month_end AS e
     LEFT JOIN open_stretch AS o
         ON o.starts_at <= e.measured_at
         AND (e.measured_at < o.ends_at OR (o.is_last AND e.measured_at = (SELECT as_of FROM build)))

@@ -11,10 +11,6 @@ WITH build AS (
     SELECT as_of FROM cfg_build
 ),
 
-month_ends AS (
-    SELECT month, month_end, measured_at FROM dim_month_end
-),
-
 intervals AS (
     SELECT
         i.source, i.ticket_id, i.status, i.clock, i.starts_at, i.ends_at,
@@ -46,7 +42,7 @@ SELECT
     o.status,
     o.opened_at,
     floor((epoch(e.measured_at) - epoch(o.opened_at)) / 86400) AS age_days
-FROM month_ends AS e
+FROM dim_month_end AS e
 JOIN open_stretch AS o
     ON o.starts_at <= e.measured_at
     AND (e.measured_at < o.ends_at OR (o.is_last AND e.measured_at = (SELECT as_of FROM build)))

@@ -264,10 +264,10 @@ pub fn build(
             for m in set.models.iter().filter(|m| chosen(&m.name)) {
                 built.push(build_model(&tx, m, &existing, &mut progress)?);
             }
-            match (&selected, why_full) {
-                (Some(_), _) => "selected".to_string(),
-                (None, Some(why)) => format!("full: {why}"),
-                (None, None) => "full".to_string(),
+            // Not incremental: a selection, or a full build with its reason.
+            match why_full {
+                Some(why) if selected.is_none() => format!("full: {why}"),
+                _ => "selected".to_string(),
             }
         }
     };
