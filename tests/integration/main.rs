@@ -20,6 +20,7 @@ mod kpi;
 mod lifecycle;
 mod major;
 mod profiles;
+mod reliability;
 mod report;
 mod sample;
 mod servicenow;

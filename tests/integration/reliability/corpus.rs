@@ -1,0 +1,1 @@
+//! Issue 18: see mod.rs.
