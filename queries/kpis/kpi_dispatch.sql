@@ -37,6 +37,15 @@ instant_clock AS (
     ASOF LEFT JOIN clock AS c ON n.as_of >= c.span_start
 ),
 
+-- Only tickets with an interval around the instants can be open at one: the running
+-- sums below need their whole history, not every ticket's.
+candidates AS (
+    SELECT DISTINCT source, ticket_id
+    FROM fct_status_interval
+    WHERE starts_at <= (SELECT max(as_of) FROM instants)
+      AND (ends_at IS NULL OR ends_at > (SELECT min(as_of) FROM instants) OR ends_at >= (SELECT as_of FROM cfg_build))
+),
+
 readings AS (
     SELECT
         i.source,
@@ -56,6 +65,7 @@ readings AS (
         coalesce(sum(CASE WHEN i.clock = 'paused' THEN i.business_seconds ELSE 0 END) OVER before, 0)
             AS paused_before
     FROM fct_status_interval AS i
+    SEMI JOIN candidates AS c ON c.source = i.source AND c.ticket_id = i.ticket_id
     WINDOW
         t AS (PARTITION BY i.source, i.ticket_id),
         before AS (PARTITION BY i.source, i.ticket_id ORDER BY i.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
@@ -107,79 +117,167 @@ open_tickets AS (
     LEFT JOIN dim_team AS d ON d.team = t.assigned_team
 ),
 
--- Past tickets decided before each instant, with the highest reading their clock reached
--- (`reach_seconds`) and at which they paused (`last_pause_seconds`): such a ticket reached
--- every e up to reach_seconds, and paused having used e for every e up to
--- last_pause_seconds.
-reach AS (
-    SELECT
-        source,
-        ticket_id,
-        priority,
-        breached,
-        decided_at,
-        max(hi_seconds) AS reach_seconds,
-        max(last_pause_seconds) AS last_pause_seconds
-    FROM fct_clock_reach
-    GROUP BY source, ticket_id, priority, breached, decided_at
-),
-
-known AS (
-    SELECT n.as_of, 'running' AS state, r.priority, r.reach_seconds AS reading, r.breached
-    FROM instants AS n
-    JOIN reach AS r ON r.decided_at < n.as_of
-    UNION ALL
-    SELECT n.as_of, 'paused' AS state, r.priority, r.last_pause_seconds AS reading, r.breached
-    FROM instants AS n
-    JOIN reach AS r ON r.decided_at < n.as_of
-    WHERE r.last_pause_seconds IS NOT NULL
-),
-
--- For each reading, how many known tickets (and breached ones) reached at least it: a
--- running count from the top, so the counts for e are those of the smallest reading >= e
--- (an ASOF join), not a scan of every past ticket per open one.
-at_least_priority AS (
-    SELECT
-        as_of,
-        state,
-        priority,
-        reading,
-        count(*) OVER w AS n,
-        sum(CASE WHEN breached THEN 1 ELSE 0 END) OVER w AS b
-    FROM known
-    WINDOW w AS (PARTITION BY as_of, state, priority ORDER BY reading DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-),
-
-at_least_all AS (
-    SELECT
-        as_of,
-        state,
-        reading,
-        count(*) OVER w AS n,
-        sum(CASE WHEN breached THEN 1 ELSE 0 END) OVER w AS b
-    FROM known
-    WINDOW w AS (PARTITION BY as_of, state ORDER BY reading DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-),
-
 forecastable AS (
     SELECT * FROM open_tickets WHERE NOT breached_now AND target_minutes IS NOT NULL
 ),
 
--- Team and priority: the past ticket's stretch at reading e must be the team's.
-reached_team AS (
+-- The counts behind the forecast. A past ticket is known at an instant once it was
+-- decided before it; at reading e it counts for a forecast when e lies in its interval:
+-- for the team_priority level the stretch [lo, hi) of fct_clock_reach its team held
+-- ([lo, hi] on its last stretch), for the priority and all levels [0, reach] (reach: the
+-- highest reading it reached); for a paused ticket the interval also ends at the reading
+-- it last paused at (last_pause_seconds, inclusive). Counting intervals that hold e is a
+-- running sum, over the intervals sorted by reading, of +1 where one starts and −1 where
+-- one ends: a forecast row placed among them reads the count. Ties: starts and exclusive
+-- ends sort before a forecast at the same reading (rank 0), inclusive ends after it
+-- (rank 2).
+--
+-- The instants (many in a backtest) share the work through a Fenwick tree over them:
+-- instant j has index j; a past ticket whose first instant to know it is k counts in the
+-- nodes n with n − lowbit(n) < k <= n, and instant j reads the nodes n with
+-- n <= j < n + lowbit(n), which together hold exactly the tickets with k <= j. Tickets
+-- known at the first instant (all history before a backtest) go to node 0, read by all.
+-- So each ticket and each forecast row appears in a handful of nodes, not once per
+-- instant.
+numbered AS (
+    SELECT as_of, CAST(row_number() OVER (ORDER BY as_of) AS BIGINT) AS j FROM instants
+),
+
+nodes AS (
+    SELECT j AS node, j & -j AS low FROM numbered
+),
+
+known_in AS (
+    SELECT 1 AS k, 0 AS node
+    UNION ALL
+    SELECT i.j AS k, n.node
+    FROM numbered AS i
+    JOIN nodes AS n ON n.node - n.low < i.j AND i.j <= n.node
+    WHERE i.j >= 2
+),
+
+read_from AS (
+    SELECT j, 0 AS node FROM numbered
+    UNION ALL
+    SELECT i.j, n.node
+    FROM numbered AS i
+    JOIN nodes AS n ON n.node <= i.j AND i.j < n.node + n.low
+),
+
+-- Each stretch with the index of the first instant after its ticket's decision.
+stretches AS (
+    SELECT p.*, i.j AS k
+    FROM fct_clock_reach AS p
+    ASOF JOIN numbered AS i ON p.decided_at < i.as_of
+),
+
+tickets_reached AS (
     SELECT
+        priority,
+        CASE WHEN breached THEN 1 ELSE 0 END AS b,
+        k,
+        max(hi_seconds) AS reach_seconds,
+        max(last_pause_seconds) AS last_pause_seconds
+    FROM stretches
+    GROUP BY source, ticket_id, priority, breached, k
+),
+
+-- The partitions the counting runs in, as integers (a sort on them is cheaper than on
+-- text): code 0 is the all level, 1..P a priority, above P a team and priority; the key
+-- adds the state and the node.
+priorities AS (
+    SELECT priority, row_number() OVER (ORDER BY priority) AS code
+    FROM (SELECT DISTINCT priority FROM stretches)
+),
+
+team_priorities AS (
+    SELECT priority, team, (SELECT count(*) FROM priorities) + row_number() OVER (ORDER BY priority, team) AS code
+    FROM (SELECT DISTINCT priority, team FROM stretches WHERE team IS NOT NULL)
+),
+
+-- Interval ends: (level, code, state, k, reading, rank, +1/−1, breached ±1); lvl 2 is
+-- team_priority, 1 priority, 0 all.
+ends AS (
+    SELECT 2 AS lvl, g.code, 'running' AS state, s.k, s.hi_seconds AS reading,
+        CASE WHEN s.is_last THEN 2 ELSE 0 END AS rank, 1 AS dn, CASE WHEN s.breached THEN 1 ELSE 0 END AS db
+    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    UNION ALL
+    SELECT 2, g.code, 'running', s.k, s.lo_seconds, 0, -1, CASE WHEN s.breached THEN -1 ELSE 0 END
+    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    UNION ALL
+    SELECT 2, g.code, 'paused', s.k,
+        least(s.hi_seconds, s.last_pause_seconds),
+        CASE WHEN s.last_pause_seconds < s.hi_seconds OR s.is_last THEN 2 ELSE 0 END,
+        1, CASE WHEN s.breached THEN 1 ELSE 0 END
+    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    WHERE s.last_pause_seconds >= s.lo_seconds
+    UNION ALL
+    SELECT 2, g.code, 'paused', s.k, s.lo_seconds, 0, -1, CASE WHEN s.breached THEN -1 ELSE 0 END
+    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    WHERE s.last_pause_seconds >= s.lo_seconds
+    UNION ALL
+    SELECT l.lvl, CASE WHEN l.lvl = 1 THEN p.code ELSE 0 END, 'running', t.k, t.reach_seconds, 2, 1, t.b
+    FROM tickets_reached AS t JOIN priorities AS p ON p.priority = t.priority CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    UNION ALL
+    SELECT l.lvl, CASE WHEN l.lvl = 1 THEN p.code ELSE 0 END, 'paused', t.k, t.last_pause_seconds, 2, 1, t.b
+    FROM tickets_reached AS t JOIN priorities AS p ON p.priority = t.priority CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    WHERE t.last_pause_seconds IS NOT NULL
+),
+
+questions AS (
+    SELECT
+        row_number() OVER () AS q,
         o.as_of,
         o.source,
         o.ticket_id,
-        count(*) AS n_team_priority,
-        count(*) FILTER (WHERE p.breached) AS breached_team_priority
+        o.state,
+        o.used_seconds,
+        i.j,
+        p.code AS priority_code,
+        g.code AS team_priority_code
     FROM forecastable AS o
-    JOIN fct_clock_reach AS p
-        ON p.priority = o.priority AND p.team = o.team
-        AND p.lo_seconds <= o.used_seconds AND o.used_seconds <= p.hi_seconds AND p.decided_at < o.as_of
-    WHERE (o.used_seconds < p.hi_seconds OR p.is_last)
-      AND (o.state = 'running' OR p.last_pause_seconds >= o.used_seconds)
-    GROUP BY o.as_of, o.source, o.ticket_id
+    JOIN numbered AS i ON i.as_of = o.as_of
+    LEFT JOIN priorities AS p ON p.priority = o.priority
+    LEFT JOIN team_priorities AS g ON g.priority = o.priority AND g.team = o.team
+),
+
+ends_placed AS (
+    SELECT ((e.code * 2 + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576 + n.node) AS pk,
+        e.lvl, e.reading, e.rank, e.dn, e.db
+    FROM ends AS e
+    JOIN known_in AS n ON n.k = e.k
+),
+
+-- The sums run over all partitions in one order (pk, then reading from the top), which is
+-- cheaper than a window per partition: each partition ends with a row that brings both
+-- sums back to 0, so the sum at a forecast row counts its own partition only.
+placed AS (
+    SELECT pk, lvl, reading, rank, dn, db, NULL AS q FROM ends_placed
+    UNION ALL
+    SELECT pk, any_value(lvl), CAST('-infinity' AS DOUBLE), 0, -sum(dn), -sum(db), NULL
+    FROM ends_placed
+    GROUP BY pk
+    UNION ALL
+    SELECT ((l.code * 2 + CASE WHEN o.state = 'paused' THEN 1 ELSE 0 END) * 1048576 + r.node),
+        l.lvl, o.used_seconds, 1, 0, 0, o.q
+    FROM questions AS o
+    JOIN read_from AS r ON r.j = o.j
+    CROSS JOIN LATERAL (VALUES (2, o.team_priority_code), (1, o.priority_code), (0, 0)) AS l(lvl, code)
+    WHERE l.code IS NOT NULL
+),
+
+counted AS (
+    SELECT q, lvl, n, b
+    FROM (
+        SELECT
+            q,
+            lvl,
+            sum(dn) OVER w AS n,
+            sum(db) OVER w AS b
+        FROM placed
+        WINDOW w AS (ORDER BY pk, reading DESC, rank DESC ROWS UNBOUNDED PRECEDING)
+    )
+    WHERE q IS NOT NULL
 ),
 
 reached AS (
@@ -187,18 +285,15 @@ reached AS (
         o.as_of,
         o.source,
         o.ticket_id,
-        t.n_team_priority,
-        t.breached_team_priority,
-        coalesce(ap.n, 0) AS n_priority,
-        ap.b AS breached_priority,
-        coalesce(aa.n, 0) AS n_all,
-        aa.b AS breached_all
-    FROM forecastable AS o
-    LEFT JOIN reached_team AS t ON t.as_of = o.as_of AND t.source = o.source AND t.ticket_id = o.ticket_id
-    ASOF LEFT JOIN at_least_priority AS ap
-        ON ap.as_of = o.as_of AND ap.state = o.state AND ap.priority = o.priority AND o.used_seconds <= ap.reading
-    ASOF LEFT JOIN at_least_all AS aa
-        ON aa.as_of = o.as_of AND aa.state = o.state AND o.used_seconds <= aa.reading
+        CAST(coalesce(sum(c.n) FILTER (WHERE c.lvl = 2), 0) AS BIGINT) AS n_team_priority,
+        CAST(sum(c.b) FILTER (WHERE c.lvl = 2) AS BIGINT) AS breached_team_priority,
+        CAST(coalesce(sum(c.n) FILTER (WHERE c.lvl = 1), 0) AS BIGINT) AS n_priority,
+        CAST(sum(c.b) FILTER (WHERE c.lvl = 1) AS BIGINT) AS breached_priority,
+        CAST(coalesce(sum(c.n) FILTER (WHERE c.lvl = 0), 0) AS BIGINT) AS n_all,
+        CAST(sum(c.b) FILTER (WHERE c.lvl = 0) AS BIGINT) AS breached_all
+    FROM questions AS o
+    LEFT JOIN counted AS c ON c.q = o.q
+    GROUP BY o.as_of, o.source, o.ticket_id
 ),
 
 levelled AS (

@@ -194,26 +194,25 @@ pub fn backtest(store: &Store, config: &Config, months: &(Option<String>, Option
         .and_then(|r| r.first())
         .and_then(Value::as_f64)
         .unwrap_or(0.0) as i64;
-    let scores = store.query_table_with(
-        &format!(
-            "{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n), kpi_dispatch_scored AS ({scored}\n)
-            SELECT state, forecasts, breached, printf('%.4f', brier) AS brier, printf('%.4f', naive_brier) AS naive_brier,
-                beats_naive
-            FROM ({scores_sql}\n) AS s ORDER BY CASE state WHEN 'running' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END"
-        ),
+    // The scored forecasts are computed once and read twice (scores and reliability).
+    store.keep_temp_with(
+        "backtest_scored",
+        &format!("{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n), kpi_dispatch_scored AS ({scored}\n) SELECT * FROM kpi_dispatch_scored"),
         &params,
     )?;
-    let reliability = store.query_table_with(
-        &format!(
-            "{BIND_DAYS}, kpi_dispatch AS ({dispatch}\n), kpi_dispatch_scored AS ({scored}\n)
-            SELECT state, decile, printf('%d–%d %%', decile * 10, decile * 10 + 10) AS decile_label, forecasts,
-                round(mean_forecast, 4) AS mean_forecast, round(observed_share, 4) AS observed_share,
-                round(naive_mean, 4) AS naive_mean
-            FROM ({reliability_sql}\n) AS r
-            ORDER BY CASE state WHEN 'running' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END, decile"
-        ),
-        &params,
-    )?;
+    let scored = "WITH kpi_dispatch_scored AS (SELECT * FROM temp.backtest_scored)";
+    let scores = store.query_table(&format!(
+        "{scored} SELECT state, forecasts, breached, printf('%.4f', brier) AS brier, printf('%.4f', naive_brier) AS naive_brier,
+            beats_naive
+        FROM ({scores_sql}\n) AS s ORDER BY CASE state WHEN 'running' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END"
+    ))?;
+    let reliability = store.query_table(&format!(
+        "{scored} SELECT state, decile, printf('%d–%d %%', decile * 10, decile * 10 + 10) AS decile_label, forecasts,
+            round(mean_forecast, 4) AS mean_forecast, round(observed_share, 4) AS observed_share,
+            round(naive_mean, 4) AS naive_mean
+        FROM ({reliability_sql}\n) AS r
+        ORDER BY CASE state WHEN 'running' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END, decile"
+    ))?;
     Ok(Backtest { months: (from, to), instants, scores, reliability })
 }
 

@@ -213,6 +213,18 @@ impl Store {
         self.query_table_with(sql, &[])
     }
 
+    /// Keeps the result of `sql` (with `?` parameters bound to text values) as the
+    /// connection's temporary table `temp.<name>`, replacing one of that name: for a report
+    /// that reads one costly result several ways. It is gone when the store is closed and
+    /// never touches the database file (a read-only store can do it too).
+    pub fn keep_temp_with(&self, name: &str, sql: &str, params: &[&str]) -> Result<()> {
+        let context = format!("keeping temp.{name}");
+        let create = format!("CREATE OR REPLACE TEMP TABLE {name} AS {sql}");
+        let mut stmt = self.conn.prepare(&create).map_err(sql_err(context.clone()))?;
+        stmt.execute(duckdb::params_from_iter(params)).map_err(sql_err(context))?;
+        Ok(())
+    }
+
     /// [`Store::query_table`] with `?` parameters bound to text values (DuckDB casts
     /// them where the query says, e.g. `?::TIMESTAMP`).
     pub fn query_table_with(&self, sql: &str, params: &[&str]) -> Result<Table> {
