@@ -82,15 +82,17 @@ pub const TICKET_COLUMNS: &[Column] = &[
     col("caused_by", Text, false),
     // Schema 4 (issue 16): the third-party cost (DESIGN §7b), passed through to billing.
     col("cost", Money, false),
+    // Schema 5 (issue 15): the source's own major-incident flag (DESIGN §7a).
+    col("major_incident", Text, false),
 ];
 
 /// Ticket columns added in schema 3, after `batch_id`; the rest is the schema-2 row.
 pub const TICKET_COLUMNS_V3: &[&str] = &["source_sla_met", "closed_code", "subcategory", "location", "caused_by"];
 
-/// Ticket columns added after schema 2 (schemas 3 and 4), in order: a row without them is
+/// Ticket columns added after schema 2 (schemas 3 to 5), in order: a row without them is
 /// the schema-2 row (the shape an event log's derived tickets are written in).
 pub const TICKET_COLUMNS_AFTER_V2: &[&str] =
-    &["source_sla_met", "closed_code", "subcategory", "location", "caused_by", "cost"];
+    &["source_sla_met", "closed_code", "subcategory", "location", "caused_by", "cost", "major_incident"];
 
 /// Position of column `name` in `columns`, evaluated at compile time so hot paths index
 /// rows by constant instead of searching by name. Panics (at compile time) if absent.
@@ -151,8 +153,12 @@ pub const PRIORITY: ValueSet = ValueSet { name: "priority", values: &["low", "me
 pub const EVENT_KIND: ValueSet =
     ValueSet { name: "event_kind", values: &["status", "assignment", "worklog", "reopen"] };
 
+/// The source's major-incident flag: `major` when the source's own major-incident process
+/// accepted it, `not_major` when the source says it is not (a proposal rejected, or no).
+pub const MAJOR_INCIDENT: ValueSet = ValueSet { name: "major_incident", values: &["major", "not_major"] };
+
 /// Every value set, for profile validation.
-pub const VALUE_SETS: &[ValueSet] = &[KIND, STATUS, CHANNEL, IMPACT, URGENCY, PRIORITY, EVENT_KIND];
+pub const VALUE_SETS: &[ValueSet] = &[KIND, STATUS, CHANNEL, IMPACT, URGENCY, PRIORITY, EVENT_KIND, MAJOR_INCIDENT];
 
 /// Which canonical table a source file feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

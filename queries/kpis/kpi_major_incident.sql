@@ -1,4 +1,4 @@
--- grain: one row per major incident (cfg_major_rule: priority and impact), with the local month it was opened in
+-- grain: one row per major incident (cfg_major_rule: priority and impact, or the source's major flag), with the local month it was opened in
 --
 -- The Incident Manager's view (DESIGN §7a). duration: from opening to the final
 -- resolution (or the build's as-of while open), in wall-clock minutes and in business
@@ -8,6 +8,12 @@
 -- team that held it, in the order it held them (a team holding it twice is named twice),
 -- handovers = segments − 1. response_minutes: business minutes to the first response
 -- (fct_ticket_sla). sla_outcome: the resolution outcome as of the build.
+--
+-- Major is the configured rule (cfg_major_rule: the [major] priorities and impacts) or
+-- the source's own flag (ticket.major_incident = 'major', where a profile maps one, e.g.
+-- ServiceNow's major_incident_state "Accepted"); major_basis says which: 'rule', 'source'
+-- or 'both'. A source's 'not_major' does not take an incident out that the rule makes
+-- major: the rule is the organisation's definition, the flag adds what its process saw.
 WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
@@ -32,12 +38,19 @@ major AS (
         coalesce(s.resolved_at, (SELECT as_of FROM build)) AS ended_at,
         s.outcome AS sla_outcome,
         s.response_minutes,
-        s.response_outcome
+        s.response_outcome,
+        CASE
+            WHEN r.priority IS NOT NULL AND t.major_incident = 'major' THEN 'both'
+            WHEN r.priority IS NOT NULL THEN 'rule'
+            ELSE 'source'
+        END AS major_basis
     FROM fct_ticket AS t
     JOIN fct_ticket_sla AS s ON s.source = t.source AND s.ticket_id = t.ticket_id
+    LEFT JOIN (SELECT DISTINCT priority, impact FROM cfg_major_rule) AS r
+        ON r.priority = t.sla_priority AND r.impact = t.impact
     WHERE t.kind = 'incident'
       AND s.outcome <> 'cancelled'
-      AND EXISTS (SELECT 1 FROM cfg_major_rule AS r WHERE r.priority = t.sla_priority AND r.impact = t.impact)
+      AND (r.priority IS NOT NULL OR t.major_incident = 'major')
 ),
 
 -- Two equi-joins, not one join on `ci OR problem_id` (which DuckDB can only run as a
@@ -100,7 +113,8 @@ SELECT
     m.problem_id,
     m.response_minutes,
     m.response_outcome,
-    m.sla_outcome
+    m.sla_outcome,
+    m.major_basis
 FROM major AS m
 JOIN affected AS a ON a.source = m.source AND a.ticket_id = m.ticket_id
 LEFT JOIN teams AS g ON g.source = m.source AND g.ticket_id = m.ticket_id

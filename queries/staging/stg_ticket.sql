@@ -32,5 +32,7 @@ SELECT
     updated_at,
     batch_id,
     -- Third-party cost, DECIMAL(18, 2) in the organisation's currency (schema 4; DESIGN §7b).
-    cost
+    cost,
+    -- The source's major-incident flag, 'major' or 'not_major' (schema 5; DESIGN §7a).
+    major_incident
 FROM ticket

@@ -138,6 +138,7 @@ fn value_set(kind: FileKind, name: &str) -> Option<ValueSet> {
         (FileKind::Tickets, "impact") => Some(model::IMPACT),
         (FileKind::Tickets, "urgency") => Some(model::URGENCY),
         (FileKind::Tickets, "priority") => Some(model::PRIORITY),
+        (FileKind::Tickets, "major_incident") => Some(model::MAJOR_INCIDENT),
         (FileKind::History, "kind") => Some(model::EVENT_KIND),
         _ => None,
     }

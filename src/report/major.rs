@@ -15,7 +15,7 @@ pub fn major(store: &Store, month: &str) -> Result<Table> {
     Ok(store.query_table_with(
         "SELECT ticket_id, title, opened_at, resolved_at, round(business_minutes, 1) AS business_minutes,
             round(duration_minutes, 1) AS duration_minutes, customers_affected, customers, users_affected, teams,
-            handovers, problem_id, round(response_minutes, 1) AS response_minutes, response_outcome, sla_outcome
+            handovers, problem_id, round(response_minutes, 1) AS response_minutes, response_outcome, sla_outcome, major_basis
         FROM kpi_major_incident WHERE month = CAST(? AS DATE) ORDER BY opened_at, ticket_id",
         &[&first],
     )?)

@@ -3,7 +3,7 @@
 //! migration, once released, is never edited: a change is a new entry.
 
 /// The migrations, index 0 = version 1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build of the tool writes.
 pub fn latest() -> i64 {
@@ -134,4 +134,11 @@ ALTER TABLE ticket ADD COLUMN caused_by VARCHAR;
 /// before version 4 have no cost (NULL).
 const V4: &str = r#"
 ALTER TABLE ticket ADD COLUMN cost DECIMAL(18, 2);
+"#;
+
+/// Version 5 (issue 15): the source's own major-incident flag (`major`, `not_major`),
+/// which makes an incident major beside the configured priority and impact (DESIGN §7a).
+/// Tickets stored before version 5 have none (NULL).
+const V5: &str = r#"
+ALTER TABLE ticket ADD COLUMN major_incident VARCHAR;
 "#;

@@ -482,7 +482,7 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_3_file_migrates_to_4_and_keeps_every_row() {
+    fn a_schema_3_file_migrates_to_the_latest_and_keeps_every_row() {
         // A file as the previous version made it: its DDL is the released migrations 1–3,
         // which are never edited, recorded as version 3.
         let path = temp_db("schema3");
@@ -518,20 +518,20 @@ mod tests {
                 .collect()
         };
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(store.schema_version().unwrap(), migrations::latest());
         assert_eq!(counts(&store), vec![1, 2, 2, 1, 1, 1], "every row survives");
-        // The old columns keep their values; the new cost column is empty.
+        // The old columns keep their values; the new cost (4) and major_incident (5) columns are empty.
         let kept = store
             .query_text(
-                "SELECT ticket_id, title, work_minutes, caused_by, events_new, cost IS NULL FROM ticket, ingest_batch \
-                 ORDER BY ticket_id",
+                "SELECT ticket_id, title, work_minutes, caused_by, events_new, cost IS NULL, major_incident IS NULL \
+                 FROM ticket, ingest_batch ORDER BY ticket_id",
             )
             .unwrap();
         assert_eq!(
             kept,
             vec![
-                vec!["T0", "Titel 0", "12.5", "CHG1", "1", "true"],
-                vec!["T1", "Titel 1", "12.5", "CHG1", "1", "true"]
+                vec!["T0", "Titel 0", "12.5", "CHG1", "1", "true", "true"],
+                vec!["T1", "Titel 1", "12.5", "CHG1", "1", "true", "true"]
             ]
         );
         let cost_type = columns(&store, "ticket").into_iter().find(|(c, _)| c == "cost").map(|(_, t)| t);
@@ -539,7 +539,7 @@ mod tests {
         drop(store);
         // Opening again changes nothing.
         let store = Store::open(&path).unwrap();
-        assert_eq!((store.schema_version().unwrap(), counts(&store)), (4, vec![1, 2, 2, 1, 1, 1]));
+        assert_eq!((store.schema_version().unwrap(), counts(&store)), (migrations::latest(), vec![1, 2, 2, 1, 1, 1]));
     }
 
     #[test]

@@ -171,3 +171,59 @@ M1,2026-03-02 14:00,status,resolved,,
     assert!(page.contains("Major incidents of the month"), "the monthly page has the section");
     assert!(page.contains("Service Desk → Infrastructure → Vendor Network"));
 }
+
+/// The source's major flag (DESIGN §7a: "or a source's major flag"): an incident the rule
+/// does not make major (priority normal) is major when the source flagged it; one the rule
+/// makes major stays major when the source says not; major_basis tells which.
+#[test]
+fn a_source_s_major_flag_adds_incidents_the_rule_does_not_make_major() {
+    let t = Tmp::new("major-flag");
+    std::fs::write(
+        t.path("tickets.csv"),
+        "ticket_id,kind,title,customer,impact,priority,status,opened_at,resolved_at,assigned_team,updated_at,major_incident
+S1,incident,Flagged by the source,Kävlinge,low,normal,resolved,2026-03-02 09:00,2026-03-02 10:00,Service Desk,2026-03-02 10:00,ja
+S2,incident,Rule and source,Burlöv,high,high,resolved,2026-03-03 09:00,2026-03-03 10:00,Service Desk,2026-03-03 10:00,yes
+S3,incident,Rule only; the source says no,Burlöv,high,high,resolved,2026-03-04 09:00,2026-03-04 10:00,Service Desk,2026-03-04 10:00,nej
+S4,incident,Neither,Burlöv,low,normal,resolved,2026-03-05 09:00,2026-03-05 10:00,Service Desk,2026-03-05 10:00,no
+S5,request,A request is never an incident,Burlöv,low,normal,resolved,2026-03-05 09:00,2026-03-05 10:00,Service Desk,2026-03-05 10:00,yes
+",
+    )
+    .unwrap();
+    let tickets = t.path("tickets.csv").display().to_string();
+    itsm_ok(&t.0, &["ingest", &tickets]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-03-31 17:00"]);
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, major_incident FROM ticket ORDER BY ticket_id"),
+        "S1,major\nS2,major\nS3,not_major\nS4,not_major\nS5,major"
+    );
+    // S1: 60 wall-clock minutes 09:00–10:00 on a Monday, all in office hours.
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, major_basis, duration_minutes, business_minutes FROM kpi_major_incident ORDER BY ticket_id"),
+        "S1,source,60.0,60.0\nS2,both,60.0,60.0\nS3,rule,60.0,60.0"
+    );
+}
+
+/// ServiceNow's Major Incident Management state maps through the servicenow profile: only
+/// an accepted proposal is major; `?` (the export's null marker) is no flag at all.
+#[test]
+fn servicenow_s_accepted_major_incident_state_is_the_source_s_flag() {
+    let t = Tmp::new("major-servicenow");
+    std::fs::write(
+        t.path("incident.csv"),
+        "number,short_description,company,impact,priority,state,opened_at,resolved_at,assignment_group,sys_updated_on,major_incident_state
+INC001,Accepted,Kävlinge,3 - Low,4 - Low,Resolved,2026-03-02 09:00:00,2026-03-02 10:00:00,Service Desk,2026-03-02 10:00:00,Accepted
+INC002,Proposed,Kävlinge,3 - Low,4 - Low,Resolved,2026-03-02 09:00:00,2026-03-02 10:00:00,Service Desk,2026-03-02 10:00:00,Proposed
+INC003,Rejected,Kävlinge,3 - Low,4 - Low,Resolved,2026-03-02 09:00:00,2026-03-02 10:00:00,Service Desk,2026-03-02 10:00:00,rejected
+INC004,No flag,Kävlinge,3 - Low,4 - Low,Resolved,2026-03-02 09:00:00,2026-03-02 10:00:00,Service Desk,2026-03-02 10:00:00,?
+",
+    )
+    .unwrap();
+    let file = t.path("incident.csv").display().to_string();
+    itsm_ok(&t.0, &["ingest", "--profile", "servicenow", &file]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-03-31 17:00"]);
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, coalesce(major_incident, '(none)') FROM ticket ORDER BY ticket_id"),
+        "INC001,major\nINC002,not_major\nINC003,not_major\nINC004,(none)"
+    );
+    assert_eq!(rows(&t.db(), "SELECT ticket_id, major_basis FROM kpi_major_incident"), "INC001,source");
+}
