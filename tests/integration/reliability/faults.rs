@@ -593,6 +593,39 @@ const SEEDS: &[(&str, &str)] = &[
     ("/result", "\u{feff}{\"result\":[{\"a\":\"\\ud83d\\ude00 \\u00e5\",\"n\":10000000000000000000001,\"e\":-0.0}]}"),
 ];
 
+/// Pieces of JSON (and near-JSON) that random sequences are built from.
+const JSON_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"result\"",
+    "\"issues\"",
+    "\"a\"",
+    "\"display_value\"",
+    "\"name\"",
+    "\"\"",
+    "\"\\u00e5\\ud83d\\ude00\"",
+    "\"\\ud83d\"",
+    "0",
+    "-0.5e3",
+    "1.50",
+    "10000000000000000000001",
+    "1e999",
+    "null",
+    "true",
+    "false",
+    " ",
+    "\u{feff}",
+    "\"ä\\n\"",
+    "{\"result\":[",
+    "]}",
+    "{}",
+    "[]",
+];
+
 /// One input through the page reader: never a panic, and a page holds exactly the objects of
 /// the array at its pointer.
 fn check_page(bytes: &[u8], pointer: &str) -> Result<(), proptest::test_runner::TestCaseError> {
@@ -640,7 +673,19 @@ fn fuzz_page_reader() -> String {
     let mut runner = TestRunner::new(config());
     let pointers = prop::sample::select(vec!["/result", "", "/issues", "/result/0"]);
     runner
-        .run(&(prop::collection::vec(any::<u8>(), 0..4096), pointers), |(bytes, pointer)| check_page(&bytes, pointer))
+        .run(&(prop::collection::vec(any::<u8>(), 0..4096), pointers.clone()), |(bytes, pointer)| {
+            // The bytes as they are (mostly not UTF-8) and made UTF-8, so the JSON parser sees them.
+            check_page(&bytes, pointer)?;
+            check_page(String::from_utf8_lossy(&bytes).as_bytes(), pointer)
+        })
+        .unwrap();
+    // Random sequences of JSON tokens: structure the parser and the flattener must walk.
+    let token = prop::sample::select(JSON_TOKENS.to_vec());
+    let mut runner = TestRunner::new(config());
+    runner
+        .run(&(prop::collection::vec(token, 0..96), pointers), |(tokens, pointer)| {
+            check_page(tokens.concat().as_bytes(), pointer)
+        })
         .unwrap();
     let json_bytes = prop::sample::select(b"{}[]\",:\\0123456789eE-+. tfnu".to_vec());
     let edit = (any::<usize>(), 0u8..5, prop_oneof![any::<u8>(), json_bytes]);
@@ -659,8 +704,8 @@ fn fuzz_page_reader() -> String {
     }
     format!(
         "### Fuzzing the JSON page reader\n\n`itsm::ingest::api::read_page` (what `itsm ingest api` reads every \
-         response body with) ran on {cases} random byte strings (up to 4 KiB, against four records pointers) and \
-         {cases} mutations of {} valid pages (ServiceNow, Jira, TOPdesk, escapes and big numbers; 1–7 byte \
+         response body with) ran on {cases} random byte strings (up to 4 KiB, each as it is and made UTF-8, against four records \
+         pointers), {cases} random sequences of up to 95 JSON tokens, and {cases} mutations of {} valid pages (ServiceNow, Jira, TOPdesk, escapes and big numbers; 1–7 byte \
          flips, inserts, deletes, truncations and duplicated runs each), plus pages nested 100 to 10 000 deep: \
          no panic, and every page read holds exactly the objects of its records array. Longer run: `ITSM_FUZZ_CASES=200000 cargo test --release --test integration -- \
          reliability_api`.\n",
