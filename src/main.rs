@@ -12,6 +12,9 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("itsm: {err:#}");
+            if let Some(hint) = itsm::cli::hint(&err) {
+                eprintln!("itsm: hint: {hint}");
+            }
             ExitCode::from(2)
         }
     }

@@ -130,6 +130,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Advice printed after an error whose cause lies outside itsm: a full disk or a file-size
+/// limit reached while DuckDB wrote the database or its write-ahead log.
+pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    let full = ["File too large", "No space left on device", "Disk quota exceeded"];
+    err.chain()
+        .any(|e| {
+            let text = e.to_string();
+            full.iter().any(|f| text.contains(f))
+        })
+        .then_some(
+            "the disk is full or a file-size limit (ulimit -f) was reached while writing the database; \
+         the failed step was rolled back: free space and run the command again",
+        )
+}
+
 /// The teams to write with a batch read through `profile`: the configured ones, or, when
 /// the configuration names none, the sample organisation's for the `generic` profile only
 /// (the format `itsm sample` writes), so that they never leak into a database of another
@@ -147,6 +162,16 @@ pub(crate) fn teams_for(config: &Config, profile: &str) -> Vec<TeamRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_disk_gets_a_hint_and_other_errors_none() {
+        let duckdb = "IO Error: Could not write file \"/tmp/d/itsm.duckdb\": File too large";
+        let err = anyhow::anyhow!(duckdb.to_string()).context("committing the build");
+        assert!(hint(&err).is_some_and(|h| h.contains("disk is full")));
+        let err = anyhow::anyhow!("Could not write file: No space left on device").context("ingest stopped");
+        assert!(hint(&err).is_some());
+        assert_eq!(hint(&anyhow::anyhow!("database 'x' does not exist")), None);
+    }
 
     #[test]
     fn sample_teams_only_for_the_sample_format_unless_configured() {

@@ -87,6 +87,10 @@ pub enum ApiConfigError {
     /// `auth` names no authentication.
     #[error("auth '{0}' is not none, bearer or basic")]
     UnknownAuth(String),
+    /// A limit that must be positive is 0 (`timeout_seconds = 0` leaves a request no time,
+    /// `max_pages = 0` makes every fetch "too many pages").
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
     /// The chosen paging style or authentication needs a key that is absent.
     #[error("{what} needs {key}")]
     Missing {
@@ -252,6 +256,11 @@ impl TryFrom<RawApiConfig> for ApiConfig {
         if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none() {
             return Err(ApiConfigError::Url);
         }
+        for (key, value) in [("timeout_seconds", raw.timeout_seconds), ("max_pages", u64::from(raw.max_pages))] {
+            if value == 0 {
+                return Err(ApiConfigError::Zero(key));
+            }
+        }
         let need = |value: Option<String>, what, key| value.ok_or(ApiConfigError::Missing { what, key });
         let pagination = match raw.pagination.as_str() {
             "offset" => Pagination::OffsetLimit {
@@ -335,6 +344,10 @@ mod tests {
         assert!(err.contains("token paging needs next_pointer"), "{err}");
         let err = read("url = \"https://u\"\nauth = \"oauth\"\n").unwrap_err().to_string();
         assert!(err.contains("auth 'oauth' is not none, bearer or basic"), "{err}");
+        let err = read("url = \"https://u\"\ntimeout_seconds = 0\n").unwrap_err().to_string();
+        assert!(err.contains("timeout_seconds must be at least 1"), "{err}");
+        let err = read("url = \"https://u\"\nmax_pages = 0\n").unwrap_err().to_string();
+        assert!(err.contains("max_pages must be at least 1"), "{err}");
         let err = read("url = \"https://u\"\npage_sise = 5\n").unwrap_err().to_string();
         assert!(err.contains("page_sise"), "{err}");
     }

@@ -10,6 +10,7 @@
 //! authentication are comes typed from `config` ([`ApiConfig`]); records are flattened in
 //! `api/flatten.rs`.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::time::{Duration, SystemTime};
 
@@ -23,8 +24,9 @@ mod flatten;
 pub use crate::config::{ApiConfig, Auth, Pagination};
 #[cfg(test)]
 use flatten::scalar_text;
-pub use flatten::Record;
-use flatten::{flatten, json_error, parse_json};
+#[cfg(test)]
+use flatten::{flatten, parse_json};
+pub use flatten::{read_page, Page, PageError, Record};
 
 /// Largest successful response body read, in bytes.
 const MAX_BODY: u64 = 512 * 1024 * 1024;
@@ -123,6 +125,20 @@ pub enum ApiError {
     MissingEnv {
         /// The variable's name.
         name: String,
+    },
+    /// The paging led back to a page already fetched in this run (a `next` link or page
+    /// token that loops); following it would only repeat pages up to `max_pages`.
+    #[error(
+        "the paging of {url} loops: page {page} leads back to page {first}, fetched already; \
+         the server's next link or page token repeats, so the run stops"
+    )]
+    PageLoop {
+        /// Redacted URL of the repeated page.
+        url: String,
+        /// The page (from 1) whose next link or token repeats.
+        page: u32,
+        /// The page (from 1) it leads back to.
+        first: u32,
     },
     /// The source has more pages than `max_pages`.
     #[error("{url} has more than {max_pages} pages: raise max_pages or narrow the query")]
@@ -255,6 +271,9 @@ fn fetch_with_sleep(
         Pagination::PageToken { .. } => Cursor::Token(None),
         Pagination::LinkHeader => Cursor::Url(build_url(src, &[])),
     };
+    // Every page URL requested, with its page number from 1: a URL asked for twice means the
+    // paging loops.
+    let mut fetched: HashMap<String, u32> = HashMap::new();
     loop {
         if stats.pages >= src.max_pages {
             return Err(ApiError::TooManyPages {
@@ -264,23 +283,24 @@ fn fetch_with_sleep(
         }
         let url = page_url(src, &cursor);
         let shown = secrets.scrub(&redact_url(&url));
-        let (body, link, total) = get_json(&agent, &url, &shown, &secrets, src, &mut stats, sleep)?;
+        if let Some(&first) = fetched.get(&url) {
+            return Err(ApiError::PageLoop { url: shown, page: stats.pages, first });
+        }
+        fetched.insert(url.clone(), stats.pages + 1);
+        let Response { body: raw, link, total } = get_body(&agent, &url, &shown, &secrets, src, &mut stats, sleep)?;
         if total.is_some() {
             stats.total = total;
         }
-        let Some(Value::Array(items)) = body.pointer(&src.records_pointer) else {
-            let expected = format!("an array of records at JSON pointer '{}'", src.records_pointer);
-            return Err(ApiError::Body { url: shown, expected });
-        };
-        for (i, item) in items.iter().enumerate() {
-            let Value::Object(_) = item else {
-                return Err(ApiError::Body { url: shown, expected: format!("record {i} of the page to be an object") });
+        let page = read_page(&raw, &src.records_pointer).map_err(|e| {
+            let expected = if e.is_unreadable() {
+                format!("{e}; the body starts: {}", excerpt(&secrets, &String::from_utf8_lossy(&raw)))
+            } else {
+                e.to_string()
             };
-            let mut record = Vec::new();
-            flatten("", item, &mut record);
-            records.push(record);
-        }
-        let n = items.len() as u64;
+            ApiError::Body { url: shown.clone(), expected }
+        })?;
+        let (body, n) = (page.body, page.records.len() as u64);
+        records.extend(page.records);
         stats.pages += 1;
         stats.records += n;
         on_page(&stats);
@@ -379,9 +399,18 @@ fn encode(text: &str) -> String {
     utf8_percent_encode(text, QUERY_TEXT).to_string()
 }
 
-/// One GET with retries on 429 and 5xx: the parsed body, the `rel="next"` link and the
-/// `X-Total-Count`, if any.
-fn get_json(
+/// A successful response as paging needs it.
+struct Response {
+    /// The body's bytes.
+    body: Vec<u8>,
+    /// The `rel="next"` link, if any.
+    link: Option<String>,
+    /// The `X-Total-Count`, if any.
+    total: Option<u64>,
+}
+
+/// One GET with retries on 429 and 5xx.
+fn get_body(
     agent: &ureq::Agent,
     url: &str,
     shown: &str,
@@ -389,10 +418,10 @@ fn get_json(
     src: &ApiSource,
     stats: &mut FetchStats,
     sleep: &mut dyn FnMut(Duration),
-) -> Result<(Value, Option<String>, Option<u64>), ApiError> {
+) -> Result<Response, ApiError> {
     let transport = |e: ureq::Error| ApiError::Transport {
         url: shown.to_string(),
-        reason: secrets.scrub(&e.to_string().replace(url, shown)),
+        reason: secrets.scrub(&transport_reason(&e, src.timeout).replace(url, shown)),
     };
     let mut attempt = 0u32;
     loop {
@@ -409,16 +438,8 @@ fn get_json(
                 .get("x-total-count")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok());
-            let text = response.body_mut().with_config().limit(MAX_BODY).read_to_string().map_err(transport)?;
-            let body = parse_json(&text).map_err(|e| ApiError::Body {
-                url: shown.to_string(),
-                expected: format!(
-                    "a JSON body ({}); the body starts: {}",
-                    json_error(&text, &e),
-                    excerpt(secrets, &text)
-                ),
-            })?;
-            return Ok((body, link, total));
+            let body = response.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(transport)?;
+            return Ok(Response { body, link, total });
         }
         if (status == 429 || (500..600).contains(&status)) && attempt < src.max_retries {
             let backoff = src.initial_backoff.saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
@@ -432,6 +453,21 @@ fn get_json(
         let _ = response.body_mut().as_reader().take(64 * 1024).read_to_end(&mut raw);
         let excerpt = excerpt(secrets, &String::from_utf8_lossy(&raw));
         return Err(ApiError::Status { url: shown.to_string(), status, attempts: attempt + 1, excerpt });
+    }
+}
+
+/// What went wrong on the wire, in words: a timeout names the limit that ran out and a body
+/// cut short says so; anything else is ureq's own text.
+fn transport_reason(e: &ureq::Error, timeout: Duration) -> String {
+    match e {
+        ureq::Error::Timeout(_) => format!(
+            "no complete answer within {} s (timeout_seconds of the source; the server may be down or slow)",
+            timeout.as_secs_f64()
+        ),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            format!("the connection closed before the whole response arrived ({io})")
+        }
+        other => other.to_string(),
     }
 }
 

@@ -304,7 +304,7 @@ fn records_pointer_missing_and_connection_refused() {
     let err = run(&src).0.unwrap_err();
     assert!(matches!(err, ApiError::Body { .. }) && err.to_string().contains("'/result'"), "{err}");
     let err = run(&src).0.unwrap_err().to_string();
-    assert!(err.contains("a JSON value expected at byte 0") && err.ends_with("starts: <html> Log in </html>"), "{err}");
+    assert!(err.contains("got an HTML page (a login") && err.ends_with("starts: <html> Log in </html>"), "{err}");
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let err = run(&source(format!("http://u:pw@127.0.0.1:{port}/t"), offset_limit(2), "/result")).0.unwrap_err();
     assert!(matches!(err, ApiError::Transport { .. }) && !err.to_string().contains("pw@"), "{err}");
@@ -365,4 +365,98 @@ fn retry_after_accepts_an_http_date() {
     headers.insert("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
     let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777 - 5);
     assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(5)));
+}
+
+#[test]
+fn a_next_link_back_to_an_earlier_page_is_a_loop_error_not_a_run_to_max_pages() {
+    let array = |ids: std::ops::Range<u32>| page(ids).replace(r#"{"result":"#, "").trim_end_matches('}').to_string();
+    // Page 1 links to page 2, page 2 back to page 1 (as a relative link): the third request
+    // would repeat the first.
+    let script = vec![
+        (200, vec![("Link", r#"<{base}/api?p=2>; rel="next""#.to_string())], array(0..2)),
+        (200, vec![("Link", r#"</api?p=1>; rel="next""#.to_string())], array(2..4)),
+        (200, vec![], array(4..6)),
+    ];
+    let mock = Mock::start(script);
+    let mut src = source(format!("{}/api", mock.base), Pagination::LinkHeader, "");
+    src.query = vec![("p".to_string(), "1".to_string())];
+    let err = run(&src).0.unwrap_err();
+    assert!(matches!(err, ApiError::PageLoop { page: 2, first: 1, .. }), "{err:?}");
+    assert!(err.to_string().contains(&format!("{}/api?p=1", mock.base)), "{err}");
+    assert_eq!(mock.targets(), ["/api?p=1", "/api?p=2"], "stops before asking for page 1 again");
+}
+
+#[test]
+fn a_page_token_that_repeats_is_a_loop_error() {
+    let body = |ids, token: &str| page(ids).replace("]}", &format!("],\"next\":\"{token}\"}}"));
+    let mock = Mock::start(vec![ok(body(0..2, "a")), ok(body(2..4, "b")), ok(body(4..6, "a")), ok(body(6..8, "b"))]);
+    let pagination = Pagination::PageToken {
+        token_param: "token".to_string(),
+        next_pointer: "/next".to_string(),
+        page_size_param: None,
+    };
+    let err = run(&source(format!("{}/t", mock.base), pagination, "/result")).0.unwrap_err();
+    // Pages 1 (no token), 2 (a), 3 (b); page 3 names token a again, page 2's URL.
+    assert!(matches!(err, ApiError::PageLoop { page: 3, first: 2, .. }), "{err:?}");
+    assert_eq!(mock.targets().len(), 3);
+}
+
+#[test]
+fn read_page_names_what_is_wrong_with_a_body() {
+    let ok_page = read_page("\u{feff}{\"result\":[{\"id\":\"1\"},{\"id\":\"2\"}]}".as_bytes(), "/result").unwrap();
+    assert_eq!(ids(&ok_page.records), ["1", "2"]);
+    assert_eq!(read_page(b"{\"a\":\"\xff\"}", "/result"), Err(PageError::NotUtf8 { byte: 6 }));
+    assert_eq!(read_page(b"  \n<!DOCTYPE html><title>Sign in</title>", ""), Err(PageError::Html));
+    let Err(PageError::Json { reason }) = read_page(b"{\"result\":[{\"id\":1}", "/result") else { panic!("json") };
+    // 19 bytes, cut after the first record: serde_json places the end at the last byte (18).
+    assert_eq!(reason, "EOF while parsing a list at byte 18");
+    assert_eq!(read_page(b"{\"result\":{}}", "/result"), Err(PageError::NoArray { pointer: "/result".into() }));
+    assert_eq!(read_page(b"[{}, 3]", ""), Err(PageError::NotObject { index: 1 }));
+    assert!(PageError::Html.is_unreadable() && !PageError::NotObject { index: 0 }.is_unreadable());
+}
+
+/// A server that answers every connection with `reply` bytes and then, when `hold`, keeps
+/// the connection open without writing more until the client goes away.
+fn raw_server(reply: &'static [u8], hold: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(reply);
+                if hold {
+                    let _ = stream.read(&mut [0u8; 1]);
+                }
+            });
+        }
+    });
+    base
+}
+
+#[test]
+fn a_silent_server_times_out_and_a_cut_body_says_the_connection_closed() {
+    let base = raw_server(b"", true);
+    let mut src = source(format!("{base}/t"), offset_limit(2), "/result");
+    src.timeout = Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let err = run(&src).0.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "the timeout holds: {:?}", started.elapsed());
+    assert!(
+        matches!(err, ApiError::Transport { .. }) && err.to_string().contains("no complete answer within 0.3 s"),
+        "{err}"
+    );
+    // 100 bytes promised, 11 sent, then the connection closes.
+    let base = raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"result\":[", false);
+    let err = run(&source(format!("{base}/t"), offset_limit(2), "/result")).0.unwrap_err();
+    assert!(
+        matches!(err, ApiError::Transport { .. }) && err.to_string().contains("the connection closed before the whole"),
+        "{err}"
+    );
 }

@@ -33,6 +33,19 @@ pub enum StoreError {
         /// DuckDB's reason.
         source: Box<duckdb::Error>,
     },
+    /// Another process holds the database file's lock: DuckDB lets one process at a time
+    /// write a database (and no other process read it meanwhile).
+    #[error(
+        "database '{path}' is busy: {holder} has it open, and only one process at a time may use it; \
+         wait for that command to finish (or stop it) and run this one again"
+    )]
+    Busy {
+        /// The database file.
+        path: PathBuf,
+        /// Who holds the lock as DuckDB names it, e.g. `another process (PID 4711: /usr/bin/itsm)`
+        /// (boxed: it keeps every error of the store small).
+        holder: Box<str>,
+    },
     /// The file was written by a newer itsm than this one.
     #[error(
         "database '{path}' has schema version {found}, newer than the {supported} this itsm understands; \
@@ -83,6 +96,31 @@ pub(crate) fn sql_err(context: impl Into<String>) -> impl FnOnce(duckdb::Error) 
     move |source| StoreError::Sql { context, source: Box::new(source) }
 }
 
+/// The error of opening `path`: [`StoreError::Busy`] when another process holds the file's
+/// lock, else [`StoreError::Open`] with DuckDB's reason.
+fn open_error(path: &Path, source: duckdb::Error) -> StoreError {
+    match lock_holder(&source.to_string()) {
+        Some(holder) => StoreError::Busy { path: path.to_owned(), holder: holder.into() },
+        None => StoreError::Open { path: path.to_owned(), source: Box::new(source) },
+    }
+}
+
+/// Who holds the lock, when DuckDB's message says the file is locked
+/// (`Could not set lock on file "…": Conflicting lock is held in /usr/bin/itsm (PID 4711)`):
+/// `another process (PID 4711: /usr/bin/itsm)`, or `another process` when it names none.
+fn lock_holder(message: &str) -> Option<String> {
+    if !message.contains("Could not set lock on file") {
+        return None;
+    }
+    let held = message.split_once("Conflicting lock is held in ").map(|(_, rest)| rest);
+    let parsed = held.and_then(|rest| {
+        let (program, after) = rest.split_once(" (PID ")?;
+        let pid: String = after.chars().take_while(char::is_ascii_digit).collect();
+        (!pid.is_empty()).then(|| format!("another process (PID {pid}: {program})"))
+    });
+    Some(parsed.unwrap_or_else(|| "another process".to_string()))
+}
+
 /// One ingest batch as `itsm status` shows it.
 #[derive(Debug, Clone)]
 pub struct BatchRow {
@@ -127,8 +165,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)
-            .map_err(|source| StoreError::Open { path: path.to_owned(), source: Box::new(source) })?;
+        let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
         let store = Store { conn, path: path.to_owned() };
         store.apply_memory_limit()?;
         store.migrate()?;
@@ -148,7 +185,7 @@ impl Store {
     /// Opens an existing file read-only (no migration; a newer or older schema is an error),
     /// for commands that must not change it, such as `itsm query`.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let open = |source| StoreError::Open { path: path.to_owned(), source: Box::new(source) };
+        let open = |source| open_error(path, source);
         let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).map_err(open)?;
         let conn = Connection::open_with_flags(path, config).map_err(open)?;
         let store = Store { conn, path: path.to_owned() };
@@ -411,6 +448,25 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("t.duckdb")
+    }
+
+    #[test]
+    fn a_locked_file_is_busy_naming_the_holder_and_other_failures_stay_open_errors() {
+        // DuckDB's message as `itsm report` printed it while `itsm build` ran (issue 18).
+        let locked = "IO Error: Could not set lock on file \"/tmp/x/itsm.duckdb\": Conflicting lock is held in \
+                      /opt/itsm/bin/itsm (PID 23931). See also https://duckdb.org/docs/current/connect/concurrency";
+        assert_eq!(lock_holder(locked).as_deref(), Some("another process (PID 23931: /opt/itsm/bin/itsm)"));
+        let unnamed = "IO Error: Could not set lock on file \"/tmp/x/itsm.duckdb\": Resource temporarily unavailable";
+        assert_eq!(lock_holder(unnamed).as_deref(), Some("another process"));
+        assert_eq!(lock_holder("IO Error: Cannot open file \"/nope/x.duckdb\": No such file or directory"), None);
+        let busy = StoreError::Busy { path: PathBuf::from("itsm.duckdb"), holder: lock_holder(locked).unwrap().into() };
+        let text = busy.to_string();
+        assert!(text.starts_with("database 'itsm.duckdb' is busy: another process (PID 23931"), "{text}");
+        assert!(text.contains("wait for that command to finish"), "{text}");
+        // A file that cannot be opened for another reason keeps DuckDB's reason.
+        let missing = temp_db("open-error").with_file_name("no-such-dir").join("x.duckdb");
+        let err = Store::open(&missing).err().expect("a missing directory fails");
+        assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     }
 
     fn columns(store: &Store, table: &str) -> Vec<(String, String)> {

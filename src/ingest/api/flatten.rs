@@ -20,6 +20,81 @@ pub type Record = Vec<(String, String)>;
 /// `name`.
 const REFERENCE_KEYS: &[&str] = &["display_value", "displayName", "name", "value"];
 
+/// One response body read as a page of records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The whole body (paging reads its next token or total from it).
+    pub body: Value,
+    /// The records of the array at the records pointer, flattened, in order.
+    pub records: Vec<Record>,
+}
+
+/// Why a body is not a page; the text reads after "expected".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// The body is not UTF-8 (JSON must be).
+    #[error("a UTF-8 JSON body (invalid UTF-8 at byte {byte})")]
+    NotUtf8 {
+        /// Offset of the first invalid byte.
+        byte: usize,
+    },
+    /// The body is an HTML page, typically a login or single-sign-on page answered with 200.
+    #[error("a JSON body, got an HTML page (a login or error page? check the URL and the credentials)")]
+    Html,
+    /// The body is not JSON.
+    #[error("a JSON body ({reason})")]
+    Json {
+        /// serde_json's complaint and its byte offset.
+        reason: String,
+    },
+    /// Nothing, or no array, at the records pointer.
+    #[error("an array of records at JSON pointer '{pointer}'")]
+    NoArray {
+        /// The records pointer.
+        pointer: String,
+    },
+    /// An element of the records array is not an object.
+    #[error("record {index} of the page to be an object")]
+    NotObject {
+        /// Its position in the array, from 0.
+        index: usize,
+    },
+}
+
+impl PageError {
+    /// Whether the body itself could not be read as JSON (worth showing its start).
+    pub fn is_unreadable(&self) -> bool {
+        matches!(self, PageError::NotUtf8 { .. } | PageError::Html | PageError::Json { .. })
+    }
+}
+
+/// Reads one response body: UTF-8 (a BOM is allowed) JSON with an array of objects at
+/// `records_pointer` (`` = the body is the array), each flattened to a [`Record`]. Any bytes
+/// give a page or a [`PageError`], never a panic (fuzzed in
+/// tests/integration/reliability/faults.rs).
+pub fn read_page(body: &[u8], records_pointer: &str) -> Result<Page, PageError> {
+    let text = std::str::from_utf8(body).map_err(|e| PageError::NotUtf8 { byte: e.valid_up_to() })?;
+    let value = parse_json(text).map_err(|e| {
+        let start = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+        if start.starts_with('<') {
+            PageError::Html
+        } else {
+            PageError::Json { reason: json_error(text, &e) }
+        }
+    })?;
+    let Some(Value::Array(items)) = value.pointer(records_pointer) else {
+        return Err(PageError::NoArray { pointer: records_pointer.to_string() });
+    };
+    let mut records = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let Value::Object(_) = item else { return Err(PageError::NotObject { index }) };
+        let mut record = Vec::new();
+        flatten("", item, &mut record);
+        records.push(record);
+    }
+    Ok(Page { body: value, records })
+}
+
 /// A response body as JSON (a UTF-8 BOM is allowed).
 pub(super) fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
