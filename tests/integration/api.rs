@@ -54,8 +54,9 @@ fn serve(script: Vec<(u16, &'static str, String)>) -> (String, Seen) {
     (base, seen)
 }
 
-/// A page of ticket records in the generic profile's field names.
-fn page(ids: std::ops::Range<u32>, updated: &str) -> String {
+/// A page of ticket records in the generic profile's field names (also the reliability
+/// tests' API pages).
+pub(crate) fn page(ids: std::ops::Range<u32>, updated: &str) -> String {
     let records: Vec<String> = ids
         .map(|i| {
             format!(

@@ -427,15 +427,7 @@ fn mock(script: Vec<Answer>) -> String {
 
 /// A JSON page of ticket records API{from}..API{to} in the generic profile's field names.
 fn api_page(ids: std::ops::Range<u32>) -> String {
-    let records: Vec<String> = ids
-        .map(|i| {
-            format!(
-                "{{\"ticket_id\": \"API{i}\", \"kind\": \"incident\", \"title\": \"Ärende {i}\", \"status\": \"open\", \
-                 \"opened_at\": \"2026-10-05T08:00:00+02:00\", \"updated_at\": \"2026-10-05T09:00:00+02:00\"}}"
-            )
-        })
-        .collect();
-    format!("{{\"result\": [{}]}}", records.join(", "))
+    crate::api::page(ids, "2026-10-05T09:00:00+02:00")
 }
 
 const JSON: &str = "Content-Type: application/json\r\n";
