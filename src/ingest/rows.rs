@@ -306,10 +306,15 @@ impl RowMapper {
     /// Converts one record; on success the row is buffered for the next `finish_batch`.
     pub fn map<S: AsRef<str>>(&mut self, fields: &[S], line: u64) -> Result<(), Rejection> {
         if fields.len() != self.width {
+            // A short row whose last field spans a line end is the mark of a quote opened and
+            // never closed: the reader took the rest of the file (or record) into that field.
+            let unclosed = fields.len() < self.width && fields.last().is_some_and(|f| f.as_ref().contains('\n'));
+            let hint =
+                if unclosed { " (its last field runs over a line end: a quote that is never closed?)" } else { "" };
             return Err(Rejection {
                 column: None,
                 value: None,
-                reason: format!("row has {} fields, the header has {}", fields.len(), self.width),
+                reason: format!("row has {} fields, the header has {}{hint}", fields.len(), self.width),
             });
         }
         self.row_warnings.borrow_mut().clear();
@@ -590,6 +595,20 @@ mod tests {
         assert_eq!(batch_ids.value(1), 7);
         let rows = batch.column_by_name("_row").unwrap().as_primitive::<arrow::datatypes::Int64Type>();
         assert_eq!(rows.values().to_vec(), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_short_row_ending_in_a_multi_line_field_is_said_to_have_an_unclosed_quote() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "kind", "status", "opened_at", "title"]);
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        let err = m.map(&cow(&["X1", "incident", "Never closed,open\nX2,incident\n"]), 2).unwrap_err();
+        assert_eq!(
+            err.reason,
+            "row has 3 fields, the header has 5 (its last field runs over a line end: a quote that is never closed?)"
+        );
+        let err = m.map(&cow(&["X1", "incident", "open"]), 3).unwrap_err();
+        assert_eq!(err.reason, "row has 3 fields, the header has 5");
     }
 
     #[test]
