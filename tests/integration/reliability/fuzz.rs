@@ -2,7 +2,7 @@
 //! so that thousands of cases run in seconds.
 //!
 //! Each property runs `ITSM_FUZZ_CASES` cases (default [`DEFAULT_CASES`], a bounded CI run;
-//! the heavier ones — a database, a file per case — a quarter of that) and must never panic:
+//! the ingest one — a database batch per case — a quarter of that) and must never panic:
 //!
 //! - random bytes into the CSV reader (decoding, delimiter detection, records);
 //! - mutated valid exports (bytes flipped, delimiters, quotes, line ends and NULs inserted,
@@ -509,15 +509,15 @@ fn reliability_fuzz_readers_never_panic_and_lose_no_rows() {
         csv_mutated_ingest(heavy),
         dates(n * 4),
         numbers(n * 4),
-        profiles(heavy),
+        profiles(n),
         configs(n),
-        workbooks(heavy),
+        workbooks(n),
     ];
     let failures: Vec<&Run> = runs.iter().filter(|r| r.failure.is_some()).collect();
     let total: u32 = runs.iter().map(|r| r.cases).sum();
     if n >= LONG_RUN {
         let line = format!(
-            "last long run: {total} cases ({n} per property, {heavy} for the ingest, profile and workbook ones, \
+            "last long run: {total} cases ({n} per property, {heavy} for the ingest one, \
              4 × {n} for dates and numbers), {} failures, {}\n",
             failures.len(),
             chrono::Utc::now().format("%Y-%m-%d")
@@ -527,7 +527,7 @@ fn reliability_fuzz_readers_never_panic_and_lose_no_rows() {
     let mut body = format!(
         "Property tests (proptest) call the readers in the library directly. {} runs each property with \
          `ITSM_FUZZ_CASES` cases (default {DEFAULT_CASES}, drawn from a fixed seed so the page is stable; \
-         setting the variable draws new cases); the ones that write a file or a database per case run a \
+         setting the variable draws new cases); the ingest property, a database batch per case, runs a \
          quarter of that, the date and number readers four times that. A property fails on a panic or on its \
          assertion; proptest then shrinks the input to a minimal one.\n\n\
          | property | what goes in | cases | outcome |\n| --- | --- | --- | --- |\n",
@@ -544,7 +544,7 @@ fn reliability_fuzz_readers_never_panic_and_lose_no_rows() {
     let last = std::fs::read_to_string(long_run_file()).unwrap_or_else(|_| "last long run: none yet\n".into());
     body.push_str(&format!(
         "\n{total} cases in this run, {} failures; {}.\n\n\
-         The long run (13 minutes on two busy cores at 20 000 cases, most of it the ingest property) is a \
+         The long run (10 minutes on two busy cores at 20 000 cases, most of it the ingest property) is a \
          separate command:\n\n\
          ```\nITSM_FUZZ_CASES=20000 cargo test --release --test integration -- reliability_fuzz --nocapture\n```\n\n\
          It rewrites `tests/integration/reliability/fuzz-last-long-run.txt` (commit it) and this section.\n",
