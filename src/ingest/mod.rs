@@ -51,6 +51,35 @@ pub enum IngestError {
         /// Why.
         source: csv::CsvError,
     },
+    /// The file is UTF-8 except for some bytes (two encodings mixed): reading it as
+    /// Windows-1252 would garble every other non-ASCII letter.
+    #[error("'{}': {source}", path.display())]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// Where the first byte that is not UTF-8 is.
+        source: csv::MixedEncoding,
+    },
+    /// The column of a required field appears twice in the header: which one holds the
+    /// field cannot be told.
+    #[error(
+        "'{input}': the header has column '{column}' twice (columns {first} and {second}); profile '{profile}' \
+         reads the required field {field} from it and cannot tell which one holds it: rename or remove one"
+    )]
+    DuplicateColumn {
+        /// The file (or sheet).
+        input: Origin,
+        /// The column name as the header has it (the first time).
+        column: String,
+        /// 1-based positions of its first two occurrences.
+        first: usize,
+        /// See `first`.
+        second: usize,
+        /// The canonical field the profile maps to it.
+        field: String,
+        /// Profile name.
+        profile: String,
+    },
     /// The file has no header line.
     #[error("'{path}' is empty: expected a header line")]
     Empty {
@@ -146,7 +175,8 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
     if workbook::is_workbook(path) {
         return ingest_workbook(store, path, Content::file("workbook", sha256, bytes.len()), already, clock, opts);
     }
-    let (text, encoding) = csv::decode(&bytes, opts.profile.encoding);
+    let (text, encoding) = csv::decode_checked(&bytes, opts.profile.encoding)
+        .map_err(|source| IngestError::Encoding { path: path.into(), source })?;
     let delim = match opts.profile.delimiter.as_str() {
         "auto" => csv::detect_delimiter(&text),
         d => d.as_bytes()[0],
@@ -254,7 +284,14 @@ fn checked_kind(
     forced: Option<FileKind>,
     header: &[String],
 ) -> Result<FileKind, IngestError> {
-    let found = header.join(", ");
+    // Control characters (a binary file read as text) are shown escaped, not sent to the terminal.
+    let found = header
+        .iter()
+        .map(|h| {
+            h.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+        })
+        .collect::<Vec<String>>()
+        .join(", ");
     let kind = match forced {
         Some(k) => k,
         None => detect_kind(opts.profile, header).ok_or_else(|| IngestError::UnknownFileKind {
@@ -263,6 +300,7 @@ fn checked_kind(
             found: found.clone(),
         })?,
     };
+    duplicate_column(input, opts.profile, kind, header)?;
     let missing = rows::missing_columns(opts.profile, kind, header);
     if !missing.is_empty() {
         return Err(IngestError::MissingColumns {
@@ -274,6 +312,30 @@ fn checked_kind(
         });
     }
     Ok(kind)
+}
+
+/// Refuses a header that holds the column of a required field (ticket id, kind, status,
+/// opened; or the profile's `required`) more than once, compared as the mapping compares
+/// them (trimmed, case-insensitively): two `status` columns leave the ticket's status to
+/// chance. Other columns may repeat and the first is read, as multi-valued fields of Jira
+/// exports (`Component/s`, `Labels`) do by design.
+fn duplicate_column(input: &Origin, profile: &Profile, kind: FileKind, header: &[String]) -> Result<(), IngestError> {
+    let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let required = profile.required_fields(kind);
+    for (field, headers) in profile.mapping(kind).columns.iter().filter(|(f, _)| required.contains(f)) {
+        let Some(first) = headers.find(&lower) else { continue };
+        if let Some(second) = lower.iter().skip(first + 1).position(|h| *h == lower[first]) {
+            return Err(IngestError::DuplicateColumn {
+                input: input.clone(),
+                column: header[first].trim().to_string(),
+                first: first + 1,
+                second: first + second + 2,
+                field: field.clone(),
+                profile: profile.name.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The kind whose mapped columns the header holds the largest share of.
@@ -299,4 +361,29 @@ fn detect_kind(profile: &Profile, header: &[String]) -> Option<FileKind> {
 /// Lower-case hex of a digest.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(cols: &[&str]) -> Vec<String> {
+        cols.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_required_column_twice_is_refused_naming_both_positions_and_other_repeats_pass() {
+        let p = Profile::load("generic").unwrap();
+        let origin = Origin::File("t.csv".into());
+        let h = header(&["ticket_id", "kind", "Status", "opened_at", "title", " status "]);
+        let err = duplicate_column(&origin, &p, FileKind::Tickets, &h).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'t.csv': the header has column 'Status' twice (columns 3 and 6); profile 'generic' reads the \
+             required field status from it and cannot tell which one holds it: rename or remove one"
+        );
+        // An optional column may repeat (Jira's Component/s, Labels): the first is read.
+        let h = header(&["ticket_id", "kind", "status", "opened_at", "title", "TITLE", "notes", "notes"]);
+        assert!(duplicate_column(&origin, &p, FileKind::Tickets, &h).is_ok());
+    }
 }

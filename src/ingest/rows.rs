@@ -307,10 +307,15 @@ impl RowMapper {
     /// Converts one record; on success the row is buffered for the next `finish_batch`.
     pub fn map<S: AsRef<str>>(&mut self, fields: &[S], line: u64) -> Result<(), Rejection> {
         if fields.len() != self.width {
+            // A short row whose last field spans a line end is the mark of a quote opened and
+            // never closed: the reader took the rest of the file (or record) into that field.
+            let unclosed = fields.len() < self.width && fields.last().is_some_and(|f| f.as_ref().contains('\n'));
+            let hint =
+                if unclosed { " (its last field runs over a line end: a quote that is never closed?)" } else { "" };
             return Err(Rejection {
                 column: None,
                 value: None,
-                reason: format!("row has {} fields, the header has {}", fields.len(), self.width),
+                reason: format!("row has {} fields, the header has {}{hint}", fields.len(), self.width),
             });
         }
         self.row_warnings.borrow_mut().clear();
@@ -386,6 +391,8 @@ impl RowMapper {
             ColumnType::Text if name == "source" => Cell::Null,
             ColumnType::BatchId => Cell::Null,
             _ if text.is_empty() => Cell::Null,
+            // A NUL is no character of any text an export means: a binary or damaged file.
+            _ if text.contains('\0') => return Err(bad(format!("{name}: the value holds a NUL character"))),
             ColumnType::Text => match &slot.values {
                 Some((set, map)) => match map.get(&text.to_lowercase()) {
                     Some(v) => Cell::Text(v),
@@ -589,6 +596,54 @@ mod tests {
         assert_eq!(batch_ids.value(1), 7);
         let rows = batch.column_by_name("_row").unwrap().as_primitive::<arrow::datatypes::Int64Type>();
         assert_eq!(rows.values().to_vec(), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_short_row_ending_in_a_multi_line_field_is_said_to_have_an_unclosed_quote() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "kind", "status", "opened_at", "title"]);
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        let err = m.map(&cow(&["X1", "incident", "Never closed,open\nX2,incident\n"]), 2).unwrap_err();
+        assert_eq!(
+            err.reason,
+            "row has 3 fields, the header has 5 (its last field runs over a line end: a quote that is never closed?)"
+        );
+        let err = m.map(&cow(&["X1", "incident", "open"]), 3).unwrap_err();
+        assert_eq!(err.reason, "row has 3 fields, the header has 5");
+    }
+
+    #[test]
+    fn a_nul_character_sets_an_optional_value_empty_and_rejects_a_required_one() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "kind", "status", "opened_at", "title"]);
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        m.map(&cow(&["X1", "incident", "open", "2026-01-05 08:00", "Printer\0jam"]), 2).unwrap();
+        let err = m.map(&cow(&["X\0-2", "incident", "open", "2026-01-05 08:00", ""]), 3).unwrap_err();
+        assert_eq!((err.column.as_deref(), err.value.as_deref()), (Some("ticket_id"), Some("X\0-2")));
+        assert_eq!(err.reason, "ticket_id: the value holds a NUL character");
+        let warnings = m.take_warnings();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].1.reason, "title: the value holds a NUL character; set empty");
+        assert!(m.finish_batch().column_by_name("title").unwrap().is_null(0));
+    }
+
+    #[test]
+    fn a_profile_whose_required_list_leaves_out_kind_and_opened_at_still_rejects_rows_without_them() {
+        // The row rules take kind and opened_at as present (an expect() and an unreachable!()):
+        // the slots keep them required whatever the profile's `required` lists.
+        let mut p = Profile::load("generic").unwrap();
+        p.tickets.required = Some(vec!["ticket_id".into()]);
+        p.history.required = Some(vec!["ticket_id".into()]);
+        let h = header(&["ticket_id", "kind", "status", "opened_at"]);
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        let err = m.map(&cow(&["X1", "", "open", "2026-10-05 08:00"]), 2).unwrap_err();
+        assert_eq!(err.reason, "missing required field kind");
+        let err = m.map(&cow(&["X1", "incident", "open", ""]), 3).unwrap_err();
+        assert_eq!(err.reason, "missing required field opened_at");
+        let h = header(&["ticket_id", "occurred_at", "kind", "value", "agent", "minutes"]);
+        let mut m = RowMapper::new(&p, FileKind::History, &h, "src", 1);
+        let err = m.map(&cow(&["A", "2026-10-05 08:00", "", "open", "", ""]), 2).unwrap_err();
+        assert_eq!(err.reason, "missing required field kind");
     }
 
     #[test]

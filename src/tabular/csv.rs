@@ -25,9 +25,15 @@ pub enum EncodingChoice {
     #[serde(alias = "windows-1252", alias = "cp1252")]
     Windows1252,
 }
-/// Decodes file bytes: a UTF-8 BOM is dropped; with `Auto`, bytes that are not valid UTF-8
-/// are read as Windows-1252. Returns the text and the encoding's name.
+/// Decodes file bytes: a UTF-8 BOM is dropped; UTF-16 (with a BOM, as Excel's "Unicode
+/// text" writes it, or without one when every other byte of the start is NUL) is decoded
+/// whatever the choice; with `Auto`, bytes that are not valid UTF-8 are read as
+/// Windows-1252. Returns the text and the encoding's name.
 pub fn decode(bytes: &[u8], choice: EncodingChoice) -> (Cow<'_, str>, &'static str) {
+    if let Some((encoding, name, body)) = utf16(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(body);
+        return (text, name);
+    }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF");
     let had_bom = body.is_some();
     let body = body.unwrap_or(bytes);
@@ -43,6 +49,120 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> (Cow<'_, str>, &'static s
             (text, "windows-1252")
         }
     }
+}
+
+/// Like [`decode`], but with `Auto` a file that is UTF-8 except for a few bytes (valid
+/// multi-byte UTF-8 characters and invalid bytes side by side: two encodings mixed, or a
+/// damaged file) is refused: read as Windows-1252, every `ä` of its UTF-8 text would turn
+/// into `Ã¤` without a word. The error names the first bad byte's line, column and value.
+pub fn decode_checked(bytes: &[u8], choice: EncodingChoice) -> Result<(Cow<'_, str>, &'static str), MixedEncoding> {
+    if choice == EncodingChoice::Auto {
+        if let Some(mixed) = mixed_encoding(bytes) {
+            return Err(mixed);
+        }
+    }
+    Ok(decode(bytes, choice))
+}
+
+/// UTF-16 by its BOM, or (without one) by NUL as every other byte of the first 64 bytes
+/// with the bytes between them not NUL: (encoding, name, body without the BOM).
+fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str, &[u8])> {
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Some((encoding_rs::UTF_16LE, "utf-16le", body));
+    }
+    if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Some((encoding_rs::UTF_16BE, "utf-16be", body));
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = || head.chunks_exact(2);
+    if pairs().all(|p| p[0] != 0 && p[1] == 0) {
+        return Some((encoding_rs::UTF_16LE, "utf-16le", bytes));
+    }
+    if pairs().all(|p| p[0] == 0 && p[1] != 0) {
+        return Some((encoding_rs::UTF_16BE, "utf-16be", bytes));
+    }
+    None
+}
+
+/// A file whose bytes are UTF-8 except for some that are not: where the first one is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "line {line}, column '{column}': value '{value}' holds {bytes} (not UTF-8), while the rest of \
+     the file is UTF-8 (two encodings mixed, or a damaged file); save the export as UTF-8 again, or set \
+     encoding = \"utf-8\" in the profile to read such bytes as U+FFFD"
+)]
+pub struct MixedEncoding {
+    /// 1-based line of the first bad byte.
+    pub line: u64,
+    /// The header name of its column (or `#N` when the header is shorter).
+    pub column: String,
+    /// The cell's text, the bad bytes written `\xFF`.
+    pub value: String,
+    /// The bad bytes of that cell, e.g. `0xFF 0xFE`.
+    pub bytes: String,
+}
+
+fn mixed_encoding(bytes: &[u8]) -> Option<MixedEncoding> {
+    if utf16(bytes).is_some() {
+        return None;
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bad = std::str::from_utf8(body).err()?.valid_up_to();
+    // Windows-1252 text has no valid multi-byte UTF-8 sequences (in practice): then the
+    // whole file is Windows-1252 and nothing is mixed.
+    if body.utf8_chunks().all(|c| c.valid().is_ascii()) {
+        return None;
+    }
+    let line_start = body[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line_end = body[bad..].iter().position(|&b| b == b'\n').map_or(body.len(), |p| bad + p);
+    let line = body[..bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let header_end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
+    let header = String::from_utf8_lossy(&body[..header_end]);
+    let delim = detect_delimiter(&header);
+    // The cell around the bad byte: from the delimiter before it (outside quotes) to the next.
+    let mut quoted = false;
+    let (mut index, mut cell_start) = (0, line_start);
+    for (i, &b) in body[line_start..bad].iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            _ if b == delim && !quoted => {
+                index += 1;
+                cell_start = line_start + i + 1;
+            }
+            _ => {}
+        }
+    }
+    let mut cell_end = line_end;
+    for (i, &b) in body[bad..line_end].iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            _ if b == delim && !quoted => {
+                cell_end = bad + i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let cell = &body[cell_start..cell_end];
+    let column = header
+        .trim_end_matches('\r')
+        .split(delim as char)
+        .nth(index)
+        .map(|h| h.trim().trim_matches('"').to_string())
+        .unwrap_or_else(|| format!("#{}", index + 1));
+    let (mut value, mut shown) = (String::new(), Vec::new());
+    for chunk in cell.utf8_chunks() {
+        value.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            value.push_str(&format!("\\x{b:02X}"));
+            shown.push(format!("0x{b:02X}"));
+        }
+    }
+    let bytes = format!("the byte{} {}", if shown.len() == 1 { "" } else { "s" }, shown.join(" "));
+    Some(MixedEncoding { line, column, value: value.trim().trim_matches('"').to_string(), bytes })
 }
 
 /// Picks the delimiter from the header line: the candidate that occurs most often outside
@@ -193,6 +313,43 @@ mod tests {
         assert_eq!(detect_delimiter("id;namn;\"a,b\"\n1,2,3,4,5\n"), b';');
         assert_eq!(detect_delimiter("id\tname\n"), b'\t');
         assert_eq!(detect_delimiter("id,name\n"), b',');
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom_is_decoded() {
+        let text = "ticket_id;Kund\nINC1;Kävlinge\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let with_bom = [&b"\xFF\xFE"[..], &le].concat();
+        assert_eq!(decode(&with_bom, EncodingChoice::Auto), (Cow::Borrowed(text), "utf-16le"));
+        assert_eq!(decode(&[&b"\xFE\xFF"[..], &be].concat(), EncodingChoice::Utf8).0, text);
+        assert_eq!(decode(&le, EncodingChoice::Auto), (Cow::Borrowed(text), "utf-16le"));
+        assert_eq!(decode(&be, EncodingChoice::Windows1252), (Cow::Borrowed(text), "utf-16be"));
+        // NUL bytes here and there do not make a file UTF-16.
+        assert_eq!(decode(b"a\0,b\0,c\0\nx,y,z\n", EncodingChoice::Auto).1, "utf-8");
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_stray_byte_is_refused_with_line_column_and_value() {
+        let bytes =
+            b"id,title,customer\nINC1,Sk\xc3\xb6n,K\xc3\xa4vlinge\nINC2,\"Skrivare \xff\xfe, plan 2\",Burl\xc3\xb6v\n";
+        let err = decode_checked(bytes, EncodingChoice::Auto).unwrap_err();
+        assert_eq!(
+            err,
+            MixedEncoding {
+                line: 3,
+                column: "title".into(),
+                value: "Skrivare \\xFF\\xFE, plan 2".into(),
+                bytes: "the bytes 0xFF 0xFE".into()
+            }
+        );
+        assert!(err
+            .to_string()
+            .starts_with("line 3, column 'title': value 'Skrivare \\xFF\\xFE, plan 2' holds the bytes"));
+        // A pure Windows-1252 file, a valid UTF-8 file, and an explicit choice are not refused.
+        assert_eq!(decode_checked(b"Kund\nK\xe4vlinge\n", EncodingChoice::Auto).unwrap().1, "windows-1252");
+        assert_eq!(decode_checked("Kund\nKävlinge\n".as_bytes(), EncodingChoice::Auto).unwrap().1, "utf-8");
+        assert_eq!(decode_checked(bytes, EncodingChoice::Utf8).unwrap().1, "utf-8-lossy");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!
 //! Must not: know columns, profiles or files; callers add where the value came from.
 
-use chrono::{LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 /// Why a cell's text is not a value of the kind asked for. The message quotes the value.
@@ -31,7 +31,17 @@ pub enum ValueError {
     /// Not a yes/no word.
     #[error("not a yes/no value: '{0}'")]
     Bool(String),
+    /// A date that reads, but outside the years a ticket can have (1900–2199): `0001-01-01`
+    /// or `9999-12-31` are placeholders or typing errors, and they would stretch every
+    /// month series from the first to the last month.
+    #[error("date '{0}' is outside the years {FIRST_YEAR}–{LAST_YEAR}")]
+    OutOfRange(String),
 }
+
+/// The first year a date may have (older dates are placeholders or typing errors).
+pub const FIRST_YEAR: i32 = 1900;
+/// The last year a date may have.
+pub const LAST_YEAR: i32 = 2199;
 
 /// Reads timestamps into microseconds since the Unix epoch, UTC.
 #[derive(Debug, Clone)]
@@ -69,8 +79,18 @@ impl DateReader {
         if s.is_empty() {
             return Ok((None, None));
         }
+        // Every form is checked against the year range before any arithmetic on it (a day
+        // subtracted from chrono's last date would overflow).
+        let in_range = |naive: NaiveDateTime| {
+            if (FIRST_YEAR..=LAST_YEAR).contains(&naive.year()) {
+                Ok(naive)
+            } else {
+                Err(ValueError::OutOfRange(s.to_string()))
+            }
+        };
         let some = |(t, note): (i64, Option<String>)| (Some(t), note);
         if let Some((naive, offset)) = parse_iso(s).or_else(|| parse_numeric_date(s, self.day_first)) {
+            let naive = in_range(naive)?;
             return match offset {
                 Some(secs) => Ok((Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000), None)),
                 None => Ok(some(self.local(naive, s))),
@@ -78,18 +98,19 @@ impl DateReader {
         }
         if self.excel {
             if let Some(naive) = parse_excel_serial(s) {
-                return Ok(some(self.local(naive, s)));
+                return Ok(some(self.local(in_range(naive)?, s)));
             }
         }
         for f in &self.formats {
             if let Ok(dt) = chrono::DateTime::parse_from_str(s, f) {
+                in_range(dt.naive_utc())?;
                 return Ok((Some(dt.timestamp_micros()), None));
             }
             if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
-                return Ok(some(self.local(naive, s)));
+                return Ok(some(self.local(in_range(naive)?, s)));
             }
             if let Ok(date) = NaiveDate::parse_from_str(s, f) {
-                return Ok(some(self.local(date.and_time(NaiveTime::MIN), s)));
+                return Ok(some(self.local(in_range(date.and_time(NaiveTime::MIN))?, s)));
             }
         }
         Err(ValueError::Date(s.to_string()))
@@ -118,11 +139,13 @@ impl DateReader {
     }
 }
 
+/// The value of a run of ASCII digits; `None` when empty, not all digits, or beyond `u32`
+/// (a long run of digits is not a day, month or year).
 fn digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+    b.iter().try_fold(0u32, |n, d| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))
 }
 
 /// `YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][ ][Z|±HH[:MM]]` -> (naive, offset seconds east of UTC).
@@ -363,6 +386,28 @@ mod tests {
         for bad in ["2026-13-01 10:00", "2026-02-30", "igår", "2026-10-03 25:00", "31/31/2026"] {
             assert!(r.parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn dates_outside_1900_to_2199_are_refused_not_loaded() {
+        let r = reader(true);
+        for bad in ["0001-01-01T00:00:00+00:00", "9999-12-31 23:59:59", "1899-12-31", "2200-01-01", "31.12.9999"] {
+            assert_eq!(r.parse(bad), Err(ValueError::OutOfRange(bad.to_string())), "{bad}");
+        }
+        assert_eq!(r.parse("1900-01-01T00:00:00Z").unwrap(), Some(utc("1900-01-01T00:00:00Z")));
+        assert_eq!(r.parse("2199-12-31T23:59:59Z").unwrap(), Some(utc("2199-12-31T23:59:59Z")));
+        // The profile's own formats are checked too.
+        let custom = DateReader::new(chrono_tz::Europe::Stockholm, true, vec!["%Y|%m|%d".into()], true);
+        assert_eq!(custom.parse("3000|01|01"), Err(ValueError::OutOfRange("3000|01|01".into())));
+        assert_eq!(custom.parse("2026|01|01").unwrap(), Some(utc("2025-12-31T23:00:00Z")));
+    }
+
+    #[test]
+    fn long_digit_runs_are_not_dates_and_do_not_overflow() {
+        // Eleven digits of a day overflowed u32 (a panic in a debug build, a wrong day in release).
+        assert!(reader(true).parse("99999999999/1/2026").is_err());
+        assert!(reader(false).parse("1/99999999999/2026").is_err());
+        assert!(reader(true).parse("2026-10-03 99999999999:00").is_err());
     }
 
     #[test]

@@ -128,8 +128,10 @@ pub fn read_workbook(
     sheet: Option<&str>,
     is_header: &dyn Fn(&[String]) -> bool,
 ) -> Result<Vec<SheetRecords>, ExcelError> {
-    let mut workbook =
-        open_workbook_auto(path).map_err(|e| ExcelError::Unreadable { path: path.into(), message: e.to_string() })?;
+    let mut workbook = open_workbook_auto(path).map_err(|e| ExcelError::Unreadable {
+        path: path.into(),
+        message: format!("{e}{}", not_a_workbook(path).unwrap_or_default()),
+    })?;
     let names: Vec<String> = match sheet {
         Some(wanted) => {
             let all = workbook.sheet_names();
@@ -147,9 +149,16 @@ pub fn read_workbook(
     };
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let range = workbook
+        let mut range = workbook
             .worksheet_range(&name)
             .map_err(|e| ExcelError::Unreadable { path: path.into(), message: format!("sheet '{name}': {e}") })?;
+        // A merged cell shows its value over the whole region: each cell of it reads so.
+        if let calamine::Sheets::Xlsx(xlsx) = &mut workbook {
+            let regions = xlsx
+                .merge_cells_by_sheet_name(&name)
+                .map_err(|e| ExcelError::Unreadable { path: path.into(), message: format!("sheet '{name}': {e}") })?;
+            fill_merged(&mut range, &regions);
+        }
         match records_from_range(path, &name, range, is_header)? {
             Some(records) => out.push(records),
             None if sheet.is_some() => return Err(ExcelError::EmptySheet { path: path.into(), sheet: name }),
@@ -160,6 +169,52 @@ pub fn read_workbook(
         return Err(ExcelError::NoData { path: path.into() });
     }
     Ok(out)
+}
+
+/// Why calamine could not open `path`, in the user's words, from the file's first bytes:
+/// empty, text (a CSV file renamed), or a zip archive cut short. `None` when the bytes look
+/// like a workbook (calamine's message then stands alone).
+fn not_a_workbook(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path).ok()?.take(512).read_to_end(&mut head).ok()?;
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const CFB: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    if head.is_empty() {
+        Some(" (the file is empty)".into())
+    } else if head.starts_with(ZIP) {
+        Some(" (the file is a damaged or incomplete zip archive: truncated, or still being copied?)".into())
+    } else if head.starts_with(CFB) {
+        None
+    } else if std::str::from_utf8(&head).is_ok() || !head.contains(&0) {
+        let first: String = String::from_utf8_lossy(&head).lines().next().unwrap_or("").chars().take(60).collect();
+        Some(format!(
+            " (the file is not a workbook but text starting '{}': a CSV file with a workbook's extension? \
+             rename it to .csv)",
+            first.escape_debug()
+        ))
+    } else {
+        Some(" (the file is not a workbook)".into())
+    }
+}
+
+/// Copies each merged region's top-left value into the region's other cells (within the
+/// range; calamine leaves them empty). Regions are absolute sheet positions.
+fn fill_merged(range: &mut Range<Data>, regions: &[calamine::Dimensions]) {
+    let (Some(start), Some(end)) = (range.start(), range.end()) else { return };
+    for region in regions {
+        let Some(value) = range.get_value(region.start).cloned() else { continue };
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        for row in region.start.0.max(start.0)..=region.end.0.min(end.0) {
+            for col in region.start.1.max(start.1)..=region.end.1.min(end.1) {
+                if (row, col) != region.start {
+                    range.set_value((row, col), value.clone());
+                }
+            }
+        }
+    }
 }
 
 /// The sheet called `wanted`: an exact match, else the only case-insensitive match.
@@ -400,6 +455,41 @@ mod tests {
     use calamine::{Cell, CellErrorType, ExcelDateTimeType};
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+    #[test]
+    fn a_merged_cell_reads_its_value_in_every_cell_of_the_region() {
+        // tests/fixtures/bad/xlsx-merged-cells.xlsx: a title merged over A1:E1, the header on
+        // row 2, and the customer of row 3 ("Kävlinge") merged down over D3:D5.
+        let path = Path::new(FIXTURES).join("bad/xlsx-merged-cells.xlsx");
+        let is_header = |row: &[String]| row.iter().any(|c| c == "ticket_id");
+        let sheets = read_workbook(&path, None, &is_header).unwrap();
+        let customers: Vec<(usize, &str)> = sheets[0].rows.iter().map(|(r, c)| (*r, c[3].as_str())).collect();
+        assert_eq!(customers, [(3, "Kävlinge"), (4, "Kävlinge"), (5, "Kävlinge")]);
+        assert_eq!(sheets[0].header_row, 2);
+        // Regions reaching outside the range are clipped; an empty top-left cell fills nothing.
+        let mut range: Range<Data> = Range::new((1, 1), (2, 2));
+        range.set_value((1, 1), Data::String("x".into()));
+        let regions =
+            [calamine::Dimensions { start: (0, 0), end: (5, 5) }, calamine::Dimensions { start: (1, 1), end: (9, 9) }];
+        fill_merged(&mut range, &regions);
+        assert_eq!(range.get_value((2, 2)), Some(&Data::String("x".into())));
+        assert_eq!(range.get_size(), (2, 2));
+    }
+
+    #[test]
+    fn files_that_are_not_workbooks_are_named_for_what_they_are() {
+        let bad = Path::new(FIXTURES).join("bad");
+        let message = |name: &str| read_workbook(&bad.join(name), None, &|_: &[String]| true).unwrap_err().to_string();
+        assert!(message("csv-renamed.xlsx").contains("not a workbook but text starting 'ticket_id,kind,"));
+        assert!(message("csv-renamed.xlsx").ends_with("rename it to .csv)"));
+        assert!(message("empty.xlsx").ends_with("(the file is empty)"));
+        assert!(message("xlsx-truncated.xlsx").contains("damaged or incomplete zip archive"));
+        assert!(
+            message("xlsx-password-protected.xlsx").contains("password protected"),
+            "{}",
+            message("xlsx-password-protected.xlsx")
+        );
+    }
 
     const TICKET_COLUMNS: [&str; 28] = [
         "ticket_id",
