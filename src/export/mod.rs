@@ -337,7 +337,7 @@ pub fn export(store: &Store, models: &ModelSet, options: &ExportOptions) -> Resu
     }
     create_dir(&options.out)?;
     let mut done = Vec::new();
-    let mut sheets: Vec<(String, Table)> = Vec::new();
+    let mut book = (options.format == ExportFormat::Xlsx).then(crate::render::export::ExportWorkbook::new);
     for (table, rows, columns) in plan {
         let pseudonymised: Vec<String> = if salt.is_some() {
             columns
@@ -393,18 +393,16 @@ pub fn export(store: &Store, models: &ModelSet, options: &ExportOptions) -> Resu
                     salt.as_deref(),
                 );
                 entry.rows = data.rows.len() as i64;
-                sheets.push((table.clone(), data));
+                if let Some(book) = book.as_mut() {
+                    let sheet = book.add(&table, &data)?;
+                    entry.files.push(format!("tables.xlsx, sheet {sheet}"));
+                }
             }
         }
         done.push(entry);
     }
-    if options.format == ExportFormat::Xlsx {
-        let named: Vec<(&str, &Table)> = sheets.iter().map(|(n, t)| (n.as_str(), t)).collect();
-        let (bytes, sheet_names) = crate::render::export::workbook(&named)?;
-        write_file(&options.out.join("tables.xlsx"), &bytes)?;
-        for (entry, sheet) in done.iter_mut().zip(sheet_names) {
-            entry.files.push(format!("tables.xlsx, sheet {sheet}"));
-        }
+    if let Some(book) = book {
+        book.save(&options.out.join("tables.xlsx"))?;
     }
     write_file(&options.out.join("README.txt"), readme(&done, options, store.path()).as_bytes())?;
     Ok(done)

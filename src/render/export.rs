@@ -90,25 +90,42 @@ fn write_cell(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, v: &Value) ->
     Ok(())
 }
 
-/// The workbook of `tables` (name, rows), one sheet each in order, and the sheet names
-/// used. The caller keeps each table within Excel's rows.
-pub fn workbook(tables: &[(&str, &Table)]) -> Result<(Vec<u8>, Vec<String>), SheetError> {
-    let mut wb = Workbook::new();
-    let f = Formats {
-        header: Format::new().set_bold(),
-        date: Format::new().set_num_format("yyyy-mm-dd"),
-        datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
-        decimals: (0..=8)
-            .map(|s| {
-                Format::new().set_num_format(if s == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(s)) })
-            })
-            .collect(),
-    };
-    let mut taken = BTreeSet::new();
-    let mut names = Vec::new();
-    for (name, table) in tables {
-        let sheet = sheet_name(name, &mut taken);
-        let ws = wb.add_worksheet();
+/// A workbook written a sheet at a time, so the caller can drop each table once its sheet
+/// is written: one sheet per table, in the order added.
+pub struct ExportWorkbook {
+    wb: Workbook,
+    f: Formats,
+    taken: BTreeSet<String>,
+}
+
+impl Default for ExportWorkbook {
+    fn default() -> Self {
+        ExportWorkbook::new()
+    }
+}
+
+impl ExportWorkbook {
+    /// An empty workbook.
+    pub fn new() -> ExportWorkbook {
+        let f = Formats {
+            header: Format::new().set_bold(),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            decimals: (0..=8)
+                .map(|s| {
+                    Format::new().set_num_format(if s == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(s)) })
+                })
+                .collect(),
+        };
+        ExportWorkbook { wb: Workbook::new(), f, taken: BTreeSet::new() }
+    }
+
+    /// Adds table `name` as a sheet; returns the sheet's name. The caller keeps the table
+    /// within Excel's rows.
+    pub fn add(&mut self, name: &str, table: &Table) -> Result<String, SheetError> {
+        let sheet = sheet_name(name, &mut self.taken);
+        let f = &self.f;
+        let ws = self.wb.add_worksheet();
         ws.set_name(&sheet)?;
         for (c, column) in table.columns.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, column, &f.header)?;
@@ -127,12 +144,29 @@ pub fn workbook(tables: &[(&str, &Table)]) -> Result<(Vec<u8>, Vec<String>), She
                         });
                     }
                 }
-                write_cell(ws, &f, r as u32 + 1, c as u16, v)?;
+                write_cell(ws, f, r as u32 + 1, c as u16, v)?;
             }
         }
-        names.push(sheet);
+        Ok(sheet)
     }
-    Ok((wb.save_to_buffer()?, names))
+
+    /// Writes the workbook to `path`.
+    pub fn save(mut self, path: &std::path::Path) -> Result<(), SheetError> {
+        Ok(self.wb.save(path)?)
+    }
+
+    /// The workbook's bytes.
+    pub fn to_bytes(mut self) -> Result<Vec<u8>, SheetError> {
+        Ok(self.wb.save_to_buffer()?)
+    }
+}
+
+/// The workbook of `tables` (name, rows), one sheet each in order, and the sheet names
+/// used. The caller keeps each table within Excel's rows.
+pub fn workbook(tables: &[(&str, &Table)]) -> Result<(Vec<u8>, Vec<String>), SheetError> {
+    let mut wb = ExportWorkbook::new();
+    let names = tables.iter().map(|(name, table)| wb.add(name, table)).collect::<Result<Vec<_>, _>>()?;
+    Ok((wb.to_bytes()?, names))
 }
 
 #[cfg(test)]
