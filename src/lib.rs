@@ -26,6 +26,7 @@ pub mod calendar;
 pub mod cli;
 pub mod compute;
 pub mod config;
+pub mod export;
 pub mod ingest;
 pub mod model;
 pub mod progress;

@@ -4,6 +4,7 @@
 mod build;
 mod calendar;
 mod demo;
+mod export;
 pub mod format;
 mod ingest;
 mod init;
@@ -73,6 +74,8 @@ pub enum Command {
     Query(query::Args),
     /// Render reports from the built KPI tables, or check report templates.
     Report(report::Args),
+    /// Write built tables as Parquet, CSV or xlsx files (with a README.txt) for BI tools.
+    Export(export::Args),
     /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), or write one page per subcommand into a directory.
@@ -125,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(&cx, args),
         Command::Query(args) => query::run(&cx, args),
         Command::Report(args) => report::run(&cx, args),
+        Command::Export(args) => export::run(&cx, args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&cx, &args),
     }

@@ -119,7 +119,7 @@ fn csv(input: &BillingInput) -> String {
             &text(lines, r, "unit_price"),
             &text(lines, r, "quantity"),
             &text(lines, r, "amount"),
-            input.currency,
+            csv_field(&input.currency),
             &text(lines, r, "tickets"),
             csv_field(&text(lines, r, "unallocated_reason")),
         );

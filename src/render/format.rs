@@ -244,13 +244,23 @@ pub fn escape_html(s: &str) -> String {
 /// and is not a plain number) is prefixed with `'`, so ticket text never becomes a live
 /// formula in a CSV the tool writes (OWASP's CSV-injection guidance).
 pub fn csv_field(s: &str) -> String {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err();
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !plain_number(s);
     let s = if formula { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
     }
+}
+
+/// Whether `s` (trimmed) is a plain decimal number such as `-2`, `+1.5` or `1e-5`: digits,
+/// signs, a point and an exponent only. Rust's float reader also takes `-inf` and `NaN`,
+/// which a spreadsheet reads as a formula (`=-inf`, #NAME?), so it is not enough alone.
+fn plain_number(s: &str) -> bool {
+    let t = s.trim();
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        && t.parse::<f64>().is_ok()
 }
 
 /// A JSON string literal (quotes, backslashes and control characters escaped).
@@ -463,5 +473,9 @@ mod tests {
         assert_eq!(csv_field("-2"), "-2", "a negative number stays a number");
         assert_eq!(csv_field("-1.5"), "-1.5");
         assert_eq!(csv_field("- not a number"), "'- not a number");
+        assert_eq!(csv_field("-inf"), "'-inf", "a float reader's word is not a spreadsheet's number");
+        assert_eq!(csv_field("+NaN"), "'+NaN");
+        assert_eq!(csv_field("-Infinity"), "'-Infinity");
+        assert_eq!(csv_field("+1.5e3"), "+1.5e3");
     }
 }

@@ -19,6 +19,7 @@ pub mod cab;
 pub mod chart;
 pub mod customer;
 pub mod dispatch;
+pub mod export;
 mod figures;
 pub mod format;
 pub mod output;

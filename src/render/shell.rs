@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use pulldown_cmark::{html::push_html, Event, Options, Parser};
+use pulldown_cmark::{html::push_html, Event, Options, Parser, Tag, TagEnd};
 
 use super::format::{escape_html, Lang};
 use super::template::localize;
@@ -113,19 +113,49 @@ fn footer(lang: Lang, p: &Provenance, out: &mut String) {
 }
 
 /// Template prose (Markdown with `[[sv|en]]` pairs) as HTML in `lang`; raw HTML in it is
-/// shown as text, never passed through.
+/// shown as text, never passed through. A link keeps its target only when it is `http:`,
+/// `https:`, `mailto:` or a `#fragment` (a `javascript:` or `data:` link is shown as its
+/// text); an image is shown as its alt text, so a note can neither run code nor make the
+/// page fetch anything.
 pub fn markdown(text: &str, lang: Lang, out: &mut String) {
     let text = localize(text, lang);
-    let parser = Parser::new_ext(&text, Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        other => other,
+    let mut kept_links: Vec<bool> = Vec::new();
+    let parser = Parser::new_ext(&text, Options::ENABLE_TABLES).filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let keep = safe_link(dest_url);
+            kept_links.push(keep);
+            keep.then_some(e)
+        }
+        Event::End(TagEnd::Link) => kept_links.pop().unwrap_or(false).then_some(e),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        other => Some(other),
     });
     push_html(out, parser);
+}
+
+/// Whether a link target from a template or note may stay a link.
+fn safe_link(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("mailto:") || u.starts_with('#')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_links_keep_safe_targets_only_and_images_become_text() {
+        let mut out = String::new();
+        markdown(
+            "[a](javascript:alert(1)) [b](https://example.org) [c]( JavaScript:x) ![pic](http://evil.example/x.png) <script>x</script>",
+            Lang::En,
+            &mut out,
+        );
+        assert!(!out.contains("javascript:") && !out.contains("JavaScript:") && !out.contains("<img"), "{out}");
+        assert!(!out.contains("<script") && out.contains("&lt;script&gt;"), "{out}");
+        assert!(out.starts_with("<p>a <a href=\"https://example.org\">b</a> c pic "), "{out}");
+    }
 
     #[test]
     fn the_document_is_self_contained_and_escapes_its_texts() {

@@ -195,7 +195,7 @@ fn source_batches(store: &Store) -> Result<Vec<SourceBatch>> {
 /// The salt of pseudonyms: `ITSM_PSEUDONYM_SALT` from the environment when set (a secret,
 /// never printed), else the content hash of the database's first loaded file, which is
 /// stable for the database and not public, so names cannot be recovered by hashing a list.
-fn pseudonym_salt(store: &Store) -> Result<String> {
+pub fn pseudonym_salt(store: &Store) -> Result<String> {
     if let Ok(salt) = std::env::var("ITSM_PSEUDONYM_SALT") {
         if !salt.is_empty() {
             return Ok(salt);

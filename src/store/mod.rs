@@ -5,6 +5,7 @@
 //! parse files (ingest) or compute KPIs (compute): it takes Arrow record batches in and
 //! hands typed result tables ([`Table`]) out.
 
+mod arrow;
 mod batch;
 mod derive;
 mod migrations;

@@ -19,11 +19,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("compute", &["tabular", "store", "config", "calendar", "model", "table"]),
     ("render", &["table", "model"]),
     ("report", &["store", "compute", "render", "config", "calendar", "model", "table"]),
+    ("export", &["store", "compute", "render", "report", "table"]),
     (
         "cli",
         &[
-            "report", "compute", "ingest", "render", "store", "config", "calendar", "model", "table", "tabular",
-            "sample", "progress",
+            "export", "report", "compute", "ingest", "render", "store", "config", "calendar", "model", "table",
+            "tabular", "sample", "progress",
         ],
     ),
 ];

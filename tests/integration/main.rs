@@ -13,6 +13,7 @@ mod dispatch;
 mod edge_rules;
 mod eventlog;
 mod excel;
+mod export;
 mod golden;
 mod ingest;
 mod init;
