@@ -19,16 +19,7 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// Ingest options of the benches: the generic profile, the sample's teams.
 fn options(profile: &Profile) -> IngestOptions<'_> {
-    IngestOptions {
-        source: "bench".into(),
-        profile,
-        kind: None,
-        sheet: None,
-        teams: itsm::sample::team_rows(),
-        team_rules: Vec::new(),
-        progress: false,
-        verbose: false,
-    }
+    IngestOptions { teams: itsm::sample::team_rows(), ..IngestOptions::new("bench", profile) }
 }
 
 /// Ingests the tickets and history files of `dir` into `store`.
@@ -86,16 +77,7 @@ pub fn timed_ingest(
         let _ = std::fs::remove_file(&db);
         let start = std::time::Instant::now();
         let mut store = Store::open(&db).unwrap();
-        let opts = IngestOptions {
-            source: "bench".into(),
-            profile,
-            kind: None,
-            sheet: None,
-            teams: Vec::new(),
-            team_rules: Vec::new(),
-            progress: false,
-            verbose: false,
-        };
+        let opts = IngestOptions::new("bench", profile);
         for f in files {
             let r = ingest_file(&mut store, f, &opts).unwrap();
             assert_eq!(r.rows_rejected, 0);

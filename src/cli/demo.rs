@@ -63,14 +63,11 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let profile = Profile::load("generic")?;
     let mut store = Store::open(&db)?;
     let opts = IngestOptions {
-        source: "sample".into(),
-        profile: &profile,
-        kind: None,
-        sheet: None,
         teams: super::teams_for(&config, &profile.name),
         team_rules: config.team_rules(),
         progress: !cx.quiet,
         verbose: cx.verbose,
+        ..IngestOptions::new("sample", &profile)
     };
     for file in [&summary.tickets_file, &summary.history_file] {
         let report = ingest::ingest_file(&mut store, file, &opts)?;

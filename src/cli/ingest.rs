@@ -177,14 +177,11 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
         return Ok(ExitCode::SUCCESS);
     }
     let opts = IngestOptions {
-        source: name.to_string(),
-        profile,
         kind: Some(FileKind::Tickets),
-        sheet: None,
         teams: super::teams_for(&cx.config, &profile.name),
         team_rules: cx.config.team_rules(),
-        progress: false,
         verbose: cx.verbose,
+        ..IngestOptions::new(name, profile)
     };
     let report = ingest::ingest_records(store, &shown, &records, &opts).with_context(|| {
         format!("ingest into '{}' stopped; the database is as it was before this run", cx.db.display())

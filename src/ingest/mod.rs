@@ -163,6 +163,23 @@ pub struct IngestOptions<'p> {
     pub verbose: bool,
 }
 
+impl<'p> IngestOptions<'p> {
+    /// Options for `source` through `profile`: the kind read from the header, every sheet,
+    /// no configured teams or team rules, quiet. Set the rest with struct update syntax.
+    pub fn new(source: impl Into<String>, profile: &'p Profile) -> IngestOptions<'p> {
+        IngestOptions {
+            source: source.into(),
+            profile,
+            kind: None,
+            sheet: None,
+            teams: Vec::new(),
+            team_rules: Vec::new(),
+            progress: false,
+            verbose: false,
+        }
+    }
+}
+
 /// Ingests one file as one batch. See the module docs. A workbook (`.xlsx`, `.xlsm`,
 /// `.xls`, `.xlsb`, `.ods`) is read sheet by sheet: each sheet whose header matches the
 /// profile's tickets or history columns is loaded, all of them in the one batch of the file.

@@ -271,16 +271,7 @@ fn csv_mutated_ingest(cases: u32) -> Run {
             std::fs::write(&file, &bytes).unwrap();
             let profile = &profiles[which];
             counter.set(counter.get() + 1);
-            let opts = itsm::ingest::IngestOptions {
-                source: format!("fuzz{}", counter.get()),
-                profile,
-                kind: None,
-                sheet: None,
-                teams: Vec::new(),
-                team_rules: Vec::new(),
-                progress: false,
-                verbose: false,
-            };
+            let opts = itsm::ingest::IngestOptions::new(format!("fuzz{}", counter.get()), profile);
             let mut store = store.borrow_mut();
             let Ok(report) = itsm::ingest::ingest_file(&mut store, &file, &opts) else { return Ok(()) };
             prop_assert_eq!(report.rows_read, report.rows_loaded + report.rows_rejected);
