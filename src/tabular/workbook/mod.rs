@@ -2,9 +2,10 @@
 //! the row mapper — a header row of texts, then data rows of texts with their row numbers.
 //!
 //! This module owns opening a workbook (through calamine's range API), choosing its sheets,
-//! finding each sheet's header row with a predicate the caller passes, and turning every cell
-//! into the text a CSV export of it would hold: dates as local `YYYY-MM-DD HH:MM:SS`, numbers
-//! with a decimal point and no exponent, booleans as `true`/`false`, error cells as empty.
+//! finding each sheet's header row with a predicate the caller passes, and shaping its rows;
+//! each cell becomes the text a CSV export of it would hold in `cell.rs` (dates as local
+//! `YYYY-MM-DD HH:MM:SS`, numbers with a decimal point and no exponent, booleans as
+//! `true`/`false`, error cells as empty).
 //!
 //! It must not talk to the database, and it holds no profile logic: it does not know the
 //! canonical columns, column names, value labels, time zones or units. Which row is a header
@@ -18,17 +19,17 @@
 //! the header has M", as it does a CSV line with too many fields) instead of losing data
 //! silently. Empty cells right of the header are dropped. Fully empty rows are skipped.
 
-use std::fmt::Write as _;
+mod cell;
+
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, ExcelDateTime, Range, Reader, SheetType};
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
+use calamine::{open_workbook_auto, Data, Range, Reader, SheetType};
+
+pub use cell::cell_text;
+use cell::{is_blank, take_text};
 
 /// Rows searched for the header, counted from the sheet's first non-empty row.
 const HEADER_SEARCH_ROWS: usize = 30;
-
-/// Significant digits a float cell is shown with (Excel's display precision).
-const FLOAT_DIGITS: usize = 15;
 
 /// One sheet as records: where its header is, the header texts, and the data rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -288,171 +289,10 @@ fn records_from_range(
     Ok(Some(SheetRecords { sheet: sheet.into(), header_row: first_row + header_at, header, rows }))
 }
 
-/// True when `cell_text(cell)` is empty, without building the text.
-fn is_blank(cell: &Data) -> bool {
-    match cell {
-        Data::Empty | Data::Error(_) => true,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().is_empty(),
-        Data::Int(_) | Data::Float(_) | Data::Bool(_) | Data::DateTime(_) => false,
-    }
-}
-
-/// `cell_text` for a cell the caller owns: a string cell's text is moved, not copied.
-fn take_text(cell: Data) -> String {
-    match cell {
-        Data::String(s) if s.trim().len() == s.len() => s,
-        other => cell_text(&other),
-    }
-}
-
-/// Turns one cell into the text the CSV mapper would see.
-///
-/// - strings: trimmed;
-/// - integers: `3`; floats: decimal point, no exponent, no trailing zeros (`1.5`, `90`), shown
-///   to 15 significant digits as Excel does (so float noise such as `0.30000000000000004`
-///   reads `0.3`);
-/// - booleans: `true` / `false`;
-/// - date-time cells: local `YYYY-MM-DD HH:MM:SS`, no offset (rounded to the second; a date
-///   without a time reads `YYYY-MM-DD 00:00:00`); a time-of-day cell (serial below 1) and a
-///   duration cell read `HH:MM:SS`, hours running past 24 for durations (`36:00:00`);
-/// - ISO 8601 date cells (ods, and xlsx `t="d"` cells): `YYYY-MM-DD HH:MM:SS` when they hold
-///   a date or a date-time without an offset, `HH:MM:SS` for a time, else the text unchanged;
-///   ISO durations (`PT8H30M`, ods time cells) `HH:MM:SS`;
-/// - error cells (`#N/A`, `#DIV/0!`) and empty cells: empty text.
-pub fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => float_text(*f),
-        Data::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
-        Data::DateTime(dt) => excel_datetime_text(dt),
-        Data::DateTimeIso(s) => iso_datetime_text(s.trim()),
-        Data::DurationIso(s) => {
-            let s = s.trim();
-            iso_duration_seconds(s).map_or_else(|| s.to_owned(), duration_text)
-        }
-    }
-}
-
-fn float_text(v: f64) -> String {
-    if v == 0.0 {
-        return "0".into(); // also -0.0
-    }
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return (v as i64).to_string();
-    }
-    // `Display` for f64 never uses an exponent and gives the shortest text that reads back.
-    let shortest = v.to_string();
-    if !v.is_finite() || significant_digits(&shortest) <= FLOAT_DIGITS {
-        return shortest;
-    }
-    let rounded: f64 = format!("{v:.prec$e}", prec = FLOAT_DIGITS - 1).parse().unwrap_or(v);
-    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
-        return (rounded as i64).to_string();
-    }
-    rounded.to_string()
-}
-
-/// Digits of a plain decimal text, leading zeros excluded.
-fn significant_digits(s: &str) -> usize {
-    let digits = s.bytes().filter(u8::is_ascii_digit);
-    digits.skip_while(|&d| d == b'0').count()
-}
-
-fn excel_datetime_text(dt: &ExcelDateTime) -> String {
-    let serial = dt.as_f64();
-    if dt.is_duration() || (0.0..1.0).contains(&serial) {
-        return duration_text(serial * 86_400.0);
-    }
-    let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
-    let exact = NaiveDate::from_ymd_opt(i32::from(y), u32::from(mo), u32::from(d))
-        .and_then(|date| date.and_hms_opt(u32::from(h), u32::from(mi), u32::from(s)));
-    match exact {
-        Some(t) => datetime_text(if ms >= 500 { t + TimeDelta::seconds(1) } else { t }),
-        // 1900-02-29, the day Excel's 1900 system has and the calendar does not.
-        None => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
-    }
-}
-
-fn datetime_text(t: NaiveDateTime) -> String {
-    let mut out = String::with_capacity(19);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
-    out
-}
-
-/// `HH:MM:SS` (hours past 24 allowed, `-` for negative) from seconds, rounded to the second.
-fn duration_text(seconds: f64) -> String {
-    let total = seconds.round() as i64;
-    let sign = if total < 0 { "-" } else { "" };
-    let total = total.unsigned_abs();
-    format!("{sign}{:02}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
-}
-
-fn iso_datetime_text(s: &str) -> String {
-    let round = |t: NaiveDateTime| if t.nanosecond() >= 500_000_000 { t + TimeDelta::seconds(1) } else { t };
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return datetime_text(round(t));
-        }
-    }
-    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return datetime_text(date.and_time(NaiveTime::MIN));
-    }
-    if let Ok(time) = NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
-        return duration_text(f64::from(time.num_seconds_from_midnight()) + f64::from(time.nanosecond()) / 1e9);
-    }
-    // With an offset or in another form: the mapper reads ISO 8601 with offsets itself.
-    s.to_owned()
-}
-
-/// Seconds of an ISO 8601 duration such as `PT08H30M00S`, `-PT1H` or `P1DT2H`; `None` for
-/// other texts and for years or months (no fixed length).
-fn iso_duration_seconds(s: &str) -> Option<f64> {
-    let (sign, rest) = match s.strip_prefix('-') {
-        Some(rest) => (-1.0, rest),
-        None => (1.0, s),
-    };
-    let mut rest = rest.strip_prefix('P')?;
-    let mut in_time = false;
-    let mut total = 0.0;
-    let mut any = false;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('T') {
-            in_time = true;
-            rest = r;
-            continue;
-        }
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
-        let value: f64 = rest[..n].replace(',', ".").parse().ok()?;
-        let unit = match (rest[n..].chars().next()?, in_time) {
-            ('W', false) => 7.0 * 86_400.0,
-            ('D', false) => 86_400.0,
-            ('H', true) => 3600.0,
-            ('M', true) => 60.0,
-            ('S', true) => 1.0,
-            _ => return None,
-        };
-        total += value * unit;
-        any = true;
-        rest = &rest[n + 1..];
-    }
-    any.then_some(sign * total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calamine::{Cell, CellErrorType, ExcelDateTimeType};
+    use calamine::{Cell, CellErrorType};
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
@@ -746,57 +586,6 @@ mod tests {
             range_of(vec![((0, 0), s(" ")), ((35, 0), s("notes")), ((60, 0), s("ticket_id")), ((61, 0), s("A1"))]);
         let t = records_from_range(Path::new("x"), "S", low, &header).expect("ok").expect("not empty");
         assert_eq!((t.header_row, t.rows.len(), t.rows[0].0), (61, 1, 62));
-    }
-
-    fn dt(serial: f64) -> Data {
-        Data::DateTime(ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false))
-    }
-
-    #[test]
-    fn cell_texts() {
-        assert_eq!(cell_text(&Data::Empty), "");
-        assert_eq!(cell_text(&Data::Error(CellErrorType::NA)), "");
-        assert_eq!(cell_text(&s("  Kävlinge \n")), "Kävlinge");
-        assert_eq!(cell_text(&Data::Int(3)), "3");
-        assert_eq!(cell_text(&Data::Int(-42)), "-42");
-        assert_eq!(cell_text(&Data::Bool(true)), "true");
-        assert_eq!(cell_text(&Data::Bool(false)), "false");
-        for (v, want) in [
-            (1.5, "1.5"),
-            (90.0, "90"),
-            (12.50, "12.5"),
-            (-0.0, "0"),
-            (0.1 + 0.2, "0.3"),
-            (1e20, "100000000000000000000"),
-            (1.0e-7, "0.0000001"),
-            (-3.25, "-3.25"),
-            (46300.3333333333, "46300.3333333333"),
-        ] {
-            assert_eq!(cell_text(&Data::Float(v)), want, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn date_and_time_cell_texts() {
-        assert_eq!(cell_text(&dt(46300.0)), "2026-10-05 00:00:00");
-        assert_eq!(cell_text(&dt(46300.3333333333)), "2026-10-05 08:00:00"); // 15 digits, as files hold it
-        assert_eq!(cell_text(&dt(46300.5 + 0.6 / 86_400.0)), "2026-10-05 12:00:01"); // rounded to the second
-        assert_eq!(cell_text(&dt(46_300.999_999_999)), "2026-10-06 00:00:00");
-        assert_eq!(cell_text(&dt(60.0)), "1900-02-29 00:00:00"); // Excel's phantom day
-        assert_eq!(cell_text(&dt(0.75)), "18:00:00"); // a time of day
-        let dur = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
-        assert_eq!(cell_text(&dur), "36:00:00");
-        let mac = Data::DateTime(ExcelDateTime::new(45000.25, ExcelDateTimeType::DateTime, true));
-        assert_eq!(cell_text(&mac), "2027-03-16 06:00:00"); // 1904 system: 1462 days later than 1900
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05T08:00:00".into())), "2026-10-05 08:00:00");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05T08:00:00.6".into())), "2026-10-05 08:00:01");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05".into())), "2026-10-05 00:00:00");
-        assert_eq!(cell_text(&Data::DateTimeIso("08:30:00".into())), "08:30:00");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-10-05T08:00:00+02:00".into())), "2026-10-05T08:00:00+02:00");
-        assert_eq!(cell_text(&Data::DurationIso("PT08H30M00S".into())), "08:30:00");
-        assert_eq!(cell_text(&Data::DurationIso("P1DT2H".into())), "26:00:00");
-        assert_eq!(cell_text(&Data::DurationIso("-PT1M30.4S".into())), "-00:01:30");
-        assert_eq!(cell_text(&Data::DurationIso("P1Y".into())), "P1Y");
     }
 
     #[test]
