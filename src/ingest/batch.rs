@@ -7,13 +7,14 @@
 
 use std::time::Instant;
 
+use super::direct::{DirectKeys, Split};
 use super::notes::RowNotes;
 use super::rows::{Rejection, RowMapper, Warning};
 use super::source::RecordSource;
 use super::{IngestError, IngestOptions, IngestReport};
 use crate::model::FileKind;
 use crate::progress::Progress;
-use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store};
+use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store, StoreError};
 
 /// Rows converted before they are handed to the store in one record batch.
 pub(super) const CHUNK_ROWS: usize = 64 * 1024;
@@ -66,6 +67,21 @@ pub(super) struct BatchLoad<'s, 'o> {
     warnings: RowNotes,
     progress: Progress,
     clock: Clock,
+    /// Per target (tickets, events): the keys appended straight to the canonical table,
+    /// when the store holds nothing of the source there (see [`super::direct`]); `None`:
+    /// every row goes through the load table and the merge. Decided on the first rows.
+    direct: [Option<Option<DirectKeys>>; 2],
+}
+
+/// One chunk of mapped rows on its way from the mapping thread to the store.
+struct Staged {
+    /// The rows (split when the direct path is on).
+    rows: Option<Split>,
+    /// Source position after the chunk, on a chunk boundary (for progress).
+    position: Option<u64>,
+    /// Rows read and loaded so far (for progress).
+    read: i64,
+    loaded: i64,
 }
 
 impl<'s, 'o> BatchLoad<'s, 'o> {
@@ -87,6 +103,7 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
             warnings: RowNotes::warnings(batch_id),
             progress,
             clock,
+            direct: [None, None],
         })
     }
 
@@ -105,33 +122,87 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         self.report.kind = kind;
     }
 
-    /// Maps every record of `rows` (with this `header`, as `kind`) into the batch.
-    pub fn stage(&mut self, header: &[String], kind: FileKind, rows: &mut dyn RecordSource) -> Result<(), IngestError> {
+    /// Maps every record of `rows` (with this `header`, as `kind`) into the batch. Reading
+    /// and mapping run on a thread of their own, a chunk ahead of the store's appends.
+    pub fn stage(
+        &mut self,
+        header: &[String],
+        kind: FileKind,
+        rows: &mut (dyn RecordSource + Send),
+    ) -> Result<(), IngestError> {
         let mut mapper = RowMapper::new(self.opts.profile, kind, header, &self.opts.source, self.batch_id());
         let target = target(kind);
-        while let Some(row) = rows.next_row()? {
-            let outcome = mapper.map(&row.fields, row.line);
-            self.count(row.line, &row.raw, outcome);
-            if mapper.pending() >= CHUNK_ROWS {
-                self.flush(&mut mapper, target, Some(row.position))?;
-            }
+        let slot = kind as usize;
+        if self.direct[slot].is_none() {
+            // Snapshot exports derive events from all of a ticket's rows: never direct.
+            let allowed = !(kind == FileKind::Tickets && self.opts.profile.tickets.snapshots)
+                && self
+                    .writer
+                    .direct_allowed(target, &self.opts.source)
+                    .map_err(IngestError::store(&self.report.origin))?;
+            self.direct[slot] = Some(allowed.then(|| DirectKeys::new(kind)));
         }
-        self.flush(&mut mapper, target, None)
+        let mut keys = self.direct[slot].take().flatten();
+        let BatchLoad { writer, opts, report, rejects, warnings, progress, .. } = self;
+        let origin = report.origin.clone();
+        let (result, keys) = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(1);
+            let producer = scope.spawn(move || -> Result<Option<DirectKeys>, IngestError> {
+                let mut chunk = |mapper: &mut RowMapper, report: &IngestReport, position: Option<u64>| {
+                    let rows = (mapper.pending() > 0).then(|| {
+                        let batch = mapper.finish_batch();
+                        match keys.as_mut() {
+                            Some(keys) => keys.split(batch),
+                            None => Split { direct: None, suspects: Some(batch), moved: Vec::new() },
+                        }
+                    });
+                    Staged { rows, position, read: report.rows_read, loaded: report.rows_loaded }
+                };
+                while let Some(row) = rows.next_row()? {
+                    let outcome = mapper.map(&row.fields, row.line);
+                    tally(report, rejects, row.line, &row.raw, outcome);
+                    if mapper.pending() >= CHUNK_ROWS {
+                        let staged = chunk(&mut mapper, report, Some(row.position));
+                        warnings.extend(mapper.take_warnings());
+                        if tx.send(staged).is_err() {
+                            // The store failed: its error is the one reported.
+                            return Ok(keys);
+                        }
+                    }
+                }
+                let staged = chunk(&mut mapper, report, None);
+                warnings.extend(mapper.take_warnings());
+                let _ = tx.send(staged);
+                Ok(keys)
+            });
+            let mut stored = Ok(());
+            for staged in rx.iter() {
+                stored = append_staged(writer, target, staged.rows);
+                if stored.is_err() {
+                    break;
+                }
+                if let Some(position) = staged.position {
+                    progress.set(position, staged.read);
+                    if opts.verbose {
+                        eprintln!("batch {}: {} rows staged, not yet committed", writer.batch_id(), staged.loaded);
+                    }
+                }
+            }
+            drop(rx);
+            let produced = producer.join().expect("the mapping thread does not panic");
+            match (stored, produced) {
+                (Err(e), _) => (Err(IngestError::Store { input: origin, source: Box::new(e) }), None),
+                (Ok(()), Err(e)) => (Err(e), None),
+                (Ok(()), Ok(keys)) => (Ok(()), keys),
+            }
+        });
+        self.direct[slot] = Some(keys);
+        result
     }
 
     /// Counts one record's outcome; a rejection is kept with the record's raw text.
     pub(super) fn count(&mut self, line: u64, raw: &str, outcome: Result<(), Rejection>) {
-        self.report.rows_read += 1;
-        match outcome {
-            Ok(()) => self.report.rows_loaded += 1,
-            Err(rejection) => {
-                self.report.rows_rejected += 1;
-                if self.report.first_rejections.len() < 10 {
-                    self.report.first_rejections.push((line, rejection.column.clone(), rejection.reason.clone()));
-                }
-                self.rejects.push(line, raw, rejection);
-            }
-        }
+        tally(&mut self.report, &mut self.rejects, line, raw, outcome);
     }
 
     /// Hands the mapper's pending rows to the store and takes its warnings; `position` is
@@ -164,7 +235,7 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
     /// Writes the notes and the batch row, merges and commits; the report of the batch.
     /// `total` is the source's full progress position.
     pub fn commit(self, content: Content, total: u64) -> Result<IngestReport, IngestError> {
-        let BatchLoad { mut writer, opts, mut report, rejects, warnings, progress, clock } = self;
+        let BatchLoad { mut writer, opts, mut report, rejects, warnings, progress, clock, .. } = self;
         let origin = report.origin.clone();
         let store_err = IngestError::store(&origin);
         progress.set(total, report.rows_read);
@@ -212,6 +283,36 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         report.seconds = clock.started.elapsed().as_secs_f64();
         Ok(report)
     }
+}
+
+/// Counts one record's outcome in `report`; a rejection is kept in `rejects` with the
+/// record's raw text.
+fn tally(report: &mut IngestReport, rejects: &mut RowNotes, line: u64, raw: &str, outcome: Result<(), Rejection>) {
+    report.rows_read += 1;
+    match outcome {
+        Ok(()) => report.rows_loaded += 1,
+        Err(rejection) => {
+            report.rows_rejected += 1;
+            if report.first_rejections.len() < 10 {
+                report.first_rejections.push((line, rejection.column.clone(), rejection.reason.clone()));
+            }
+            rejects.push(line, raw, rejection);
+        }
+    }
+}
+
+/// Appends one staged chunk: rows with new keys straight to the canonical table, the rest
+/// to the load table.
+fn append_staged(writer: &mut BatchWriter<'_>, target: LoadTarget, rows: Option<Split>) -> Result<(), StoreError> {
+    let Some(Split { direct, suspects, moved }) = rows else { return Ok(()) };
+    if let Some(batch) = direct {
+        writer.append_direct(target, batch)?;
+    }
+    if let Some(batch) = suspects {
+        writer.append(target, batch)?;
+    }
+    writer.move_back(moved);
+    Ok(())
 }
 
 /// The store table rows of `kind` go to.

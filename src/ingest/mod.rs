@@ -11,6 +11,7 @@
 pub mod api;
 mod batch;
 pub mod detect;
+mod direct;
 mod eventlog;
 mod notes;
 pub mod profile;

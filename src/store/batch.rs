@@ -109,12 +109,26 @@ pub struct BatchWriter<'c> {
     conn: &'c Connection,
     batch_id: i64,
     open: bool,
+    /// Ticket rows appended straight to `ticket` ([`BatchWriter::append_direct`]).
+    direct_tickets: i64,
+    /// Event rows appended straight to `ticket_event`.
+    direct_events: i64,
+    /// Keys of tickets appended straight to `ticket` that the file names again, with the
+    /// file row and update counter of that first row: moved back to `load_ticket` on
+    /// commit, where the usual ranking picks the winner.
+    moved: Vec<MovedTicket>,
 }
+
+/// One key of a ticket appended straight to `ticket` that the file names again (see
+/// [`BatchWriter::move_back`]): the ticket id, and the file row and update counter of the
+/// row appended.
+pub type MovedTicket = (String, i64, Option<i64>);
 
 impl<'c> BatchWriter<'c> {
     pub(super) fn begin(conn: &'c Connection) -> Result<BatchWriter<'c>> {
         conn.execute_batch("BEGIN TRANSACTION").map_err(sql_err("starting batch transaction"))?;
-        let mut writer = BatchWriter { conn, batch_id: 0, open: true };
+        let mut writer =
+            BatchWriter { conn, batch_id: 0, open: true, direct_tickets: 0, direct_events: 0, moved: Vec::new() };
         writer.batch_id = conn
             .query_row("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batch", [], |r| r.get(0))
             .map_err(sql_err("allocating batch id"))?;
@@ -189,8 +203,100 @@ impl<'c> BatchWriter<'c> {
         app.flush().map_err(sql_err(context))
     }
 
+    /// Whether rows of `target` (tickets or events) from `source` may skip the load table
+    /// and go straight to the canonical table ([`BatchWriter::append_direct`]): only while
+    /// that table holds no row of the source at all, so that nothing stored can be
+    /// superseded or duplicated by them.
+    pub fn direct_allowed(&self, target: LoadTarget, source: &str) -> Result<bool> {
+        let table = match target {
+            LoadTarget::Tickets => "ticket",
+            LoadTarget::Events => "ticket_event",
+            LoadTarget::Rejects | LoadTarget::Warnings => return Ok(false),
+        };
+        let stored: bool = self
+            .conn
+            .query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE source = ?)"), [source], |r| r.get(0))
+            .map_err(sql_err(format!("looking for stored rows of source '{source}' in {table}")))?;
+        Ok(!stored)
+    }
+
+    /// Bulk-appends rows straight to the canonical table, skipping the load table and the
+    /// merge: for a source with nothing stored ([`BatchWriter::direct_allowed`]) and rows
+    /// whose key the batch has not appended before (the caller keeps the keys; a key seen
+    /// again goes to the load table through [`BatchWriter::append`], and for tickets the
+    /// first row's key to [`BatchWriter::move_back`]). `batch` has the load table's columns
+    /// (for tickets, the extra columns after the ticket's are dropped here).
+    pub fn append_direct(&mut self, target: LoadTarget, batch: RecordBatch) -> Result<()> {
+        let rows = batch.num_rows() as i64;
+        let (table, batch) = match target {
+            LoadTarget::Tickets => {
+                let width = batch.num_columns() - LOAD_TICKET_EXTRA.len();
+                let batch = batch.project(&(0..width).collect::<Vec<_>>()).map_err(|e| StoreError::Check {
+                    context: "appending ticket rows".into(),
+                    message: e.to_string(),
+                })?;
+                self.direct_tickets += rows;
+                ("ticket", batch)
+            }
+            LoadTarget::Events => {
+                // load_event is ticket_event's columns with `_row` in the place of `seq`.
+                self.direct_events += rows;
+                ("ticket_event", batch)
+            }
+            LoadTarget::Rejects | LoadTarget::Warnings => return self.append(target, batch),
+        };
+        let context = format!("appending {rows} rows to {table}");
+        let mut app = self.conn.appender(table).map_err(sql_err(context.clone()))?;
+        app.append_record_batch(batch).map_err(sql_err(context.clone()))?;
+        app.flush().map_err(sql_err(context))
+    }
+
+    /// Tickets appended straight to `ticket` whose key a later row of the file names again:
+    /// on commit their first row goes back to the load table (with its file row and update
+    /// counter), so that the usual ranking picks the winner among all of them.
+    pub fn move_back(&mut self, moved: Vec<MovedTicket>) {
+        self.moved.extend(moved);
+    }
+
+    /// Moves the tickets of [`BatchWriter::move_back`] from `ticket` back to `load_ticket`.
+    fn move_back_tickets(&mut self) -> Result<()> {
+        if self.moved.is_empty() {
+            return Ok(());
+        }
+        let context = "moving tickets named twice back to the load table";
+        self.conn
+            .execute_batch("CREATE TEMP TABLE load_ticket_moved (ticket_id VARCHAR, _row BIGINT, _mod BIGINT)")
+            .map_err(sql_err(context))?;
+        {
+            let mut app =
+                self.conn.appender_to_catalog_and_db("load_ticket_moved", "temp", "main").map_err(sql_err(context))?;
+            for (id, row, update_count) in std::mem::take(&mut self.moved) {
+                app.append_row(params![id, row, update_count]).map_err(sql_err(context))?;
+            }
+            app.flush().map_err(sql_err(context))?;
+        }
+        let batch = self.batch_id;
+        self.conn
+            .execute_batch(&format!(
+                "INSERT INTO load_ticket SELECT t.*, m._row, m._mod, NULL FROM ticket t                  JOIN (SELECT DISTINCT ticket_id, _row, _mod FROM load_ticket_moved) m ON m.ticket_id = t.ticket_id                  WHERE t.batch_id = {batch}"
+            ))
+            .map_err(sql_err(context))?;
+        let moved = self
+            .conn
+            .execute(
+                &format!(
+                    "DELETE FROM ticket WHERE batch_id = {batch}                      AND ticket_id IN (SELECT ticket_id FROM load_ticket_moved)"
+                ),
+                [],
+            )
+            .map_err(sql_err(context))? as i64;
+        self.direct_tickets -= moved;
+        self.conn.execute_batch("DROP TABLE load_ticket_moved").map_err(sql_err(context))
+    }
+
     /// Upserts what was appended, records the batch and commits. Returns the effect.
     pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
+        self.move_back_tickets()?;
         let c = self.conn;
         if let Some(kind) = &meta.derive_tickets {
             // `derive_tickets` writes the schema-2 ticket row and `_row` by position: give it
@@ -214,7 +320,7 @@ impl<'c> BatchWriter<'c> {
             counts.status_changes = self.count_snapshot_changes()?;
             self.derive_events()?;
         }
-        counts.events_staged = self.count("SELECT count(*) FROM load_event")?;
+        counts.events_staged = self.count("SELECT count(*) FROM load_event")? + self.direct_events;
         if meta.derive_events && counts.events_staged != counts.status_changes {
             // The derivation and an independent count disagree: never store a history that
             // silently lost events (issue 12).
@@ -226,11 +332,15 @@ impl<'c> BatchWriter<'c> {
                 ),
             });
         }
-        counts.tickets_in_file =
-            self.count("SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket)")?;
-        counts.snapshots_superseded = self.count("SELECT count(*) FROM load_ticket")? - counts.tickets_in_file;
+        counts.tickets_in_file = self
+            .count("SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket)")?
+            + self.direct_tickets;
+        counts.snapshots_superseded =
+            self.count("SELECT count(*) FROM load_ticket")? + self.direct_tickets - counts.tickets_in_file;
         let tickets = self.merge_tickets()?;
         let events = self.merge_events()?;
+        let tickets = BatchCounts { new: tickets.new + self.direct_tickets, ..tickets };
+        let events = BatchCounts { new: events.new + self.direct_events, ..events };
         counts.new = tickets.new + events.new;
         counts.updated = tickets.updated;
         counts.tickets_new = tickets.new;
@@ -241,6 +351,14 @@ impl<'c> BatchWriter<'c> {
             "SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket) AS l \
              WHERE EXISTS (SELECT 1 FROM ticket t WHERE t.source = l.source AND t.ticket_id = l.ticket_id)",
         )?;
+        if self.direct_tickets > 0 {
+            // The rows appended straight to `ticket` are there, each key once.
+            counts.tickets_stored += self.count(&format!(
+                "SELECT count(DISTINCT (source, ticket_id)) FROM ticket t WHERE batch_id = {} AND NOT EXISTS \
+                 (SELECT 1 FROM load_ticket l WHERE l.source = t.source AND l.ticket_id = t.ticket_id)",
+                self.batch_id
+            ))?;
+        }
         let stored_events =
             self.count(&format!("SELECT count(*) FROM ticket_event WHERE batch_id = {}", self.batch_id))?;
         // Read from the main tables only (a load table is what could be wrong): every ticket
@@ -274,16 +392,28 @@ impl<'c> BatchWriter<'c> {
             )
             .map_err(sql_err(format!("writing team '{}'", team.name)))?;
         }
-        c.execute_batch(
+        // Names from the rows appended straight to the canonical tables too.
+        let direct = if self.direct_tickets + self.direct_events > 0 {
+            format!(
+                "UNION ALL SELECT first_team FROM ticket WHERE batch_id = {batch} \
+                 UNION ALL SELECT resolved_by_team FROM ticket WHERE batch_id = {batch} \
+                 UNION ALL SELECT assigned_team FROM ticket WHERE batch_id = {batch} \
+                 UNION ALL SELECT value FROM ticket_event WHERE batch_id = {batch} AND kind = 'assignment'",
+                batch = self.batch_id
+            )
+        } else {
+            String::new()
+        };
+        c.execute_batch(&format!(
             "INSERT INTO team (name) \
              SELECT DISTINCT name FROM ( \
                SELECT first_team AS name FROM load_ticket UNION ALL \
                SELECT resolved_by_team FROM load_ticket UNION ALL \
                SELECT assigned_team FROM load_ticket UNION ALL \
-               SELECT value FROM load_event WHERE kind = 'assignment') AS seen \
+               SELECT value FROM load_event WHERE kind = 'assignment' {direct}) AS seen \
              WHERE name IS NOT NULL AND name NOT IN (SELECT name FROM team);\
              DROP TABLE load_ticket; DROP TABLE load_event;",
-        )
+        ))
         .map_err(sql_err("recording teams seen in the data"))?;
         if !meta.team_rules.is_empty() {
             self.apply_team_rules(&meta.team_rules)?;

@@ -13,7 +13,7 @@ mod values;
 
 /// The team rows and rules the store writes are the model's (config builds them too).
 pub use crate::model::{TeamRow, TeamRule};
-pub use batch::{BatchCounts, BatchMeta, BatchWriter, LoadTarget};
+pub use batch::{BatchCounts, BatchMeta, BatchWriter, LoadTarget, MovedTicket};
 pub use derive::Derive;
 
 use std::path::{Path, PathBuf};

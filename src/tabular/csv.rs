@@ -56,6 +56,14 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice) -> (Cow<'_, str>, &'static s
 /// damaged file) is refused: read as Windows-1252, every `ä` of its UTF-8 text would turn
 /// into `Ã¤` without a word. The error names the first bad byte's line, column and value.
 pub fn decode_checked(bytes: &[u8], choice: EncodingChoice) -> Result<(Cow<'_, str>, &'static str), MixedEncoding> {
+    // The usual case first, validating the bytes once (not once to look for mixed
+    // encodings and once more to decode): valid UTF-8 is what `decode` returns too.
+    if choice != EncodingChoice::Windows1252 && utf16(bytes).is_none() {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF");
+        if let Ok(text) = std::str::from_utf8(body.unwrap_or(bytes)) {
+            return Ok((Cow::Borrowed(text), if body.is_some() { "utf-8-bom" } else { "utf-8" }));
+        }
+    }
     if choice == EncodingChoice::Auto {
         if let Some(mixed) = mixed_encoding(bytes) {
             return Err(mixed);

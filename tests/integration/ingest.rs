@@ -119,3 +119,53 @@ fn a_later_export_upserts_by_newest_updated_at_and_history_is_deduplicated() {
     assert_eq!(scalar(&db, "SELECT count(*) FROM ticket_event"), 5);
     assert_eq!(rows(&db, "SELECT name, line FROM team WHERE name = 'Client Desktop'"), "Client Desktop,2");
 }
+
+/// The first load of a source appends rows straight to the canonical tables and merges only
+/// the keys the file names twice (issue 14); a later load of the same source merges
+/// everything. Both must store the same rows and count the same.
+#[test]
+fn a_ticket_named_three_times_in_a_first_load_keeps_the_same_winner_as_the_merge() {
+    let t = Tmp::new("direct");
+    let header = std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string();
+    let row = |id: &str, status: &str, resolved: &str, updated: &str| {
+        format!(
+            "{id},incident,Printer,Kävlinge,Print,Hårdvara,PR-1,phone,Low,Low,Low,{status},2026-10-05T08:00:00+02:00,,\
+             {resolved},,Service Desk,,Service Desk,0,0,,,0,false,,Bo Ek,{updated}"
+        )
+    };
+    let file = t.path("dups.csv");
+    std::fs::write(
+        &file,
+        [
+            header,
+            row("INC20", "Open", "", "2026-10-05T09:00:00+02:00"),
+            row("INC21", "Open", "", "2026-10-05T09:00:00+02:00"),
+            row("INC22", "Open", "", "2026-10-05T10:00:00+02:00"),
+            row("INC20", "Resolved", "2026-10-05T11:00:00+02:00", "2026-10-05T11:00:00+02:00"),
+            row("INC20", "Pending", "", "2026-10-05T10:00:00+02:00"),
+            // Same updated_at as its first row: the later row of the file wins.
+            row("INC22", "Pending", "", "2026-10-05T10:00:00+02:00"),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let tickets = "SELECT ticket_id, status, resolved_at FROM ticket WHERE ticket_id >= 'INC20' ORDER BY ticket_id";
+    let expected = "INC20,resolved,2026-10-05 09:00:00\nINC21,open,\nINC22,pending,";
+    let counts = "SELECT tickets_in_file, tickets_stored, snapshots_superseded, rows_new, rows_updated \
+                  FROM ingest_batch ORDER BY batch_id DESC LIMIT 1";
+    // First load of the source: straight to `ticket`, INC20 and INC22 merged.
+    let out = itsm_ok(&t.0, &["ingest", file]);
+    assert!(out.contains("tickets: 3 in the file, 3 stored: 3 new, 0 updated, 0 unchanged"), "{out}");
+    let db = t.db();
+    assert_eq!(rows(&db, tickets), expected);
+    assert_eq!(rows(&db, counts), "3,3,3,3,0");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM ticket"), 3);
+    // The same file into a database that holds the source already: all through the merge.
+    let merged = Tmp::new("direct-merged");
+    itsm_ok(&merged.0, &["ingest", &fixture("tickets-v1.csv")]);
+    let out = itsm_ok(&merged.0, &["ingest", file]);
+    assert!(out.contains("tickets: 3 in the file, 3 stored: 3 new, 0 updated, 0 unchanged"), "{out}");
+    assert_eq!(rows(&merged.db(), tickets), expected);
+    assert_eq!(rows(&merged.db(), counts), "3,3,3,3,0");
+}
