@@ -4,7 +4,7 @@
 //! Dropping the writer without committing rolls everything back.
 
 use arrow::record_batch::RecordBatch;
-use duckdb::{params, Connection};
+use duckdb::{params, Appender, Connection};
 
 use super::{sql_err, Result, StoreError, TeamRow, TeamRule};
 
@@ -117,6 +117,8 @@ pub struct BatchWriter<'c> {
     /// file row and update counter of that first row: moved back to `load_ticket` on
     /// commit, where the usual ranking picks the winner.
     moved: Vec<MovedTicket>,
+    /// Appenders by table, open for the whole batch; flushed and closed before the merge.
+    appenders: Vec<(&'static str, Appender<'c>)>,
 }
 
 /// One key of a ticket appended straight to `ticket` that the file names again (see
@@ -127,8 +129,15 @@ pub type MovedTicket = (String, i64, Option<i64>);
 impl<'c> BatchWriter<'c> {
     pub(super) fn begin(conn: &'c Connection) -> Result<BatchWriter<'c>> {
         conn.execute_batch("BEGIN TRANSACTION").map_err(sql_err("starting batch transaction"))?;
-        let mut writer =
-            BatchWriter { conn, batch_id: 0, open: true, direct_tickets: 0, direct_events: 0, moved: Vec::new() };
+        let mut writer = BatchWriter {
+            conn,
+            batch_id: 0,
+            open: true,
+            direct_tickets: 0,
+            direct_events: 0,
+            moved: Vec::new(),
+            appenders: Vec::new(),
+        };
         writer.batch_id = conn
             .query_row("SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batch", [], |r| r.get(0))
             .map_err(sql_err("allocating batch id"))?;
@@ -191,16 +200,29 @@ impl<'c> BatchWriter<'c> {
 
     /// Bulk-appends one record batch whose columns match the target's table in order.
     pub fn append(&mut self, target: LoadTarget, batch: RecordBatch) -> Result<()> {
-        let context = format!("appending {} rows to {}", batch.num_rows(), target.table());
         // Load tables are temporary (never written to the database file); rejected rows
         // go straight to their table in the main database.
-        let mut app = match target {
-            LoadTarget::Rejects | LoadTarget::Warnings => self.conn.appender(target.table()),
-            _ => self.conn.appender_to_catalog_and_db(target.table(), "temp", "main"),
-        }
-        .map_err(sql_err(context.clone()))?;
-        app.append_record_batch(batch).map_err(sql_err(context.clone()))?;
-        app.flush().map_err(sql_err(context))
+        let temp = !matches!(target, LoadTarget::Rejects | LoadTarget::Warnings);
+        self.append_to(target.table(), temp, batch)
+    }
+
+    /// Appends to `table` (in the temp catalog when `temp`) through an appender kept open
+    /// for the whole batch: one per chunk would flush a partly filled buffer each time.
+    fn append_to(&mut self, table: &'static str, temp: bool, batch: RecordBatch) -> Result<()> {
+        let context = format!("appending {} rows to {table}", batch.num_rows());
+        let at = match self.appenders.iter().position(|(t, _)| *t == table) {
+            Some(at) => at,
+            None => {
+                let app = if temp {
+                    self.conn.appender_to_catalog_and_db(table, "temp", "main")
+                } else {
+                    self.conn.appender(table)
+                };
+                self.appenders.push((table, app.map_err(sql_err(context.clone()))?));
+                self.appenders.len() - 1
+            }
+        };
+        self.appenders[at].1.append_record_batch(batch).map_err(sql_err(context))
     }
 
     /// Whether rows of `target` (tickets or events) from `source` may skip the load table
@@ -245,10 +267,15 @@ impl<'c> BatchWriter<'c> {
             }
             LoadTarget::Rejects | LoadTarget::Warnings => return self.append(target, batch),
         };
-        let context = format!("appending {rows} rows to {table}");
-        let mut app = self.conn.appender(table).map_err(sql_err(context.clone()))?;
-        app.append_record_batch(batch).map_err(sql_err(context.clone()))?;
-        app.flush().map_err(sql_err(context))
+        self.append_to(table, false, batch)
+    }
+
+    /// Flushes and closes every appender of the batch.
+    fn close_appenders(&mut self) -> Result<()> {
+        for (table, mut app) in self.appenders.drain(..) {
+            app.flush().map_err(sql_err(format!("appending rows to {table}")))?;
+        }
+        Ok(())
     }
 
     /// Tickets appended straight to `ticket` whose key a later row of the file names again:
@@ -296,6 +323,7 @@ impl<'c> BatchWriter<'c> {
 
     /// Upserts what was appended, records the batch and commits. Returns the effect.
     pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
+        self.close_appenders()?;
         self.move_back_tickets()?;
         let c = self.conn;
         if let Some(kind) = &meta.derive_tickets {
@@ -650,6 +678,7 @@ impl<'c> BatchWriter<'c> {
 impl Drop for BatchWriter<'_> {
     fn drop(&mut self) {
         if self.open {
+            self.appenders.clear();
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
