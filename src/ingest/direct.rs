@@ -158,7 +158,10 @@ mod tests {
 
     use crate::ingest::rows::load_schema;
 
-    fn events(rows: &[(&str, i64, &str, Option<&str>, Option<f64>)]) -> RecordBatch {
+    /// An event's ticket, instant, kind, value and minutes.
+    type Event<'a> = (&'a str, i64, &'a str, Option<&'a str>, Option<f64>);
+
+    fn events(rows: &[Event<'_>]) -> RecordBatch {
         let schema = load_schema(FileKind::History);
         let n = rows.len();
         let cols: Vec<ArrayRef> = schema
