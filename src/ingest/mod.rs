@@ -4,8 +4,9 @@
 //! the header, maps every record through the profile into Arrow record batches and
 //! bulk-appends them inside one store transaction ([`batch`]), keeping every rejected row
 //! with its line, column, value and reason. It never talks SQL: the store does the upsert.
-//! Layout: `source` (records of CSV, sheets, API), `batch` (the one batch skeleton),
-//! `eventlog`, `rows` (record → canonical row), `notes` (rejections, warnings), `api`
+//! Layout: `source` (records of CSV, sheets, API), `batch` (the one batch skeleton, with
+//! the mapping on a thread of its own), `direct` (which rows of a source's first load skip
+//! the merge), `eventlog`, `rows` (record → canonical row), `notes` (rejections, warnings), `api`
 //! (HTTP), `profile`, `detect` (which built-in profile reads a file).
 
 pub mod api;

@@ -1,7 +1,10 @@
 //! The write side of one ingest batch: a single DuckDB transaction into which ingest
 //! bulk-appends Arrow record batches, and which on commit upserts tickets (newest
 //! `updated_at` wins per (source, ticket_id)), de-duplicates history and records the batch.
-//! Dropping the writer without committing rolls everything back.
+//! While the store holds nothing of a source, ingest may append rows with keys new to the
+//! batch straight to `ticket` / `ticket_event` ([`BatchWriter::append_direct`]); only the
+//! rest goes through the load tables and the merge. Dropping the writer without committing
+//! rolls everything back.
 
 use arrow::record_batch::RecordBatch;
 use duckdb::{params, Appender, Connection};
