@@ -5,7 +5,7 @@
 //!
 //! Must not: read files or decide what kind a file is (mod.rs and source.rs do).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::direct::{DirectKeys, Split};
 use super::notes::RowNotes;
@@ -147,7 +147,9 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         let origin = report.origin.clone();
         let (result, keys) = std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(1);
-            let producer = scope.spawn(move || -> Result<Option<DirectKeys>, IngestError> {
+            let producer = scope.spawn(move || -> Result<(Option<DirectKeys>, Duration), IngestError> {
+                // Time spent waiting for the store to take a chunk.
+                let mut waited = Duration::ZERO;
                 let mut chunk = |mapper: &mut RowMapper, report: &IngestReport, position: Option<u64>| {
                     let rows = (mapper.pending() > 0).then(|| {
                         let batch = mapper.finish_batch();
@@ -164,19 +166,27 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
                     if mapper.pending() >= CHUNK_ROWS {
                         let staged = chunk(&mut mapper, report, Some(row.position));
                         warnings.extend(mapper.take_warnings());
-                        if tx.send(staged).is_err() {
+                        let start = Instant::now();
+                        let sent = tx.send(staged);
+                        waited += start.elapsed();
+                        if sent.is_err() {
                             // The store failed: its error is the one reported.
-                            return Ok(keys);
+                            return Ok((keys, waited));
                         }
                     }
                 }
                 let staged = chunk(&mut mapper, report, None);
                 warnings.extend(mapper.take_warnings());
                 let _ = tx.send(staged);
-                Ok(keys)
+                Ok((keys, waited))
             });
             let mut stored = Ok(());
-            for staged in rx.iter() {
+            // Time the store spent waiting for a mapped chunk.
+            let mut starved = Duration::ZERO;
+            loop {
+                let start = Instant::now();
+                let Ok(staged) = rx.recv() else { break };
+                starved += start.elapsed();
                 stored = append_staged(writer, target, staged.rows);
                 if stored.is_err() {
                     break;
@@ -193,7 +203,17 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
             match (stored, produced) {
                 (Err(e), _) => (Err(IngestError::Store { input: origin, source: Box::new(e) }), None),
                 (Ok(()), Err(e)) => (Err(e), None),
-                (Ok(()), Ok(keys)) => (Ok(()), keys),
+                (Ok(()), Ok((keys, waited))) => {
+                    if opts.verbose {
+                        eprintln!(
+                            "batch {}: mapping waited {:.2} s for the store, the store waited {:.2} s for mapping",
+                            writer.batch_id(),
+                            waited.as_secs_f64(),
+                            starved.as_secs_f64()
+                        );
+                    }
+                    (Ok(()), keys)
+                }
             }
         });
         self.direct[slot] = Some(keys);

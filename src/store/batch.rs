@@ -351,7 +351,8 @@ impl<'c> BatchWriter<'c> {
             counts.status_changes = self.count_snapshot_changes()?;
             self.derive_events()?;
         }
-        counts.events_staged = self.count("SELECT count(*) FROM load_event")? + self.direct_events;
+        let loaded_events = self.count("SELECT count(*) FROM load_event")?;
+        counts.events_staged = loaded_events + self.direct_events;
         if meta.derive_events && counts.events_staged != counts.status_changes {
             // The derivation and an independent count disagree: never store a history that
             // silently lost events (issue 12).
@@ -366,10 +367,11 @@ impl<'c> BatchWriter<'c> {
         counts.tickets_in_file = self
             .count("SELECT count(*) FROM (SELECT DISTINCT source, ticket_id FROM load_ticket)")?
             + self.direct_tickets;
-        counts.snapshots_superseded =
-            self.count("SELECT count(*) FROM load_ticket")? + self.direct_tickets - counts.tickets_in_file;
-        let tickets = self.merge_tickets()?;
-        let events = self.merge_events()?;
+        let loaded_tickets = self.count("SELECT count(*) FROM load_ticket")?;
+        counts.snapshots_superseded = loaded_tickets + self.direct_tickets - counts.tickets_in_file;
+        // An empty load table (a first load that went straight to the tables) merges nothing.
+        let tickets = if loaded_tickets > 0 { self.merge_tickets()? } else { BatchCounts::default() };
+        let events = if loaded_events > 0 { self.merge_events()? } else { BatchCounts::default() };
         let tickets = BatchCounts { new: tickets.new + self.direct_tickets, ..tickets };
         let events = BatchCounts { new: events.new + self.direct_events, ..events };
         counts.new = tickets.new + events.new;
@@ -383,9 +385,9 @@ impl<'c> BatchWriter<'c> {
              WHERE EXISTS (SELECT 1 FROM ticket t WHERE t.source = l.source AND t.ticket_id = l.ticket_id)",
         )?;
         if self.direct_tickets > 0 {
-            // The rows appended straight to `ticket` are there, each key once.
+            // The rows appended straight to `ticket` are there (each key once by construction).
             counts.tickets_stored += self.count(&format!(
-                "SELECT count(DISTINCT (source, ticket_id)) FROM ticket t WHERE batch_id = {} AND NOT EXISTS \
+                "SELECT count(*) FROM ticket t WHERE batch_id = {} AND NOT EXISTS \
                  (SELECT 1 FROM load_ticket l WHERE l.source = t.source AND l.ticket_id = t.ticket_id)",
                 self.batch_id
             ))?;
