@@ -234,6 +234,25 @@ fn team_columns(profile: &Profile, kind: MatchKind) -> Vec<String> {
     }
 }
 
+/// The first MiB of a file (the whole file when it is shorter), cut after its last line end
+/// when there is more, so that no character is cut in two; a longer first line is read whole.
+fn head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    const HEAD: u64 = 1 << 20;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    (&mut file).take(HEAD).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 == HEAD {
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(end) => bytes.truncate(end + 1),
+            None => {
+                file.read_to_end(&mut bytes)?;
+            }
+        }
+    }
+    Ok(bytes)
+}
+
 /// Reads `path` (CSV or workbook), ranks the built-in profiles on its header and, with
 /// `read_rows`, collects the winner's assignment groups from every data row (without, a CSV
 /// file's rows are not parsed: `itsm ingest` needs only the header). Of a workbook, the
@@ -247,7 +266,13 @@ pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<
         let first = sheets.into_iter().next().ok_or_else(|| IngestError::Empty { path: path.into() })?;
         (first.header, first.rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(), None, None)
     } else {
-        let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.into(), source })?;
+        let read_err = |source| IngestError::Read { path: path.into(), source };
+        let bytes = if read_rows {
+            std::fs::read(path).map_err(read_err)?
+        } else {
+            // The header is all that is read: the file's start, not the whole file.
+            head(path).map_err(read_err)?
+        };
         let (text, encoding) = csv::decode(&bytes, EncodingChoice::Auto);
         let delim = csv::detect_delimiter(&text);
         let mut reader = csv::Reader::new(&text, delim);
