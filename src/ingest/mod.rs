@@ -27,12 +27,12 @@ use sha2::{Digest, Sha256};
 use crate::model::FileKind;
 use crate::progress::Progress;
 use crate::store::{Store, StoreError, TeamRow, TeamRule};
-use crate::tabular::csv;
 use crate::tabular::workbook::{self, ExcelError};
+use crate::tabular::{csv, stream};
 use batch::{BatchLoad, Clock, Content};
 use profile::Profile;
 pub use report::{Form, IngestReport, Origin};
-use source::{ApiRows, ApiTable, CsvRows, SheetRows};
+use source::{ApiRows, ApiTable, CsvRows, CsvStream, RecordSource, SheetRows};
 
 /// Errors that stop a whole file. Row-level problems are not errors: they are rejections.
 #[derive(Debug, thiserror::Error)]
@@ -188,42 +188,129 @@ impl<'p> IngestOptions<'p> {
 pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> Result<IngestReport, IngestError> {
     let clock = Clock::start();
     let origin = Origin::File(path.into());
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read { path: path.into(), source })?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let read = |source| IngestError::Read { path: path.into(), source };
+    // First pass: the hash, and whether the file can be streamed (see tabular::stream).
+    let mut hasher = Sha256::new();
+    let mut size = 0usize;
+    let file = std::fs::File::open(path).map_err(read)?;
+    // A FIFO or a device can be read once only: read it whole.
+    let regular = file.metadata().map_err(read)?.is_file();
+    let mut whole = None;
+    let streamable = if !regular {
+        let mut bytes = Vec::new();
+        std::io::copy(&mut std::io::BufReader::new(file), &mut bytes).map_err(read)?;
+        hasher.update(&bytes);
+        size = bytes.len();
+        whole = Some(bytes);
+        None
+    } else if workbook::is_workbook(path) {
+        std::io::copy(&mut std::io::BufReader::new(file), &mut HashWriter(&mut hasher, &mut size)).map_err(read)?;
+        None
+    } else {
+        stream::scan(file, opts.profile.encoding, |block| {
+            hasher.update(block);
+            size += block.len();
+        })
+        .map_err(read)?
+    };
+    let sha256 = hex(&hasher.finalize());
     let already = store.batch_with_sha256(&opts.source, &sha256).map_err(IngestError::store(&origin))?;
     if workbook::is_workbook(path) {
-        return ingest_workbook(store, path, Content::file("workbook", sha256, bytes.len()), already, clock, opts);
+        return ingest_workbook(store, path, Content::file("workbook", sha256, size), already, clock, opts);
     }
-    let (text, encoding) = csv::decode_checked(&bytes, opts.profile.encoding)
-        .map_err(|source| IngestError::Encoding { path: path.into(), source })?;
-    let delim = match opts.profile.delimiter.as_str() {
-        "auto" => csv::detect_delimiter(&text),
-        d => d.as_bytes()[0],
-    };
-    let form = Form::Csv { encoding, delimiter: delim as char };
-    let mut rows = CsvRows::new(&text, delim, path.into());
-    let header = rows.header()?.ok_or_else(|| IngestError::Empty { path: path.into() })?;
-    let progress = || Progress::bytes(opts.progress, bytes.len() as u64, &origin.to_string());
-    let total = bytes.len() as u64;
+    let csv_file = CsvFile { path, origin: &origin, sha256, size, clock, already };
+    match streamable {
+        Some(encoding) => {
+            let delim = match opts.profile.delimiter.as_str() {
+                "auto" => {
+                    let head = std::fs::File::open(path).map_err(read)?;
+                    csv::detect_delimiter(&stream::head_text(head, encoding).map_err(read)?)
+                }
+                d => d.as_bytes()[0],
+            };
+            let form = Form::Csv { encoding: encoding.name(), delimiter: delim as char };
+            let mut rows = CsvStream::open(path, encoding, delim)?;
+            let header = rows.header()?;
+            ingest_csv(store, csv_file, form, header, &mut rows, opts)
+        }
+        None => {
+            // UTF-16, lossy UTF-8, mixed encodings (refused with the place), or not a
+            // regular file: read whole.
+            let bytes = match whole {
+                Some(bytes) => bytes,
+                None => std::fs::read(path).map_err(read)?,
+            };
+            let (text, encoding) = csv::decode_checked(&bytes, opts.profile.encoding)
+                .map_err(|source| IngestError::Encoding { path: path.into(), source })?;
+            let delim = match opts.profile.delimiter.as_str() {
+                "auto" => csv::detect_delimiter(&text),
+                d => d.as_bytes()[0],
+            };
+            let form = Form::Csv { encoding, delimiter: delim as char };
+            let mut rows = CsvRows::new(&text, delim, path.into());
+            let header = rows.header()?;
+            ingest_csv(store, csv_file, form, header, &mut rows, opts)
+        }
+    }
+}
+
+/// What [`ingest_file`] knows of a CSV file before its records.
+struct CsvFile<'p> {
+    path: &'p Path,
+    origin: &'p Origin,
+    sha256: String,
+    size: usize,
+    clock: Clock,
+    /// The batch that already holds the same bytes.
+    already: Option<i64>,
+}
+
+/// The records of a CSV file (after its `header`) as one batch.
+fn ingest_csv(
+    store: &mut Store,
+    file: CsvFile<'_>,
+    form: Form,
+    header: Option<Vec<String>>,
+    rows: &mut (dyn RecordSource + Send),
+    opts: &IngestOptions<'_>,
+) -> Result<IngestReport, IngestError> {
+    let CsvFile { path, origin, sha256, size, clock, already } = file;
+    let header = header.ok_or_else(|| IngestError::Empty { path: path.into() })?;
+    let progress = || Progress::bytes(opts.progress, size as u64, &origin.to_string());
+    let total = size as u64;
     if let Some(log) = opts.profile.eventlog.as_ref().filter(|log| eventlog::is_event_log(log, &header)) {
         let report = IngestReport::new(origin.clone(), FileKind::History, form);
         if let Some(batch_id) = already {
             return Ok(report.already_in(batch_id, clock));
         }
         let mut load = BatchLoad::open(store, opts, report, progress(), clock)?;
-        load.stage_event_log(&origin, &header, log, &mut rows)?;
-        let mut content = Content::file("eventlog", sha256, bytes.len());
+        load.stage_event_log(origin, &header, log, rows)?;
+        let mut content = Content::file("eventlog", sha256, size);
         content.derive_tickets = Some(log.kind.clone());
         return load.commit(content, total);
     }
-    let kind = checked_kind(&origin, opts, opts.kind, &header)?;
+    let kind = checked_kind(origin, opts, opts.kind, &header)?;
     let report = IngestReport::new(origin.clone(), kind, form);
     if let Some(batch_id) = already {
         return Ok(report.already_in(batch_id, clock));
     }
     let mut load = BatchLoad::open(store, opts, report, progress(), clock)?;
-    load.stage(&header, kind, &mut rows)?;
-    load.commit(Content::file(kind.name(), sha256, bytes.len()), total)
+    load.stage(&header, kind, rows)?;
+    load.commit(Content::file(kind.name(), sha256, size), total)
+}
+
+/// Feeds what is written to a hasher, counting the bytes.
+struct HashWriter<'h>(&'h mut Sha256, &'h mut usize);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        *self.1 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Ingests what a REST API returns as one batch: every record fetched (all pages) is a

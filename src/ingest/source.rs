@@ -15,7 +15,7 @@ use super::profile::Profile;
 use super::rows::Warning;
 use super::IngestError;
 use crate::model::FileKind;
-use crate::tabular::{csv, workbook::SheetRecords};
+use crate::tabular::{csv, stream, workbook::SheetRecords};
 
 /// One record of a source.
 pub(super) struct Row<'r> {
@@ -54,6 +54,35 @@ impl<'a> CsvRows<'a> {
 }
 
 impl RecordSource for CsvRows<'_> {
+    fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError> {
+        let path = &self.path;
+        let record = self.reader.next_record().map_err(|source| IngestError::Csv { path: path.clone(), source })?;
+        Ok(record.map(|r| Row { line: r.line, raw: Cow::Borrowed(r.raw), position: r.end, fields: r.fields }))
+    }
+}
+
+/// The records of a CSV file read as a stream (never whole in memory).
+pub(super) struct CsvStream {
+    reader: stream::StreamReader<std::io::BufReader<std::fs::File>>,
+    path: PathBuf,
+}
+
+impl CsvStream {
+    /// Rows of the file at `path`, in `encoding`, split on `delim`.
+    pub fn open(path: &std::path::Path, encoding: stream::Streamable, delim: u8) -> Result<CsvStream, IngestError> {
+        let read = |source| IngestError::Read { path: path.into(), source };
+        let file = std::fs::File::open(path).map_err(read)?;
+        let reader = stream::StreamReader::new(std::io::BufReader::new(file), encoding, delim).map_err(read)?;
+        Ok(CsvStream { reader, path: path.into() })
+    }
+
+    /// The first record, trimmed: the header. `None` when the file has no record.
+    pub fn header(&mut self) -> Result<Option<Vec<String>>, IngestError> {
+        Ok(self.next_row()?.map(|row| row.fields.iter().map(|f| f.trim().to_string()).collect()))
+    }
+}
+
+impl RecordSource for CsvStream {
     fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError> {
         let path = &self.path;
         let record = self.reader.next_record().map_err(|source| IngestError::Csv { path: path.clone(), source })?;

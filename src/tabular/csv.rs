@@ -74,7 +74,7 @@ pub fn decode_checked(bytes: &[u8], choice: EncodingChoice) -> Result<(Cow<'_, s
 
 /// UTF-16 by its BOM, or (without one) by NUL as every other byte of the first 64 bytes
 /// with the bytes between them not NUL: (encoding, name, body without the BOM).
-fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str, &[u8])> {
+pub(super) fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str, &[u8])> {
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
         return Some((encoding_rs::UTF_16LE, "utf-16le", body));
     }

@@ -6,6 +6,7 @@
 //! the database; callers decide what a column means.
 
 pub mod csv;
+pub mod stream;
 pub mod text;
 pub mod workbook;
 

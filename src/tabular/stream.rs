@@ -1,0 +1,326 @@
+//! Delimited text read as a stream (issue 14): a large export is never held whole in
+//! memory. A first pass over the bytes ([`scan`]) hashes them (through the caller) and
+//! decides the encoding the way [`super::csv::decode_checked`] would; the second pass
+//! ([`StreamReader`]) decodes and splits records as it reads, keeping only the text from
+//! the start of the current record on, so each record's raw text can still be stored with
+//! a rejection.
+//!
+//! Only the common encodings stream: UTF-8 (BOM or not) and Windows-1252. UTF-16, a file
+//! that is UTF-8 except for some bytes (refused with the place of the first bad byte) and
+//! UTF-8 read lossily go through the whole-file path of [`super::csv`], so their results
+//! and messages stay exactly as they are.
+//!
+//! Must not: know profiles, columns or the database.
+
+use std::io::Read;
+
+use super::csv::{utf16, CsvError, EncodingChoice, Record};
+
+/// An encoding a file can be streamed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streamable {
+    /// UTF-8; `bom`: the file starts with a byte-order mark (skipped).
+    Utf8 {
+        /// The file starts with a UTF-8 BOM.
+        bom: bool,
+    },
+    /// Windows-1252 (a UTF-8 BOM at the start is skipped, as the whole-file path does).
+    Windows1252 {
+        /// The file starts with a UTF-8 BOM.
+        bom: bool,
+    },
+}
+
+impl Streamable {
+    /// The name the whole-file path gives the same encoding.
+    pub fn name(self) -> &'static str {
+        match self {
+            Streamable::Utf8 { bom: true } => "utf-8-bom",
+            Streamable::Utf8 { bom: false } => "utf-8",
+            Streamable::Windows1252 { .. } => "windows-1252",
+        }
+    }
+
+    fn bom(self) -> bool {
+        match self {
+            Streamable::Utf8 { bom } | Streamable::Windows1252 { bom } => bom,
+        }
+    }
+}
+
+/// Reads `input` to its end, handing every block of bytes to `each` (to hash them), and
+/// says how the file can be streamed under `choice`: `None` when it must be read whole
+/// (UTF-16; invalid UTF-8 under `Utf8`; UTF-8 with some bytes that are not, under `Auto`).
+pub fn scan(
+    mut input: impl Read,
+    choice: EncodingChoice,
+    mut each: impl FnMut(&[u8]),
+) -> std::io::Result<Option<Streamable>> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut start = Vec::new();
+    // Bytes of a character cut by the end of the last block.
+    let mut carry: Vec<u8> = Vec::new();
+    let (mut valid, mut non_ascii, mut first) = (true, false, true);
+    let mut bom = false;
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        each(&buf[..n]);
+        let mut block = &buf[..n];
+        if first {
+            first = false;
+            start.extend_from_slice(&block[..block.len().min(64)]);
+            if let Some(rest) = block.strip_prefix(b"\xEF\xBB\xBF") {
+                bom = true;
+                block = rest;
+            }
+        }
+        if !valid && non_ascii {
+            continue; // mixed: the whole-file path will say where; only the hash goes on
+        }
+        let mut data = std::mem::take(&mut carry);
+        data.extend_from_slice(block);
+        let cut = complete_prefix(&data);
+        for chunk in data[..cut].utf8_chunks() {
+            non_ascii |= !chunk.valid().is_ascii();
+            valid &= chunk.invalid().is_empty();
+        }
+        carry = data[cut..].to_vec();
+    }
+    if !carry.is_empty() {
+        valid = false; // a character cut by the end of the file
+    }
+    if start.len() >= 2 && utf16(&start).is_some() {
+        return Ok(None);
+    }
+    Ok(match (choice, valid) {
+        (EncodingChoice::Windows1252, _) => Some(Streamable::Windows1252 { bom }),
+        (_, true) => Some(Streamable::Utf8 { bom }),
+        (EncodingChoice::Utf8, false) => None,
+        (EncodingChoice::Auto, false) if non_ascii => None,
+        (EncodingChoice::Auto, false) => Some(Streamable::Windows1252 { bom }),
+    })
+}
+
+/// The decoded text of the file's first MiB (a character cut at its end is replaced):
+/// enough for [`super::csv::detect_delimiter`], which reads the first line.
+pub fn head_text(input: impl Read, encoding: Streamable) -> std::io::Result<String> {
+    let mut bytes = Vec::new();
+    input.take(1 << 20).read_to_end(&mut bytes)?;
+    let body = if encoding.bom() { bytes.get(3..).unwrap_or_default() } else { &bytes[..] };
+    Ok(match encoding {
+        Streamable::Utf8 { .. } => String::from_utf8_lossy(body).into_owned(),
+        Streamable::Windows1252 { .. } => encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0.into_owned(),
+    })
+}
+
+/// The length of `data` without a UTF-8 sequence its end cuts short (at most 3 bytes).
+fn complete_prefix(data: &[u8]) -> usize {
+    let from = data.len().saturating_sub(3);
+    for i in (from..data.len()).rev() {
+        let b = data[i];
+        if b & 0xC0 != 0x80 {
+            let need = match b {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            return if data.len() - i < need { i } else { data.len() };
+        }
+    }
+    data.len()
+}
+
+/// Decodes bytes as they are read and keeps the decoded text from `kept` on.
+struct Decoding<R> {
+    input: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    /// Decoded text from absolute offset `base` on.
+    text: String,
+    base: u64,
+    /// Index in `text` of the next byte to hand out.
+    served: usize,
+    done: bool,
+}
+
+impl<R: Read> Decoding<R> {
+    fn new(input: R, encoding: Streamable) -> Decoding<R> {
+        let decoder = match encoding {
+            Streamable::Utf8 { .. } => encoding_rs::UTF_8.new_decoder_without_bom_handling(),
+            Streamable::Windows1252 { .. } => encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling(),
+        };
+        Decoding { input, decoder, raw: vec![0u8; 256 * 1024], text: String::new(), base: 0, served: 0, done: false }
+    }
+
+    /// Decodes the next block of input onto `text`; false at the end.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.done {
+            return Ok(false);
+        }
+        let n = self.input.read(&mut self.raw)?;
+        let last = n == 0;
+        let mut src = &self.raw[..n];
+        loop {
+            self.text.reserve(self.decoder.max_utf8_buffer_length(src.len()).unwrap_or(src.len() * 3 + 4));
+            let (result, read, _) = self.decoder.decode_to_string(src, &mut self.text, last);
+            src = &src[read..];
+            if result == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+        }
+        self.done = last;
+        Ok(!last || self.served < self.text.len())
+    }
+
+    /// Drops the text before absolute offset `offset`.
+    fn keep_from(&mut self, offset: u64) {
+        let cut = ((offset - self.base) as usize).min(self.served);
+        if cut > 0 && cut >= self.text.len() / 2 {
+            self.text.drain(..cut);
+            self.base += cut as u64;
+            self.served -= cut;
+        }
+    }
+
+    /// The text between two absolute offsets (both kept).
+    fn slice(&self, start: u64, end: u64) -> &str {
+        &self.text[(start - self.base) as usize..(end - self.base) as usize]
+    }
+}
+
+impl<R: Read> Read for Decoding<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.served == self.text.len() {
+            if !self.fill()? {
+                return Ok(0);
+            }
+        }
+        let n = out.len().min(self.text.len() - self.served);
+        out[..n].copy_from_slice(&self.text.as_bytes()[self.served..self.served + n]);
+        self.served += n;
+        Ok(n)
+    }
+}
+
+/// Reads records from a byte stream in a [`Streamable`] encoding; the same records, lines,
+/// raw text and offsets as [`super::csv::Reader`] gives for the decoded text.
+pub struct StreamReader<R: Read> {
+    inner: csv::Reader<Decoding<R>>,
+    record: csv::StringRecord,
+    /// Offset past the last record handed out: text before it is no longer needed.
+    done: u64,
+}
+
+impl<R: Read> StreamReader<R> {
+    /// A reader over `input` (the file from its first byte) splitting fields on `delim`.
+    pub fn new(mut input: R, encoding: Streamable, delim: u8) -> std::io::Result<StreamReader<R>> {
+        if encoding.bom() {
+            let mut bom = [0u8; 3];
+            input.read_exact(&mut bom)?;
+        }
+        let inner = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .from_reader(Decoding::new(input, encoding));
+        Ok(StreamReader { inner, record: csv::StringRecord::new(), done: 0 })
+    }
+
+    /// The next record that is not blank (a line of spaces is blank too); `None` at the end.
+    pub fn next_record(&mut self) -> Result<Option<Record<'_>>, CsvError> {
+        self.inner.get_mut().keep_from(self.done);
+        let (line, raw_start, raw_end, end) = loop {
+            let line = self.inner.position().line();
+            match self.inner.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(None),
+                Err(source) => return Err(CsvError { line, source }),
+            }
+            let (start, start_line) = self.record.position().map_or((0, line), |p| (p.byte(), p.line()));
+            let end = self.inner.position().byte();
+            self.done = end;
+            let span = self.inner.get_ref().slice(start, end);
+            let body = span.trim_start_matches(['\r', '\n']);
+            let skipped = span.len() - body.len();
+            let line = start_line + span[..skipped].bytes().filter(|&b| b == b'\n').count() as u64;
+            let raw = body.trim_end_matches(['\r', '\n']);
+            if !raw.trim().is_empty() {
+                let raw_start = start + skipped as u64;
+                break (line, raw_start, raw_start + raw.len() as u64, end);
+            }
+        };
+        let raw = self.inner.get_ref().slice(raw_start, raw_end);
+        Ok(Some(Record { line, raw, end, fields: self.record.iter().collect() }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tabular::csv::{decode, Reader};
+
+    /// Every record of `bytes` through both readers: equal lines, raw text, ends, fields.
+    fn same_as_whole_file(bytes: &[u8], choice: EncodingChoice) {
+        let encoding = scan(bytes, choice, |_| {}).unwrap().expect("streamable");
+        let (text, name) = decode(bytes, choice);
+        assert_eq!(encoding.name(), name);
+        let mut whole = Reader::new(&text, b',');
+        let mut stream = StreamReader::new(bytes, encoding, b',').unwrap();
+        loop {
+            let a = whole.next_record().unwrap().map(|r| (r.line, r.raw.to_string(), r.end, r.fields.join("|")));
+            let b = stream.next_record().unwrap().map(|r| (r.line, r.raw.to_string(), r.end, r.fields.join("|")));
+            assert_eq!(a, b);
+            if a.is_none() {
+                break;
+            }
+        }
+    }
+
+    #[test]
+    fn records_lines_and_raw_text_equal_the_whole_file_reader_s() {
+        let text = "a,b,c\r\n1,\"x, \"\"y\"\"\",3\n\n2,\"multi\nline\",4\n  \n5,,\n";
+        same_as_whole_file(text.as_bytes(), EncodingChoice::Auto);
+        same_as_whole_file(format!("\u{feff}{text}").as_bytes(), EncodingChoice::Auto);
+        // Long enough to cross the decoder's and the CSV reader's blocks many times, with
+        // multi-byte characters and a quoted field of 300 KB.
+        let mut long = String::from("id,name,note\n");
+        for i in 0..40_000 {
+            long.push_str(&format!("{i},Åsa Öberg {i},\"rad {i}\nmed ärende\"\r\n"));
+        }
+        long.push_str(&format!("x,\"{}\",y\n", "ä".repeat(150_000)));
+        same_as_whole_file(long.as_bytes(), EncodingChoice::Auto);
+        same_as_whole_file(long.as_bytes(), EncodingChoice::Utf8);
+    }
+
+    #[test]
+    fn windows_1252_streams_and_utf16_and_mixed_files_are_left_to_the_whole_file_path() {
+        let cp1252 = b"id,namn\n1,\xC5sa \xD6berg\n2,K\xE4vlinge\n";
+        assert_eq!(
+            scan(&cp1252[..], EncodingChoice::Auto, |_| {}).unwrap(),
+            Some(Streamable::Windows1252 { bom: false })
+        );
+        same_as_whole_file(cp1252, EncodingChoice::Auto);
+        same_as_whole_file(b"id,namn\n1,Asa\n", EncodingChoice::Windows1252);
+        let utf16: Vec<u8> = "id,namn\n1,Åsa\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(scan(&utf16[..], EncodingChoice::Auto, |_| {}).unwrap(), None);
+        let mut mixed = "id,namn\n1,Åsa\n2,K".as_bytes().to_vec();
+        mixed.extend([0xE4, b'\n']);
+        assert_eq!(scan(&mixed[..], EncodingChoice::Auto, |_| {}).unwrap(), None);
+        assert_eq!(scan(&mixed[..], EncodingChoice::Utf8, |_| {}).unwrap(), None);
+    }
+
+    #[test]
+    fn a_character_cut_by_a_block_end_is_not_taken_for_a_bad_byte() {
+        // 1 MiB blocks: put a two-byte 'ä' across the first block boundary.
+        let mut bytes = vec![b'a'; (1 << 20) - 1];
+        bytes.extend_from_slice("ä,b\n".as_bytes());
+        assert_eq!(scan(&bytes[..], EncodingChoice::Auto, |_| {}).unwrap(), Some(Streamable::Utf8 { bom: false }));
+        let mut hashed = 0;
+        scan(&bytes[..], EncodingChoice::Auto, |b| hashed += b.len()).unwrap();
+        assert_eq!(hashed, bytes.len());
+    }
+}
