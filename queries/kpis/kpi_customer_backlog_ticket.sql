@@ -1,4 +1,5 @@
 -- grain: one row per local month, billed customer and incident or request of its own or shared that was open at the month end
+-- incremental: ticket
 --
 -- The customer's open backlog at each local month end, with the rules of
 -- kpi_backlog_by_month (DESIGN §5a.11: open at the instant the next local month starts,
