@@ -10,7 +10,8 @@
 //!
 //! The changed tickets are those written by a newer batch (rows or events), those the
 //! last build left open (their clocks ran to the old as-of) and those with instants after
-//! the old as-of. An incremental build then, in one transaction:
+//! the old as-of, with the tickets naming one of them as their problem or change and
+//! those these name (see [`changed_tickets`]). An incremental build then, in one transaction:
 //! 1. rebuilds the staging views and shadows each per-ticket one with a TEMP table of the
 //!    changed tickets' rows;
 //! 2. goes through the other models in build order: a per-ticket model is computed into a
@@ -237,16 +238,33 @@ impl Shadows {
 
 /// Creates `build_changed` (TEMP): the tickets an incremental build after `last`
 /// recomputes. Returns how many.
+///
+/// Those a newer batch wrote (rows or events), those with instants after the old as-of
+/// and those the last build left open; then the tickets naming one of these as their
+/// problem or change (`problem_id`, `change_id`: a per-ticket model may read the row of
+/// the ticket's problem), and every ticket the set names so, transitively (so that row is
+/// among the changed rows a per-ticket model reads).
 pub(super) fn changed_tickets(tx: &Derive<'_>, last: &State) -> Result<i64, ComputeError> {
     let as_of = format!("make_timestamp({}::BIGINT)", last.as_of_us);
     tx.execute(
         &format!(
             "CREATE OR REPLACE TEMP TABLE build_changed AS \
-             SELECT DISTINCT source, ticket_id FROM ( \
+             WITH RECURSIVE direct AS ( \
                SELECT source, ticket_id FROM ticket \
                WHERE batch_id > {b} OR opened_at > {as_of} OR updated_at > {as_of} \
-               UNION ALL SELECT source, ticket_id FROM ticket_event WHERE batch_id > {b} OR occurred_at > {as_of} \
-               UNION ALL SELECT source, ticket_id FROM fct_ticket_clock WHERE resolved_at IS NULL AND cancelled_at IS NULL)",
+               UNION SELECT source, ticket_id FROM ticket_event WHERE batch_id > {b} OR occurred_at > {as_of} \
+               UNION SELECT source, ticket_id FROM fct_ticket_clock WHERE resolved_at IS NULL AND cancelled_at IS NULL), \
+             link AS ( \
+               SELECT source, ticket_id, problem_id AS named FROM ticket WHERE problem_id IS NOT NULL \
+               UNION ALL SELECT source, ticket_id, change_id FROM ticket WHERE change_id IS NOT NULL), \
+             naming AS ( \
+               SELECT l.source, l.ticket_id FROM link AS l SEMI JOIN direct AS d \
+               ON d.source = l.source AND d.ticket_id = l.named), \
+             closed(source, ticket_id) AS ( \
+               SELECT source, ticket_id FROM direct UNION SELECT source, ticket_id FROM naming \
+               UNION SELECT l.source, l.named FROM closed AS c \
+               JOIN link AS l ON l.source = c.source AND l.ticket_id = c.ticket_id) \
+             SELECT source, ticket_id FROM closed",
             b = last.last_batch
         ),
         "finding the tickets that changed since the last build",
