@@ -8,39 +8,12 @@
 -- Age = whole days (24 h) from opening to the month end: age_0_2 < 3 days, age_3_7,
 -- age_8_30, age_over_30 > 30 days. Problems and changes have backlogs of their own
 -- (problem_backlog, change_backlog); events have none. The month of the as-of instant is
--- measured at as-of (measured_at), not at its future month end.
-WITH build AS (
-    SELECT as_of FROM cfg_build
-),
-
--- Stretches in which a ticket was open. Intervals tile a ticket's life, so one instant
--- lies in at most one of them; at as-of itself (where every open ticket's last interval ends)
--- the ticket's last interval decides.
-intervals AS (
-    SELECT
-        i.source, i.ticket_id, i.clock, i.starts_at, i.ends_at,
-        i.seq = max(i.seq) OVER (PARTITION BY i.source, i.ticket_id) AS is_last
-    FROM fct_status_interval AS i
-),
-
-open_stretch AS (
-    SELECT f.kind, f.opened_at, i.starts_at, i.ends_at, i.is_last
-    FROM intervals AS i
-    JOIN fct_ticket_flow AS f ON f.source = i.source AND f.ticket_id = i.ticket_id
-    WHERE f.kind <> 'event' AND i.clock IN ('running', 'paused')
-),
-
-aged AS (
-    SELECT
-        e.month,
-        e.month_end,
-        e.measured_at,
-        o.kind,
-        floor((epoch(e.measured_at) - epoch(o.opened_at)) / 86400) AS age_days
+-- measured at as-of (measured_at), not at its future month end. The open tickets of each
+-- month end are kpi_backlog_ticket's rows.
+WITH aged AS (
+    SELECT e.month, e.month_end, e.measured_at, o.kind, o.age_days
     FROM dim_month_end AS e
-    LEFT JOIN open_stretch AS o
-        ON o.starts_at <= e.measured_at
-        AND (e.measured_at < o.ends_at OR (o.is_last AND e.measured_at = (SELECT as_of FROM build)))
+    LEFT JOIN kpi_backlog_ticket AS o ON o.month = e.month
 )
 
 SELECT

@@ -1,4 +1,5 @@
 -- grain: one row per billable ticket charge: the tickets behind each billing line
+-- incremental: ticket
 SELECT
     month,
     section,

@@ -1,4 +1,5 @@
 -- grain: one row per ticket whose SLA was breached (resolved or still open), in the local month of its breach
+-- incremental: ticket
 --
 -- The tickets behind the SLA figures: breach instant, breach team, priority and how far
 -- past target (business minutes). Requester and last agent are personal data: reports

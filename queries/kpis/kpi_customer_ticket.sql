@@ -1,4 +1,5 @@
 -- grain: one row per billed customer and ticket its service report may show: its own tickets, and the shared customer's tickets with its allocation share
+-- incremental: ticket
 --
 -- The customer's monthly service report (issue 19) reads every figure through this
 -- relation, so a customer's report can only ever see its own tickets (scope 'own') and

@@ -15,55 +15,51 @@ WITH build AS (
 ),
 
 key_field AS (
-    SELECT lower(trim(unnest(fields))) AS field, generate_subscripts(fields, 1) AS pos
-    FROM (SELECT string_split(repeat_key, ',') AS fields FROM cfg_kpi)
+    SELECT list_transform(string_split(repeat_key, ','), lambda f: lower(trim(f))) AS fields
+    FROM cfg_kpi
 ),
 
-incidents AS (
-    SELECT source, ticket_id, customer, ci, category, service, title, opened_at, problem_id
-    FROM fct_ticket
-    WHERE kind = 'incident' AND opened_at <= (SELECT as_of FROM build)
-),
-
-key_part AS (
-    SELECT
-        i.source,
-        i.ticket_id,
-        f.pos,
-        CASE f.field
-            WHEN 'ci' THEN i.ci
-            WHEN 'category' THEN i.category
-            WHEN 'service' THEN i.service
-            WHEN 'customer' THEN i.customer
-            WHEN 'title' THEN i.title
-        END AS part
-    FROM incidents AS i
-    CROSS JOIN key_field AS f
-),
-
+-- The key's parts, in the configured order; the key is NULL when one of them is.
 keyed AS (
-    SELECT
-        source,
-        ticket_id,
-        CASE WHEN count(part) = count(*) THEN string_agg(part, ' | ' ORDER BY pos) END AS repeat_key
-    FROM key_part
-    GROUP BY source, ticket_id
-),
-
-ordered AS (
     SELECT
         i.source,
         i.ticket_id,
         i.customer,
         i.opened_at,
         i.problem_id,
-        k.repeat_key,
-        lag(i.source) OVER w AS previous_source,
-        lag(i.ticket_id) OVER w AS previous_ticket_id,
-        lag(i.opened_at) OVER w AS previous_opened_at
-    FROM incidents AS i
-    JOIN keyed AS k ON k.source = i.source AND k.ticket_id = i.ticket_id
-    WINDOW w AS (PARTITION BY k.repeat_key ORDER BY i.opened_at, i.source, i.ticket_id)
+        list_transform(
+            k.fields,
+            lambda f: CASE f
+                WHEN 'ci' THEN i.ci
+                WHEN 'category' THEN i.category
+                WHEN 'service' THEN i.service
+                WHEN 'customer' THEN i.customer
+                WHEN 'title' THEN i.title
+            END
+        ) AS parts
+    FROM fct_ticket AS i
+    CROSS JOIN key_field AS k
+    WHERE i.kind = 'incident' AND i.opened_at <= (SELECT as_of FROM build)
+),
+
+ordered AS (
+    SELECT
+        source,
+        ticket_id,
+        customer,
+        opened_at,
+        problem_id,
+        repeat_key,
+        lag(source) OVER w AS previous_source,
+        lag(ticket_id) OVER w AS previous_ticket_id,
+        lag(opened_at) OVER w AS previous_opened_at
+    FROM (
+        SELECT
+            * EXCLUDE (parts),
+            CASE WHEN list_count(parts) = len(parts) THEN array_to_string(parts, ' | ') END AS repeat_key
+        FROM keyed
+    )
+    WINDOW w AS (PARTITION BY repeat_key ORDER BY opened_at, source, ticket_id)
 ),
 
 judged AS (
@@ -75,13 +71,15 @@ judged AS (
     CROSS JOIN cfg_kpi AS c
 ),
 
+-- A chain starts at each incident that is not within the window of the previous one; in
+-- the key's order (opened_at rising, each incident its own peer) the chain's first
+-- incident is the latest start so far, and its opened_at the chain's earliest.
 chained AS (
     SELECT
         j.*,
-        -- The chain number within the key: how many chains started up to this incident.
-        sum(CASE WHEN coalesce(j.within_window, false) THEN 0 ELSE 1 END) OVER (
+        max(CASE WHEN coalesce(j.within_window, false) THEN NULL ELSE j.opened_at END) OVER (
             PARTITION BY j.repeat_key ORDER BY j.opened_at, j.source, j.ticket_id
-        ) AS chain_no
+        ) AS chain_opened_at
     FROM judged AS j
 )
 
@@ -94,9 +92,7 @@ SELECT
     j.problem_id,
     j.repeat_key,
     coalesce(j.within_window, false) AS is_repeat,
-    CASE WHEN j.repeat_key IS NOT NULL THEN
-        min(j.opened_at) OVER (PARTITION BY j.repeat_key, j.chain_no)
-    END AS chain_start,
+    CASE WHEN j.repeat_key IS NOT NULL THEN j.chain_opened_at END AS chain_start,
     CASE WHEN j.within_window THEN j.previous_source END AS previous_source,
     CASE WHEN j.within_window THEN j.previous_ticket_id END AS previous_ticket_id,
     CASE WHEN j.within_window THEN j.previous_opened_at END AS previous_opened_at

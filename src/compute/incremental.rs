@@ -10,12 +10,21 @@
 //!
 //! The changed tickets are those written by a newer batch (rows or events), those the
 //! last build left open (their clocks ran to the old as-of) and those with instants after
-//! the old as-of. An incremental build then, in one transaction:
-//! 1. rebuilds the staging views and every model that reads no per-ticket mart (dims);
-//! 2. shadows each per-ticket staging view with a TEMP table of the changed tickets' rows,
-//!    builds each per-ticket mart into a TEMP table of the same name (so the next one reads
-//!    the changed rows only), and replaces those tickets' rows in the real table;
-//! 3. drops the shadows and rebuilds every other model (cross-ticket marts, KPIs) in full.
+//! the old as-of, with the tickets naming one of them as their problem or change and
+//! those these name (see [`changed_tickets`]). An incremental build then, in one transaction:
+//! 1. rebuilds the staging views and shadows each per-ticket one with a TEMP table of the
+//!    changed tickets' rows;
+//! 2. goes through the other models in build order: a per-ticket model is computed into a
+//!    TEMP table of its name (so the per-ticket models after it read the changed rows
+//!    only) and those tickets' rows are replaced in the database's table; any other model
+//!    is rebuilt in full, reading the database's tables (the shadows it would see are
+//!    parked under another name meanwhile, see [`Shadows`]);
+//! 3. drops the shadows.
+//!
+//! A per-ticket model may so read a model built in full before it (the month ends, the
+//! customers' view of a ticket), whole; each of its rows must still come from a row of a
+//! per-ticket model it reads, which the build checks (a row of an unchanged ticket is an
+//! error, not a duplicate).
 //!
 //! Must not: decide anything a model computes; the SQL is the same in both kinds of build,
 //! and the integration test compares every table of an incremental and a full build.
@@ -167,71 +176,95 @@ pub(super) fn why_full(last: Option<&State>, now: &State) -> Option<String> {
     reasons.iter().find(|(hit, _)| *hit).map(|(_, why)| why.to_string())
 }
 
-/// Which models an incremental build treats how.
-pub(super) struct Phases<'m> {
-    /// Staging views and models that read no per-ticket mart: built in full, first.
-    pub first: Vec<&'m Model>,
-    /// Per-ticket models (not staging), in build order.
-    pub by_ticket: Vec<&'m Model>,
-    /// Per-ticket staging views, shadowed by the changed tickets' rows.
-    pub shadowed: Vec<&'m Model>,
-    /// Everything else, built in full after the per-ticket marts.
-    pub last: Vec<&'m Model>,
+/// The TEMP shadows of an incremental build. A per-ticket relation's shadow holds the
+/// changed tickets' rows under the relation's own name, so a per-ticket model reading it
+/// computes those tickets only; while a model built in full runs, the shadows it reads are
+/// parked under `build_parked_<name>`, so it reads the database's (already updated) table.
+/// The shadows go in build order: a per-ticket model may read models built in full before
+/// it (`dim_month_end`, `kpi_customer_ticket`), and a model built in full may read
+/// per-ticket ones.
+#[derive(Debug, Default)]
+pub(super) struct Shadows {
+    /// Shadows under their relation's name.
+    visible: BTreeSet<String>,
+    /// Shadows parked under `build_parked_<name>`.
+    parked: BTreeSet<String>,
 }
 
-/// Why the models cannot be built per ticket.
-#[derive(Debug, thiserror::Error)]
-#[error("{model} (per ticket) reads {reads}, which is built after the per-ticket models")]
-pub(super) struct NotPerTicket {
-    model: String,
-    reads: String,
-}
+impl Shadows {
+    /// Shadows every per-ticket staging view of `set` with the changed tickets' rows.
+    pub fn new(tx: &Derive<'_>, db: &str, set: &ModelSet) -> Result<Shadows, ComputeError> {
+        let mut shadows = Shadows::default();
+        for m in set.models.iter().filter(|m| m.by_ticket && m.layer == Layer::Staging) {
+            shadow(tx, db, m)?;
+            shadows.visible.insert(m.name.clone());
+        }
+        Ok(shadows)
+    }
 
-/// Splits the models; `Err` says why they cannot be built incrementally (a per-ticket
-/// model reading a model that must be built after it).
-pub(super) fn phases(set: &ModelSet) -> Result<Phases<'_>, NotPerTicket> {
-    let per_ticket: BTreeSet<&str> =
-        set.models.iter().filter(|m| m.by_ticket && m.layer != Layer::Staging).map(|m| m.name.as_str()).collect();
-    // Models reading a per-ticket mart, directly or not (in build order, readers come later).
-    let mut downstream: BTreeSet<&str> = BTreeSet::new();
-    for m in &set.models {
-        if !m.by_ticket && m.reads.iter().any(|r| per_ticket.contains(r.as_str()) || downstream.contains(r.as_str())) {
-            downstream.insert(m.name.as_str());
-        }
-    }
-    let mut p = Phases { first: Vec::new(), by_ticket: Vec::new(), shadowed: Vec::new(), last: Vec::new() };
-    for m in &set.models {
-        if m.layer == Layer::Staging {
-            p.first.push(m);
-            if m.by_ticket {
-                p.shadowed.push(m);
+    /// The statements that make `m` read what it must: the shadows of what it reads when
+    /// it is built per ticket, the database's tables when it is built in full.
+    pub fn before(&mut self, m: &Model) -> String {
+        let mut sql = String::new();
+        for r in &m.reads {
+            if m.by_ticket && self.parked.remove(r) {
+                sql.push_str(&format!("ALTER TABLE temp.main.\"build_parked_{r}\" RENAME TO \"{r}\";"));
+                self.visible.insert(r.clone());
+            } else if !m.by_ticket && self.visible.remove(r) {
+                sql.push_str(&format!("ALTER TABLE temp.main.\"{r}\" RENAME TO \"build_parked_{r}\";"));
+                self.parked.insert(r.clone());
             }
-        } else if m.by_ticket {
-            if let Some(r) = m.reads.iter().find(|r| downstream.contains(r.as_str())) {
-                return Err(NotPerTicket { model: m.name.clone(), reads: r.clone() });
-            }
-            p.by_ticket.push(m);
-        } else if downstream.contains(m.name.as_str()) {
-            p.last.push(m);
-        } else {
-            p.first.push(m);
         }
+        sql
     }
-    Ok(p)
+
+    /// Records the shadow a per-ticket model left under its name (see [`rebuild`]).
+    pub fn built(&mut self, m: &Model) {
+        self.visible.insert(m.name.clone());
+    }
+
+    /// The statements dropping every shadow and `build_changed`.
+    pub fn drop_all(&self) -> String {
+        let mut sql = String::from("DROP TABLE IF EXISTS temp.main.build_changed;");
+        for n in &self.visible {
+            sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{n}\";"));
+        }
+        for n in &self.parked {
+            sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"build_parked_{n}\";"));
+        }
+        sql
+    }
 }
 
 /// Creates `build_changed` (TEMP): the tickets an incremental build after `last`
 /// recomputes. Returns how many.
+///
+/// Those a newer batch wrote (rows or events), those with instants after the old as-of
+/// and those the last build left open; then the tickets naming one of these as their
+/// problem or change (`problem_id`, `change_id`: a per-ticket model may read the row of
+/// the ticket's problem), and every ticket the set names so, transitively (so that row is
+/// among the changed rows a per-ticket model reads).
 pub(super) fn changed_tickets(tx: &Derive<'_>, last: &State) -> Result<i64, ComputeError> {
     let as_of = format!("make_timestamp({}::BIGINT)", last.as_of_us);
     tx.execute(
         &format!(
             "CREATE OR REPLACE TEMP TABLE build_changed AS \
-             SELECT DISTINCT source, ticket_id FROM ( \
+             WITH RECURSIVE direct AS ( \
                SELECT source, ticket_id FROM ticket \
                WHERE batch_id > {b} OR opened_at > {as_of} OR updated_at > {as_of} \
-               UNION ALL SELECT source, ticket_id FROM ticket_event WHERE batch_id > {b} OR occurred_at > {as_of} \
-               UNION ALL SELECT source, ticket_id FROM fct_ticket_clock WHERE resolved_at IS NULL AND cancelled_at IS NULL)",
+               UNION SELECT source, ticket_id FROM ticket_event WHERE batch_id > {b} OR occurred_at > {as_of} \
+               UNION SELECT source, ticket_id FROM fct_ticket_clock WHERE resolved_at IS NULL AND cancelled_at IS NULL), \
+             link AS ( \
+               SELECT source, ticket_id, problem_id AS named FROM ticket WHERE problem_id IS NOT NULL \
+               UNION ALL SELECT source, ticket_id, change_id FROM ticket WHERE change_id IS NOT NULL), \
+             naming AS ( \
+               SELECT l.source, l.ticket_id FROM link AS l SEMI JOIN direct AS d \
+               ON d.source = l.source AND d.ticket_id = l.named), \
+             closed(source, ticket_id) AS ( \
+               SELECT source, ticket_id FROM direct UNION SELECT source, ticket_id FROM naming \
+               UNION SELECT l.source, l.named FROM closed AS c \
+               JOIN link AS l ON l.source = c.source AND l.ticket_id = c.ticket_id) \
+             SELECT source, ticket_id FROM closed",
             b = last.last_batch
         ),
         "finding the tickets that changed since the last build",
@@ -245,7 +278,7 @@ pub(super) fn in_db(db: &str, name: &str) -> String {
 }
 
 /// Shadows a per-ticket staging view with the changed tickets' rows.
-pub(super) fn shadow(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(), ComputeError> {
+fn shadow(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(), ComputeError> {
     tx.execute(
         &format!(
             "CREATE OR REPLACE TEMP TABLE \"{n}\" AS SELECT s.* FROM {t} AS s SEMI JOIN build_changed AS c \
@@ -269,6 +302,19 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<i64, Compu
         &format!("building {} for the changed tickets", m.name),
     )
     .map_err(fail)?;
+    // A per-ticket model computes the changed tickets only because it reads the per-ticket
+    // models restricted to them; a row of another ticket (read whole from a model built in
+    // full) would be written twice. Refuse it instead.
+    let strays = tx
+        .query_i64(&format!(
+            "SELECT count(*) FROM temp.main.\"{}\" AS s ANTI JOIN build_changed AS c \
+             ON c.source = s.source AND c.ticket_id = s.ticket_id",
+            m.name
+        ))
+        .map_err(fail)?;
+    if strays > 0 {
+        return Err(ComputeError::NotPerTicket { name: m.name.clone(), file: m.file.clone(), rows: strays });
+    }
     tx.execute(
         &format!(
             "DELETE FROM {table} AS t USING build_changed AS c WHERE c.source = t.source AND c.ticket_id = t.ticket_id;\
@@ -279,16 +325,6 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<i64, Compu
     )
     .map_err(fail)?;
     tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)
-}
-
-/// Drops the TEMP shadows and `build_changed`.
-pub(super) fn drop_shadows(tx: &Derive<'_>, p: &Phases<'_>) -> Result<(), ComputeError> {
-    let mut sql = String::from("DROP TABLE IF EXISTS temp.main.build_changed;");
-    for m in p.shadowed.iter().chain(&p.by_ticket) {
-        sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{}\";", m.name));
-    }
-    tx.execute(&sql, "dropping the incremental build's shadows")?;
-    Ok(())
 }
 
 /// The as-of instant of a state, for messages.
@@ -333,16 +369,37 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_models_split_into_phases() {
-        let set = super::super::shipped_models().unwrap();
-        let p = phases(&set).unwrap();
-        fn names<'a>(v: &[&'a Model]) -> Vec<&'a str> {
-            v.iter().map(|m| m.name.as_str()).collect()
+    fn models_built_in_full_read_the_tables_and_per_ticket_ones_the_shadows() {
+        let set = super::super::models::ModelSet::from_files(
+            "q",
+            [
+                ("staging/stg_t.sql", "-- grain: t\n-- incremental: ticket\nSELECT * FROM ticket"),
+                ("marts/fct_a.sql", "-- grain: t\n-- incremental: ticket\nSELECT * FROM stg_t"),
+                ("marts/dim_m.sql", "-- grain: m\nSELECT max(x) AS x FROM fct_a"),
+                ("marts/fct_b.sql", "-- grain: t\n-- incremental: ticket\nSELECT * FROM fct_a, dim_m"),
+                ("kpis/kpi_c.sql", "-- grain: t\n-- incremental: ticket\nSELECT * FROM fct_b JOIN fct_a USING (k)"),
+            ]
+            .into_iter()
+            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .collect(),
+        )
+        .unwrap();
+        let mut shadows = Shadows { visible: ["stg_t".to_string()].into(), parked: BTreeSet::new() };
+        let mut steps = Vec::new();
+        for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
+            steps.push((m.name.clone(), shadows.before(m)));
+            if m.by_ticket {
+                shadows.built(m);
+            }
         }
-        assert!(names(&p.by_ticket).contains(&"fct_status_interval"));
-        assert!(names(&p.shadowed).contains(&"stg_ticket_event"));
-        assert!(names(&p.first).contains(&"dim_team"));
-        assert!(names(&p.last).contains(&"fct_repeat_incident") && names(&p.last).contains(&"kpi_sla_by_month"));
-        assert_eq!(p.first.len() + p.by_ticket.len() + p.last.len(), set.models.len());
+        let step = |name: &str| steps.iter().find(|(n, _)| n == name).unwrap().1.clone();
+        assert_eq!(step("fct_a"), "", "reads the visible shadow of stg_t");
+        assert_eq!(step("dim_m"), "ALTER TABLE temp.main.\"fct_a\" RENAME TO \"build_parked_fct_a\";");
+        assert_eq!(step("fct_b"), "ALTER TABLE temp.main.\"build_parked_fct_a\" RENAME TO \"fct_a\";");
+        assert_eq!(step("kpi_c"), "");
+        let drop = shadows.drop_all();
+        for n in ["build_changed", "\"stg_t\"", "\"fct_a\"", "\"fct_b\"", "\"kpi_c\""] {
+            assert!(drop.contains(n), "{drop}");
+        }
     }
 }

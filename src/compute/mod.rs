@@ -56,6 +56,20 @@ pub enum ComputeError {
         /// DuckDB's reason.
         source: StoreError,
     },
+    /// A model whose header says `-- incremental: ticket` computed rows of tickets that did
+    /// not change (it reads a model built in full without joining a per-ticket one).
+    #[error(
+        "model {name} ({file}) says '-- incremental: ticket' but gave {rows} rows of tickets that did not \
+         change: each of its rows must come from a per-ticket model it reads; remove the line or fix the joins"
+    )]
+    NotPerTicket {
+        /// The model.
+        name: String,
+        /// Its file.
+        file: String,
+        /// Rows of unchanged tickets.
+        rows: i64,
+    },
     /// A check's SQL failed.
     #[error("check {check} on {model} ({file}) could not run")]
     CheckQuery {
@@ -212,33 +226,37 @@ pub fn build(
     }
     let now = incremental::State::now(&tx, set, &info, opts.as_of.is_some(), selected.is_none())?;
     let last = incremental::State::last(&tx)?;
-    let mut why_full = if selected.is_some() {
+    let why_full = if selected.is_some() {
         None
     } else if opts.full {
         Some("--full".to_string())
     } else {
         incremental::why_full(last.as_ref(), &now)
     };
-    let phases = if selected.is_none() && why_full.is_none() {
-        incremental::phases(set).map_err(|why| why_full = Some(why.to_string())).ok()
-    } else {
-        None
-    };
+    let incremental = if selected.is_none() && why_full.is_none() { last } else { None };
     let mut built = Vec::new();
-    let mode = match (phases, last) {
-        (Some(p), Some(last)) => {
+    let mode = match incremental {
+        Some(last) => {
             // Incremental: the changed tickets first (read from the last build's tables).
             let changed = incremental::changed_tickets(&tx, &last)?;
             let db = tx.query_column("SELECT current_database()")?.pop().unwrap_or_default();
-            for m in &p.first {
+            // Staging comes first in build order; its views must exist to be shadowed.
+            for m in set.models.iter().filter(|m| m.layer == Layer::Staging) {
                 built.push(build_model(&tx, m, &existing, &mut progress)?);
             }
-            for m in &p.shadowed {
-                incremental::shadow(&tx, &db, m)?;
-            }
-            for m in &p.by_ticket {
+            let mut shadows = incremental::Shadows::new(&tx, &db, set)?;
+            for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
+                let switch = shadows.before(m);
+                if !switch.is_empty() {
+                    tx.execute(&switch, "switching the incremental build's shadows")?;
+                }
+                if !m.by_ticket {
+                    built.push(build_model(&tx, m, &existing, &mut progress)?);
+                    continue;
+                }
                 let started = Instant::now();
                 let rows = incremental::rebuild(&tx, &db, m)?;
+                shadows.built(m);
                 let model = BuiltModel {
                     name: m.name.clone(),
                     layer: m.layer,
@@ -249,12 +267,7 @@ pub fn build(
                 progress(&model);
                 built.push(model);
             }
-            incremental::drop_shadows(&tx, &p)?;
-            for m in &p.last {
-                built.push(build_model(&tx, m, &existing, &mut progress)?);
-            }
-            // The registry lists models in build order.
-            built.sort_by_key(|b| set.models.iter().position(|m| m.name == b.name));
+            tx.execute(&shadows.drop_all(), "dropping the incremental build's shadows")?;
             format!(
                 "incremental: {changed} tickets changed since the build as of {} UTC",
                 incremental::instant(last.as_of_us).format("%Y-%m-%d %H:%M:%S")

@@ -35,6 +35,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("marts/fct_vendor_segment.sql", include_str!("../../queries/marts/fct_vendor_segment.sql")),
     ("kpis/checks.toml", include_str!("../../queries/kpis/checks.toml")),
     ("kpis/kpi_backlog_by_month.sql", include_str!("../../queries/kpis/kpi_backlog_by_month.sql")),
+    ("kpis/kpi_backlog_ticket.sql", include_str!("../../queries/kpis/kpi_backlog_ticket.sql")),
     ("kpis/kpi_billing_allocation.sql", include_str!("../../queries/kpis/kpi_billing_allocation.sql")),
     ("kpis/kpi_billing_allocation_key.sql", include_str!("../../queries/kpis/kpi_billing_allocation_key.sql")),
     ("kpis/kpi_billing_covered.sql", include_str!("../../queries/kpis/kpi_billing_covered.sql")),

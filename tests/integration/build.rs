@@ -158,42 +158,109 @@ fn model_tables(db: &Path) -> Vec<(String, String)> {
     names.lines().map(|n| (n.to_string(), rows(db, &format!("SELECT * FROM {n} ORDER BY ALL")))).collect()
 }
 
-#[test]
-fn an_incremental_build_gives_exactly_the_tables_of_a_full_build() {
-    let t = Tmp::new("incremental");
-    let (sample, first, second) = (t.path("sample"), t.path("first"), t.path("second"));
-    itsm_ok(
-        &t.0,
-        &["sample", "--tickets", "3000", "--months", "4", "--end-month", "2026-10", "--out", sample.to_str().unwrap()],
-    );
-    let split = itsm::sample::split_export(&sample, "2026-10-20", &first, &second).unwrap();
-    assert!(split.before.0 > 2000 && split.from.0 > 100 && split.from.1 > 500, "{split:?}");
-    let file = |dir: &Path, name: &str| dir.join(name).to_string_lossy().into_owned();
-    itsm_ok(&t.0, &["ingest", &file(&first, "tickets.csv"), &file(&first, "history.csv")]);
-    let out = itsm_ok(&t.0, &["build"]);
-    assert!(out.contains("full: no earlier build"), "{out}");
-
-    // A day's export: new tickets, later rows of known tickets, their new events.
-    itsm_ok(&t.0, &["ingest", &file(&second, "tickets.csv"), &file(&second, "history.csv")]);
-    let full_db = t.path("full.duckdb");
+/// Builds `t`'s database incrementally and a copy of it with `--full`; every model table
+/// must be the same, row for row. Returns the incremental build's output.
+fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
+    let full_db = t.path(&format!("full-{step}.duckdb"));
     std::fs::copy(t.db(), &full_db).unwrap();
     let out = itsm_ok(&t.0, &["build"]);
-    assert!(out.contains("incremental: "), "{out}");
+    assert!(out.contains("incremental: "), "{step}: {out}");
     let changed: i64 = out.split("incremental: ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
-    assert!(changed > 0 && changed < 3000, "only the changed tickets are recomputed: {changed}");
-    let out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
-    assert!(out.contains("full: --full"), "{out}");
+    assert!(changed > 0 && changed < 3000, "{step}: only the changed tickets are recomputed: {changed}");
+    let full_out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
+    assert!(full_out.contains("full: --full"), "{full_out}");
 
     let (incremental, full) = (model_tables(&t.db()), model_tables(&full_db));
     assert_eq!(incremental.len(), full.len());
     assert!(incremental.len() >= 40, "every model table is compared: {}", incremental.len());
     for ((name, a), (other, b)) in incremental.iter().zip(&full) {
         assert_eq!(name, other);
-        assert!(a == b, "{name} differs between the incremental and the full build");
+        assert!(a == b, "{step}: {name} differs between the incremental and the full build");
     }
-    for busy in ["fct_status_interval", "fct_ticket_sla", "fct_billing_charge", "kpi_sla_by_team_month"] {
-        assert!(full.iter().any(|(n, rows)| n == busy && rows.lines().count() > 10), "{busy} has rows");
+    for busy in [
+        "fct_status_interval",
+        "fct_ticket_sla",
+        "fct_billing_charge",
+        "fct_repeat_incident",
+        "kpi_sla_by_team_month",
+        "kpi_customer_backlog_ticket",
+        "kpi_breached_ticket",
+        "kpi_billing_ticket",
+    ] {
+        assert!(full.iter().any(|(n, rows)| n == busy && rows.lines().count() > 10), "{step}: {busy} has rows");
     }
+    out
+}
+
+/// Sets `updated_at` to `opened_at` in the rows of `path` updated on or after `cut`.
+fn set_updated_at_before(path: &Path, cut: &str) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|c| c == name).unwrap();
+    let (opened, updated) = (col("opened_at"), col("updated_at"));
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record(&header).unwrap();
+    for row in rows {
+        let mut fields: Vec<String> = row.iter().map(str::to_string).collect();
+        if fields[updated].get(..10).is_some_and(|d| d >= cut) {
+            fields[updated] = fields[opened].clone();
+        }
+        w.write_record(&fields).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn an_incremental_build_gives_exactly_the_tables_of_a_full_build() {
+    let t = Tmp::new("incremental");
+    let (sample, first, rest, second, third) =
+        (t.path("sample"), t.path("first"), t.path("rest"), t.path("second"), t.path("third"));
+    itsm_ok(
+        &t.0,
+        &["sample", "--tickets", "3000", "--months", "4", "--end-month", "2026-10", "--out", sample.to_str().unwrap()],
+    );
+    // Three exports: up to late September, then up to 20 October (the as-of instant moves
+    // into a new month), then a few days.
+    let split = itsm::sample::split_export(&sample, "2026-09-27", &first, &rest).unwrap();
+    assert!(split.before.0 > 2000 && split.from.0 > 100 && split.from.1 > 500, "{split:?}");
+    let split = itsm::sample::split_export(&rest, "2026-10-20", &second, &third).unwrap();
+    assert!(split.before.0 > 100 && split.from.0 > 100 && split.from.1 > 500, "{split:?}");
+    let file = |dir: &Path, name: &str| dir.join(name).to_string_lossy().into_owned();
+    // A ticket row carries the ticket's final state, and its `updated_at` would put the
+    // first build's as-of instant in late October: date it at the opening, so the first
+    // build is as of September (the later exports bring the ticket again, touched).
+    set_updated_at_before(&first.join("tickets.csv"), "2026-09-27");
+    itsm_ok(&t.0, &["ingest", &file(&first, "tickets.csv"), &file(&first, "history.csv")]);
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("full: no earlier build"), "{out}");
+    let as_of = |t: &Tmp| rows(&t.db(), "SELECT as_of FROM build_state");
+    let first_as_of = as_of(&t);
+    assert!(first_as_of.starts_with("2026-09-"), "{first_as_of}");
+
+    // A later export: new tickets, later rows of known tickets, their new events.
+    itsm_ok(&t.0, &["ingest", &file(&second, "tickets.csv"), &file(&second, "history.csv")]);
+    assert_incremental_equals_full(&t, "second");
+    assert!(as_of(&t).starts_with("2026-10-"), "the as-of instant moved into October");
+    // The export touched repeat chains begun before it and tickets opened in earlier months.
+    let touched = |sql: &str| rows(&t.db(), &sql.replace("{as_of}", &first_as_of)).parse::<i64>().unwrap();
+    assert!(
+        touched(
+            "SELECT count(*) FROM fct_repeat_incident AS r JOIN fct_repeat_incident AS p \
+             ON p.source = r.previous_source AND p.ticket_id = r.previous_ticket_id \
+             WHERE r.opened_at > TIMESTAMP '{as_of}' AND p.opened_at <= TIMESTAMP '{as_of}'"
+        ) > 0
+    );
+    assert!(
+        touched(
+            "SELECT count(*) FROM fct_ticket_flow WHERE resolved_at > TIMESTAMP '{as_of}' \
+             AND opened_month < DATE '2026-09-01'"
+        ) > 0
+    );
+
+    // A few days more.
+    itsm_ok(&t.0, &["ingest", &file(&third, "tickets.csv"), &file(&third, "history.csv")]);
+    assert_incremental_equals_full(&t, "third");
 
     // Nothing new: still incremental; a changed configuration forces a full build.
     let out = itsm_ok(&t.0, &["build"]);
