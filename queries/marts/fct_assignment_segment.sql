@@ -35,9 +35,9 @@ assigned AS (
         e.value AS team
     FROM stg_ticket_event AS e
     JOIN tickets AS t ON t.source = e.source AND t.ticket_id = e.ticket_id
+    SEMI JOIN build AS b ON e.occurred_at <= b.as_of
     WHERE e.kind = 'assignment'
       AND e.value IS NOT NULL
-      AND e.occurred_at <= (SELECT as_of FROM build)
 ),
 
 first_assigned AS (

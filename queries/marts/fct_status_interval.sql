@@ -37,7 +37,11 @@ tickets AS (
             WHEN status = 'cancelled' THEN coalesce(closed_at, resolved_at, updated_at)
         END AS row_ended_at
     FROM fct_ticket
-    WHERE opened_at <= (SELECT as_of FROM build)
+    -- A semi join, not `opened_at <= (SELECT as_of FROM build)`: DuckDB estimates a
+    -- comparison with a scalar subquery at a few rows, and on that estimate built the
+    -- calendar_hour joins below with millions of intervals as the hash table's side
+    -- (issue 14: 0.65 GB more peak memory at 1M tickets).
+    SEMI JOIN build AS b ON opened_at <= b.as_of
 ),
 
 recorded AS (
@@ -53,9 +57,9 @@ recorded AS (
         e.value AS status
     FROM stg_ticket_event AS e
     JOIN tickets AS t ON t.source = e.source AND t.ticket_id = e.ticket_id
+    SEMI JOIN build AS b ON e.occurred_at <= b.as_of
     WHERE e.kind IN ('status', 'reopen')
       AND e.value IS NOT NULL
-      AND e.occurred_at <= (SELECT as_of FROM build)
 ),
 
 recorded_summary AS (
