@@ -62,15 +62,34 @@ recorded AS (
       AND e.value IS NOT NULL
 ),
 
+-- Per ticket: its first and last recorded instant and its last recorded status, from the
+-- events alone (a second scan instead of keeping `recorded` for two readers). starts_at =
+-- greatest(occurred_at, opened_at) never decreases with occurred_at, so the order by
+-- (starts_at, occurred_at, …) is the order by (occurred_at, …), and the first and last
+-- starts_at are the first and last occurred_at raised to opened_at.
+recorded_events AS (
+    SELECT
+        e.source,
+        e.ticket_id,
+        min(e.occurred_at) AS first_occurred_at,
+        max(e.occurred_at) AS last_occurred_at,
+        last(e.value ORDER BY e.occurred_at, e.reopen_last, e.batch_id, e.seq, e.status_order) AS last_status
+    FROM stg_ticket_event AS e
+    SEMI JOIN build AS b ON e.occurred_at <= b.as_of
+    WHERE e.kind IN ('status', 'reopen')
+      AND e.value IS NOT NULL
+    GROUP BY e.source, e.ticket_id
+),
+
 recorded_summary AS (
     SELECT
-        source,
-        ticket_id,
-        min(starts_at) AS first_at,
-        max(starts_at) AS last_at,
-        last(status ORDER BY starts_at, occurred_at, reopen_last, batch_id, seq, status_order) AS last_status
-    FROM recorded
-    GROUP BY source, ticket_id
+        r.source,
+        r.ticket_id,
+        greatest(r.first_occurred_at, t.opened_at) AS first_at,
+        greatest(r.last_occurred_at, t.opened_at) AS last_at,
+        r.last_status
+    FROM recorded_events AS r
+    JOIN tickets AS t ON t.source = r.source AND t.ticket_id = r.ticket_id
 ),
 
 -- Before its first recorded status a ticket is new.
