@@ -178,7 +178,21 @@ intervals AS (
         ) AS ends_at,
         status IN ('resolved', 'closed', 'cancelled') AS is_terminal,
         lag(status) OVER w IN ('resolved', 'closed', 'cancelled')
-            AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen
+            AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen,
+        -- A terminal change sorting before the ticket's last non-terminal one was reopened.
+        -- The sort keys follow w's order, and the whole-ticket max shares w's sort (a max
+        -- of row numbers over the ticket was a second window over every change: issue 14).
+        coalesce(
+            status IN ('resolved', 'closed', 'cancelled')
+            AND create_sort_key(
+                starts_at, 'ASC NULLS LAST', occurred_at, 'ASC NULLS LAST', reopen_last, 'ASC NULLS LAST',
+                batch_id, 'ASC NULLS LAST', seq, 'ASC NULLS LAST', status_order, 'ASC NULLS LAST'
+            ) < max(create_sort_key(
+                starts_at, 'ASC NULLS LAST', occurred_at, 'ASC NULLS LAST', reopen_last, 'ASC NULLS LAST',
+                batch_id, 'ASC NULLS LAST', seq, 'ASC NULLS LAST', status_order, 'ASC NULLS LAST'
+            )) FILTER (WHERE status NOT IN ('resolved', 'closed', 'cancelled')) OVER (PARTITION BY source, ticket_id),
+            false
+        ) AS was_reopened
     FROM changes
     WINDOW w AS (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, reopen_last, batch_id, seq, status_order)
 ),
@@ -187,7 +201,7 @@ classified AS (
     SELECT
         *,
         CASE
-            WHEN is_terminal AND seq < coalesce(max(seq) FILTER (WHERE NOT is_terminal) OVER (PARTITION BY source, ticket_id), 0) THEN 'reopened'
+            WHEN was_reopened THEN 'reopened'
             WHEN is_terminal THEN 'ended'
             WHEN status IN (SELECT status FROM cfg_sla_pause) THEN 'paused'
             ELSE 'running'
