@@ -35,9 +35,9 @@ assigned AS (
         e.value AS team
     FROM stg_ticket_event AS e
     JOIN tickets AS t ON t.source = e.source AND t.ticket_id = e.ticket_id
+    SEMI JOIN build AS b ON e.occurred_at <= b.as_of
     WHERE e.kind = 'assignment'
       AND e.value IS NOT NULL
-      AND e.occurred_at <= (SELECT as_of FROM build)
 ),
 
 first_assigned AS (
@@ -72,6 +72,12 @@ handovers AS (
     WHERE previous_team IS DISTINCT FROM team
 ),
 
+-- Each holding ends where the next begins (or when the ticket was resolved). Holdings
+-- that begin where the next one does, or after held_until, are empty and dropped below;
+-- the others begin at distinct instants, so a non-empty holding's number among them is
+-- the dense rank of its start, and it is the last one when the next holding begins at or
+-- after held_until (or there is none). One window (the dense rank shares its sort)
+-- instead of a second one over the non-empty holdings (issue 14).
 segments AS (
     SELECT
         h.source,
@@ -79,29 +85,23 @@ segments AS (
         h.team,
         h.basis,
         h.starts_at,
-        least(
-            coalesce(
-                lead(h.starts_at) OVER (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at, h.occurred_at, h.batch_id, h.seq),
-                t.held_until
-            ),
-            t.held_until
-        ) AS ends_at
+        least(coalesce(lead(h.starts_at) OVER w, t.held_until), t.held_until) AS ends_at,
+        dense_rank() OVER (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at) AS seq,
+        coalesce(lead(h.starts_at) OVER w >= t.held_until, true) AS is_last
     FROM handovers AS h
     JOIN tickets AS t ON t.source = h.source AND t.ticket_id = h.ticket_id
+    WINDOW w AS (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at, h.occurred_at, h.batch_id, h.seq)
 ),
 
 clocked AS (
     SELECT
         s.*,
-        row_number() OVER ws AS seq,
-        lead(s.starts_at) OVER ws IS NULL AS is_last,
         coalesce(business_clock(cs.hour, cs.before_seconds, cs.open_mask, s.starts_at), 0) AS start_clock,
         coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, s.ends_at), 0) AS end_clock
     FROM segments AS s
     LEFT JOIN calendar_hour AS cs ON cs.calendar = (SELECT sla_calendar FROM build) AND cs.hour = clock_hour(s.starts_at)
     LEFT JOIN calendar_hour AS ce ON ce.calendar = (SELECT sla_calendar FROM build) AND ce.hour = clock_hour(s.ends_at)
     WHERE s.starts_at < s.ends_at
-    WINDOW ws AS (PARTITION BY s.source, s.ticket_id ORDER BY s.starts_at)
 ),
 
 stopped AS (

@@ -52,6 +52,9 @@ readings AS (
         ), 0) AS reading_before
     FROM fct_status_interval AS i
     JOIN decided AS d ON d.source = i.source AND d.ticket_id = i.ticket_id
+    -- Only the rows read below; the others add nothing to a running sum (issue 14: the
+    -- window over all 2.4 M intervals of decided tickets cost about twice as much).
+    WHERE i.clock = 'running' OR (i.clock = 'paused' AND i.starts_at < i.ends_at)
 ),
 
 running AS (
