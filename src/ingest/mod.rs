@@ -32,7 +32,7 @@ use crate::tabular::{csv, stream};
 use batch::{BatchLoad, Clock, Content};
 use profile::Profile;
 pub use report::{Form, IngestReport, Origin};
-use source::{ApiRows, ApiTable, CsvRows, CsvStream, RecordSource, SheetRows};
+use source::{ApiRows, ApiTable, CsvRows, RecordSource, SheetRows};
 
 /// Errors that stop a whole file. Row-level problems are not errors: they are rejections.
 #[derive(Debug, thiserror::Error)]
@@ -229,7 +229,7 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
                 d => d.as_bytes()[0],
             };
             let form = Form::Csv { encoding: encoding.name(), delimiter: delim as char };
-            let mut rows = CsvStream::open(path, encoding, delim)?;
+            let mut rows = CsvRows::open(path, encoding, delim)?;
             let header = rows.header()?;
             ingest_csv(store, csv_file, form, header, &mut rows, opts)
         }

@@ -35,54 +35,38 @@ pub(super) trait RecordSource {
     fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError>;
 }
 
-/// The records of a decoded CSV file.
-pub(super) struct CsvRows<'a> {
-    reader: csv::Reader<'a>,
+/// The records of a CSV file: its decoded text ([`CsvRows::new`]) or the file read as a
+/// stream ([`CsvRows::open`], never whole in memory).
+pub(super) struct CsvRows<Rd> {
+    reader: Rd,
     path: PathBuf,
 }
 
-impl<'a> CsvRows<'a> {
+impl<'a> CsvRows<csv::Reader<'a>> {
     /// Rows of `text` split on `delim`; `path` names the file in errors.
-    pub fn new(text: &'a str, delim: u8, path: PathBuf) -> CsvRows<'a> {
+    pub fn new(text: &'a str, delim: u8, path: PathBuf) -> CsvRows<csv::Reader<'a>> {
         CsvRows { reader: csv::Reader::new(text, delim), path }
     }
-
-    /// The first record, trimmed: the header. `None` when the file has no record.
-    pub fn header(&mut self) -> Result<Option<Vec<String>>, IngestError> {
-        Ok(self.next_row()?.map(|row| row.fields.iter().map(|f| f.trim().to_string()).collect()))
-    }
 }
 
-impl RecordSource for CsvRows<'_> {
-    fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError> {
-        let path = &self.path;
-        let record = self.reader.next_record().map_err(|source| IngestError::Csv { path: path.clone(), source })?;
-        Ok(record.map(|r| Row { line: r.line, raw: Cow::Borrowed(r.raw), position: r.end, fields: r.fields }))
-    }
-}
-
-/// The records of a CSV file read as a stream (never whole in memory).
-pub(super) struct CsvStream {
-    reader: stream::StreamReader<std::io::BufReader<std::fs::File>>,
-    path: PathBuf,
-}
-
-impl CsvStream {
+impl CsvRows<stream::StreamReader<std::io::BufReader<std::fs::File>>> {
     /// Rows of the file at `path`, in `encoding`, split on `delim`.
-    pub fn open(path: &std::path::Path, encoding: stream::Streamable, delim: u8) -> Result<CsvStream, IngestError> {
+    pub fn open(path: &std::path::Path, encoding: stream::Streamable, delim: u8) -> Result<Self, IngestError> {
         let read = |source| IngestError::Read { path: path.into(), source };
         let file = std::fs::File::open(path).map_err(read)?;
         let reader = stream::StreamReader::new(std::io::BufReader::new(file), encoding, delim).map_err(read)?;
-        Ok(CsvStream { reader, path: path.into() })
+        Ok(CsvRows { reader, path: path.into() })
     }
+}
 
+impl<Rd: csv::Records> CsvRows<Rd> {
     /// The first record, trimmed: the header. `None` when the file has no record.
     pub fn header(&mut self) -> Result<Option<Vec<String>>, IngestError> {
         Ok(self.next_row()?.map(|row| row.fields.iter().map(|f| f.trim().to_string()).collect()))
     }
 }
 
-impl RecordSource for CsvStream {
+impl<Rd: csv::Records> RecordSource for CsvRows<Rd> {
     fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError> {
         let path = &self.path;
         let record = self.reader.next_record().map_err(|source| IngestError::Csv { path: path.clone(), source })?;

@@ -217,6 +217,31 @@ pub struct Record<'r> {
     pub fields: Vec<&'r str>,
 }
 
+/// The line and the text of a record within `span`, the text from the reader's record
+/// position to its end; `None` for a blank record (a line of spaces is blank too). The
+/// position can sit on the line end before the record (the `\n` of a `\r\n`, blank lines
+/// the reader skipped): its text and line start after those, and its line end is not its.
+pub(super) fn record_text(span: &str, start_line: u64) -> Option<(u64, std::ops::Range<usize>)> {
+    let body = span.trim_start_matches(['\r', '\n']);
+    let skipped = span.len() - body.len();
+    let line = start_line + span[..skipped].bytes().filter(|&b| b == b'\n').count() as u64;
+    let raw = body.trim_end_matches(['\r', '\n']);
+    (!raw.trim().is_empty()).then(|| (line, skipped..skipped + raw.len()))
+}
+
+/// A source of records: decoded text ([`Reader`]) or a byte stream
+/// ([`super::stream::StreamReader`]).
+pub trait Records {
+    /// The next record that is not blank; `None` at the end.
+    fn next_record(&mut self) -> Result<Option<Record<'_>>, CsvError>;
+}
+
+impl Records for Reader<'_> {
+    fn next_record(&mut self) -> Result<Option<Record<'_>>, CsvError> {
+        Reader::next_record(self)
+    }
+}
+
 /// Reads records from decoded text.
 pub struct Reader<'a> {
     text: &'a str,
@@ -241,18 +266,11 @@ impl<'a> Reader<'a> {
                 Ok(false) => return Ok(None),
                 Err(source) => return Err(CsvError { line, source }),
             }
-            // The record's position can sit on the line end before it (the `\n` of a `\r\n`,
-            // blank lines the reader skipped): its text and line start after those.
             let (start, start_line) = self.record.position().map_or((0, line), |p| (p.byte() as usize, p.line()));
             let end = self.inner.position().byte() as usize;
             let span = &self.text[start..end];
-            let body = span.trim_start_matches(['\r', '\n']);
-            let line = start_line + span[..span.len() - body.len()].bytes().filter(|&b| b == b'\n').count() as u64;
-            let raw = body.trim_end_matches(['\r', '\n']);
-            if raw.trim().is_empty() {
-                continue;
-            }
-            return Ok(Some(Record { line, raw, end: end as u64, fields: self.record.iter().collect() }));
+            let Some((line, raw)) = record_text(span, start_line) else { continue };
+            return Ok(Some(Record { line, raw: &span[raw], end: end as u64, fields: self.record.iter().collect() }));
         }
     }
 }

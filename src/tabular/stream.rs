@@ -14,7 +14,7 @@
 
 use std::io::Read;
 
-use super::csv::{utf16, CsvError, EncodingChoice, Record};
+use super::csv::{record_text, utf16, CsvError, EncodingChoice, Record, Records};
 
 /// An encoding a file can be streamed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,18 +243,18 @@ impl<R: Read> StreamReader<R> {
             let (start, start_line) = self.record.position().map_or((0, line), |p| (p.byte(), p.line()));
             let end = self.inner.position().byte();
             self.done = end;
-            let span = self.inner.get_ref().slice(start, end);
-            let body = span.trim_start_matches(['\r', '\n']);
-            let skipped = span.len() - body.len();
-            let line = start_line + span[..skipped].bytes().filter(|&b| b == b'\n').count() as u64;
-            let raw = body.trim_end_matches(['\r', '\n']);
-            if !raw.trim().is_empty() {
-                let raw_start = start + skipped as u64;
-                break (line, raw_start, raw_start + raw.len() as u64, end);
+            if let Some((line, raw)) = record_text(self.inner.get_ref().slice(start, end), start_line) {
+                break (line, start + raw.start as u64, start + raw.end as u64, end);
             }
         };
         let raw = self.inner.get_ref().slice(raw_start, raw_end);
         Ok(Some(Record { line, raw, end, fields: self.record.iter().collect() }))
+    }
+}
+
+impl<R: Read> Records for StreamReader<R> {
+    fn next_record(&mut self) -> Result<Option<Record<'_>>, CsvError> {
+        StreamReader::next_record(self)
     }
 }
 
