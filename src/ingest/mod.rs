@@ -214,6 +214,9 @@ pub fn ingest_file(store: &mut Store, path: &Path, opts: &IngestOptions<'_>) -> 
         .map_err(read)?
     };
     let sha256 = hex(&hasher.finalize());
+    if opts.verbose {
+        eprintln!("{}: hashed and scanned in {:.2} s", path.display(), clock.started.elapsed().as_secs_f64());
+    }
     let already = store.batch_with_sha256(&opts.source, &sha256).map_err(IngestError::store(&origin))?;
     if workbook::is_workbook(path) {
         return ingest_workbook(store, path, Content::file("workbook", sha256, size), already, clock, opts);

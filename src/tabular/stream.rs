@@ -51,45 +51,68 @@ impl Streamable {
 /// Reads `input` to its end, handing every block of bytes to `each` (to hash them), and
 /// says how the file can be streamed under `choice`: `None` when it must be read whole
 /// (UTF-16; invalid UTF-8 under `Utf8`; UTF-8 with some bytes that are not, under `Auto`).
+/// `each` runs on a second thread while the block is checked on this one.
 pub fn scan(
     mut input: impl Read,
     choice: EncodingChoice,
-    mut each: impl FnMut(&[u8]),
+    mut each: impl FnMut(&[u8]) + Send,
 ) -> std::io::Result<Option<Streamable>> {
-    let mut buf = vec![0u8; 1 << 20];
+    const BLOCK: usize = 4 << 20;
+    // A block is read after the (up to 3) bytes of a character the block before cut short:
+    // `buf[..carry]` holds them, so the text to check is contiguous.
+    let mut buf = vec![0u8; BLOCK + 4];
+    let mut carry = 0usize;
     let mut start = Vec::new();
-    // Bytes of a character cut by the end of the last block.
-    let mut carry: Vec<u8> = Vec::new();
     let (mut valid, mut non_ascii, mut first) = (true, false, true);
     let mut bom = false;
     loop {
-        let n = input.read(&mut buf)?;
+        // The first block holds at least the 3 bytes of a BOM, unless the file is shorter.
+        let mut n = input.read(&mut buf[carry..])?;
+        while first && n > 0 && n < 3 {
+            match input.read(&mut buf[n..])? {
+                0 => break,
+                more => n += more,
+            }
+        }
         if n == 0 {
             break;
         }
-        each(&buf[..n]);
-        let mut block = &buf[..n];
+        let len = carry + n;
+        let data = &buf[..len];
+        let block = &data[carry..];
+        if start.len() < 64 {
+            start.extend_from_slice(&block[..block.len().min(64 - start.len())]);
+        }
+        let mut from = 0;
         if first {
             first = false;
-            start.extend_from_slice(&block[..block.len().min(64)]);
-            if let Some(rest) = block.strip_prefix(b"\xEF\xBB\xBF") {
+            if block.starts_with(b"\xEF\xBB\xBF") {
                 bom = true;
-                block = rest;
+                from = 3;
             }
         }
-        if !valid && non_ascii {
-            continue; // mixed: the whole-file path will say where; only the hash goes on
-        }
-        let mut data = std::mem::take(&mut carry);
-        data.extend_from_slice(block);
-        let cut = complete_prefix(&data);
-        for chunk in data[..cut].utf8_chunks() {
-            non_ascii |= !chunk.valid().is_ascii();
-            valid &= chunk.invalid().is_empty();
-        }
-        carry = data[cut..].to_vec();
+        // Once mixed (invalid bytes and valid non-ASCII text) the whole-file path will say
+        // where: only the hash goes on.
+        let check = valid || !non_ascii;
+        let each = &mut each;
+        let left = std::thread::scope(|scope| {
+            let hashing = scope.spawn(move || each(block));
+            let mut left = 0;
+            if check {
+                let text = &data[from..];
+                let cut = complete_prefix(text);
+                let (ok, wide) = check_utf8(&text[..cut], non_ascii);
+                valid &= ok;
+                non_ascii |= wide;
+                left = text.len() - cut;
+            }
+            hashing.join().expect("hashing does not panic");
+            left
+        });
+        buf.copy_within(len - left..len, 0);
+        carry = left;
     }
-    if !carry.is_empty() {
+    if carry > 0 {
         valid = false; // a character cut by the end of the file
     }
     if start.len() >= 2 && utf16(&start).is_some() {
@@ -102,6 +125,17 @@ pub fn scan(
         (EncodingChoice::Auto, false) if non_ascii => None,
         (EncodingChoice::Auto, false) => Some(Streamable::Windows1252 { bom }),
     })
+}
+
+/// Whether `data` is valid UTF-8, and whether its valid parts hold a non-ASCII character
+/// (not looked for again when `known_non_ascii`). Valid text takes `from_utf8`'s fast path.
+fn check_utf8(data: &[u8], known_non_ascii: bool) -> (bool, bool) {
+    match std::str::from_utf8(data) {
+        Ok(text) => (true, known_non_ascii || !text.is_ascii()),
+        Err(_) => data.utf8_chunks().fold((true, known_non_ascii), |(ok, wide), chunk| {
+            (ok && chunk.invalid().is_empty(), wide || !chunk.valid().is_ascii())
+        }),
+    }
 }
 
 /// The decoded text of the file's first MiB (a character cut at its end is replaced):
@@ -313,14 +347,40 @@ mod tests {
         assert_eq!(scan(&mixed[..], EncodingChoice::Utf8, |_| {}).unwrap(), None);
     }
 
+    /// Hands out at most `step` bytes per read, so that blocks end inside characters.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.bytes.len());
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
     #[test]
     fn a_character_cut_by_a_block_end_is_not_taken_for_a_bad_byte() {
-        // 1 MiB blocks: put a two-byte 'ä' across the first block boundary.
-        let mut bytes = vec![b'a'; (1 << 20) - 1];
-        bytes.extend_from_slice("ä,b\n".as_bytes());
-        assert_eq!(scan(&bytes[..], EncodingChoice::Auto, |_| {}).unwrap(), Some(Streamable::Utf8 { bom: false }));
-        let mut hashed = 0;
-        scan(&bytes[..], EncodingChoice::Auto, |b| hashed += b.len()).unwrap();
-        assert_eq!(hashed, bytes.len());
+        let utf8 = "\u{feff}id,namn\n1,Åsa Öberg €\n2,Kävlinge 🙂\n".as_bytes();
+        let cp1252 = b"id,namn\n1,\xC5sa \xD6berg\n2,K\xE4vlinge\n";
+        let mut mixed = "id,namn\n1,Åsa\n2,K".as_bytes().to_vec();
+        mixed.extend([0xE4, b'\n']);
+        let cut_at_end = &utf8[..utf8.len() - 2]; // the emoji's last bytes are missing
+        for (bytes, want) in [
+            (utf8, Some(Streamable::Utf8 { bom: true })),
+            (&cp1252[..], Some(Streamable::Windows1252 { bom: false })),
+            (&mixed[..], None),
+            (cut_at_end, None), // UTF-8 with a bad end: the whole-file path says where
+        ] {
+            for step in [1, 2, 3, 5, 7, 4096] {
+                let mut hashed = Vec::new();
+                let got = scan(Trickle { bytes, step }, EncodingChoice::Auto, |b| hashed.extend_from_slice(b)).unwrap();
+                assert_eq!(got, want, "{} bytes read {step} at a time", bytes.len());
+                assert_eq!(hashed, bytes, "every byte is hashed once, in order");
+            }
+        }
     }
 }
