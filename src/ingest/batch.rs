@@ -19,6 +19,9 @@ use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store, StoreError};
 /// Rows converted before they are handed to the store in one record batch.
 pub(super) const CHUNK_ROWS: usize = 64 * 1024;
 
+/// Mapped chunks that may wait for the store (see [`BatchLoad::stage`]).
+const QUEUED_CHUNKS: usize = 3;
+
 /// When a run started: for the report's wall time and the batch row.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Clock {
@@ -146,7 +149,9 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         let BatchLoad { writer, opts, report, rejects, warnings, progress, .. } = self;
         let origin = report.origin.clone();
         let (result, keys) = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(1);
+            // Up to QUEUED_CHUNKS mapped chunks wait for the store, so that a slow append
+            // (DuckDB compressing a row group) does not stop the mapping at once.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(QUEUED_CHUNKS);
             let producer = scope.spawn(move || -> Result<(Option<DirectKeys>, Duration), IngestError> {
                 // Time spent waiting for the store to take a chunk.
                 let mut waited = Duration::ZERO;
