@@ -215,6 +215,19 @@ pub fn load_schema(kind: FileKind) -> Arc<Schema> {
     Arc::new(Schema::new(fields))
 }
 
+/// `map`'s canonical value for the label `text`, compared without case; short ASCII text
+/// (every label seen so far) is lowered on the stack instead of into a new string.
+fn lookup(map: &HashMap<String, &'static str>, text: &str) -> Option<&'static str> {
+    let mut buf = [0u8; 32];
+    if text.len() <= buf.len() && text.is_ascii() {
+        let lower = &mut buf[..text.len()];
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        return std::str::from_utf8(lower).ok().and_then(|key| map.get(key).copied());
+    }
+    map.get(&text.to_lowercase()).copied()
+}
+
 impl RowMapper {
     /// Prepares conversion of a file of `kind` whose header is `header` (trimmed).
     pub fn new(profile: &Profile, kind: FileKind, header: &[String], source: &str, batch_id: i64) -> RowMapper {
@@ -394,7 +407,7 @@ impl RowMapper {
             // A NUL is no character of any text an export means: a binary or damaged file.
             _ if text.contains('\0') => return Err(bad(format!("{name}: the value holds a NUL character"))),
             ColumnType::Text => match &slot.values {
-                Some((set, map)) => match map.get(&text.to_lowercase()) {
+                Some((set, map)) => match lookup(map, text) {
                     Some(v) => Cell::Text(v),
                     None => {
                         return Err(bad(format!(
@@ -480,7 +493,7 @@ impl RowMapper {
                 let value_header = &self.slots[E_VALUE].header;
                 match kind {
                     "status" | "reopen" => match cells[E_VALUE] {
-                        Cell::Text(v) => match self.status_values.get(&v.to_lowercase()) {
+                        Cell::Text(v) => match lookup(&self.status_values, v) {
                             Some(s) => cells[E_VALUE] = Cell::Text(s),
                             None => {
                                 return Err(Rejection::at(
