@@ -505,6 +505,21 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_appends_with_one_duckdb_thread_and_gives_the_setting_back() {
+        let mut store = Store::open(&temp_db("threads")).unwrap();
+        store.conn.execute_batch("SET threads = 3").unwrap();
+        let threads = |store: &Store| store.query_i64("SELECT CAST(current_setting('threads') AS BIGINT)").unwrap();
+        {
+            let _writer = store.begin_batch().unwrap();
+        } // dropped: rolled back
+        assert_eq!(threads(&store), 3, "a rolled-back batch gives the setting back");
+        let writer = store.begin_batch().unwrap();
+        assert_eq!(writer.conn.query_row("SELECT current_setting('threads')", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
+        drop(writer);
+        assert_eq!(threads(&store), 3);
+    }
+
+    #[test]
     fn team_rules_match_globs_case_insensitively() {
         let rule = |p: &str| TeamRule { pattern: p.into(), line: 1, customer: None };
         assert!(rule("*2nd*").matches("G96 2nd"));
