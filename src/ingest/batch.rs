@@ -20,7 +20,7 @@ use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store, StoreError};
 pub(super) const CHUNK_ROWS: usize = 64 * 1024;
 
 /// Mapped chunks that may wait for the store (see [`BatchLoad::stage`]).
-const QUEUED_CHUNKS: usize = 3;
+const QUEUED_CHUNKS: usize = 8;
 
 /// When a run started: for the report's wall time and the batch row.
 #[derive(Debug, Clone, Copy)]
