@@ -312,6 +312,11 @@ impl RowMapper {
             .collect()
     }
 
+    /// The kind of rows mapped.
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
     /// Rows converted and not yet taken by `finish_batch`.
     pub fn pending(&self) -> usize {
         self.pending
