@@ -264,6 +264,8 @@ pub fn build(
     let incremental = if selected.is_none() && why_full.is_none() { last } else { None };
     phases.lap("build state (hashes)");
     let mut built = Vec::new();
+    // An incremental build's checkpoint does not vacuum (see incremental::rebuild).
+    let hold_vacuum = incremental.is_some();
     let mode = match incremental {
         Some(last) => {
             // Incremental: the changed tickets first (read from the last build's tables).
@@ -275,6 +277,7 @@ pub fn build(
                 built.push(build_model(&tx, m, &existing, &mut progress)?);
             }
             let mut shadows = incremental::Shadows::new(&tx, &db, set)?;
+            let mut compacted = Vec::new();
             phases.lap("staging views and their shadows");
             for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
                 let switch = shadows.before(m);
@@ -286,7 +289,10 @@ pub fn build(
                     continue;
                 }
                 let started = Instant::now();
-                let rows = incremental::rebuild(&tx, &db, m)?;
+                let (rows, whole) = incremental::rebuild(&tx, &db, m)?;
+                if whole {
+                    compacted.push(m.name.clone());
+                }
                 shadows.built(m);
                 let model = BuiltModel {
                     name: m.name.clone(),
@@ -301,8 +307,17 @@ pub fn build(
             phases.lap("models");
             tx.execute(&shadows.drop_all(), "dropping the incremental build's shadows")?;
             phases.lap("dropping the shadows");
+            let compacted = if compacted.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; rewritten whole (over {:.0} % replaced rows): {}",
+                    incremental::COMPACT_SHARE * 100.0,
+                    compacted.join(", ")
+                )
+            };
             format!(
-                "incremental: {changed} tickets changed since the build as of {} UTC",
+                "incremental: {changed} tickets changed since the build as of {} UTC{compacted}",
                 incremental::instant(last.as_of_us).format("%Y-%m-%d %H:%M:%S")
             )
         }
@@ -367,8 +382,22 @@ pub fn build(
     }
     now.write(&tx)?;
     phases.lap("registry and build state");
-    tx.commit()?;
+    if hold_vacuum {
+        tx.execute("SET max_vacuum_tasks = 0", "holding back the checkpoint's vacuum")?;
+    }
+    let committed = tx.commit();
     phases.lap("commit");
+    if hold_vacuum {
+        // The setting is the database's: checkpoint now, while it holds, then restore it.
+        let checkpoint = store.query_table("CHECKPOINT");
+        let reset = store.query_table("RESET max_vacuum_tasks");
+        committed?;
+        checkpoint?;
+        reset?;
+        phases.lap("checkpoint");
+    } else {
+        committed?;
+    }
     Ok(BuildReport { info, models: built, dropped, mode, phases: phases.laps })
 }
 
