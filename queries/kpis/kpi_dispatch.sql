@@ -241,11 +241,15 @@ questions AS (
     LEFT JOIN team_priorities AS g ON g.priority = o.priority AND g.team = o.team
 ),
 
+-- Ends at the same reading and rank of a partition are tied in the order below, so they
+-- go in summed: far fewer rows to sort (issue 14: 0.58 M instead of 4.7 M at 1M tickets;
+-- readings repeat, e.g. every breached ticket's last stretch ends at its target).
 ends_placed AS (
     SELECT ((e.code * 2 + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576 + n.node) AS pk,
-        e.lvl, e.reading, e.rank, e.dn, e.db
+        e.lvl, e.reading, e.rank, sum(e.dn) AS dn, sum(e.db) AS db
     FROM ends AS e
     JOIN known_in AS n ON n.k = e.k
+    GROUP BY ALL
 ),
 
 -- The sums run over all partitions in one order (pk, then reading from the top), which is

@@ -62,14 +62,23 @@ pub fn build_selected(
         Some(text) => Some(super::calendar::instant(&cx.config.calendar(&cx.config.sla.calendar)?, text)?),
         None => None,
     };
+    let opened = std::time::Instant::now();
     let mut store = Store::open(&cx.db)?;
+    let _ = cx.detail(format!("step {:<34} {:>7.2} s", "opening the database", opened.elapsed().as_secs_f64()));
     let report =
         compute::build(&mut store, &cx.config, &set, &BuildOptions { as_of, select: select.to_vec(), full }, |m| {
             let _ = cx.detail(format!("built {:<28} {:>9} rows  {:>7.2} s", m.name, m.rows, m.seconds));
         })?;
+    for (step, seconds) in &report.phases {
+        let _ = cx.detail(format!("step {step:<34} {seconds:>7.2} s"));
+    }
     if let Some(note) = first_line_note(&store)? {
         cx.say(note)?;
     }
+    // Closing checkpoints what the commit left in the write-ahead log.
+    let closing = std::time::Instant::now();
+    drop(store);
+    let _ = cx.detail(format!("step {:<34} {:>7.2} s", "closing the database", closing.elapsed().as_secs_f64()));
     Ok(report)
 }
 

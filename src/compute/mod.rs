@@ -140,6 +140,30 @@ pub struct BuildReport {
     pub dropped: Vec<String>,
     /// `full (why)`, `incremental (N tickets changed)` or `selected`.
     pub mode: String,
+    /// The build's steps outside the models and the seconds each took (opening the
+    /// transaction, the generated inputs, the build state, finding the changed tickets,
+    /// the registry, the commit), in order, for `--verbose`.
+    pub phases: Vec<(String, f64)>,
+}
+
+/// Times the steps of a build: each call to [`Phases::lap`] closes the step since the last.
+#[derive(Debug)]
+struct Phases {
+    last: Instant,
+    laps: Vec<(String, f64)>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases { last: Instant::now(), laps: Vec::new() }
+    }
+
+    /// Ends the step `name` now.
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.laps.push((name.to_string(), (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
 }
 
 /// Builds every model in one transaction: the generated inputs first, then each model
@@ -152,6 +176,7 @@ pub fn build(
     opts: &BuildOptions,
     mut progress: impl FnMut(&BuiltModel),
 ) -> Result<BuildReport, ComputeError> {
+    let mut phases = Phases::start();
     let tx = store.begin_derive()?;
     let as_of = match opts.as_of {
         Some(t) => t,
@@ -173,7 +198,9 @@ pub fn build(
          -9223372036854775808) FROM ticket",
     )?;
     let info = BuildInfo { as_of, years: inputs::year_range(first, last, as_of), config_sha256: config.sha256() };
+    phases.lap("transaction, as-of, calendar years");
     inputs::write(&tx, config, &info)?;
+    phases.lap("generated inputs");
     // DuckDB plans an ASOF join as a nested loop when it guesses the probe side is small,
     // and its guesses after the models' filters are far too low (measured: 0.22 s instead
     // of 1.95 s for fct_status_interval on the demo data). Every probe side here is big.
@@ -208,6 +235,7 @@ pub fn build(
         tx.execute(&macros.1, &format!("creating the macros of {}", macros.0))
             .map_err(|source| ComputeError::Model { name: "macros".into(), file: macros.0.clone(), source })?;
     }
+    phases.lap("registry and macros");
     let selected = if opts.select.is_empty() { None } else { Some(set.select(&opts.select)?) };
     let chosen = |name: &str| selected.as_ref().is_none_or(|s| s.contains(name));
     if selected.is_some() {
@@ -234,17 +262,23 @@ pub fn build(
         incremental::why_full(last.as_ref(), &now)
     };
     let incremental = if selected.is_none() && why_full.is_none() { last } else { None };
+    phases.lap("build state (hashes)");
     let mut built = Vec::new();
+    // An incremental build's checkpoint does not vacuum (see incremental::rebuild).
+    let hold_vacuum = incremental.is_some();
     let mode = match incremental {
         Some(last) => {
             // Incremental: the changed tickets first (read from the last build's tables).
             let changed = incremental::changed_tickets(&tx, &last)?;
+            phases.lap("changed tickets");
             let db = tx.query_column("SELECT current_database()")?.pop().unwrap_or_default();
             // Staging comes first in build order; its views must exist to be shadowed.
             for m in set.models.iter().filter(|m| m.layer == Layer::Staging) {
                 built.push(build_model(&tx, m, &existing, &mut progress)?);
             }
             let mut shadows = incremental::Shadows::new(&tx, &db, set)?;
+            let mut compacted = Vec::new();
+            phases.lap("staging views and their shadows");
             for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
                 let switch = shadows.before(m);
                 if !switch.is_empty() {
@@ -255,7 +289,10 @@ pub fn build(
                     continue;
                 }
                 let started = Instant::now();
-                let rows = incremental::rebuild(&tx, &db, m)?;
+                let (rows, whole) = incremental::rebuild(&tx, &db, m)?;
+                if whole {
+                    compacted.push(m.name.clone());
+                }
                 shadows.built(m);
                 let model = BuiltModel {
                     name: m.name.clone(),
@@ -267,9 +304,20 @@ pub fn build(
                 progress(&model);
                 built.push(model);
             }
+            phases.lap("models");
             tx.execute(&shadows.drop_all(), "dropping the incremental build's shadows")?;
+            phases.lap("dropping the shadows");
+            let compacted = if compacted.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; rewritten whole (over {:.0} % replaced rows): {}",
+                    incremental::COMPACT_SHARE * 100.0,
+                    compacted.join(", ")
+                )
+            };
             format!(
-                "incremental: {changed} tickets changed since the build as of {} UTC",
+                "incremental: {changed} tickets changed since the build as of {} UTC{compacted}",
                 incremental::instant(last.as_of_us).format("%Y-%m-%d %H:%M:%S")
             )
         }
@@ -277,6 +325,7 @@ pub fn build(
             for m in set.models.iter().filter(|m| chosen(&m.name)) {
                 built.push(build_model(&tx, m, &existing, &mut progress)?);
             }
+            phases.lap("models");
             // Not incremental: a selection, or a full build with its reason.
             match why_full {
                 Some(why) if selected.is_none() => format!("full: {why}"),
@@ -332,8 +381,24 @@ pub fn build(
         tx.execute(&format!("INSERT INTO build_model VALUES {}", registry.join(", ")), "writing the build registry")?;
     }
     now.write(&tx)?;
-    tx.commit()?;
-    Ok(BuildReport { info, models: built, dropped, mode })
+    phases.lap("registry and build state");
+    if hold_vacuum {
+        tx.execute("SET max_vacuum_tasks = 0", "holding back the checkpoint's vacuum")?;
+    }
+    let committed = tx.commit();
+    phases.lap("commit");
+    if hold_vacuum {
+        // The setting is the database's: checkpoint now, while it holds, then restore it.
+        let checkpoint = store.query_table("CHECKPOINT");
+        let reset = store.query_table("RESET max_vacuum_tasks");
+        committed?;
+        checkpoint?;
+        reset?;
+        phases.lap("checkpoint");
+    } else {
+        committed?;
+    }
+    Ok(BuildReport { info, models: built, dropped, mode, phases: phases.laps })
 }
 
 /// Builds one model in full: `CREATE OR REPLACE` its view (staging) or table, replacing a

@@ -262,9 +262,13 @@ fn an_incremental_build_gives_exactly_the_tables_of_a_full_build() {
     itsm_ok(&t.0, &["ingest", &file(&third, "tickets.csv"), &file(&third, "history.csv")]);
     assert_incremental_equals_full(&t, "third");
 
-    // Nothing new: still incremental; a changed configuration forces a full build.
-    let out = itsm_ok(&t.0, &["build"]);
-    assert!(out.contains("incremental: "), "{out}");
+    // Nothing new: still incremental (the tickets left open run to the same as-of again).
+    // Each step's replaced rows stay in the tables as deleted rows (the checkpoint of an
+    // incremental build does not vacuum) until they are a fifth of a table, which is then
+    // rewritten whole: by now some are.
+    let out = assert_incremental_equals_full(&t, "nothing new");
+    assert!(out.contains("rewritten whole (over 20 % replaced rows): "), "{out}");
+    // A changed configuration forces a full build.
     std::fs::write(t.path("itsm.toml"), "[kpi]\nfirst_contact_minutes = 20\n").unwrap();
     let out = itsm_ok(&t.0, &["build"]);
     assert!(out.contains("full: the configuration changed"), "{out}");
