@@ -14,8 +14,20 @@ WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
 
+-- The SLA calendar's hours, a table of its own so that DuckDB sees it as the small side of
+-- both clock joins in `clocked` (as in fct_clock_reach; issue 14).
+sla_hour AS (
+    SELECT hour, before_seconds, open_mask
+    FROM calendar_hour
+    SEMI JOIN build AS b ON calendar = b.sla_calendar
+),
+
+-- tk: a number per ticket, so the windows below partition by one integer and carry no
+-- ticket key strings through their sorts (joined back in `clocked`; issue 14). Numbered in
+-- the order of the rows of fct_ticket, so every reader of this CTE sees the same numbers.
 tickets AS (
     SELECT
+        row_number() OVER (ORDER BY t.rowid) AS tk,
         t.source,
         t.ticket_id,
         t.opened_at,
@@ -31,8 +43,8 @@ tickets AS (
 
 assigned AS (
     SELECT
-        e.source, e.ticket_id, greatest(e.occurred_at, t.opened_at) AS starts_at, e.occurred_at, e.batch_id, e.seq,
-        e.value AS team
+        t.tk, greatest(e.occurred_at, t.opened_at) AS starts_at, e.occurred_at, e.batch_id, e.seq,
+        e.value AS team, t.held_until
     FROM stg_ticket_event AS e
     JOIN tickets AS t ON t.source = e.source AND t.ticket_id = e.ticket_id
     SEMI JOIN build AS b ON e.occurred_at <= b.as_of
@@ -41,23 +53,23 @@ assigned AS (
 ),
 
 first_assigned AS (
-    SELECT source, ticket_id, min(starts_at) AS first_at
+    SELECT tk, min(starts_at) AS first_at
     FROM assigned
-    GROUP BY source, ticket_id
+    GROUP BY tk
 ),
 
 held AS (
-    SELECT source, ticket_id, starts_at, occurred_at, batch_id, seq, team, 'history' AS basis
+    SELECT tk, starts_at, occurred_at, batch_id, seq, team, held_until, 'history' AS basis
     FROM assigned
     UNION ALL
-    SELECT t.source, t.ticket_id, t.opened_at, t.opened_at, NULL, NULL, t.first_team, 'history'
+    SELECT t.tk, t.opened_at, t.opened_at, NULL, NULL, t.first_team, t.held_until, 'history'
     FROM tickets AS t
-    JOIN first_assigned AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
+    JOIN first_assigned AS f ON f.tk = t.tk
     WHERE f.first_at > t.opened_at AND t.first_team IS NOT NULL
     UNION ALL
-    SELECT source, ticket_id, opened_at, opened_at, NULL, NULL, coalesce(resolved_by_team, assigned_team, first_team), 'flat'
+    SELECT tk, opened_at, opened_at, NULL, NULL, coalesce(resolved_by_team, assigned_team, first_team), held_until, 'flat'
     FROM tickets AS t
-    WHERE NOT EXISTS (SELECT 1 FROM first_assigned AS f WHERE f.source = t.source AND f.ticket_id = t.ticket_id)
+    WHERE NOT EXISTS (SELECT 1 FROM first_assigned AS f WHERE f.tk = t.tk)
       AND reassignment_count = 0
       AND coalesce(resolved_by_team, assigned_team, first_team) IS NOT NULL
 ),
@@ -66,7 +78,7 @@ held AS (
 handovers AS (
     SELECT *
     FROM (
-        SELECT *, lag(team) OVER (PARTITION BY source, ticket_id ORDER BY starts_at, occurred_at, batch_id, seq) AS previous_team
+        SELECT *, lag(team) OVER (PARTITION BY tk ORDER BY starts_at, occurred_at, batch_id, seq) AS previous_team
         FROM held
     )
     WHERE previous_team IS DISTINCT FROM team
@@ -77,30 +89,34 @@ handovers AS (
 -- the others begin at distinct instants, so a non-empty holding's number among them is
 -- the dense rank of its start, and it is the last one when the next holding begins at or
 -- after held_until (or there is none). One window (the dense rank shares its sort)
--- instead of a second one over the non-empty holdings (issue 14).
+-- instead of a second one over the non-empty holdings, and held_until carried from
+-- `assigned` instead of a second join with the tickets (issue 14).
 segments AS (
     SELECT
-        h.source,
-        h.ticket_id,
+        h.tk,
         h.team,
         h.basis,
         h.starts_at,
-        least(coalesce(lead(h.starts_at) OVER w, t.held_until), t.held_until) AS ends_at,
-        dense_rank() OVER (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at) AS seq,
-        coalesce(lead(h.starts_at) OVER w >= t.held_until, true) AS is_last
+        least(coalesce(lead(h.starts_at) OVER w, h.held_until), h.held_until) AS ends_at,
+        dense_rank() OVER (PARTITION BY h.tk ORDER BY h.starts_at) AS seq,
+        coalesce(lead(h.starts_at) OVER w >= h.held_until, true) AS is_last
     FROM handovers AS h
-    JOIN tickets AS t ON t.source = h.source AND t.ticket_id = h.ticket_id
-    WINDOW w AS (PARTITION BY h.source, h.ticket_id ORDER BY h.starts_at, h.occurred_at, h.batch_id, h.seq)
+    WINDOW w AS (PARTITION BY h.tk ORDER BY h.starts_at, h.occurred_at, h.batch_id, h.seq)
 ),
 
 clocked AS (
     SELECT
-        s.*,
+        k.source,
+        k.ticket_id,
+        s.* EXCLUDE (tk),
         coalesce(business_clock(cs.hour, cs.before_seconds, cs.open_mask, s.starts_at), 0) AS start_clock,
         coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, s.ends_at), 0) AS end_clock
     FROM segments AS s
-    LEFT JOIN calendar_hour AS cs ON cs.calendar = (SELECT sla_calendar FROM build) AND cs.hour = clock_hour(s.starts_at)
-    LEFT JOIN calendar_hour AS ce ON ce.calendar = (SELECT sla_calendar FROM build) AND ce.hour = clock_hour(s.ends_at)
+    -- Through a filtered subquery, not the CTE itself, so the tickets' keys (not the
+    -- segments) are the hash table's side, as in fct_status_interval; tk > 0 always holds.
+    JOIN (SELECT tk, source, ticket_id FROM tickets WHERE tk > 0) AS k ON k.tk = s.tk
+    LEFT JOIN sla_hour AS cs ON cs.hour = clock_hour(s.starts_at)
+    LEFT JOIN sla_hour AS ce ON ce.hour = clock_hour(s.ends_at)
     WHERE s.starts_at < s.ends_at
 ),
 

@@ -20,10 +20,14 @@ WITH build AS (
     SELECT sla_calendar FROM cfg_build
 ),
 
-clock AS (
-    SELECT span_start, span_end, before_seconds
-    FROM calendar_span
-    WHERE calendar = (SELECT sla_calendar FROM build)
+-- The SLA calendar's hours (the clock reading of an instant, see queries/macros.sql). A
+-- table of its own, so DuckDB sees it as the small side of both joins below (joined as
+-- calendar_hour with the calendar in the condition, it put the 1.4 M pieces on the hash
+-- table's side of the first one: issue 14).
+sla_hour AS (
+    SELECT hour, before_seconds, open_mask
+    FROM calendar_hour
+    SEMI JOIN build AS b ON calendar = b.sla_calendar
 ),
 
 decided AS (
@@ -94,14 +98,14 @@ clocked AS (
         s.ticket_id,
         s.team,
         s.reading_before
-            + coalesce(cs.before_seconds + epoch(least(s.piece_start, cs.span_end)) - epoch(cs.span_start), 0)
+            + coalesce(business_clock(cs.hour, cs.before_seconds, cs.open_mask, s.piece_start), 0)
             - s.start_clock AS lo_seconds,
         s.reading_before
-            + coalesce(ce.before_seconds + epoch(least(s.piece_end, ce.span_end)) - epoch(ce.span_start), 0)
+            + coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, s.piece_end), 0)
             - s.start_clock AS hi_seconds
     FROM split AS s
-    ASOF LEFT JOIN clock AS cs ON s.piece_start >= cs.span_start
-    ASOF LEFT JOIN clock AS ce ON s.piece_end >= ce.span_start
+    LEFT JOIN sla_hour AS cs ON cs.hour = clock_hour(s.piece_start)
+    LEFT JOIN sla_hour AS ce ON ce.hour = clock_hour(s.piece_end)
 ),
 
 pieces AS (

@@ -16,6 +16,11 @@ WITH history AS (
         arg_max(agent, occurred_at) FILTER (WHERE agent IS NOT NULL) AS last_agent
     FROM stg_ticket_event
     GROUP BY source, ticket_id
+    -- Always true. DuckDB estimates this aggregate at more groups than there are tickets and
+    -- then builds the join's hash table on the ticket rows with all their columns; under a
+    -- filter its estimate is lower and the per-ticket counts go on that side (1M tickets:
+    -- 2.5 s -> 0.6 s for the join in the profile, issue 14).
+    HAVING count(*) > 0
 )
 
 SELECT

@@ -193,18 +193,29 @@ responded AS (
 ),
 
 -- The response outcome's instant: the response when met, else the first business second
--- past the response target.
+-- past the response target, read on the span table only for the breached responses (an
+-- ASOF join of every ticket carried all its columns through the join's sort: issue 14).
+response_breach AS (
+    SELECT
+        r.source,
+        r.ticket_id,
+        c.span_start + to_microseconds(CAST(round(
+            (r.opened_clock + r.response_target_minutes * 60 - c.before_seconds) * 1000000) AS BIGINT))
+            AS response_breach_at
+    FROM responded AS r
+    ASOF JOIN clock AS c ON r.opened_clock + r.response_target_minutes * 60 >= c.before_seconds
+    WHERE r.response_outcome IN ('breached', 'breached_open')
+),
+
 response_dated AS (
     SELECT
         r.*,
         CASE
             WHEN r.response_outcome = 'met' THEN r.response_at
-            WHEN r.response_outcome IN ('breached', 'breached_open') THEN
-                c.span_start + to_microseconds(CAST(round(
-                    (r.opened_clock + r.response_target_minutes * 60 - c.before_seconds) * 1000000) AS BIGINT))
+            WHEN r.response_outcome IN ('breached', 'breached_open') THEN b.response_breach_at
         END AS response_outcome_at
     FROM responded AS r
-    ASOF LEFT JOIN clock AS c ON r.opened_clock + coalesce(r.response_target_minutes, 0) * 60 >= c.before_seconds
+    LEFT JOIN response_breach AS b ON b.source = r.source AND b.ticket_id = r.ticket_id
 )
 
 SELECT
