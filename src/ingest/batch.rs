@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::direct::{key_hashes, DirectKeys, Split};
+use super::direct::{DirectKeys, Split};
 use super::notes::RowNotes;
 use super::rows::{Rejection, RowMapper, Warning};
 use super::source::RecordSource;
@@ -20,7 +20,7 @@ use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store, StoreError};
 pub(super) const CHUNK_ROWS: usize = 64 * 1024;
 
 /// Mapped chunks that may wait for the store (see [`BatchLoad::stage`]).
-const QUEUED_CHUNKS: usize = 3;
+const QUEUED_CHUNKS: usize = 8;
 
 /// When a run started: for the report's wall time and the batch row.
 #[derive(Debug, Clone, Copy)]
@@ -76,83 +76,15 @@ pub(super) struct BatchLoad<'s, 'o> {
     direct: [Option<Option<DirectKeys>>; 2],
 }
 
-/// Up to [`CHUNK_ROWS`] records read and not yet mapped: their fields' text in one string.
-struct RawChunk {
-    /// Every field's text, one after the other.
-    text: String,
-    /// Where each field ends in `text`, record after record.
-    ends: Vec<usize>,
-    /// The records' raw text (kept for a rejection), one after the other.
-    raw: String,
-    /// Per record: its line, and where its raw text and its fields end (in `raw`, `ends`).
-    lines: Vec<(u64, usize, usize)>,
-    /// Source position after the chunk when more may follow (for progress); `None` when
-    /// the source ended within it.
+/// One chunk of mapped rows on its way from the mapping thread to the store.
+struct Staged {
+    /// The rows (split when the direct path is on).
+    rows: Option<Split>,
+    /// Source position after the chunk, on a chunk boundary (for progress).
     position: Option<u64>,
-}
-
-impl RawChunk {
-    /// The next records of `rows`, up to [`CHUNK_ROWS`].
-    fn read(rows: &mut (dyn RecordSource + Send)) -> Result<RawChunk, IngestError> {
-        let mut chunk =
-            RawChunk { text: String::new(), ends: Vec::new(), raw: String::new(), lines: Vec::new(), position: None };
-        while let Some(row) = rows.next_row()? {
-            for field in &row.fields {
-                chunk.text.push_str(field);
-                chunk.ends.push(chunk.text.len());
-            }
-            chunk.raw.push_str(&row.raw);
-            chunk.lines.push((row.line, chunk.raw.len(), chunk.ends.len()));
-            if chunk.lines.len() >= CHUNK_ROWS {
-                chunk.position = Some(row.position);
-                break;
-            }
-        }
-        Ok(chunk)
-    }
-
-    /// Maps every record through `mapper`: the rows loaded as one record batch (with their
-    /// merge-key hashes when `hash`), the rows rejected with their raw text.
-    fn map(&self, mapper: &mut RowMapper, hash: bool) -> Mapped {
-        let mut fields: Vec<&str> = Vec::new();
-        let mut rejected = Vec::new();
-        let mut loaded = 0;
-        let (mut field, mut text_at, mut raw_at) = (0, 0, 0);
-        for &(line, raw_end, fields_end) in &self.lines {
-            fields.clear();
-            for &end in &self.ends[field..fields_end] {
-                fields.push(&self.text[text_at..end]);
-                text_at = end;
-            }
-            field = fields_end;
-            match mapper.map(&fields, line) {
-                Ok(()) => loaded += 1,
-                Err(rejection) => rejected.push((line, self.raw[raw_at..raw_end].to_string(), rejection)),
-            }
-            raw_at = raw_end;
-        }
-        let batch = (mapper.pending() > 0).then(|| {
-            let batch = mapper.finish_batch();
-            let hashes = if hash { key_hashes(&batch, mapper.kind()) } else { Vec::new() };
-            (batch, hashes)
-        });
-        Mapped { batch, rejected, loaded, warnings: mapper.take_warnings(), position: self.position }
-    }
-}
-
-/// One chunk of mapped rows on its way from a mapping thread to the store.
-struct Mapped {
-    /// The rows loaded, in the load table's shape, with their merge-key hashes (for
-    /// [`DirectKeys::split_hashed`]).
-    batch: Option<(arrow::record_batch::RecordBatch, Vec<u64>)>,
-    /// The rows rejected: line, raw text, why.
-    rejected: Vec<(u64, String, Rejection)>,
-    /// How many rows loaded.
+    /// Rows read and loaded so far (for progress).
+    read: i64,
     loaded: i64,
-    /// Values set empty so that their rows could load: (line, warning).
-    warnings: Vec<(u64, Warning)>,
-    /// Source position after the chunk (see [`RawChunk::position`]).
-    position: Option<u64>,
 }
 
 impl<'s, 'o> BatchLoad<'s, 'o> {
@@ -193,19 +125,15 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         self.report.kind = kind;
     }
 
-    /// Maps every record of `rows` (with this `header`, as `kind`) into the batch. A reading
-    /// thread splits records into chunks, mapping threads (one per core, up to four) map
-    /// whole chunks, and this thread appends them to the store in the file's order.
+    /// Maps every record of `rows` (with this `header`, as `kind`) into the batch. Reading
+    /// and mapping run on a thread of their own, a chunk ahead of the store's appends.
     pub fn stage(
         &mut self,
         header: &[String],
         kind: FileKind,
         rows: &mut (dyn RecordSource + Send),
     ) -> Result<(), IngestError> {
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
-        let mappers: Vec<RowMapper> = (0..threads)
-            .map(|_| RowMapper::new(self.opts.profile, kind, header, &self.opts.source, self.batch_id()))
-            .collect();
+        let mut mapper = RowMapper::new(self.opts.profile, kind, header, &self.opts.source, self.batch_id());
         let target = target(kind);
         let slot = kind as usize;
         if self.direct[slot].is_none() {
@@ -220,106 +148,76 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         let mut keys = self.direct[slot].take().flatten();
         let BatchLoad { writer, opts, report, rejects, warnings, progress, .. } = self;
         let origin = report.origin.clone();
-        let direct = keys.is_some();
-        let result = std::thread::scope(|scope| {
-            let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, RawChunk)>(1);
-            let reader = scope.spawn(move || -> Result<(), IngestError> {
-                for seq in 0.. {
-                    let chunk = RawChunk::read(rows)?;
-                    let last = chunk.position.is_none();
-                    if !chunk.lines.is_empty() && work_tx.send((seq, chunk)).is_err() {
-                        return Ok(()); // the store failed: its error is the one reported
-                    }
-                    if last {
-                        break;
-                    }
-                }
-                Ok(())
-            });
-            // Each mapping thread holds the work queue; when the last one ends the reader
-            // sees it closed.
-            let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+        let (result, keys) = std::thread::scope(|scope| {
             // Up to QUEUED_CHUNKS mapped chunks wait for the store, so that a slow append
             // (DuckDB compressing a row group) does not stop the mapping at once.
-            let (mapped_tx, mapped_rx) = std::sync::mpsc::sync_channel::<(u64, Mapped)>(QUEUED_CHUNKS);
-            let mapping: Vec<_> = mappers
-                .into_iter()
-                .map(|mut mapper| {
-                    let (work_rx, mapped_tx) = (work_rx.clone(), mapped_tx.clone());
-                    scope.spawn(move || {
-                        // Time spent waiting for the store to take a chunk.
-                        let mut waited = Duration::ZERO;
-                        loop {
-                            let next = work_rx.lock().expect("no mapping thread panics").recv();
-                            let Ok((seq, chunk)) = next else { break };
-                            let mapped = chunk.map(&mut mapper, direct);
-                            let start = Instant::now();
-                            if mapped_tx.send((seq, mapped)).is_err() {
-                                break;
-                            }
-                            waited += start.elapsed();
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(QUEUED_CHUNKS);
+            let producer = scope.spawn(move || -> Result<(Option<DirectKeys>, Duration), IngestError> {
+                // Time spent waiting for the store to take a chunk.
+                let mut waited = Duration::ZERO;
+                let mut chunk = |mapper: &mut RowMapper, report: &IngestReport, position: Option<u64>| {
+                    let rows = (mapper.pending() > 0).then(|| {
+                        let batch = mapper.finish_batch();
+                        match keys.as_mut() {
+                            Some(keys) => keys.split(batch),
+                            None => Split { direct: None, suspects: Some(batch), moved: Vec::new() },
                         }
-                        waited
-                    })
-                })
-                .collect();
-            drop((work_rx, mapped_tx));
+                    });
+                    Staged { rows, position, read: report.rows_read, loaded: report.rows_loaded }
+                };
+                while let Some(row) = rows.next_row()? {
+                    let outcome = mapper.map(&row.fields, row.line);
+                    tally(report, rejects, row.line, &row.raw, outcome);
+                    if mapper.pending() >= CHUNK_ROWS {
+                        let staged = chunk(&mut mapper, report, Some(row.position));
+                        warnings.extend(mapper.take_warnings());
+                        let start = Instant::now();
+                        let sent = tx.send(staged);
+                        waited += start.elapsed();
+                        if sent.is_err() {
+                            // The store failed: its error is the one reported.
+                            return Ok((keys, waited));
+                        }
+                    }
+                }
+                let staged = chunk(&mut mapper, report, None);
+                warnings.extend(mapper.take_warnings());
+                let _ = tx.send(staged);
+                Ok((keys, waited))
+            });
             let mut stored = Ok(());
-            // Chunks mapped ahead of the next one in the file's order.
-            let mut ahead = std::collections::BTreeMap::new();
-            let mut next = 0u64;
             // Time the store spent waiting for a mapped chunk.
             let mut starved = Duration::ZERO;
-            'store: loop {
+            loop {
                 let start = Instant::now();
-                let Ok((seq, mapped)) = mapped_rx.recv() else { break };
+                let Ok(staged) = rx.recv() else { break };
                 starved += start.elapsed();
-                ahead.insert(seq, mapped);
-                while let Some(mapped) = ahead.remove(&next) {
-                    next += 1;
-                    let Mapped { batch, rejected, loaded, warnings: noted, position } = mapped;
-                    for (line, raw, rejection) in rejected {
-                        tally(report, rejects, line, &raw, Err(rejection));
-                    }
-                    report.rows_read += loaded;
-                    report.rows_loaded += loaded;
-                    warnings.extend(noted);
-                    let rows = batch.map(|(batch, hashes)| match keys.as_mut() {
-                        Some(keys) => keys.split_hashed(batch, &hashes),
-                        None => Split { direct: None, suspects: Some(batch), moved: Vec::new() },
-                    });
-                    stored = append_staged(writer, target, rows);
-                    if stored.is_err() {
-                        break 'store;
-                    }
-                    if let Some(position) = position {
-                        progress.set(position, report.rows_read);
-                        if opts.verbose {
-                            eprintln!(
-                                "batch {}: {} rows staged, not yet committed",
-                                writer.batch_id(),
-                                report.rows_loaded
-                            );
-                        }
+                stored = append_staged(writer, target, staged.rows);
+                if stored.is_err() {
+                    break;
+                }
+                if let Some(position) = staged.position {
+                    progress.set(position, staged.read);
+                    if opts.verbose {
+                        eprintln!("batch {}: {} rows staged, not yet committed", writer.batch_id(), staged.loaded);
                     }
                 }
             }
-            drop(mapped_rx);
-            let waited: Duration = mapping.into_iter().map(|m| m.join().expect("no mapping thread panics")).sum();
-            let read = reader.join().expect("the reading thread does not panic");
-            match (stored, read) {
-                (Err(e), _) => Err(IngestError::Store { input: origin, source: Box::new(e) }),
-                (Ok(()), Err(e)) => Err(e),
-                (Ok(()), Ok(())) => {
+            drop(rx);
+            let produced = producer.join().expect("the mapping thread does not panic");
+            match (stored, produced) {
+                (Err(e), _) => (Err(IngestError::Store { input: origin, source: Box::new(e) }), None),
+                (Ok(()), Err(e)) => (Err(e), None),
+                (Ok(()), Ok((keys, waited))) => {
                     if opts.verbose {
                         eprintln!(
-                            "batch {}: {threads} mapping threads waited {:.2} s for the store, the store waited {:.2} s for mapping",
+                            "batch {}: mapping waited {:.2} s for the store, the store waited {:.2} s for mapping",
                             writer.batch_id(),
                             waited.as_secs_f64(),
                             starved.as_secs_f64()
                         );
                     }
-                    Ok(())
+                    (Ok(()), keys)
                 }
             }
         });

@@ -69,17 +69,10 @@ impl DirectKeys {
         DirectKeys { kind, tickets: HashMap::default(), events: HashSet::default() }
     }
 
-    /// [`DirectKeys::split_hashed`], hashing the keys here.
-    #[cfg(test)]
-    pub fn split(&mut self, batch: RecordBatch) -> Split {
-        let hashes = key_hashes(&batch, self.kind);
-        self.split_hashed(batch, &hashes)
-    }
-
     /// Splits a chunk in the load table's shape (see [`super::rows::load_schema`]) into the
     /// rows with a key new to the batch and the suspects, and remembers the new keys.
-    /// `hashes` are the rows' [`key_hashes`] (computed on a mapping thread).
-    pub fn split_hashed(&mut self, batch: RecordBatch, hashes: &[u64]) -> Split {
+    pub fn split(&mut self, batch: RecordBatch) -> Split {
+        let hashes = key_hashes(&batch, self.kind);
         let mut direct = Vec::with_capacity(hashes.len());
         let mut moved = Vec::new();
         match self.kind {
@@ -128,7 +121,7 @@ fn key_columns(kind: FileKind) -> &'static [&'static str] {
 
 /// One hash per row over the key columns (NULL hashed apart from every value), column by
 /// column: each column is downcast once, and each value folded into its row's hash.
-pub(super) fn key_hashes(batch: &RecordBatch, kind: FileKind) -> Vec<u64> {
+fn key_hashes(batch: &RecordBatch, kind: FileKind) -> Vec<u64> {
     let mut hashes = vec![0u64; batch.num_rows()];
     for name in key_columns(kind) {
         let col = batch.column_by_name(name).expect("load schema has the key columns");

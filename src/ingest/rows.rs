@@ -312,11 +312,6 @@ impl RowMapper {
             .collect()
     }
 
-    /// The kind of rows mapped.
-    pub fn kind(&self) -> FileKind {
-        self.kind
-    }
-
     /// Rows converted and not yet taken by `finish_batch`.
     pub fn pending(&self) -> usize {
         self.pending

@@ -170,12 +170,12 @@ fn a_ticket_named_three_times_in_a_first_load_keeps_the_same_winner_as_the_merge
     assert_eq!(rows(&merged.db(), counts), "3,3,3,3,0");
 }
 
-/// A file of several chunks is read, mapped on several threads and stored in the file's
-/// order (issue 14): rejections and warnings keep their lines in order, a ticket named again
-/// in a later chunk or twice in one chunk keeps the newest row, and the counts add up — the
-/// same as the merge path gives for the same file.
+/// A file of several chunks (mapped a chunk ahead of the store, issue 14) keeps the file's
+/// order: rejections and warnings keep their lines, a ticket named again in a later chunk or
+/// twice in one chunk keeps the newest row, and the counts add up — the same as the merge
+/// path gives for the same file.
 #[test]
-fn a_file_of_several_chunks_mapped_on_several_threads_keeps_the_file_s_order() {
+fn a_file_of_several_chunks_keeps_the_file_s_order_through_the_direct_path_and_the_merge() {
     let t = Tmp::new("chunks");
     let header = std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string();
     let row = |id: &str, priority: &str, status: &str, opened: &str, updated: &str| {
@@ -185,7 +185,7 @@ fn a_file_of_several_chunks_mapped_on_several_threads_keeps_the_file_s_order() {
         )
     };
     let (opened, updated) = ("2026-10-05T08:00:00+02:00", "2026-10-05T09:00:00+02:00");
-    // 150,000 rows: three chunks of 64K rows, so two mapping threads each get some.
+    // 150,000 rows: three chunks of 64K rows.
     let mut lines = vec![header];
     for i in 0..150_000 {
         lines.push(match i {
