@@ -320,20 +320,32 @@ impl<'c> BatchWriter<'c> {
         let batch = self.batch_id;
         self.conn
             .execute_batch(&format!(
-                "INSERT INTO load_ticket SELECT t.*, m._row, m._mod, NULL FROM ticket t                  JOIN (SELECT DISTINCT ticket_id, _row, _mod FROM load_ticket_moved) m ON m.ticket_id = t.ticket_id                  WHERE t.batch_id = {batch}"
+                "INSERT INTO load_ticket SELECT t.*, m._row, m._mod, NULL FROM ticket t \
+                 JOIN (SELECT DISTINCT ticket_id, _row, _mod FROM load_ticket_moved) m ON m.ticket_id = t.ticket_id \
+                 WHERE t.batch_id = {batch}"
             ))
             .map_err(sql_err(context))?;
         let moved = self
             .conn
             .execute(
                 &format!(
-                    "DELETE FROM ticket WHERE batch_id = {batch}                      AND ticket_id IN (SELECT ticket_id FROM load_ticket_moved)"
+                    "DELETE FROM ticket WHERE batch_id = {batch} \
+                     AND ticket_id IN (SELECT ticket_id FROM load_ticket_moved)"
                 ),
                 [],
             )
             .map_err(sql_err(context))? as i64;
         self.direct_tickets -= moved;
         self.conn.execute_batch("DROP TABLE load_ticket_moved").map_err(sql_err(context))
+    }
+
+    /// Gives DuckDB back the `threads` setting it had before the batch (a setting outlives
+    /// a rollback).
+    fn restore_threads(&mut self) -> Result<()> {
+        match self.threads.take() {
+            Some(n) => self.conn.execute_batch(&format!("SET threads = {n}")).map_err(sql_err("restoring threads")),
+            None => Ok(()),
+        }
     }
 
     /// Upserts what was appended, records the batch and commits. Returns the effect.
@@ -690,17 +702,6 @@ impl<'c> BatchWriter<'c> {
             )
             .map_err(sql_err("writing history events"))? as i64;
         Ok(BatchCounts { new, ..Default::default() })
-    }
-}
-
-impl BatchWriter<'_> {
-    /// Gives DuckDB back the `threads` setting it had before the batch (a setting outlives
-    /// a rollback).
-    fn restore_threads(&mut self) -> Result<()> {
-        match self.threads.take() {
-            Some(n) => self.conn.execute_batch(&format!("SET threads = {n}")).map_err(sql_err("restoring threads")),
-            None => Ok(()),
-        }
     }
 }
 
