@@ -120,18 +120,29 @@ fn a_later_export_upserts_by_newest_updated_at_and_history_is_deduplicated() {
     assert_eq!(rows(&db, "SELECT name, line FROM team WHERE name = 'Client Desktop'"), "Client Desktop,2");
 }
 
+/// The header of the `tickets-v1.csv` fixture.
+fn tickets_v1_header() -> String {
+    std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string()
+}
+
+/// A row under [`tickets_v1_header`]: a printer incident with this id, priority, status,
+/// opening, resolution (empty: none) and update time.
+fn printer_row(id: &str, priority: &str, status: &str, opened: &str, resolved: &str, updated: &str) -> String {
+    format!(
+        "{id},incident,Printer,Kävlinge,Print,Hårdvara,PR-1,phone,Low,Low,{priority},{status},{opened},,\
+         {resolved},,Service Desk,,Service Desk,0,0,,,0,false,,Bo Ek,{updated}"
+    )
+}
+
 /// The first load of a source appends rows straight to the canonical tables and merges only
 /// the keys the file names twice (issue 14); a later load of the same source merges
 /// everything. Both must store the same rows and count the same.
 #[test]
 fn a_ticket_named_three_times_in_a_first_load_keeps_the_same_winner_as_the_merge() {
     let t = Tmp::new("direct");
-    let header = std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string();
+    let header = tickets_v1_header();
     let row = |id: &str, status: &str, resolved: &str, updated: &str| {
-        format!(
-            "{id},incident,Printer,Kävlinge,Print,Hårdvara,PR-1,phone,Low,Low,Low,{status},2026-10-05T08:00:00+02:00,,\
-             {resolved},,Service Desk,,Service Desk,0,0,,,0,false,,Bo Ek,{updated}"
-        )
+        printer_row(id, "Low", status, "2026-10-05T08:00:00+02:00", resolved, updated)
     };
     let file = t.path("dups.csv");
     std::fs::write(
@@ -177,12 +188,9 @@ fn a_ticket_named_three_times_in_a_first_load_keeps_the_same_winner_as_the_merge
 #[test]
 fn a_file_of_several_chunks_keeps_the_file_s_order_through_the_direct_path_and_the_merge() {
     let t = Tmp::new("chunks");
-    let header = std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string();
+    let header = tickets_v1_header();
     let row = |id: &str, priority: &str, status: &str, opened: &str, updated: &str| {
-        format!(
-            "{id},incident,Printer,Kävlinge,Print,Hårdvara,PR-1,phone,Low,Low,{priority},{status},{opened},,,,\
-             Service Desk,,Service Desk,0,0,,,0,false,,Bo Ek,{updated}"
-        )
+        printer_row(id, priority, status, opened, "", updated)
     };
     let (opened, updated) = ("2026-10-05T08:00:00+02:00", "2026-10-05T09:00:00+02:00");
     // 150,000 rows: three chunks of 64K rows.
