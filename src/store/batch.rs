@@ -7,8 +7,9 @@
 //! rolls everything back.
 
 use arrow::record_batch::RecordBatch;
-use duckdb::{params, Appender, Connection};
+use duckdb::{params, Connection};
 
+use super::feed::Feed;
 use super::{sql_err, Result, StoreError, TeamRow, TeamRule};
 
 /// Where appended rows go.
@@ -120,8 +121,8 @@ pub struct BatchWriter<'c> {
     /// file row and update counter of that first row: moved back to `load_ticket` on
     /// commit, where the usual ranking picks the winner.
     moved: Vec<MovedTicket>,
-    /// Appenders by table, open for the whole batch; flushed and closed before the merge.
-    appenders: Vec<(&'static str, Appender<'c>)>,
+    /// What stores each record batch (see [`Feed`]).
+    feed: Feed,
     /// DuckDB's `threads` setting before the batch: while rows are appended it is 1 (see
     /// [`BatchWriter::begin`]); the merge and whatever follows get it back.
     threads: Option<i64>,
@@ -133,7 +134,7 @@ pub struct BatchWriter<'c> {
 pub type MovedTicket = (String, i64, Option<i64>);
 
 impl<'c> BatchWriter<'c> {
-    pub(super) fn begin(conn: &'c Connection) -> Result<BatchWriter<'c>> {
+    pub(super) fn begin(conn: &'c Connection, feed: Feed) -> Result<BatchWriter<'c>> {
         conn.execute_batch("BEGIN TRANSACTION").map_err(sql_err("starting batch transaction"))?;
         let mut writer = BatchWriter {
             conn,
@@ -142,7 +143,7 @@ impl<'c> BatchWriter<'c> {
             direct_tickets: 0,
             direct_events: 0,
             moved: Vec::new(),
-            appenders: Vec::new(),
+            feed,
             threads: None,
         };
         // Appending is this thread's work; with worker threads DuckDB hands row-group
@@ -221,23 +222,10 @@ impl<'c> BatchWriter<'c> {
         self.append_to(target.table(), temp, batch)
     }
 
-    /// Appends to `table` (in the temp catalog when `temp`) through an appender kept open
-    /// for the whole batch: one per chunk would flush a partly filled buffer each time.
+    /// Stores `batch` in `table` (in the temp catalog when `temp`).
     fn append_to(&mut self, table: &'static str, temp: bool, batch: RecordBatch) -> Result<()> {
-        let context = format!("appending {} rows to {table}", batch.num_rows());
-        let at = match self.appenders.iter().position(|(t, _)| *t == table) {
-            Some(at) => at,
-            None => {
-                let app = if temp {
-                    self.conn.appender_to_catalog_and_db(table, "temp", "main")
-                } else {
-                    self.conn.appender(table)
-                };
-                self.appenders.push((table, app.map_err(sql_err(context.clone()))?));
-                self.appenders.len() - 1
-            }
-        };
-        self.appenders[at].1.append_record_batch(batch).map_err(sql_err(context))
+        let table = if temp { format!("temp.main.{table}") } else { table.to_string() };
+        self.feed.insert(self.conn, &table, batch)
     }
 
     /// Whether rows of `target` (tickets or events) from `source` may skip the load table
@@ -283,14 +271,6 @@ impl<'c> BatchWriter<'c> {
             LoadTarget::Rejects | LoadTarget::Warnings => return self.append(target, batch),
         };
         self.append_to(table, false, batch)
-    }
-
-    /// Flushes and closes every appender of the batch.
-    fn close_appenders(&mut self) -> Result<()> {
-        for (table, mut app) in self.appenders.drain(..) {
-            app.flush().map_err(sql_err(format!("appending rows to {table}")))?;
-        }
-        Ok(())
     }
 
     /// Tickets appended straight to `ticket` whose key a later row of the file names again:
@@ -350,7 +330,6 @@ impl<'c> BatchWriter<'c> {
 
     /// Upserts what was appended, records the batch and commits. Returns the effect.
     pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
-        self.close_appenders()?;
         self.restore_threads()?;
         self.move_back_tickets()?;
         let c = self.conn;
@@ -708,7 +687,6 @@ impl<'c> BatchWriter<'c> {
 impl Drop for BatchWriter<'_> {
     fn drop(&mut self) {
         if self.open {
-            self.appenders.clear();
             let _ = self.conn.execute_batch("ROLLBACK");
         }
         let _ = self.restore_threads();

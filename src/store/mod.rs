@@ -8,6 +8,7 @@
 mod arrow;
 mod batch;
 mod derive;
+mod feed;
 mod migrations;
 mod values;
 
@@ -161,13 +162,15 @@ pub struct BatchRow {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The table function batches are stored through, registered by the first batch.
+    feed: Option<feed::Feed>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database file and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
-        let store = Store { conn, path: path.to_owned() };
+        let store = Store { conn, path: path.to_owned(), feed: None };
         store.apply_memory_limit()?;
         store.migrate()?;
         Ok(store)
@@ -189,7 +192,7 @@ impl Store {
         let open = |source| open_error(path, source);
         let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly).map_err(open)?;
         let conn = Connection::open_with_flags(path, config).map_err(open)?;
-        let store = Store { conn, path: path.to_owned() };
+        let store = Store { conn, path: path.to_owned(), feed: None };
         store.apply_memory_limit()?;
         let (found, supported) = (store.schema_version()?, migrations::latest());
         if found > supported {
@@ -357,7 +360,10 @@ impl Store {
     /// Starts an ingest batch: one transaction that either commits whole or leaves the file
     /// as it was (also when the process dies before the commit).
     pub fn begin_batch(&mut self) -> Result<BatchWriter<'_>> {
-        BatchWriter::begin(&self.conn)
+        if self.feed.is_none() {
+            self.feed = Some(feed::Feed::register(&self.conn)?);
+        }
+        BatchWriter::begin(&self.conn, self.feed.clone().unwrap_or_default())
     }
 
     /// All batches, oldest first.
