@@ -157,6 +157,20 @@ fn fold(hashes: &mut [u64], col: &ArrayRef, value: impl Fn(usize) -> u64) {
     }
 }
 
+/// A hasher for short texts of our own (value labels): [`mix_bytes`] instead of SipHash,
+/// which guards against keys chosen to collide; a label map's keys come from the profile.
+#[derive(Default)]
+pub(super) struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        finish(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = mix(self.0, mix_bytes(bytes));
+    }
+}
+
 /// One step of an FxHash-like mix (fast; the batch only needs few collisions, not a
 /// cryptographic hash: a collision just sends a row through the exact merge).
 fn mix(h: u64, v: u64) -> u64 {

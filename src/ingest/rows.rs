@@ -6,6 +6,7 @@
 //! before anything is appended, so a rejected row leaves no trace in the output.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use arrow::array::{
@@ -21,6 +22,13 @@ use crate::tabular::text::{parse_bool, parse_count, parse_decimal, parse_number,
 
 /// Scale of money columns: öre (DECIMAL(18, 2)).
 const MONEY_SCALE: u32 = 2;
+
+/// The most canonical columns a file kind has: a row's cells fit on the stack.
+const MAX_COLUMNS: usize =
+    if TICKET_COLUMNS.len() > EVENT_COLUMNS.len() { TICKET_COLUMNS.len() } else { EVENT_COLUMNS.len() };
+
+/// Lower-case label → canonical value, hashed cheaply (labels are short and ours).
+type Labels = HashMap<String, &'static str, BuildHasherDefault<super::direct::MixHasher>>;
 
 // Positions of the columns the row rules read; a slot's index is its column's index in the
 // file kind's canonical column list.
@@ -73,8 +81,8 @@ enum Cell<'a> {
     Instant(i64),
     Int(i32),
     Number(f64),
-    /// Money in öre (10^-2 units).
-    Money(i128),
+    /// Money in öre (10^-2 units), below 10^18 (DECIMAL(18, 2)).
+    Money(i64),
     Bool(bool),
 }
 
@@ -86,7 +94,7 @@ struct Slot {
     /// Header text of the source column (for messages).
     header: String,
     /// Label -> canonical value, for columns with a closed value set.
-    values: Option<(ValueSet, HashMap<String, &'static str>)>,
+    values: Option<(ValueSet, Labels)>,
     /// Whether an unusable value rejects the row (else: set empty, with a warning).
     required: bool,
 }
@@ -98,7 +106,7 @@ pub struct RowMapper {
     dates: DateReader,
     unit_factor: f64,
     default_kind: Option<&'static str>,
-    status_values: HashMap<String, &'static str>,
+    status_values: Labels,
     source: String,
     batch_id: i64,
     width: usize,
@@ -107,6 +115,8 @@ pub struct RowMapper {
     pending: usize,
     /// Null markers, lower case.
     nulls: Vec<String>,
+    /// The longest null marker's length: longer text is no marker.
+    null_len: usize,
     /// Tickets: the source column of the update counter (ServiceNow's sys_mod_count).
     update_count: Option<(usize, String)>,
     mods: Int64Builder,
@@ -217,7 +227,7 @@ pub fn load_schema(kind: FileKind) -> Arc<Schema> {
 
 /// `map`'s canonical value for the label `text`, compared without case; short ASCII text
 /// (every label seen so far) is lowered on the stack instead of into a new string.
-fn lookup(map: &HashMap<String, &'static str>, text: &str) -> Option<&'static str> {
+fn lookup(map: &Labels, text: &str) -> Option<&'static str> {
     let mut buf = [0u8; 32];
     if text.len() <= buf.len() && text.is_ascii() {
         let lower = &mut buf[..text.len()];
@@ -241,7 +251,8 @@ impl RowMapper {
             .map(|column| {
                 let index = mapping.columns.get(column.name).and_then(|n| n.find(header));
                 let header = index.map(|i| header[i].clone()).unwrap_or_else(|| column.name.to_string());
-                let values = value_set(kind, column.name).map(|set| (set, profile.value_map(&set)));
+                let values =
+                    value_set(kind, column.name).map(|set| (set, profile.value_map(&set).into_iter().collect()));
                 let required = listed.iter().any(|f| f == column.name)
                     || (column.required && !matches!(column.name, "source" | "batch_id" | "updated_at" | "kind"))
                     || (column.name == "kind" && profile.mapping(kind).default_kind.is_none())
@@ -259,7 +270,7 @@ impl RowMapper {
             }
             FileKind::History => None,
         };
-        let nulls = match &profile.null_values {
+        let nulls: Vec<String> = match &profile.null_values {
             Some(list) => list.iter().map(|n| n.trim().to_lowercase()).collect(),
             None => super::profile::DEFAULT_NULL_VALUES.iter().map(|n| n.to_lowercase()).collect(),
         };
@@ -275,13 +286,14 @@ impl RowMapper {
                 .default_kind
                 .as_deref()
                 .and_then(|k| model::KIND.values.iter().copied().find(|v| *v == k)),
-            status_values: profile.value_map(&model::STATUS),
+            status_values: profile.value_map(&model::STATUS).into_iter().collect(),
             source: source.to_string(),
             batch_id,
             width: header.len(),
             builders: Vec::new(),
             rows: Int64Builder::new(),
             pending: 0,
+            null_len: nulls.iter().map(String::len).max().unwrap_or(0),
             nulls,
             update_count,
             mods: Int64Builder::new(),
@@ -332,12 +344,13 @@ impl RowMapper {
             });
         }
         self.row_warnings.borrow_mut().clear();
-        let mut cells = Vec::with_capacity(self.slots.len());
-        self.convert(fields, &mut cells)?;
+        let mut cells = [Cell::Null; MAX_COLUMNS];
+        let cells = &mut cells[..self.slots.len()];
+        self.convert(fields, cells)?;
         let update_count = match &self.update_count {
             Some((i, header)) => {
                 let raw = fields[*i].as_ref();
-                match parse_count(if self.is_null(raw) { "" } else { raw }) {
+                match parse_count(if self.is_null(raw.trim()) { "" } else { raw }) {
                     Ok(v) => v.map(i64::from),
                     Err(reason) => {
                         self.warn(header, raw, reason.to_string());
@@ -348,7 +361,7 @@ impl RowMapper {
             None => None,
         };
         let agent = self.assignee.map(|i| fields[i].as_ref().trim()).filter(|a| !self.is_null(a)).map(str::to_string);
-        self.append(&cells, line, update_count);
+        self.append(cells, line, update_count);
         self.agents.append_option(agent);
         let row = std::mem::take(&mut *self.row_warnings.borrow_mut());
         self.warnings.extend(row.into_iter().map(|w| (line, w)));
@@ -360,24 +373,25 @@ impl RowMapper {
         std::mem::take(&mut self.warnings)
     }
 
-    fn is_null(&self, raw: &str) -> bool {
-        let t = raw.trim();
-        t.is_empty() || self.nulls.iter().any(|n| n.eq_ignore_ascii_case(t))
+    /// Whether trimmed text is empty or a null marker.
+    fn is_null(&self, trimmed: &str) -> bool {
+        trimmed.is_empty()
+            || (trimmed.len() <= self.null_len && self.nulls.iter().any(|n| n.eq_ignore_ascii_case(trimmed)))
     }
 
     fn warn(&self, column: &str, value: &str, reason: String) {
         self.row_warnings.borrow_mut().push(Warning { column: column.to_string(), value: value.to_string(), reason });
     }
 
-    fn convert<'a, S: AsRef<str>>(&self, fields: &'a [S], cells: &mut Vec<Cell<'a>>) -> Result<(), Rejection> {
-        cells.clear();
-        for slot in &self.slots {
+    fn convert<'a, S: AsRef<str>>(&self, fields: &'a [S], cells: &mut [Cell<'a>]) -> Result<(), Rejection> {
+        for (slot, out) in self.slots.iter().zip(cells.iter_mut()) {
             let given = slot.index.map(|i| fields[i].as_ref()).unwrap_or("");
+            let text = given.trim();
             // A null marker (`?`, `NULL`, …) is an empty cell before any rule reads it.
-            let raw = if self.is_null(given) { "" } else { given };
-            let cell = match self.cell(slot, raw) {
+            let (raw, text) = if self.is_null(text) { ("", "") } else { (given, text) };
+            let cell = match self.cell(slot, raw, text) {
                 Ok(cell) => cell,
-                Err(rejection) if slot.required => return Err(rejection),
+                Err(rejection) if slot.required => return Err(*rejection),
                 Err(rejection) => {
                     self.warn(&slot.header, raw, format!("{}; set empty", rejection.reason));
                     Cell::Null
@@ -386,7 +400,7 @@ impl RowMapper {
             if matches!(cell, Cell::Null) && slot.required && !self.filled_later(slot.column.name) {
                 return Err(Rejection::at(&slot.header, given, format!("missing required field {}", slot.column.name)));
             }
-            cells.push(cell);
+            *out = cell;
         }
         self.check_row(cells)
     }
@@ -396,10 +410,11 @@ impl RowMapper {
         matches!(name, "source" | "batch_id" | "updated_at") || (name == "kind" && self.default_kind.is_some())
     }
 
-    fn cell<'a>(&self, slot: &Slot, raw: &'a str) -> Result<Cell<'a>, Rejection> {
+    /// The cell of `raw` (as the file has it; `text` is it trimmed). The rejection is boxed
+    /// so that the common outcome, a cell, stays small.
+    fn cell<'a>(&self, slot: &Slot, raw: &'a str, text: &'a str) -> Result<Cell<'a>, Box<Rejection>> {
         let name = slot.column.name;
-        let text = raw.trim();
-        let bad = |reason: String| Rejection::at(&slot.header, raw, reason);
+        let bad = |reason: String| Box::new(Rejection::at(&slot.header, raw, reason));
         Ok(match slot.column.ty {
             ColumnType::Text if name == "source" => Cell::Null,
             ColumnType::BatchId => Cell::Null,
@@ -443,10 +458,10 @@ impl RowMapper {
                 if v < 0 {
                     return Err(bad(format!("{name} is negative")));
                 }
-                if v >= 10i128.pow(18) {
-                    return Err(bad(format!("{name} is too large")));
+                match i64::try_from(v) {
+                    Ok(v) if v < 10i64.pow(18) => Cell::Money(v),
+                    _ => return Err(bad(format!("{name} is too large"))),
                 }
-                Cell::Money(v)
             }
             ColumnType::Bool => match parse_bool(text).map_err(|e| bad(e.to_string()))? {
                 Some(b) => Cell::Bool(b),
@@ -533,7 +548,7 @@ impl RowMapper {
                 (Builder::Int(b), _) => b.append_null(),
                 (Builder::Number(b), Cell::Number(v)) => b.append_value(*v),
                 (Builder::Number(b), _) => b.append_null(),
-                (Builder::Money(b), Cell::Money(v)) => b.append_value(*v),
+                (Builder::Money(b), Cell::Money(v)) => b.append_value(i128::from(*v)),
                 (Builder::Money(b), _) => b.append_null(),
                 (Builder::Bool(b), Cell::Bool(v)) => b.append_value(*v),
                 (Builder::Bool(b), _) => b.append_null(),
