@@ -65,7 +65,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     let source = args.source.clone().unwrap_or_else(|| profile.name.clone());
     let opts = options(cx, &args, source, &profile);
-    prescanned(
+    ingest::prescanned(
         &args.files,
         |_| Some(profile.clone()),
         |file, scanned| ingest_one(cx, &mut store, file, scanned, &opts),
@@ -81,7 +81,7 @@ fn ingest_detected(cx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         let d = detect::detect_file(file, args.sheet.as_deref(), false).ok()?;
         load_profile(&d.winner()?.profile, args).ok()
     };
-    prescanned(&args.files, profile_of, |file, scanned| {
+    ingest::prescanned(&args.files, profile_of, |file, scanned| {
         let d = detect::detect_file(file, args.sheet.as_deref(), false)
             .with_context(|| format!("ingest of '{}' stopped before it began", file.display()))?;
         let Some(winner) = d.winner() else {
@@ -101,33 +101,6 @@ fn ingest_detected(cx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         ingest_one(cx, &mut store, file, scanned, &opts)
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `each` on every file in order with the file's first pass ([`ingest::prescan`] under
-/// the profile `profile_of` gives it) done on a thread of its own, one file after the
-/// other: each later file's first pass runs while the one before it is ingested. A file
-/// without a profile or whose first pass failed gets `None` and is scanned (and its error
-/// said) by the ingest itself. Stops at the first error.
-fn prescanned(
-    files: &[PathBuf],
-    profile_of: impl Fn(&std::path::Path) -> Option<Profile> + Send,
-    mut each: impl FnMut(&std::path::Path, Option<ingest::Scanned>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        scope.spawn(move || {
-            for file in files {
-                let scanned = profile_of(file).and_then(|p| ingest::prescan(file, &p).ok().flatten());
-                if tx.send(scanned).is_err() {
-                    break;
-                }
-            }
-        });
-        for file in files {
-            each(file, rx.recv().ok().flatten())?;
-        }
-        Ok(())
-    })
 }
 
 /// The profile, with `--timezone` applied.

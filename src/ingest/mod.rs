@@ -223,6 +223,33 @@ pub fn prescan(path: &Path, profile: &Profile) -> Result<Option<Scanned>, Ingest
     Ok(Some(Scanned { choice: profile.encoding, sha256, size, streamable, seconds: started.elapsed().as_secs_f64() }))
 }
 
+/// Runs `each` on every file in order with the file's first pass ([`prescan`] under
+/// the profile `profile_of` gives it) done on a thread of its own, one file after the
+/// other: each later file's first pass runs while the one before it is ingested. A file
+/// without a profile or whose first pass failed gets `None` and is scanned (and its error
+/// said) by the ingest itself. Stops at the first error.
+pub fn prescanned<E>(
+    files: &[PathBuf],
+    profile_of: impl Fn(&Path) -> Option<Profile> + Send,
+    mut each: impl FnMut(&Path, Option<Scanned>) -> Result<(), E>,
+) -> Result<(), E> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            for file in files {
+                let scanned = profile_of(file).and_then(|p| prescan(file, &p).ok().flatten());
+                if tx.send(scanned).is_err() {
+                    break;
+                }
+            }
+        });
+        for file in files {
+            each(file, rx.recv().ok().flatten())?;
+        }
+        Ok(())
+    })
+}
+
 /// [`ingest_file`] with its first pass done already (`scanned`, from [`prescan`] with the
 /// same profile) or not.
 pub fn ingest_scanned(
