@@ -34,6 +34,19 @@ WITH bounds AS (
     SELECT as_of FROM cfg_cab_as_of
 ),
 
+-- The tickets a candidate's links name, found on fct_ticket first: the incidents below
+-- are read for these only (issue 14: a portfolio without links read every incident).
+ticket_links AS (
+    SELECT l.candidate_id, l.link_type, t.source, t.ticket_id
+    FROM cfg_portfolio_link AS l JOIN fct_ticket AS t ON l.link_type = 'problem' AND t.problem_id = l.value
+    UNION ALL
+    SELECT l.candidate_id, l.link_type, t.source, t.ticket_id
+    FROM cfg_portfolio_link AS l JOIN fct_ticket AS t ON l.link_type = 'service' AND t.service = l.value
+    UNION ALL
+    SELECT l.candidate_id, l.link_type, t.source, t.ticket_id
+    FROM cfg_portfolio_link AS l JOIN fct_ticket AS t ON l.link_type = 'ci' AND t.ci = l.value
+),
+
 incidents AS (
     SELECT
         f.source,
@@ -49,7 +62,8 @@ incidents AS (
         CAST(round(coalesce(t.work_minutes, 0) * 1000) AS HUGEINT)
             * CAST(coalesce(tc.hourly_cost, dc.hourly_cost, 0) * 100 AS HUGEINT) AS work_cost_units,
         coalesce(s.outcome IN ('breached', 'breached_open'), false) AS breached
-    FROM fct_ticket_flow AS f
+    FROM (SELECT DISTINCT source, ticket_id FROM ticket_links) AS h
+    JOIN fct_ticket_flow AS f ON f.source = h.source AND f.ticket_id = h.ticket_id
     JOIN fct_ticket AS t ON t.source = f.source AND t.ticket_id = f.ticket_id
     LEFT JOIN fct_ticket_sla AS s ON s.source = f.source AND s.ticket_id = f.ticket_id
     LEFT JOIN cfg_cab_cost AS tc ON tc.team = t.resolved_by_team
@@ -60,14 +74,8 @@ incidents AS (
 ),
 
 link_hits AS (
-    SELECT l.candidate_id, l.link_type, i.source, i.ticket_id
-    FROM cfg_portfolio_link AS l JOIN incidents AS i ON l.link_type = 'problem' AND i.problem_id = l.value
-    UNION ALL
-    SELECT l.candidate_id, l.link_type, i.source, i.ticket_id
-    FROM cfg_portfolio_link AS l JOIN incidents AS i ON l.link_type = 'service' AND i.service = l.value
-    UNION ALL
-    SELECT l.candidate_id, l.link_type, i.source, i.ticket_id
-    FROM cfg_portfolio_link AS l JOIN incidents AS i ON l.link_type = 'ci' AND i.ci = l.value
+    SELECT h.candidate_id, h.link_type, i.source, i.ticket_id
+    FROM ticket_links AS h JOIN incidents AS i ON i.source = h.source AND i.ticket_id = h.ticket_id
 ),
 
 linked AS (

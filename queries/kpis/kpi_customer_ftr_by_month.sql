@@ -5,14 +5,13 @@
 -- not cancelled, not from monitoring); equal to that table's row for the customer. Rates
 -- are NULL when no team is configured as 1st line.
 WITH population AS (
-    SELECT f.resolved_month AS month, c.customer, f.first_touch_resolved, f.first_contact_resolved
-    FROM kpi_customer_ticket AS c
-    JOIN fct_ticket_flow AS f ON f.source = c.source AND f.ticket_id = c.ticket_id
-    WHERE c.scope = 'own'
-      AND f.kind IN ('incident', 'request')
-      AND f.resolved_month IS NOT NULL
-      AND NOT f.cancelled
-      AND f.channel IS DISTINCT FROM 'monitoring'
+    SELECT resolved_month AS month, customer, first_touch_resolved, first_contact_resolved
+    FROM kpi_customer_ticket
+    WHERE scope = 'own'
+      AND kind IN ('incident', 'request')
+      AND resolved_month IS NOT NULL
+      AND NOT cancelled
+      AND channel IS DISTINCT FROM 'monitoring'
 )
 
 SELECT

@@ -8,18 +8,17 @@
 -- target_minutes: the priority's resolution target in business minutes.
 WITH counted AS (
     SELECT
-        s.outcome_month AS month,
-        c.customer,
-        c.scope,
-        s.priority,
-        count(*) FILTER (WHERE s.outcome = 'met') AS met,
-        count(*) FILTER (WHERE s.outcome = 'breached') AS breached,
-        count(*) FILTER (WHERE s.outcome = 'breached_open') AS breached_open,
-        max(s.target_minutes) AS target_minutes
-    FROM kpi_customer_ticket AS c
-    JOIN fct_ticket_sla AS s ON s.source = c.source AND s.ticket_id = c.ticket_id
-    WHERE s.outcome_month IS NOT NULL
-    GROUP BY s.outcome_month, c.customer, c.scope, s.priority
+        sla_outcome_month AS month,
+        customer,
+        scope,
+        sla_priority AS priority,
+        count(*) FILTER (WHERE sla_outcome = 'met') AS met,
+        count(*) FILTER (WHERE sla_outcome = 'breached') AS breached,
+        count(*) FILTER (WHERE sla_outcome = 'breached_open') AS breached_open,
+        max(sla_target_minutes) AS target_minutes
+    FROM kpi_customer_ticket
+    WHERE sla_outcome_month IS NOT NULL
+    GROUP BY sla_outcome_month, customer, scope, sla_priority
 )
 
 SELECT

@@ -11,6 +11,9 @@
 -- linked problem's record may be named in this customer's report (it is the customer's
 -- own, the shared customer's, of no customer, or not a ticket at all) — a problem record
 -- of another customer is counted but never named.
+-- first_touch_resolved, first_contact_resolved (fct_ticket_flow) and the sla_* columns
+-- (fct_ticket_sla: outcome, its month, priority and target; NULL out of SLA scope) are
+-- carried for the customer's FTR and SLA months, which so read this relation alone.
 WITH scoped AS (
     SELECT k.customer, 'own' AS scope, 1.0 AS share, CAST(100 AS DECIMAL(9, 2)) AS share_percent, t.source, t.ticket_id
     FROM kpi_customer_share AS k
@@ -48,8 +51,15 @@ SELECT
         p.customer IS NULL OR p.customer = s.customer OR p.customer = (SELECT shared_customer FROM cfg_billing)
     ) AS problem_visible,
     t.change_id,
-    CASE WHEN s.scope = 'own' THEN t.requester END AS requester
+    CASE WHEN s.scope = 'own' THEN t.requester END AS requester,
+    f.first_touch_resolved,
+    f.first_contact_resolved,
+    a.outcome AS sla_outcome,
+    a.outcome_month AS sla_outcome_month,
+    a.priority AS sla_priority,
+    a.target_minutes AS sla_target_minutes
 FROM scoped AS s
 JOIN fct_ticket_flow AS f ON f.source = s.source AND f.ticket_id = s.ticket_id
 JOIN fct_ticket AS t ON t.source = s.source AND t.ticket_id = s.ticket_id
+LEFT JOIN fct_ticket_sla AS a ON a.source = s.source AND a.ticket_id = s.ticket_id
 LEFT JOIN fct_ticket AS p ON p.source = t.source AND p.ticket_id = t.problem_id AND p.kind = 'problem'

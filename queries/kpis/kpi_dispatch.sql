@@ -166,9 +166,14 @@ read_from AS (
 
 -- Each stretch with the index of the first instant after its ticket's decision.
 stretches AS (
-    SELECT p.*, i.j AS k
+    SELECT p.* EXCLUDE (decided_at), 1 AS k
+    FROM fct_clock_reach AS p
+    WHERE p.decided_at < (SELECT min(as_of) FROM numbered)
+    UNION ALL
+    SELECT p.* EXCLUDE (decided_at), i.j AS k
     FROM fct_clock_reach AS p
     ASOF JOIN numbered AS i ON p.decided_at < i.as_of
+    WHERE p.decided_at >= (SELECT min(as_of) FROM numbered)
 ),
 
 tickets_reached AS (

@@ -24,6 +24,17 @@ clock AS (
     WHERE calendar = (SELECT sla_calendar FROM build)
 ),
 
+-- The major incidents by the rule or the flag, found on fct_ticket before their SLA row
+-- is joined (issue 14: joining every incident's SLA row first cost 0.1 s).
+major_ticket AS MATERIALIZED (
+    SELECT t.*, r.priority AS rule_priority
+    FROM fct_ticket AS t
+    LEFT JOIN (SELECT DISTINCT priority, impact FROM cfg_major_rule) AS r
+        ON r.priority = t.sla_priority AND r.impact = t.impact
+    WHERE t.kind = 'incident'
+      AND (r.priority IS NOT NULL OR t.major_incident = 'major')
+),
+
 major AS (
     SELECT
         t.source,
@@ -40,17 +51,13 @@ major AS (
         s.response_minutes,
         s.response_outcome,
         CASE
-            WHEN r.priority IS NOT NULL AND t.major_incident = 'major' THEN 'both'
-            WHEN r.priority IS NOT NULL THEN 'rule'
+            WHEN t.rule_priority IS NOT NULL AND t.major_incident = 'major' THEN 'both'
+            WHEN t.rule_priority IS NOT NULL THEN 'rule'
             ELSE 'source'
         END AS major_basis
-    FROM fct_ticket AS t
+    FROM major_ticket AS t
     JOIN fct_ticket_sla AS s ON s.source = t.source AND s.ticket_id = t.ticket_id
-    LEFT JOIN (SELECT DISTINCT priority, impact FROM cfg_major_rule) AS r
-        ON r.priority = t.sla_priority AND r.impact = t.impact
-    WHERE t.kind = 'incident'
-      AND s.outcome <> 'cancelled'
-      AND (r.priority IS NOT NULL OR t.major_incident = 'major')
+    WHERE s.outcome <> 'cancelled'
 ),
 
 -- Two equi-joins, not one join on `ci OR problem_id` (which DuckDB can only run as a

@@ -8,29 +8,45 @@
 -- counted distinct again (a ticket held by two other teams counts once); the means and
 -- the median are recomputed over the other teams' holdings themselves, never summed or
 -- averaged from the team rows. The full list stays in kpi_ola_by_team_month.
+-- A named row is kpi_ola_by_team_month's row as it is (the same aggregates over the same
+-- holdings); only the other teams' holdings are aggregated again (issue 14: this read and
+-- grouped all 1.27 M holdings of the 1M sample a second time).
 WITH ranked AS (
     SELECT
-        month,
-        team,
-        line,
+        *,
         row_number() OVER (PARTITION BY month ORDER BY segments DESC, team ASC NULLS LAST, line) AS volume_rank
     FROM kpi_ola_by_team_month
 ),
 
-bucketed AS (
+others AS (
     SELECT
         h.*,
-        r.volume_rank,
-        r.volume_rank > 12 AS is_other
+        r.volume_rank
     FROM fct_ola_holding AS h
     JOIN ranked AS r ON r.month = h.month AND r.team IS NOT DISTINCT FROM h.team AND r.line IS NOT DISTINCT FROM h.line
+    WHERE r.volume_rank > 12
 )
 
 SELECT
-    CASE WHEN is_other THEN NULL ELSE team END AS team,
-    CASE WHEN is_other THEN NULL ELSE line END AS line,
+    team,
+    line,
     month,
-    CASE WHEN is_other THEN count(DISTINCT (team, line)) END AS other_teams,
+    CAST(NULL AS BIGINT) AS other_teams,
+    volume_rank,
+    segments,
+    tickets,
+    held_minutes_mean,
+    running_minutes_mean,
+    running_minutes_median,
+    paused_minutes_total
+FROM ranked
+WHERE volume_rank <= 12
+UNION ALL
+SELECT
+    NULL AS team,
+    NULL AS line,
+    month,
+    count(DISTINCT (team, line)) AS other_teams,
     min(volume_rank) AS volume_rank,
     count(*) AS segments,
     count(DISTINCT (source, ticket_id)) AS tickets,
@@ -38,6 +54,6 @@ SELECT
     avg(CAST(running_minutes AS DECIMAL(18, 6))) AS running_minutes_mean,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY running_minutes) AS running_minutes_median,
     CAST(sum(CAST(paused_minutes AS DECIMAL(18, 6))) AS DOUBLE) AS paused_minutes_total
-FROM bucketed
-GROUP BY month, is_other, CASE WHEN is_other THEN NULL ELSE team END, CASE WHEN is_other THEN NULL ELSE line END
+FROM others
+GROUP BY month
 ORDER BY month, volume_rank

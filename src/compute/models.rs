@@ -408,9 +408,14 @@ fn order_layer(layer: Layer, models: Vec<Model>) -> Result<Vec<Model>, ModelErro
 pub(crate) fn relations(sql: &str) -> Vec<(String, usize)> {
     let tokens = tokenize(sql);
     let mut ctes = BTreeSet::new();
-    for w in tokens.windows(3) {
-        if w[1].text == "as" && w[2].text == "(" && w[0].word {
-            ctes.insert(w[0].text.clone());
+    // `name AS (`, `name AS MATERIALIZED (`, `name AS NOT MATERIALIZED (`.
+    for (i, w) in tokens.iter().enumerate() {
+        if !w.word || tokens.get(i + 1).is_none_or(|t| t.text != "as") {
+            continue;
+        }
+        let rest: Vec<&str> = tokens[i + 2..].iter().take(3).map(|t| t.text.as_str()).collect();
+        if matches!(rest.as_slice(), ["(", ..] | ["materialized", "(", ..] | ["not", "materialized", "("]) {
+            ctes.insert(w.text.clone());
         }
     }
     let mut out = Vec::new();
@@ -449,6 +454,7 @@ pub(crate) fn relations(sql: &str) -> Vec<(String, usize)> {
 /// Words after which a parenthesis opens a subquery or a list, not a function call.
 const NOT_CALLS: &[&str] = &[
     "as",
+    "materialized",
     "in",
     "exists",
     "from",
@@ -574,6 +580,14 @@ mod tests {
         assert_eq!(pick(&["kpi_d", "kpi_e"]), vec!["kpi_d", "kpi_e"]);
         let err = set.select(&["fct_x+".to_string()]).unwrap_err().to_string();
         assert!(err.contains("no model named 'fct_x'"), "{err}");
+    }
+
+    #[test]
+    fn relations_skip_materialized_ctes() {
+        let sql = "WITH a AS MATERIALIZED (SELECT * FROM stg_ticket), b AS NOT MATERIALIZED (SELECT * FROM a)\n\
+                   SELECT * FROM b JOIN fct_ticket USING (ticket_id)";
+        let names: Vec<String> = relations(sql).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["stg_ticket", "fct_ticket"]);
     }
 
     #[test]
