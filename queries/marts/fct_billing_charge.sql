@@ -60,8 +60,11 @@ logged AS (
     FROM billable AS b
     JOIN stg_ticket_event AS e ON e.source = b.source AND e.ticket_id = b.ticket_id
     JOIN local_hour AS d ON d.hour = clock_hour(e.occurred_at)
+    -- A semi join, not `<= (SELECT as_of FROM cfg_build)`: DuckDB estimates that comparison
+    -- at a few rows and built the hash tables of the joins with the local hours and the
+    -- billable tickets on the 1.5 M worklog entries (issue 14, as in fct_status_interval).
+    SEMI JOIN cfg_build AS c ON e.occurred_at <= c.as_of
     WHERE NOT b.is_item AND b.has_worklog_history AND e.kind = 'worklog'
-      AND e.occurred_at <= (SELECT as_of FROM cfg_build)
 ),
 
 work_by_month AS (
