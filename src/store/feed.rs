@@ -84,7 +84,7 @@ fn supported(ty: &DataType) -> bool {
             | DataType::Float64
             | DataType::Boolean
             | DataType::Timestamp(TimeUnit::Microsecond, None)
-    ) || matches!(ty, DataType::Decimal128(p, s) if *p <= 18 && *s >= 0)
+    ) || matches!(ty, DataType::Decimal128(p, s) if (10..=18).contains(p) && *s >= 0)
 }
 
 fn duckdb_type(ty: &DataType) -> LogicalTypeHandle {
@@ -169,7 +169,8 @@ fn fill(column: &dyn Array, start: usize, len: usize, out: &mut FlatVector<'_>) 
         DataType::Timestamp(TimeUnit::Microsecond, None) => {
             copy(out, &column.as_primitive::<TimestampMicrosecondType>().values()[start..start + len])
         }
-        // DECIMAL(p ≤ 18) is stored as a 64-bit integer of the same scale.
+        // DECIMAL(10 ≤ p ≤ 18) is stored as a 64-bit integer of the same scale (a narrower
+        // one in fewer bits: not taken, see `supported`).
         DataType::Decimal128(..) => {
             let values = &column.as_primitive::<Decimal128Type>().values()[start..start + len];
             let narrowed = values.iter().map(|v| i64::try_from(*v)).collect::<std::result::Result<Vec<i64>, _>>();
@@ -346,5 +347,11 @@ mod tests {
         .unwrap();
         let err = feed.insert(&conn, "x", batch).unwrap_err().to_string();
         assert!(err.contains("column u has the Arrow type UInt8"), "{err}");
+        // DuckDB keeps DECIMAL(5, 2) in 32 bits, not in the 64 the feed writes.
+        let narrow = Decimal128Array::from(vec![Some(12_345i128)]).with_precision_and_scale(5, 2).unwrap();
+        let schema = Schema::new(vec![Field::new("u", DataType::Decimal128(5, 2), true)]);
+        let batch = RecordBatch::try_new(Arc::new(schema), vec![Arc::new(narrow) as ArrayRef]).unwrap();
+        let err = feed.insert(&conn, "x", batch).unwrap_err().to_string();
+        assert!(err.contains("column u has the Arrow type Decimal128(5, 2)"), "{err}");
     }
 }
