@@ -209,10 +209,12 @@ pub struct Scanned {
 /// as between the two passes of [`ingest_file`].
 pub fn prescan(path: &Path, profile: &Profile) -> Result<Option<Scanned>, IngestError> {
     let read = |source| IngestError::Read { path: path.into(), source };
-    let file = std::fs::File::open(path).map_err(read)?;
-    if !file.metadata().map_err(read)?.is_file() || workbook::is_workbook(path) {
+    // Looked at before opening: opening a FIFO would wait for its writer, and closing it
+    // unread would lose what the writer sends before the ingest opens it.
+    if !std::fs::metadata(path).map_err(read)?.is_file() || workbook::is_workbook(path) {
         return Ok(None);
     }
+    let file = std::fs::File::open(path).map_err(read)?;
     let (mut hasher, mut size, started) = (Sha256::new(), 0usize, std::time::Instant::now());
     let streamable = stream::scan(file, profile.encoding, |block| {
         hasher.update(block);
@@ -556,6 +558,29 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO is left to the ingest unopened: opening it would wait for its writer.
+    #[test]
+    fn a_fifo_is_not_scanned_ahead() {
+        let dir = std::env::temp_dir().join(format!("itsm-prescan-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("tickets.csv");
+        match std::process::Command::new("mkfifo").arg(&fifo).status() {
+            Ok(s) if s.success() => {}
+            other => {
+                eprintln!("skipped: mkfifo is not available here ({other:?})");
+                return;
+            }
+        }
+        let profile = Profile::load("generic").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || tx.send(prescan(&path, &profile).map(|s| s.is_none())));
+        let none = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("prescan does not open the FIFO");
+        assert!(none.unwrap());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// A file's first pass done ahead loads the same batch as the pass done in place; a pass
     /// made under another encoding choice than the ingest's profile is not used.
