@@ -559,12 +559,18 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// An empty directory of this test run named `name`.
+    fn fresh_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("itsm-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     /// A FIFO is left to the ingest unopened: opening it would wait for its writer.
     #[test]
     fn a_fifo_is_not_scanned_ahead() {
-        let dir = std::env::temp_dir().join(format!("itsm-prescan-fifo-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = fresh_dir("prescan-fifo");
         let fifo = dir.join("tickets.csv");
         match std::process::Command::new("mkfifo").arg(&fifo).status() {
             Ok(s) if s.success() => {}
@@ -586,9 +592,7 @@ mod tests {
     /// made under another encoding choice than the ingest's profile is not used.
     #[test]
     fn a_file_scanned_ahead_loads_as_scanned_in_place_and_a_scan_under_another_encoding_is_ignored() {
-        let dir = std::env::temp_dir().join(format!("itsm-prescan-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = fresh_dir("prescan");
         let path = dir.join("tickets.csv");
         std::fs::write(
             &path,
