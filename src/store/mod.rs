@@ -360,10 +360,11 @@ impl Store {
     /// Starts an ingest batch: one transaction that either commits whole or leaves the file
     /// as it was (also when the process dies before the commit).
     pub fn begin_batch(&mut self) -> Result<BatchWriter<'_>> {
-        if self.feed.is_none() {
-            self.feed = Some(feed::Feed::register(&self.conn)?);
-        }
-        BatchWriter::begin(&self.conn, self.feed.clone().unwrap_or_default())
+        let feed = match &self.feed {
+            Some(feed) => feed.clone(),
+            None => self.feed.insert(feed::Feed::register(&self.conn)?).clone(),
+        };
+        BatchWriter::begin(&self.conn, feed)
     }
 
     /// All batches, oldest first.
