@@ -244,7 +244,8 @@ impl<R: Read> Read for Decoding<R> {
 /// raw text and offsets as [`super::csv::Reader`] gives for the decoded text.
 pub struct StreamReader<R: Read> {
     inner: csv::Reader<Decoding<R>>,
-    record: csv::StringRecord,
+    record: csv::ByteRecord,
+    delim: u8,
     /// Offset past the last record handed out: text before it is no longer needed.
     done: u64,
 }
@@ -261,7 +262,7 @@ impl<R: Read> StreamReader<R> {
             .flexible(true)
             .delimiter(delim)
             .from_reader(Decoding::new(input, encoding));
-        Ok(StreamReader { inner, record: csv::StringRecord::new(), done: 0 })
+        Ok(StreamReader { inner, record: csv::ByteRecord::new(), delim, done: 0 })
     }
 
     /// The next record that is not blank (a line of spaces is blank too); `None` at the end.
@@ -269,7 +270,7 @@ impl<R: Read> StreamReader<R> {
         self.inner.get_mut().keep_from(self.done);
         let (line, raw_start, raw_end, end) = loop {
             let line = self.inner.position().line();
-            match self.inner.read_record(&mut self.record) {
+            match self.inner.read_byte_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
                 Err(source) => return Err(CsvError { line, source }),
@@ -282,7 +283,8 @@ impl<R: Read> StreamReader<R> {
             }
         };
         let raw = self.inner.get_ref().slice(raw_start, raw_end);
-        Ok(Some(Record { line, raw, end, fields: self.record.iter().collect() }))
+        let fields = super::csv::record_fields(&self.record, raw, self.delim, line)?;
+        Ok(Some(Record { line, raw, end, fields }))
     }
 }
 
