@@ -22,6 +22,14 @@ WITH build AS (
     SELECT as_of, sla_calendar FROM cfg_build
 ),
 
+-- The SLA calendar's hours, a table of its own so that DuckDB sees it as the small side of
+-- both clock joins in `clocked` (as in fct_assignment_segment; issue 14).
+sla_hour AS (
+    SELECT hour, before_seconds, open_mask
+    FROM calendar_hour
+    SEMI JOIN build AS b ON calendar = b.sla_calendar
+),
+
 tickets AS (
     SELECT
         source,
@@ -81,42 +89,44 @@ recorded_events AS (
     GROUP BY e.source, e.ticket_id
 ),
 
-recorded_summary AS (
+-- Every ticket with the summary of its recorded statuses (has_history false and the rest
+-- NULL without any): one join of the tickets with the summaries, read by the three CTEs
+-- below, instead of a join of their own each (issue 14).
+ticket_summary AS (
     SELECT
-        r.source,
-        r.ticket_id,
-        greatest(r.first_occurred_at, t.opened_at) AS first_at,
-        greatest(r.last_occurred_at, t.opened_at) AS last_at,
+        t.*,
+        r.ticket_id IS NOT NULL AS has_history,
+        CASE WHEN r.ticket_id IS NOT NULL THEN greatest(r.first_occurred_at, t.opened_at) END AS first_at,
+        CASE WHEN r.ticket_id IS NOT NULL THEN greatest(r.last_occurred_at, t.opened_at) END AS last_at,
         r.last_status
-    FROM recorded_events AS r
-    JOIN tickets AS t ON t.source = r.source AND t.ticket_id = r.ticket_id
+    FROM tickets AS t
+    LEFT JOIN recorded_events AS r ON r.source = t.source AND r.ticket_id = t.ticket_id
 ),
 
 -- Before its first recorded status a ticket is new.
 implicit_new AS (
     SELECT
-        t.source, t.ticket_id, t.opened_at AS starts_at, t.opened_at AS occurred_at, false AS reopen_last,
+        source, ticket_id, opened_at AS starts_at, opened_at AS occurred_at, false AS reopen_last,
         CAST(NULL AS BIGINT) AS batch_id, CAST(NULL AS BIGINT) AS seq, -1 AS status_order, 'new' AS status
-    FROM tickets AS t
-    JOIN recorded_summary AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
-    WHERE f.first_at > t.opened_at
+    FROM ticket_summary
+    WHERE has_history AND first_at > opened_at
 ),
 
 -- Partial history: the row ended the ticket, the history's last status did not.
 closed_by_row AS (
     SELECT
-        t.source, t.ticket_id, greatest(t.row_ended_at, f.last_at) AS starts_at, t.row_ended_at AS occurred_at,
+        source, ticket_id, greatest(row_ended_at, last_at) AS starts_at, row_ended_at AS occurred_at,
         false AS reopen_last, CAST(NULL AS BIGINT) AS batch_id, CAST(NULL AS BIGINT) AS seq, 9 AS status_order,
-        t.status
-    FROM tickets AS t
-    JOIN recorded_summary AS f ON f.source = t.source AND f.ticket_id = t.ticket_id
-    WHERE t.row_ended_at <= (SELECT as_of FROM build)
-      AND f.last_status NOT IN ('resolved', 'closed', 'cancelled')
+        status
+    FROM ticket_summary
+    WHERE has_history
+      AND row_ended_at <= (SELECT as_of FROM build)
+      AND last_status NOT IN ('resolved', 'closed', 'cancelled')
 ),
 
 flat_tickets AS (
     SELECT
-        t.*,
+        t.* EXCLUDE (has_history, first_at, last_at, last_status),
         CASE WHEN t.status IN ('resolved', 'closed') AND t.row_ended_at <= (SELECT as_of FROM build)
             THEN t.row_ended_at END AS resolution_at,
         CASE WHEN t.status = 'cancelled' AND t.row_ended_at <= (SELECT as_of FROM build)
@@ -126,8 +136,8 @@ flat_tickets AS (
                 THEN 'status_timestamp_conflict'
             WHEN t.status IN ('resolved', 'closed') AND t.resolved_at IS NULL THEN 'resolution_inferred'
         END AS repair
-    FROM tickets AS t
-    WHERE NOT EXISTS (SELECT 1 FROM recorded_summary AS f WHERE f.source = t.source AND f.ticket_id = t.ticket_id)
+    FROM ticket_summary AS t
+    WHERE NOT t.has_history
 ),
 
 -- Flat exports: open from opening until resolved (or cancelled); pauses are unknown.
@@ -179,18 +189,12 @@ intervals AS (
         status IN ('resolved', 'closed', 'cancelled') AS is_terminal,
         lag(status) OVER w IN ('resolved', 'closed', 'cancelled')
             AND status NOT IN ('resolved', 'closed', 'cancelled') AS is_reopen,
-        -- A terminal change sorting before the ticket's last non-terminal one was reopened.
-        -- The sort keys follow w's order, and the whole-ticket max shares w's sort (a max
-        -- of row numbers over the ticket was a second window over every change: issue 14).
+        -- A terminal change followed by a non-terminal one was reopened (no terminal and
+        -- non-terminal change tie on w's order: the status is part of it).
         coalesce(
             status IN ('resolved', 'closed', 'cancelled')
-            AND create_sort_key(
-                starts_at, 'ASC NULLS LAST', occurred_at, 'ASC NULLS LAST', reopen_last, 'ASC NULLS LAST',
-                batch_id, 'ASC NULLS LAST', seq, 'ASC NULLS LAST', status_order, 'ASC NULLS LAST'
-            ) < max(create_sort_key(
-                starts_at, 'ASC NULLS LAST', occurred_at, 'ASC NULLS LAST', reopen_last, 'ASC NULLS LAST',
-                batch_id, 'ASC NULLS LAST', seq, 'ASC NULLS LAST', status_order, 'ASC NULLS LAST'
-            )) FILTER (WHERE status NOT IN ('resolved', 'closed', 'cancelled')) OVER (PARTITION BY source, ticket_id),
+            AND bool_or(status NOT IN ('resolved', 'closed', 'cancelled'))
+                OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING),
             false
         ) AS was_reopened
     FROM changes
@@ -215,8 +219,8 @@ clocked AS (
         coalesce(business_clock(cs.hour, cs.before_seconds, cs.open_mask, i.starts_at), 0) AS start_clock,
         coalesce(business_clock(ce.hour, ce.before_seconds, ce.open_mask, i.ends_at), 0) AS end_clock
     FROM classified AS i
-    LEFT JOIN calendar_hour AS cs ON cs.calendar = (SELECT sla_calendar FROM build) AND cs.hour = clock_hour(i.starts_at)
-    LEFT JOIN calendar_hour AS ce ON ce.calendar = (SELECT sla_calendar FROM build) AND ce.hour = clock_hour(i.ends_at)
+    LEFT JOIN sla_hour AS cs ON cs.hour = clock_hour(i.starts_at)
+    LEFT JOIN sla_hour AS ce ON ce.hour = clock_hour(i.ends_at)
 )
 
 SELECT
