@@ -16,9 +16,11 @@
 //!    changed tickets' rows;
 //! 2. goes through the other models in build order: a per-ticket model is computed into a
 //!    TEMP table of its name (so the per-ticket models after it read the changed rows
-//!    only) and those tickets' rows are replaced in the database's table; any other model
-//!    is rebuilt in full, reading the database's tables (the shadows it would see are
-//!    parked under another name meanwhile, see [`Shadows`]);
+//!    only) and those tickets' rows are replaced in the database's table; a model with an
+//!    incremental form (`-- incremental rows` in its file, see [`rebuild_rows`]) computes
+//!    the rows that changed from the shadows and its own table, and those replace the
+//!    stored ones; any other model is rebuilt in full, reading the database's tables (the
+//!    shadows it would see are parked under another name meanwhile, see [`Shadows`]);
 //! 3. drops the shadows;
 //! 4. commits without letting the checkpoint vacuum, so the replaced rows stay behind as
 //!    deleted rows until they are a fifth of a table, which is then rewritten whole
@@ -159,6 +161,10 @@ fn models_sha256(set: &ModelSet) -> String {
         digest.update([0x1f]);
         digest.update(m.sql.as_bytes());
         digest.update([u8::from(m.by_ticket)]);
+        if let Some(rows) = &m.incremental_rows {
+            digest.update([0x1d]);
+            digest.update(rows.as_bytes());
+        }
     }
     digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -206,14 +212,17 @@ impl Shadows {
     }
 
     /// The statements that make `m` read what it must: the shadows of what it reads when
-    /// it is built per ticket, the database's tables when it is built in full.
+    /// it is built per ticket or from its incremental form, the database's tables when it
+    /// is built in full.
     pub fn before(&mut self, m: &Model) -> String {
         let mut sql = String::new();
+        // A model's incremental form reads the changed tickets' rows, as a per-ticket model.
+        let per_ticket = m.by_ticket || m.incremental_rows.is_some();
         for r in &m.reads {
-            if m.by_ticket && self.parked.remove(r) {
+            if per_ticket && self.parked.remove(r) {
                 sql.push_str(&format!("ALTER TABLE temp.main.\"build_parked_{r}\" RENAME TO \"{r}\";"));
                 self.visible.insert(r.clone());
-            } else if !m.by_ticket && self.visible.remove(r) {
+            } else if !per_ticket && self.visible.remove(r) {
                 sql.push_str(&format!("ALTER TABLE temp.main.\"{r}\" RENAME TO \"build_parked_{r}\";"));
                 self.parked.insert(r.clone());
             }
@@ -312,7 +321,6 @@ pub(super) const COMPACT_SHARE: f64 = 0.2;
 /// whole instead of replacing rows in it, so the marked rows do not pile up.
 pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
-    let table = in_db(db, &m.name);
     tx.execute(
         &format!("CREATE OR REPLACE TEMP TABLE \"{}\" AS\n{}\n", m.name, m.sql),
         &format!("building {} for the changed tickets", m.name),
@@ -331,6 +339,43 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool
     if strays > 0 {
         return Err(ComputeError::NotPerTicket { name: m.name.clone(), file: m.file.clone(), rows: strays });
     }
+    replace(tx, db, m, &m.name, "build_changed")
+}
+
+/// Replaces rows of a model with an incremental form (see [`Model::incremental_rows`]):
+/// runs the form into the TEMP table `build_rows`, then replaces the rows of the changed
+/// tickets and of every ticket the form gave a row for with the form's rows. Returns the
+/// table's rows, whether the table was rewritten whole (as in [`rebuild`]) and how many
+/// rows the form gave.
+///
+/// The form reads the model's table as the last build left it, `build_changed` and the
+/// models before it as a per-ticket model does (the per-ticket ones restricted to the
+/// changed tickets, the others whole), and must give a ticket's row
+/// whenever it differs from the stored one; the integration test compares the tables of
+/// an incremental and a full build.
+pub(super) fn rebuild_rows(tx: &Derive<'_>, db: &str, m: &Model, rows: &str) -> Result<(i64, bool, i64), ComputeError> {
+    let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    tx.execute(
+        &format!(
+            "CREATE OR REPLACE TEMP TABLE build_rows AS\n{rows}\n;\
+             CREATE OR REPLACE TEMP TABLE build_rows_key AS \
+             SELECT source, ticket_id FROM build_changed UNION SELECT source, ticket_id FROM build_rows;"
+        ),
+        &format!("computing the rows of {} that changed", m.name),
+    )
+    .map_err(fail)?;
+    let given = tx.query_i64("SELECT count(*) FROM temp.main.build_rows").map_err(fail)?;
+    let (stored, whole) = replace(tx, db, m, "build_rows", "build_rows_key")?;
+    tx.execute("DROP TABLE temp.main.build_rows; DROP TABLE temp.main.build_rows_key;", "dropping the changed rows")?;
+    Ok((stored, whole, given))
+}
+
+/// Replaces the rows of the tickets in the TEMP table `keys` of `m`'s table by the rows of
+/// the TEMP table `rows`, or rewrites the table whole once its replaced rows reach
+/// [`COMPACT_SHARE`]. Returns the table's rows and whether it was rewritten whole.
+fn replace(tx: &Derive<'_>, db: &str, m: &Model, rows: &str, keys: &str) -> Result<(i64, bool), ComputeError> {
+    let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    let table = in_db(db, &m.name);
     // Rows stored (deleted ones too, until rewritten) against rows alive, as committed.
     let stored = tx
         .query_i64(&format!(
@@ -344,16 +389,14 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool
     let whole = stored > 0 && (stored - alive) as f64 >= COMPACT_SHARE * stored as f64;
     let replace = if whole {
         format!(
-            "CREATE OR REPLACE TABLE {table} AS SELECT t.* FROM {table} AS t ANTI JOIN build_changed AS c \
+            "CREATE OR REPLACE TABLE {table} AS SELECT t.* FROM {table} AS t ANTI JOIN {keys} AS c \
              ON c.source = t.source AND c.ticket_id = t.ticket_id \
-             UNION ALL BY NAME SELECT * FROM temp.main.\"{}\";",
-            m.name
+             UNION ALL BY NAME SELECT * FROM temp.main.\"{rows}\";"
         )
     } else {
         format!(
-            "DELETE FROM {table} AS t USING build_changed AS c WHERE c.source = t.source AND c.ticket_id = t.ticket_id;\
-             INSERT INTO {table} BY NAME SELECT * FROM temp.main.\"{}\";",
-            m.name
+            "DELETE FROM {table} AS t USING {keys} AS c WHERE c.source = t.source AND c.ticket_id = t.ticket_id;\
+             INSERT INTO {table} BY NAME SELECT * FROM temp.main.\"{rows}\";"
         )
     };
     tx.execute(&replace, &format!("replacing the changed tickets' rows of {}", m.name)).map_err(fail)?;

@@ -278,22 +278,32 @@ pub fn build(
             }
             let mut shadows = incremental::Shadows::new(&tx, &db, set)?;
             let mut compacted = Vec::new();
+            let mut formed = Vec::new();
             phases.lap("staging views and their shadows");
             for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
                 let switch = shadows.before(m);
                 if !switch.is_empty() {
                     tx.execute(&switch, "switching the incremental build's shadows")?;
                 }
-                if !m.by_ticket {
-                    built.push(build_model(&tx, m, &existing, &mut progress)?);
-                    continue;
-                }
                 let started = Instant::now();
-                let (rows, whole) = incremental::rebuild(&tx, &db, m)?;
+                let (rows, whole) = match (&m.incremental_rows, m.by_ticket) {
+                    (_, true) => incremental::rebuild(&tx, &db, m)?,
+                    (Some(form), false) => {
+                        let (rows, whole, given) = incremental::rebuild_rows(&tx, &db, m, form)?;
+                        formed.push(format!("{} ({given} rows)", m.name));
+                        (rows, whole)
+                    }
+                    (None, false) => {
+                        built.push(build_model(&tx, m, &existing, &mut progress)?);
+                        continue;
+                    }
+                };
                 if whole {
                     compacted.push(m.name.clone());
                 }
-                shadows.built(m);
+                if m.by_ticket {
+                    shadows.built(m);
+                }
                 let model = BuiltModel {
                     name: m.name.clone(),
                     layer: m.layer,
@@ -316,8 +326,13 @@ pub fn build(
                     compacted.join(", ")
                 )
             };
+            let formed = if formed.is_empty() {
+                String::new()
+            } else {
+                format!("; recomputed from their incremental rows: {}", formed.join(", "))
+            };
             format!(
-                "incremental: {changed} tickets changed since the build as of {} UTC{compacted}",
+                "incremental: {changed} tickets changed since the build as of {} UTC{formed}{compacted}",
                 incremental::instant(last.as_of_us).format("%Y-%m-%d %H:%M:%S")
             )
         }

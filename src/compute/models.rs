@@ -126,6 +126,14 @@ pub struct Model {
     /// ticket's rows upstream (keyed by `source`, `ticket_id`), so an incremental build
     /// recomputes only the tickets that changed.
     pub by_ticket: bool,
+    /// The model's incremental form, the SQL after a line `-- incremental rows` in its
+    /// file (not part of [`Model::sql`]): after new batches it computes, from the model's
+    /// own table as the last build left it and the TEMP table `build_changed`, the rows
+    /// of every ticket whose row changes (keyed by `source`, `ticket_id`); the build
+    /// replaces those tickets' rows and the changed tickets' rows with them. For a model
+    /// whose row of one ticket depends on other tickets' (a running window), so it is not
+    /// per ticket, but only a few rows move (see `src/compute/incremental.rs`).
+    pub incremental_rows: Option<String>,
 }
 
 /// A singular check: a query in `queries/checks/` returning offending rows.
@@ -210,7 +218,8 @@ impl ModelSet {
             if !is_identifier(stem) {
                 return Err(invalid(&file, 1, format!("model name '{stem}' must be lower-case letters, digits and _")));
             }
-            let sql = text.trim_end().trim_end_matches(';').to_string();
+            let (body, rows_form) = split_incremental_rows(&text);
+            let sql = body.trim_end().trim_end_matches(';').to_string();
             if dir == "checks" {
                 set.singular_checks.push(SingularCheck { name: stem.into(), file, sql });
                 continue;
@@ -227,6 +236,7 @@ impl ModelSet {
                 by_ticket: header_says(&text, "incremental: ticket"),
                 sql,
                 reads: Vec::new(),
+                incremental_rows: rows_form.map(|r| r.trim_end().trim_end_matches(';').to_string()),
             });
         }
         let mut layer_of: BTreeMap<String, (Layer, String)> = BTreeMap::new();
@@ -251,6 +261,9 @@ impl ModelSet {
                     m
                 })
                 .collect();
+            for m in &resolved {
+                check_incremental_rows(m)?;
+            }
             set.models.extend(order_layer(layer, resolved)?);
         }
         Ok(set)
@@ -323,6 +336,43 @@ fn header_says(text: &str, flag: &str) -> bool {
         .map(str::trim)
         .take_while(|l| l.starts_with("--") || l.is_empty())
         .any(|l| l.trim_start_matches('-').trim() == flag)
+}
+
+/// The line that starts a model's incremental form (see [`Model::incremental_rows`]).
+pub const INCREMENTAL_ROWS: &str = "-- incremental rows";
+
+/// The model's text before the line [`INCREMENTAL_ROWS`], and what follows it, if any.
+fn split_incremental_rows(text: &str) -> (&str, Option<&str>) {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim() == INCREMENTAL_ROWS {
+            return (&text[..at], Some(&text[at + line.len()..]));
+        }
+        at += line.len();
+    }
+    (text, None)
+}
+
+/// An incremental form reads only what the model reads, its own table and `build_changed`,
+/// so it runs where the model runs in build order; a per-ticket model has no use for one.
+fn check_incremental_rows(m: &Model) -> Result<(), ModelError> {
+    let Some(rows) = &m.incremental_rows else { return Ok(()) };
+    let line = m.sql.lines().count() + 1;
+    if m.by_ticket {
+        let message = format!("'{}' is '-- incremental: ticket' and has '{INCREMENTAL_ROWS}': keep one", m.name);
+        return Err(invalid(&m.file, line, message));
+    }
+    for (name, at) in relations(rows) {
+        if name != m.name && name != "build_changed" && !m.reads.contains(&name) {
+            let message = format!(
+                "the incremental rows of '{}' read '{name}', which the model does not read; \
+                 they may read what the model reads, '{}' itself and build_changed",
+                m.name, m.name
+            );
+            return Err(invalid(&m.file, line + at, message));
+        }
+    }
+    Ok(())
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -658,5 +708,40 @@ mod tests {
             file("kpis/fct_a.sql", "-- grain: t\nSELECT 1"),
         ]);
         assert!(twice.contains("also defined"), "{twice}");
+    }
+
+    #[test]
+    fn an_incremental_form_follows_its_line_and_reads_only_what_the_model_reads() {
+        let model = "-- grain: t\nSELECT * FROM fct_a CROSS JOIN cfg_kpi;\n";
+        let form = "-- incremental rows\n-- why\nSELECT * FROM fct_a\nJOIN fct_b USING (k)\nSEMI JOIN build_changed USING (k)\n";
+        let set = ModelSet::from_files(
+            "q",
+            vec![
+                file("marts/fct_a.sql", "-- grain: t\nSELECT 1 AS k"),
+                file("marts/fct_b.sql", &format!("{model}{form}")),
+            ],
+        )
+        .unwrap();
+        let b = set.model("fct_b").unwrap();
+        assert_eq!(b.sql, "-- grain: t\nSELECT * FROM fct_a CROSS JOIN cfg_kpi");
+        assert_eq!(b.reads, ["cfg_kpi", "fct_a"], "the form's reads are not the model's");
+        assert_eq!(
+            b.incremental_rows.as_deref(),
+            Some("-- why\nSELECT * FROM fct_a\nJOIN fct_b USING (k)\nSEMI JOIN build_changed USING (k)")
+        );
+        assert_eq!(set.model("fct_a").unwrap().incremental_rows, None);
+
+        let err = |files: Vec<SourceFile>| ModelSet::from_files("q", files).unwrap_err().to_string();
+        let other = err(vec![
+            file("marts/fct_a.sql", "-- grain: t\nSELECT 1 AS k"),
+            file("marts/fct_c.sql", "-- grain: t\nSELECT 1 AS k"),
+            file("marts/fct_b.sql", &format!("{model}-- incremental rows\nSELECT *\nFROM fct_c")),
+        ]);
+        assert!(other.starts_with("q/marts/fct_b.sql:5: the incremental rows of 'fct_b' read 'fct_c'"), "{other}");
+        let both = err(vec![
+            file("marts/fct_a.sql", "-- grain: t\nSELECT 1 AS k"),
+            file("marts/fct_b.sql", &format!("-- grain: t\n-- incremental: ticket\nSELECT * FROM fct_a\n{form}")),
+        ]);
+        assert!(both.contains("keep one"), "{both}");
     }
 }
