@@ -112,19 +112,6 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         })
     }
 
-    /// The first batch of the run's source whose content has this sha256, as this batch's
-    /// transaction sees the store.
-    pub fn stored_with_sha256(&self, sha256: &str) -> Result<Option<i64>, IngestError> {
-        self.writer.batch_with_sha256(&self.opts.source, sha256).map_err(IngestError::store(&self.report.origin))
-    }
-
-    /// Drops what was staged (the transaction rolls back): batch `batch_id` holds the same
-    /// content already.
-    pub fn already_in(self, batch_id: i64) -> IngestReport {
-        let BatchLoad { report, clock, .. } = self;
-        IngestReport::new(report.origin, report.kind, report.form).already_in(batch_id, clock)
-    }
-
     /// The batch's id.
     pub fn batch_id(&self) -> i64 {
         self.writer.batch_id()

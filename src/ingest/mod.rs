@@ -225,10 +225,9 @@ pub fn prescan(path: &Path, profile: &Profile) -> Result<Option<Scanned>, Ingest
     Ok(Some(Scanned { choice: profile.encoding, sha256, size, streamable, seconds: started.elapsed().as_secs_f64() }))
 }
 
-/// Runs `each` on every file in order with the first pass of every file after the first
-/// ([`prescan`] under the profile `profile_of` gives it) done on a thread of its own, one
-/// file after the other: each later file's first pass runs while the one before it is
-/// ingested. A file
+/// Runs `each` on every file in order with the file's first pass ([`prescan`] under
+/// the profile `profile_of` gives it) done on a thread of its own, one file after the
+/// other: each later file's first pass runs while the one before it is ingested. A file
 /// without a profile or whose first pass failed gets `None` and is scanned (and its error
 /// said) by the ingest itself. Stops at the first error.
 pub fn prescanned<E>(
@@ -239,10 +238,7 @@ pub fn prescanned<E>(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel();
         scope.spawn(move || {
-            // The first file is left to the ingest, which can start staging before its hash
-            // is known (see `ingest_scanned`); this thread goes on with the second at once.
-            let _ = tx.send(None);
-            for file in files.iter().skip(1) {
+            for file in files {
                 let scanned = profile_of(file).and_then(|p| prescan(file, &p).ok().flatten());
                 if tx.send(scanned).is_err() {
                     break;
@@ -272,11 +268,9 @@ pub fn ingest_scanned(
     let mut size = 0usize;
     let file = std::fs::File::open(path).map_err(read)?;
     // A FIFO or a device can be read once only: read it whole.
-    let metadata = file.metadata().map_err(read)?;
-    let regular = metadata.is_file();
+    let regular = file.metadata().map_err(read)?.is_file();
     let mut whole = None;
     let mut done = None;
-    let mut beside = None;
     let ahead = scanned.filter(|s| regular && s.choice == opts.profile.encoding);
     let streamable = if let Some(Scanned { sha256, size: bytes, streamable, seconds, .. }) = ahead {
         size = bytes;
@@ -292,14 +286,6 @@ pub fn ingest_scanned(
     } else if workbook::is_workbook(path) {
         std::io::copy(&mut std::io::BufReader::new(file), &mut HashWriter(&mut hasher, &mut size)).map_err(read)?;
         None
-    } else if !store.has_batch_of_size(&opts.source, metadata.len()).map_err(IngestError::store(&origin))? {
-        // No batch of the source has this size, so the file is none of them whatever its
-        // hash: the hash is computed on a thread of its own beside the staging, and looked
-        // up again before the commit. This pass only decides the encoding (1M sample: the
-        // tickets file's first row is read 0.3 s sooner).
-        size = metadata.len() as usize;
-        beside = Some(hash_beside(path));
-        stream::scan(file, opts.profile.encoding, |_| {}).map_err(read)?
     } else {
         stream::scan(file, opts.profile.encoding, |block| {
             hasher.update(block);
@@ -307,29 +293,18 @@ pub fn ingest_scanned(
         })
         .map_err(read)?
     };
-    let (hash, seconds, ahead) = match (done, beside) {
-        (Some((sha256, seconds)), _) => (FileHash::Known(sha256), seconds, "hashed and scanned ahead"),
-        (None, Some(thread)) => {
-            (FileHash::Beside(thread), clock.started.elapsed().as_secs_f64(), "scanned (hashing beside the staging)")
-        }
-        (None, None) => {
-            (FileHash::Known(hex(&hasher.finalize())), clock.started.elapsed().as_secs_f64(), "hashed and scanned")
-        }
+    let (sha256, seconds, ahead) = match done {
+        Some((sha256, seconds)) => (sha256, seconds, " ahead"),
+        None => (hex(&hasher.finalize()), clock.started.elapsed().as_secs_f64(), ""),
     };
     if opts.verbose {
-        eprintln!("{}: {ahead} in {seconds:.2} s", path.display());
+        eprintln!("{}: hashed and scanned{ahead} in {seconds:.2} s", path.display());
     }
-    let already = match &hash {
-        FileHash::Known(sha256) => {
-            store.batch_with_sha256(&opts.source, sha256).map_err(IngestError::store(&origin))?
-        }
-        FileHash::Beside(_) => None,
-    };
+    let already = store.batch_with_sha256(&opts.source, &sha256).map_err(IngestError::store(&origin))?;
     if workbook::is_workbook(path) {
-        let (sha256, size) = hash.settle(size).map_err(read)?;
         return ingest_workbook(store, path, Content::file("workbook", sha256, size), already, clock, opts);
     }
-    let csv_file = CsvFile { path, origin: &origin, hash, size, clock, already };
+    let csv_file = CsvFile { path, origin: &origin, sha256, size, clock, already };
     match streamable {
         Some(encoding) => {
             let delim = match opts.profile.delimiter.as_str() {
@@ -369,7 +344,7 @@ pub fn ingest_scanned(
 struct CsvFile<'p> {
     path: &'p Path,
     origin: &'p Origin,
-    hash: FileHash,
+    sha256: String,
     size: usize,
     clock: Clock,
     /// The batch that already holds the same bytes.
@@ -385,7 +360,7 @@ fn ingest_csv(
     rows: &mut (dyn RecordSource + Send),
     opts: &IngestOptions<'_>,
 ) -> Result<IngestReport, IngestError> {
-    let CsvFile { path, origin, hash, size, clock, already } = file;
+    let CsvFile { path, origin, sha256, size, clock, already } = file;
     let header = header.ok_or_else(|| IngestError::Empty { path: path.into() })?;
     let progress = || Progress::bytes(opts.progress, size as u64, &origin.to_string());
     let total = size as u64;
@@ -396,7 +371,9 @@ fn ingest_csv(
         }
         let mut load = BatchLoad::open(store, opts, report, progress(), clock)?;
         load.stage_event_log(origin, &header, log, rows)?;
-        return commit_file(load, path, hash, size, "eventlog", Some(log.kind.clone()), total);
+        let mut content = Content::file("eventlog", sha256, size);
+        content.derive_tickets = Some(log.kind.clone());
+        return load.commit(content, total);
     }
     let kind = checked_kind(origin, opts, opts.kind, &header)?;
     let report = IngestReport::new(origin.clone(), kind, form);
@@ -405,58 +382,7 @@ fn ingest_csv(
     }
     let mut load = BatchLoad::open(store, opts, report, progress(), clock)?;
     load.stage(&header, kind, rows)?;
-    commit_file(load, path, hash, size, kind.name(), None, total)
-}
-
-/// A file's sha256: known, or being computed beside the staging (with the size hashed).
-enum FileHash {
-    Known(String),
-    Beside(std::thread::JoinHandle<std::io::Result<(String, usize)>>),
-}
-
-impl FileHash {
-    /// The hash and the size it covers (`size` for a hash known already).
-    fn settle(self, size: usize) -> std::io::Result<(String, usize)> {
-        match self {
-            FileHash::Known(sha256) => Ok((sha256, size)),
-            FileHash::Beside(thread) => thread.join().expect("hashing does not panic"),
-        }
-    }
-}
-
-/// Hashes the file at `path` on a thread of its own.
-fn hash_beside(path: &Path) -> std::thread::JoinHandle<std::io::Result<(String, usize)>> {
-    let path = path.to_path_buf();
-    std::thread::spawn(move || {
-        let (mut hasher, mut size) = (Sha256::new(), 0usize);
-        let file = std::fs::File::open(&path)?;
-        std::io::copy(&mut std::io::BufReader::with_capacity(1 << 20, file), &mut HashWriter(&mut hasher, &mut size))?;
-        Ok((hex(&hasher.finalize()), size))
-    })
-}
-
-/// Commits a file's staged batch under the file's hash. A hash computed beside the staging
-/// is looked up first: when a batch of the source holds the same bytes (the file became
-/// them after its size was looked at), nothing is written, as for any file ingested twice.
-fn commit_file(
-    load: BatchLoad<'_, '_>,
-    path: &Path,
-    hash: FileHash,
-    size: usize,
-    file_kind: &str,
-    derive_tickets: Option<String>,
-    total: u64,
-) -> Result<IngestReport, IngestError> {
-    let beside = matches!(hash, FileHash::Beside(_));
-    let (sha256, size) = hash.settle(size).map_err(|source| IngestError::Read { path: path.into(), source })?;
-    if beside {
-        if let Some(batch_id) = load.stored_with_sha256(&sha256)? {
-            return Ok(load.already_in(batch_id));
-        }
-    }
-    let mut content = Content::file(file_kind, sha256, size);
-    content.derive_tickets = derive_tickets;
-    load.commit(content, total)
+    load.commit(Content::file(kind.name(), sha256, size), total)
 }
 
 /// Feeds what is written to a hasher, counting the bytes.
@@ -693,44 +619,6 @@ mod tests {
         let mut ignored = Store::open(&dir.join("ignored.duckdb")).unwrap();
         ingest_scanned(&mut ignored, &path, other, &opts).unwrap();
         assert_eq!(title(&ignored), "Åsa kan inte logga in");
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    /// A file no stored batch matches in size is staged while it is hashed, and its hash is
-    /// looked up again before the commit: bytes stored already change nothing even when the
-    /// size lookup missed them (a file rewritten between the two: simulated here by staging
-    /// the file with its hash pending, as `ingest_scanned` does after a miss).
-    #[test]
-    fn a_file_hashed_beside_its_staging_is_recognised_before_the_commit() {
-        let dir = fresh_dir("hash-beside");
-        let path = dir.join("tickets.csv");
-        std::fs::write(&path, "ticket_id,kind,priority,status,opened_at\nT1,incident,P3,Open,2026-03-02 09:00\n")
-            .unwrap();
-        let profile = Profile::load("generic").unwrap();
-        let opts = IngestOptions { kind: Some(FileKind::Tickets), ..IngestOptions::new("s", &profile) };
-        let mut store = Store::open(&dir.join("store.duckdb")).unwrap();
-        let size = std::fs::metadata(&path).unwrap().len();
-        assert!(!store.has_batch_of_size("s", size).unwrap());
-        let first = ingest_file(&mut store, &path, &opts).unwrap();
-        assert!(!first.already_ingested);
-        let stored = |store: &Store| store.query_text("SELECT sha256, bytes FROM ingest_batch").unwrap();
-        let before = stored(&store);
-        assert_eq!(before[0][1], size.to_string(), "the size hashed beside the staging is the file's");
-        assert!(store.has_batch_of_size("s", size).unwrap());
-
-        let origin = Origin::File(path.clone());
-        let hash = FileHash::Beside(hash_beside(&path));
-        let file =
-            CsvFile { path: &path, origin: &origin, hash, size: size as usize, clock: Clock::start(), already: None };
-        let encoding = stream::Streamable::Utf8 { bom: false };
-        let mut rows = CsvRows::open(&path, encoding, b',').unwrap();
-        let header = rows.header().unwrap();
-        let form = Form::Csv { encoding: encoding.name(), delimiter: ',' };
-        let again = ingest_csv(&mut store, file, form, header, &mut rows, &opts).unwrap();
-        assert!(again.already_ingested);
-        assert_eq!((again.batch_id, again.rows_read), (first.batch_id, 0));
-        assert_eq!(stored(&store), before);
-        assert_eq!(store.query_i64("SELECT count(*) FROM ticket").unwrap(), 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

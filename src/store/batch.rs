@@ -328,12 +328,6 @@ impl<'c> BatchWriter<'c> {
         }
     }
 
-    /// The first batch of `source` whose content has this sha256, as this batch's
-    /// transaction sees the store.
-    pub fn batch_with_sha256(&self, source: &str, sha256: &str) -> Result<Option<i64>> {
-        super::batch_with_sha256(self.conn, source, sha256)
-    }
-
     /// Upserts what was appended, records the batch and commits. Returns the effect.
     pub fn commit(mut self, meta: &BatchMeta) -> Result<BatchCounts> {
         self.restore_threads()?;

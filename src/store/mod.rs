@@ -346,20 +346,15 @@ impl Store {
 
     /// The batch that already holds a file with this content for this source, if any.
     pub fn batch_with_sha256(&self, source: &str, sha256: &str) -> Result<Option<i64>> {
-        batch_with_sha256(&self.conn, source, sha256)
-    }
-
-    /// Whether a batch of `source` holds content of exactly `bytes` bytes: when none does,
-    /// a file of that size cannot be one already ingested, whatever its hash.
-    pub fn has_batch_of_size(&self, source: &str, bytes: u64) -> Result<bool> {
-        let context = "looking up batches by size";
-        self.conn
-            .query_row(
-                "SELECT count(*) > 0 FROM ingest_batch WHERE source = ? AND bytes = ?",
-                duckdb::params![source, bytes as i64],
-                |r| r.get(0),
-            )
-            .map_err(sql_err(context))
+        let mut stmt = self
+            .conn
+            .prepare("SELECT batch_id FROM ingest_batch WHERE source = ? AND sha256 = ? ORDER BY batch_id LIMIT 1")
+            .map_err(sql_err("looking up batch by sha256"))?;
+        let mut rows = stmt.query([source, sha256]).map_err(sql_err("looking up batch by sha256"))?;
+        match rows.next().map_err(sql_err("looking up batch by sha256"))? {
+            Some(row) => Ok(Some(row.get(0).map_err(sql_err("reading batch id"))?)),
+            None => Ok(None),
+        }
     }
 
     /// Starts an ingest batch: one transaction that either commits whole or leaves the file
@@ -447,18 +442,6 @@ impl Store {
             ))
             .map_err(sql_err(format!("reading '{path}' with read_csv")))?;
         self.query_i64(&format!("SELECT count(*) FROM {table}"))
-    }
-}
-
-/// The first batch of `source` whose content has this sha256.
-fn batch_with_sha256(conn: &Connection, source: &str, sha256: &str) -> Result<Option<i64>> {
-    let mut stmt = conn
-        .prepare("SELECT batch_id FROM ingest_batch WHERE source = ? AND sha256 = ? ORDER BY batch_id LIMIT 1")
-        .map_err(sql_err("looking up batch by sha256"))?;
-    let mut rows = stmt.query([source, sha256]).map_err(sql_err("looking up batch by sha256"))?;
-    match rows.next().map_err(sql_err("looking up batch by sha256"))? {
-        Some(row) => Ok(Some(row.get(0).map_err(sql_err("reading batch id"))?)),
-        None => Ok(None),
     }
 }
 
