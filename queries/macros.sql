@@ -34,3 +34,18 @@ CREATE OR REPLACE MACRO business_clock(hour, before_seconds, open_mask, t) AS
 -- starts inside that UTC hour. Equals the ASOF join on local_day.day_start.
 CREATE OR REPLACE MACRO local_pick(current, next, switch_at, t) AS
     CASE WHEN t >= switch_at THEN next ELSE current END;
+
+-- A repeat key's parts (DESIGN §5): the incident's fields that `fields` names (the
+-- lower-case names of cfg_kpi.repeat_key), in that order. fct_repeat_incident and its
+-- incremental form key incidents with it.
+CREATE OR REPLACE MACRO repeat_key_parts(fields, ci, category, service, customer, title) AS
+    list_transform(
+        fields,
+        lambda f: CASE f
+            WHEN 'ci' THEN ci
+            WHEN 'category' THEN category
+            WHEN 'service' THEN service
+            WHEN 'customer' THEN customer
+            WHEN 'title' THEN title
+        END
+    );

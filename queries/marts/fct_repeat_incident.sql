@@ -27,16 +27,7 @@ keyed AS (
         i.customer,
         i.opened_at,
         i.problem_id,
-        list_transform(
-            k.fields,
-            lambda f: CASE f
-                WHEN 'ci' THEN i.ci
-                WHEN 'category' THEN i.category
-                WHEN 'service' THEN i.service
-                WHEN 'customer' THEN i.customer
-                WHEN 'title' THEN i.title
-            END
-        ) AS parts
+        repeat_key_parts(k.fields, i.ci, i.category, i.service, i.customer, i.title) AS parts
     FROM fct_ticket AS i
     CROSS JOIN key_field AS k
     WHERE i.kind = 'incident' AND i.opened_at <= (SELECT as_of FROM build)
@@ -137,16 +128,7 @@ fresh AS (
             i.customer,
             i.opened_at,
             i.problem_id,
-            list_transform(
-                k.fields,
-                lambda f: CASE f
-                    WHEN 'ci' THEN i.ci
-                    WHEN 'category' THEN i.category
-                    WHEN 'service' THEN i.service
-                    WHEN 'customer' THEN i.customer
-                    WHEN 'title' THEN i.title
-                END
-            ) AS parts
+            repeat_key_parts(k.fields, i.ci, i.category, i.service, i.customer, i.title) AS parts
         FROM fct_ticket AS i
         CROSS JOIN key_field AS k
         WHERE i.kind = 'incident' AND i.opened_at <= (SELECT as_of FROM build)
