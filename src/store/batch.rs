@@ -374,11 +374,7 @@ impl<'c> BatchWriter<'c> {
         let loaded_tickets = self.count("SELECT count(*) FROM load_ticket")?;
         counts.snapshots_superseded = loaded_tickets + self.direct_tickets - counts.tickets_in_file;
         // An empty load table (a first load that went straight to the tables) merges nothing.
-        // In a batch that appended tickets straight to `ticket`, that table held nothing of
-        // the source before, and the load table holds only keys seen twice, whose first row
-        // was moved back to it: its keys cannot be in `ticket`, so the merge need not look.
-        let disjoint = self.direct_tickets > 0;
-        let tickets = if loaded_tickets > 0 { self.merge_tickets(disjoint)? } else { BatchCounts::default() };
+        let tickets = if loaded_tickets > 0 { self.merge_tickets()? } else { BatchCounts::default() };
         let events = if loaded_events > 0 { self.merge_events()? } else { BatchCounts::default() };
         let tickets = BatchCounts { new: tickets.new + self.direct_tickets, ..tickets };
         let events = BatchCounts { new: events.new + self.direct_events, ..events };
@@ -394,8 +390,8 @@ impl<'c> BatchWriter<'c> {
         )?;
         if self.direct_tickets > 0 {
             // The rows appended straight to `ticket` are there (each key once by construction).
-            // The merge took that for granted (`disjoint`); this count does not: a key both
-            // appended and merged leaves its appended row uncounted, and the batch fails.
+            // The merge took that for granted; this count does not: a key both appended and
+            // merged leaves its appended row uncounted, and the batch fails.
             counts.tickets_stored += self.count(&format!(
                 "SELECT count(*) FROM ticket t WHERE batch_id = {} AND NOT EXISTS \
                  (SELECT 1 FROM load_ticket l WHERE l.source = t.source AND l.ticket_id = t.ticket_id)",
@@ -637,9 +633,11 @@ impl<'c> BatchWriter<'c> {
     }
 
     /// Writes the newest row of each ticket in the load table to `ticket`, replacing a
-    /// stored row only when it is newer. `disjoint`: no key of the load table can be in
-    /// `ticket` (see [`BatchWriter::commit`]), so every one is new and nothing is looked up.
-    fn merge_tickets(&self, disjoint: bool) -> Result<BatchCounts> {
+    /// stored row only when it is newer. In a batch that appended tickets straight to
+    /// `ticket`, that table held nothing of the source before, and the load table holds
+    /// only keys seen twice, whose first row was moved back to it: none of its keys can be
+    /// in `ticket`, so every one is new and nothing is looked up.
+    fn merge_tickets(&self) -> Result<BatchCounts> {
         let c = self.conn;
         c.execute_batch(
             "CREATE TEMP TABLE load_ticket_win AS \
@@ -650,7 +648,7 @@ impl<'c> BatchWriter<'c> {
              WHERE _rank = 1",
         )
         .map_err(sql_err("ranking ticket rows by updated_at"))?;
-        if disjoint {
+        if self.direct_tickets > 0 {
             let new = c
                 .execute("INSERT INTO ticket SELECT * FROM load_ticket_win", [])
                 .map_err(sql_err("writing tickets"))? as i64;
