@@ -21,6 +21,10 @@ use crate::store::{BatchMeta, BatchWriter, LoadTarget, Store, StoreError};
 /// Rows converted before they are handed to the store in one record batch.
 pub(super) const CHUNK_ROWS: usize = 64 * 1024;
 
+/// At most this many keys are reserved ahead in the direct path's key set (a guard against
+/// an estimate from an odd first chunk): 64 M keys, 1 GiB of hash table.
+const MAX_RESERVED_KEYS: usize = 64 << 20;
+
 /// Mapped chunks that may wait for the store (see [`BatchLoad::stage`]).
 const QUEUED_CHUNKS: usize = 8;
 
@@ -76,6 +80,8 @@ pub(super) struct BatchLoad<'s, 'o> {
     /// when the store holds nothing of the source there (see [`super::direct`]); `None`:
     /// every row goes through the load table and the merge. Decided on the first rows.
     direct: [Option<Option<DirectKeys>>; 2],
+    /// The source's full progress position, when known before its rows (a file's size).
+    total: Option<u64>,
 }
 
 /// One chunk of mapped rows on its way from the mapping thread to the store.
@@ -109,6 +115,7 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
             progress,
             clock,
             direct: [None, None],
+            total: None,
         })
     }
 
@@ -120,6 +127,12 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
     /// The options of the run.
     pub fn opts(&self) -> &'o IngestOptions<'o> {
         self.opts
+    }
+
+    /// Says the source's full progress position (a file's size) before its rows are staged:
+    /// the direct path's key set is then sized from the first chunk.
+    pub fn set_total(&mut self, total: u64) {
+        self.total = Some(total);
     }
 
     /// Sets the kind the report names (the last sheet's, for a workbook).
@@ -148,6 +161,7 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
             self.direct[slot] = Some(allowed.then(|| DirectKeys::new(kind)));
         }
         let mut keys = self.direct[slot].take().flatten();
+        let total = self.total;
         let BatchLoad { writer, opts, report, rejects, warnings, progress, .. } = self;
         let origin = report.origin.clone();
         let (result, keys) = std::thread::scope(|scope| {
@@ -182,6 +196,7 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
                 Ok(waited)
             });
             let mut stored = Ok(());
+            let mut first = true;
             // Time the store spent waiting for a mapped chunk.
             let mut starved = Duration::ZERO;
             loop {
@@ -190,6 +205,13 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
                 starved += start.elapsed();
                 // The direct path's key split runs here, beside the appends: the mapping
                 // thread is the busier of the two (1M history: the store waited 2.0 s for it).
+                if let (Some(keys), Some(total), Some(position), true) = (keys.as_mut(), total, staged.position, first)
+                {
+                    // Rows in all, estimated from the first chunk's share of the source.
+                    let rows = u128::from(total) * staged.read.max(0) as u128 / u128::from(position.max(1));
+                    keys.reserve(usize::try_from(rows).unwrap_or(usize::MAX).min(MAX_RESERVED_KEYS));
+                }
+                first = false;
                 let rows = staged.rows.map(|batch| match keys.as_mut() {
                     Some(keys) => keys.split(batch),
                     None => Split { direct: None, suspects: Some(batch), moved: Vec::new() },

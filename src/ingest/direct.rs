@@ -69,6 +69,15 @@ impl DirectKeys {
         DirectKeys { kind, tickets: HashMap::default(), events: HashSet::default() }
     }
 
+    /// Makes room for `keys` keys in all, so that a large batch's set is allocated once
+    /// instead of grown by doubling (1M history: 7.3 M keys, ~23 rehashes of every key).
+    pub fn reserve(&mut self, keys: usize) {
+        match self.kind {
+            FileKind::Tickets => self.tickets.reserve(keys.saturating_sub(self.tickets.len())),
+            FileKind::History => self.events.reserve(keys.saturating_sub(self.events.len())),
+        }
+    }
+
     /// Splits a chunk in the load table's shape (see [`super::rows::load_schema`]) into the
     /// rows with a key new to the batch and the suspects, and remembers the new keys.
     pub fn split(&mut self, batch: RecordBatch) -> Split {

@@ -381,6 +381,7 @@ fn ingest_csv(
         return Ok(report.already_in(batch_id, clock));
     }
     let mut load = BatchLoad::open(store, opts, report, progress(), clock)?;
+    load.set_total(total);
     load.stage(&header, kind, rows)?;
     load.commit(Content::file(kind.name(), sha256, size), total)
 }
