@@ -512,18 +512,26 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_appends_with_one_duckdb_thread_and_gives_the_setting_back() {
+    fn a_batch_appends_with_one_duckdb_thread_and_one_buffered_row_group_and_gives_the_settings_back() {
         let mut store = Store::open(&temp_db("threads")).unwrap();
-        store.conn.execute_batch("SET threads = 3").unwrap();
-        let threads = |store: &Store| store.query_i64("SELECT CAST(current_setting('threads') AS BIGINT)").unwrap();
+        store.conn.execute_batch("SET threads = 3; SET write_buffer_row_group_count = 7").unwrap();
+        let settings = |conn: &Connection| {
+            conn.query_row(
+                "SELECT CAST(current_setting('threads') AS BIGINT), \
+                 CAST(current_setting('write_buffer_row_group_count') AS BIGINT)",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .unwrap()
+        };
         {
             let _writer = store.begin_batch().unwrap();
         } // dropped: rolled back
-        assert_eq!(threads(&store), 3, "a rolled-back batch gives the setting back");
+        assert_eq!(settings(&store.conn), (3, 7), "a rolled-back batch gives the settings back");
         let writer = store.begin_batch().unwrap();
-        assert_eq!(writer.conn.query_row("SELECT current_setting('threads')", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
+        assert_eq!(settings(writer.conn), (1, 1));
         drop(writer);
-        assert_eq!(threads(&store), 3);
+        assert_eq!(settings(&store.conn), (3, 7));
     }
 
     #[test]
