@@ -33,41 +33,50 @@ WITH measures AS (
     ) AS m (measure)
 ),
 
-flagged AS (
+-- Tickets opened per month (all kinds), and the flagged tickets of kpi_data_quality_ticket
+-- counted per measure: fct_ticket_flow's row of a ticket has exactly one row in fct_ticket
+-- and fct_ticket_clock (it is built from them), so these are the tickets of every month.
+totals AS (
+    SELECT opened_month AS month, count(*) AS total
+    FROM fct_ticket_flow
+    GROUP BY opened_month
+),
+
+issues AS (
     SELECT
-        f.*,
-        f.kind IN ('incident', 'request') AND NOT f.cancelled AND f.channel IS DISTINCT FROM 'monitoring'
-            AS user_ticket,
-        t.resolved_at AS row_resolved_at,
-        t.opened_at AS row_opened_at,
-        c.paused_from_start,
-        s.outcome
-    FROM fct_ticket_flow AS f
-    JOIN fct_ticket AS t ON t.source = f.source AND t.ticket_id = f.ticket_id
-    JOIN fct_ticket_clock AS c ON c.source = f.source AND c.ticket_id = f.ticket_id
-    LEFT JOIN fct_ticket_sla AS s ON s.source = f.source AND s.ticket_id = f.ticket_id
+        opened_month AS month,
+        count(*) FILTER (WHERE flat_fallback) AS flat_fallback,
+        count(*) FILTER (WHERE missing_first_response) AS missing_first_response,
+        count(*) FILTER (WHERE non_positive_duration) AS non_positive_duration,
+        count(*) FILTER (WHERE paused_from_creation) AS paused_from_creation,
+        count(*) FILTER (WHERE no_sla_target) AS no_sla_target,
+        count(*) FILTER (WHERE entry_assumed) AS entry_assumed,
+        count(*) FILTER (WHERE reopen_count_unknown) AS reopen_count_unknown,
+        count(*) FILTER (WHERE reassignment_count_unknown) AS reassignment_count_unknown,
+        count(*) FILTER (WHERE status_timestamp_conflict) AS status_timestamp_conflict,
+        count(*) FILTER (WHERE resolution_inferred) AS resolution_inferred,
+        count(*) FILTER (WHERE history_closed_by_row) AS history_closed_by_row
+    FROM kpi_data_quality_ticket
+    GROUP BY opened_month
 ),
 
 counted AS (
     SELECT
-        opened_month AS month,
-        count(*) AS total,
-        count(*) FILTER (WHERE basis = 'flat' OR status_basis = 'flat') AS flat_fallback,
-        count(*) FILTER (
-            WHERE kind IN ('incident', 'request') AND resolved_at IS NOT NULL AND first_response_at IS NULL
-        ) AS missing_first_response,
-        count(*) FILTER (WHERE resolved_at <= opened_at OR row_resolved_at <= row_opened_at) AS non_positive_duration,
-        count(*) FILTER (WHERE paused_from_start) AS paused_from_creation,
-        count(*) FILTER (WHERE outcome = 'no_target') AS no_sla_target,
-        count(*) FILTER (WHERE user_ticket AND entry_basis = 'assumed') AS entry_assumed,
-        count(*) FILTER (WHERE kind IN ('incident', 'request') AND reopen_count_unknown) AS reopen_count_unknown,
-        count(*) FILTER (WHERE kind IN ('incident', 'request') AND reassignment_count_unknown)
-            AS reassignment_count_unknown,
-        count(*) FILTER (WHERE status_repair = 'status_timestamp_conflict') AS status_timestamp_conflict,
-        count(*) FILTER (WHERE status_repair = 'resolution_inferred') AS resolution_inferred,
-        count(*) FILTER (WHERE status_repair = 'history_closed_by_row') AS history_closed_by_row
-    FROM flagged
-    GROUP BY opened_month
+        o.month,
+        o.total,
+        coalesce(i.flat_fallback, 0) AS flat_fallback,
+        coalesce(i.missing_first_response, 0) AS missing_first_response,
+        coalesce(i.non_positive_duration, 0) AS non_positive_duration,
+        coalesce(i.paused_from_creation, 0) AS paused_from_creation,
+        coalesce(i.no_sla_target, 0) AS no_sla_target,
+        coalesce(i.entry_assumed, 0) AS entry_assumed,
+        coalesce(i.reopen_count_unknown, 0) AS reopen_count_unknown,
+        coalesce(i.reassignment_count_unknown, 0) AS reassignment_count_unknown,
+        coalesce(i.status_timestamp_conflict, 0) AS status_timestamp_conflict,
+        coalesce(i.resolution_inferred, 0) AS resolution_inferred,
+        coalesce(i.history_closed_by_row, 0) AS history_closed_by_row
+    FROM totals AS o
+    LEFT JOIN issues AS i ON i.month IS NOT DISTINCT FROM o.month
 ),
 
 listed AS (

@@ -30,14 +30,17 @@ first_line AS (
     SELECT count(*) > 0 AS configured FROM dim_team WHERE line = 1
 ),
 
+-- The month of opening as fct_ticket_flow.opened_month is computed (fct_ticket_sla holds the
+-- same tickets' opened_at, and each has a fct_ticket_flow row): by the hour table, not by
+-- joining fct_ticket_flow's million rows (issue 14).
 sla_scope AS (
     SELECT
-        f.opened_month AS month,
+        local_pick(d.month, d.next_month, d.switch_at, s.opened_at) AS month,
         count(*) FILTER (WHERE s.outcome <> 'cancelled') AS in_scope,
         count(*) FILTER (WHERE s.outcome NOT IN ('cancelled', 'no_target')) AS with_target
     FROM fct_ticket_sla AS s
-    JOIN fct_ticket_flow AS f ON f.source = s.source AND f.ticket_id = s.ticket_id
-    GROUP BY f.opened_month
+    LEFT JOIN local_hour AS d ON d.hour = clock_hour(s.opened_at)
+    GROUP BY 1
 ),
 
 repeat_keys AS (

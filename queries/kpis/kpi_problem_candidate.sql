@@ -14,24 +14,38 @@ WITH chains AS (
         count(*) AS incidents,
         count(*) FILTER (WHERE is_repeat) AS repeat_incidents,
         count(*) FILTER (WHERE problem_id IS NOT NULL) AS linked_to_problem,
-        count(DISTINCT customer) AS customers_affected,
         min(opened_at) AS first_opened_at,
         max(opened_at) AS last_opened_at
     FROM fct_repeat_incident
     WHERE repeat_key IS NOT NULL
     GROUP BY repeat_key, chain_start
+),
+
+-- Distinct customers are counted for the candidates' incidents only (127,609 of 482,098 keyed
+-- incidents in the 1M sample), not for every chain (issue 14).
+candidates AS (
+    SELECT c.*
+    FROM chains AS c
+    CROSS JOIN cfg_kpi AS k
+    WHERE c.incidents >= k.candidate_min_incidents
+      AND c.linked_to_problem = 0
+      AND c.last_opened_at >= (SELECT as_of FROM cfg_build) - INTERVAL 12 MONTH
+),
+
+customers AS (
+    SELECT i.repeat_key, i.chain_start, count(DISTINCT i.customer) AS customers_affected
+    FROM fct_repeat_incident AS i
+    SEMI JOIN candidates AS c ON c.repeat_key = i.repeat_key AND c.chain_start IS NOT DISTINCT FROM i.chain_start
+    GROUP BY i.repeat_key, i.chain_start
 )
 
 SELECT
     c.repeat_key,
     c.incidents,
     c.repeat_incidents,
-    c.customers_affected,
+    u.customers_affected,
     c.first_opened_at,
     c.last_opened_at
-FROM chains AS c
-CROSS JOIN cfg_kpi AS k
-WHERE c.incidents >= k.candidate_min_incidents
-  AND c.linked_to_problem = 0
-  AND c.last_opened_at >= (SELECT as_of FROM cfg_build) - INTERVAL 12 MONTH
+FROM candidates AS c
+JOIN customers AS u ON u.repeat_key = c.repeat_key AND u.chain_start IS NOT DISTINCT FROM c.chain_start
 ORDER BY c.incidents DESC, c.repeat_key, c.first_opened_at
