@@ -14,12 +14,19 @@
 -- first_touch_resolved, first_contact_resolved (fct_ticket_flow) and the sla_* columns
 -- (fct_ticket_sla: outcome, its month, priority and target; NULL out of SLA scope) are
 -- carried for the customer's FTR and SLA months, which so read this relation alone.
+--
+-- The ticket row's own columns are carried from the scan that scopes it, not read by a
+-- second join with fct_ticket (issue 14).
 WITH scoped AS (
-    SELECT k.customer, 'own' AS scope, 1.0 AS share, CAST(100 AS DECIMAL(9, 2)) AS share_percent, t.source, t.ticket_id
+    SELECT
+        k.customer, 'own' AS scope, 1.0 AS share, CAST(100 AS DECIMAL(9, 2)) AS share_percent, t.source, t.ticket_id,
+        t.service, t.ci, t.impact, t.problem_id, t.change_id, t.requester
     FROM kpi_customer_share AS k
     JOIN fct_ticket AS t ON t.customer = k.customer
     UNION ALL
-    SELECT k.customer, 'shared' AS scope, k.share, k.share_percent, t.source, t.ticket_id
+    SELECT
+        k.customer, 'shared' AS scope, k.share, k.share_percent, t.source, t.ticket_id,
+        t.service, t.ci, t.impact, t.problem_id, t.change_id, t.requester
     FROM kpi_customer_share AS k
     CROSS JOIN cfg_billing AS b
     JOIN fct_ticket AS t ON t.customer = b.shared_customer
@@ -34,9 +41,9 @@ SELECT
     s.ticket_id,
     f.kind,
     f.title,
-    t.service,
-    t.ci,
-    t.impact,
+    s.service,
+    s.ci,
+    s.impact,
     f.priority,
     f.status,
     f.channel,
@@ -46,12 +53,12 @@ SELECT
     f.resolved_at,
     f.resolved_month,
     f.cancelled,
-    t.problem_id,
-    t.problem_id IS NOT NULL AND (
+    s.problem_id,
+    s.problem_id IS NOT NULL AND (
         p.customer IS NULL OR p.customer = s.customer OR p.customer = (SELECT shared_customer FROM cfg_billing)
     ) AS problem_visible,
-    t.change_id,
-    CASE WHEN s.scope = 'own' THEN t.requester END AS requester,
+    s.change_id,
+    CASE WHEN s.scope = 'own' THEN s.requester END AS requester,
     f.first_touch_resolved,
     f.first_contact_resolved,
     a.outcome AS sla_outcome,
@@ -60,6 +67,5 @@ SELECT
     a.target_minutes AS sla_target_minutes
 FROM scoped AS s
 JOIN fct_ticket_flow AS f ON f.source = s.source AND f.ticket_id = s.ticket_id
-JOIN fct_ticket AS t ON t.source = s.source AND t.ticket_id = s.ticket_id
 LEFT JOIN fct_ticket_sla AS a ON a.source = s.source AND a.ticket_id = s.ticket_id
-LEFT JOIN fct_ticket AS p ON p.source = t.source AND p.ticket_id = t.problem_id AND p.kind = 'problem'
+LEFT JOIN fct_ticket AS p ON p.source = s.source AND p.ticket_id = s.problem_id AND p.kind = 'problem'
