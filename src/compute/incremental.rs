@@ -19,8 +19,11 @@
 //!    only) and those tickets' rows are replaced in the database's table; a model with an
 //!    incremental form (`-- incremental rows` in its file, see [`rebuild_rows`]) computes
 //!    the rows that changed from the shadows and its own table, and those replace the
-//!    stored ones; any other model is rebuilt in full, reading the database's tables (the
-//!    shadows it would see are parked under another name meanwhile, see [`Shadows`]);
+//!    stored ones; a model with an incremental form for its whole table (`-- incremental
+//!    table`, see [`rebuild_table`]) computes it from its own table, the shadows and the
+//!    rows the shadows replaced (`build_old_<name>`, kept only for such a form); any other
+//!    model is rebuilt in full, reading the database's tables (the shadows it would see
+//!    are parked under another name meanwhile, see [`Shadows`]);
 //! 3. drops the shadows;
 //! 4. commits without letting the checkpoint vacuum, so the replaced rows stay behind as
 //!    deleted rows until they are a fifth of a table, which is then rewritten whole
@@ -39,7 +42,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::models::{Layer, Model, ModelSet};
+use super::models::{old_rows_of, relations, Layer, Model, ModelSet, OLD_ROWS};
 use super::{BuildInfo, ComputeError};
 use crate::store::Derive;
 
@@ -198,12 +201,15 @@ pub(super) struct Shadows {
     visible: BTreeSet<String>,
     /// Shadows parked under `build_parked_<name>`.
     parked: BTreeSet<String>,
+    /// Per-ticket models whose replaced rows are kept as `build_old_<name>` for an
+    /// incremental form that reads them ([`ModelSet::old_rows_read`]).
+    keep_old: BTreeSet<String>,
 }
 
 impl Shadows {
     /// Shadows every per-ticket staging view of `set` with the changed tickets' rows.
     pub fn new(tx: &Derive<'_>, db: &str, set: &ModelSet) -> Result<Shadows, ComputeError> {
-        let mut shadows = Shadows::default();
+        let mut shadows = Shadows { keep_old: set.old_rows_read(), ..Shadows::default() };
         for m in set.models.iter().filter(|m| m.by_ticket && m.layer == Layer::Staging) {
             shadow(tx, db, m)?;
             shadows.visible.insert(m.name.clone());
@@ -217,7 +223,7 @@ impl Shadows {
     pub fn before(&mut self, m: &Model) -> String {
         let mut sql = String::new();
         // A model's incremental form reads the changed tickets' rows, as a per-ticket model.
-        let per_ticket = m.by_ticket || m.incremental_rows.is_some();
+        let per_ticket = m.by_ticket || m.incremental_rows.is_some() || m.incremental_table.is_some();
         for r in &m.reads {
             if per_ticket && self.parked.remove(r) {
                 sql.push_str(&format!("ALTER TABLE temp.main.\"build_parked_{r}\" RENAME TO \"{r}\";"));
@@ -235,9 +241,17 @@ impl Shadows {
         self.visible.insert(m.name.clone());
     }
 
-    /// The statements dropping every shadow and `build_changed`.
+    /// Whether the rows `m` replaces must be kept as `build_old_<name>`.
+    pub fn keeps_old(&self, m: &Model) -> bool {
+        self.keep_old.contains(&m.name)
+    }
+
+    /// The statements dropping every shadow, every table of old rows and `build_changed`.
     pub fn drop_all(&self) -> String {
         let mut sql = String::from("DROP TABLE IF EXISTS temp.main.build_changed;");
+        for n in &self.keep_old {
+            sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{OLD_ROWS}{n}\";"));
+        }
         for n in &self.visible {
             sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{n}\";"));
         }
@@ -319,7 +333,7 @@ pub(super) const COMPACT_SHARE: f64 = 0.2;
 /// vacuum. An incremental build therefore commits without vacuum (`max_vacuum_tasks = 0`),
 /// and a table whose replaced rows reach [`COMPACT_SHARE`] of what it stores is rewritten
 /// whole instead of replacing rows in it, so the marked rows do not pile up.
-pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool), ComputeError> {
+pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model, keep_old: bool) -> Result<(i64, bool), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
     tx.execute(
         &format!("CREATE OR REPLACE TEMP TABLE \"{}\" AS\n{}\n", m.name, m.sql),
@@ -339,7 +353,7 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool
     if strays > 0 {
         return Err(ComputeError::NotPerTicket { name: m.name.clone(), file: m.file.clone(), rows: strays });
     }
-    replace(tx, db, m, &m.name, "build_changed")
+    replace(tx, db, m, &m.name, "build_changed", keep_old)
 }
 
 /// Replaces rows of a model with an incremental form (see [`Model::incremental_rows`]):
@@ -365,17 +379,86 @@ pub(super) fn rebuild_rows(tx: &Derive<'_>, db: &str, m: &Model, rows: &str) -> 
     )
     .map_err(fail)?;
     let given = tx.query_i64("SELECT count(*) FROM temp.main.build_rows").map_err(fail)?;
-    let (stored, whole) = replace(tx, db, m, "build_rows", "build_rows_key")?;
+    let (stored, whole) = replace(tx, db, m, "build_rows", "build_rows_key", false)?;
     tx.execute("DROP TABLE temp.main.build_rows; DROP TABLE temp.main.build_rows_key;", "dropping the changed rows")?;
     Ok((stored, whole, given))
 }
 
-/// Replaces the rows of the tickets in the TEMP table `keys` of `m`'s table by the rows of
-/// the TEMP table `rows`, or rewrites the table whole once its replaced rows reach
-/// [`COMPACT_SHARE`]. Returns the table's rows and whether it was rewritten whole.
-fn replace(tx: &Derive<'_>, db: &str, m: &Model, rows: &str, keys: &str) -> Result<(i64, bool), ComputeError> {
+/// Computes the whole table of a model with an incremental form for it (see
+/// [`Model::incremental_table`]) and replaces the database's table with it. Returns its
+/// rows and how many replaced rows (`build_old_<name>`) the form read.
+///
+/// The form reads the model's table as the last build left it, the changed tickets' rows
+/// of the per-ticket models it reads and their rows as the last build left them
+/// (`build_old_<name>`, kept by [`replace`]); the integration test compares the table with
+/// a full build's. A form whose columns are not the table's (names and types, in order) is
+/// refused.
+pub(super) fn rebuild_table(tx: &Derive<'_>, db: &str, m: &Model, form: &str) -> Result<(i64, i64), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
     let table = in_db(db, &m.name);
+    let mut old = 0;
+    for name in
+        relations(form).into_iter().map(|(n, _)| n).filter(|n| old_rows_of(n).is_some()).collect::<BTreeSet<_>>()
+    {
+        old += tx.query_i64(&format!("SELECT count(*) FROM temp.main.\"{name}\"")).map_err(fail)?;
+    }
+    tx.execute(
+        &format!("CREATE OR REPLACE TEMP TABLE build_rows AS\n{form}\n"),
+        &format!("computing the table of {} from its incremental form", m.name),
+    )
+    .map_err(fail)?;
+    let columns = |database: &str, name: &str| {
+        tx.query_column(&format!(
+            "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() \
+             WHERE database_name = '{}' AND schema_name = 'main' AND table_name = '{}'",
+            database.replace('\'', "''"),
+            name.replace('\'', "''")
+        ))
+    };
+    let (stored, formed) = (columns(db, &m.name).map_err(fail)?, columns("temp", "build_rows").map_err(fail)?);
+    if stored != formed {
+        return Err(ComputeError::FormColumns {
+            name: m.name.clone(),
+            file: m.file.clone(),
+            table: stored.concat(),
+            form: formed.concat(),
+        });
+    }
+    tx.execute(
+        &format!(
+            "CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.main.build_rows; DROP TABLE temp.main.build_rows;"
+        ),
+        &format!("replacing the table of {}", m.name),
+    )
+    .map_err(fail)?;
+    Ok((tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)?, old))
+}
+
+/// Replaces the rows of the tickets in the TEMP table `keys` of `m`'s table by the rows of
+/// the TEMP table `rows`, or rewrites the table whole once its replaced rows reach
+/// [`COMPACT_SHARE`]. Returns the table's rows and whether it was rewritten whole. With
+/// `keep_old`, the rows replaced are kept first in the TEMP table `build_old_<name>`.
+fn replace(
+    tx: &Derive<'_>,
+    db: &str,
+    m: &Model,
+    rows: &str,
+    keys: &str,
+    keep_old: bool,
+) -> Result<(i64, bool), ComputeError> {
+    let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    let table = in_db(db, &m.name);
+    if keep_old {
+        tx.execute(
+            &format!(
+                "CREATE OR REPLACE TEMP TABLE \"{OLD_ROWS}{n}\" AS SELECT t.* FROM {table} AS t SEMI JOIN {keys} AS c \
+                 ON c.source = t.source AND c.ticket_id = t.ticket_id",
+                n = m.name
+            ),
+            &format!("keeping the replaced rows of {}", m.name),
+        )
+        .map_err(fail)?;
+    }
     // Rows stored (deleted ones too, until rewritten) against rows alive, as committed.
     let stored = tx
         .query_i64(&format!(
@@ -460,7 +543,7 @@ mod tests {
             .collect(),
         )
         .unwrap();
-        let mut shadows = Shadows { visible: ["stg_t".to_string()].into(), parked: BTreeSet::new() };
+        let mut shadows = Shadows { visible: ["stg_t".to_string()].into(), ..Shadows::default() };
         let mut steps = Vec::new();
         for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
             steps.push((m.name.clone(), shadows.before(m)));

@@ -70,6 +70,21 @@ pub enum ComputeError {
         /// Rows of unchanged tickets.
         rows: i64,
     },
+    /// A model's incremental form for its whole table gave other columns than the table's.
+    #[error(
+        "the incremental table of model {name} ({file}) has the columns ({form}), its table ({table}); \
+         give the model's columns in its order and types"
+    )]
+    FormColumns {
+        /// The model.
+        name: String,
+        /// Its file.
+        file: String,
+        /// The table's columns and types.
+        table: String,
+        /// The form's.
+        form: String,
+    },
     /// A check's SQL failed.
     #[error("check {check} on {model} ({file}) could not run")]
     CheckQuery {
@@ -286,14 +301,19 @@ pub fn build(
                     tx.execute(&switch, "switching the incremental build's shadows")?;
                 }
                 let started = Instant::now();
-                let (rows, whole) = match (&m.incremental_rows, m.by_ticket) {
-                    (_, true) => incremental::rebuild(&tx, &db, m)?,
-                    (Some(form), false) => {
+                let (rows, whole) = match (&m.incremental_rows, &m.incremental_table, m.by_ticket) {
+                    (_, _, true) => incremental::rebuild(&tx, &db, m, shadows.keeps_old(m))?,
+                    (Some(form), _, false) => {
                         let (rows, whole, given) = incremental::rebuild_rows(&tx, &db, m, form)?;
                         formed.push(format!("{} ({given} rows)", m.name));
                         (rows, whole)
                     }
-                    (None, false) => {
+                    (None, Some(form), false) => {
+                        let (rows, old) = incremental::rebuild_table(&tx, &db, m, form)?;
+                        formed.push(format!("{} (whole table, {old} replaced rows read)", m.name));
+                        (rows, false)
+                    }
+                    (None, None, false) => {
                         built.push(build_model(&tx, m, &existing, &mut progress)?);
                         continue;
                     }

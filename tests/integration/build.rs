@@ -179,6 +179,17 @@ fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
         .parse()
         .unwrap();
     assert!(formed < 3000, "{step}: only the rows that can change: {formed}");
+    // kpi_dispatch_end sums the ends of every stretch of fct_clock_reach: its incremental
+    // form corrects its whole table by the changed tickets' stretches before and after.
+    let replaced: i64 = out
+        .split("kpi_dispatch_end (whole table, ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{step}: kpi_dispatch_end from its incremental table: {out}"))
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let full_out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
     assert!(full_out.contains("full: --full"), "{full_out}");
 
@@ -198,9 +209,14 @@ fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
         "kpi_customer_backlog_ticket",
         "kpi_breached_ticket",
         "kpi_billing_ticket",
+        "kpi_dispatch_end",
+        "kpi_dispatch",
     ] {
         assert!(full.iter().any(|(n, rows)| n == busy && rows.lines().count() > 10), "{step}: {busy} has rows");
     }
+    // The stretches of tickets the last build counted (decided then, changed since) were
+    // taken out: the form's subtraction was tested, not only its addition.
+    assert!(replaced > 0, "{step}: replaced stretches of fct_clock_reach: {out}");
     out
 }
 
