@@ -164,68 +164,69 @@ read_from AS (
     JOIN nodes AS n ON n.node <= i.j AND i.j < n.node + n.low
 ),
 
--- Each stretch with the index of the first instant after its ticket's decision.
-stretches AS (
-    SELECT p.* EXCLUDE (decided_at), 1 AS k
+-- The ends of every decided ticket's intervals come summed from kpi_dispatch_end, at node 0
+-- (known at every instant); the stretches decided at or after the first instant are taken
+-- back out of node 0 and put in at the nodes of the first instant after their decision
+-- (none in a build, where the one instant is the build's as-of: kpi_dispatch_end's sums
+-- are then node 0 as they are).
+later AS (
+    SELECT p.*, i.j AS k
     FROM fct_clock_reach AS p
-    WHERE p.decided_at < (SELECT min(as_of) FROM numbered)
-    UNION ALL
-    SELECT p.* EXCLUDE (decided_at), i.j AS k
-    FROM fct_clock_reach AS p
-    ASOF JOIN numbered AS i ON p.decided_at < i.as_of
+    ASOF LEFT JOIN numbered AS i ON p.decided_at < i.as_of
     WHERE p.decided_at >= (SELECT min(as_of) FROM numbered)
 ),
 
-tickets_reached AS (
+later_reached AS (
     SELECT
         priority,
         CASE WHEN breached THEN 1 ELSE 0 END AS b,
         k,
         max(hi_seconds) AS reach_seconds,
         max(last_pause_seconds) AS last_pause_seconds
-    FROM stretches
+    FROM later
     GROUP BY source, ticket_id, priority, breached, k
 ),
 
 -- The partitions the counting runs in, as integers (a sort on them is cheaper than on
 -- text): code 0 is the all level, 1..P a priority, above P a team and priority; the key
--- adds the state and the node.
+-- adds the state and the node. kpi_dispatch_end holds every priority and team of
+-- fct_clock_reach.
 priorities AS (
     SELECT priority, row_number() OVER (ORDER BY priority) AS code
-    FROM (SELECT DISTINCT priority FROM stretches)
+    FROM (SELECT DISTINCT priority FROM kpi_dispatch_end WHERE lvl = 1)
 ),
 
 team_priorities AS (
     SELECT priority, team, (SELECT count(*) FROM priorities) + row_number() OVER (ORDER BY priority, team) AS code
-    FROM (SELECT DISTINCT priority, team FROM stretches WHERE team IS NOT NULL)
+    FROM (SELECT DISTINCT priority, team FROM kpi_dispatch_end WHERE lvl = 2)
 ),
 
--- Interval ends: (level, code, state, k, reading, rank, +1/−1, breached ±1); lvl 2 is
--- team_priority, 1 priority, 0 all.
-ends AS (
+-- The ends of the later stretches, as kpi_dispatch_end sums them (see there): (level,
+-- code, state, k, reading, rank, +1/−1, breached ±1).
+later_ends AS (
     SELECT 2 AS lvl, g.code, 'running' AS state, s.k, s.hi_seconds AS reading,
         CASE WHEN s.is_last THEN 2 ELSE 0 END AS rank, 1 AS dn, CASE WHEN s.breached THEN 1 ELSE 0 END AS db
-    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    FROM later AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
     UNION ALL
     SELECT 2, g.code, 'running', s.k, s.lo_seconds, 0, -1, CASE WHEN s.breached THEN -1 ELSE 0 END
-    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    FROM later AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
     UNION ALL
     SELECT 2, g.code, 'paused', s.k,
         least(s.hi_seconds, s.last_pause_seconds),
         CASE WHEN s.last_pause_seconds < s.hi_seconds OR s.is_last THEN 2 ELSE 0 END,
         1, CASE WHEN s.breached THEN 1 ELSE 0 END
-    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    FROM later AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
     WHERE s.last_pause_seconds >= s.lo_seconds
     UNION ALL
     SELECT 2, g.code, 'paused', s.k, s.lo_seconds, 0, -1, CASE WHEN s.breached THEN -1 ELSE 0 END
-    FROM stretches AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
+    FROM later AS s JOIN team_priorities AS g ON g.priority = s.priority AND g.team = s.team
     WHERE s.last_pause_seconds >= s.lo_seconds
     UNION ALL
     SELECT l.lvl, CASE WHEN l.lvl = 1 THEN p.code ELSE 0 END, 'running', t.k, t.reach_seconds, 2, 1, t.b
-    FROM tickets_reached AS t JOIN priorities AS p ON p.priority = t.priority CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    FROM later_reached AS t JOIN priorities AS p ON p.priority = t.priority CROSS JOIN (VALUES (1), (0)) AS l(lvl)
     UNION ALL
     SELECT l.lvl, CASE WHEN l.lvl = 1 THEN p.code ELSE 0 END, 'paused', t.k, t.last_pause_seconds, 2, 1, t.b
-    FROM tickets_reached AS t JOIN priorities AS p ON p.priority = t.priority CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    FROM later_reached AS t JOIN priorities AS p ON p.priority = t.priority CROSS JOIN (VALUES (1), (0)) AS l(lvl)
     WHERE t.last_pause_seconds IS NOT NULL
 ),
 
@@ -246,14 +247,28 @@ questions AS (
     LEFT JOIN team_priorities AS g ON g.priority = o.priority AND g.team = o.team
 ),
 
--- Ends at the same reading and rank of a partition are tied in the order below, so they
--- go in summed: far fewer rows to sort (issue 14: 0.58 M instead of 4.7 M at 1M tickets;
--- readings repeat, e.g. every breached ticket's last stretch ends at its target).
+-- Ends at the same reading and rank of a partition are tied in the order below, so their
+-- sums may come in one row or several: kpi_dispatch_end's rows as they are (issue 14:
+-- 0.58 M rows instead of 4.7 M ends at 1M tickets; readings repeat, e.g. every breached
+-- ticket's last stretch ends at its target), the later ends summed.
 ends_placed AS (
+    SELECT ((CASE e.lvl WHEN 2 THEN g.code WHEN 1 THEN p.code ELSE 0 END) * 2
+            + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576 AS pk,
+        e.lvl, e.reading, e.rank, e.dn, e.db
+    FROM kpi_dispatch_end AS e
+    LEFT JOIN priorities AS p ON e.lvl = 1 AND p.priority = e.priority
+    LEFT JOIN team_priorities AS g ON e.lvl = 2 AND g.priority = e.priority AND g.team = e.team
+    UNION ALL
     SELECT ((e.code * 2 + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576 + n.node) AS pk,
         e.lvl, e.reading, e.rank, sum(e.dn) AS dn, sum(e.db) AS db
-    FROM ends AS e
+    FROM later_ends AS e
     JOIN known_in AS n ON n.k = e.k
+    GROUP BY ALL
+    UNION ALL
+    -- taken back out of node 0
+    SELECT ((e.code * 2 + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576) AS pk,
+        e.lvl, e.reading, e.rank, -sum(e.dn) AS dn, -sum(e.db) AS db
+    FROM later_ends AS e
     GROUP BY ALL
 ),
 

@@ -19,12 +19,18 @@
 //!    only) and those tickets' rows are replaced in the database's table; a model with an
 //!    incremental form (`-- incremental rows` in its file, see [`rebuild_rows`]) computes
 //!    the rows that changed from the shadows and its own table, and those replace the
-//!    stored ones; any other model is rebuilt in full, reading the database's tables (the
-//!    shadows it would see are parked under another name meanwhile, see [`Shadows`]);
+//!    stored ones; a model with an incremental form for its whole table (`-- incremental
+//!    table`, see [`rebuild_table`]) computes it from its own table, the shadows and the
+//!    rows the shadows replaced (`build_old_<name>`, kept only for such a form); any other
+//!    model is rebuilt in full, reading the database's tables (the shadows it would see
+//!    are parked under another name meanwhile, see [`Shadows`]);
 //! 3. drops the shadows;
 //! 4. commits without letting the checkpoint vacuum, so the replaced rows stay behind as
-//!    deleted rows until they are a fifth of a table, which is then rewritten whole
-//!    (see [`rebuild`]).
+//!    deleted rows until, with the build's own, they are a fifth of a table, which is
+//!    then rewritten whole (see [`rebuild`]).
+//!
+//! A build after which nothing was ingested, at the same as-of instant and with nothing
+//! else changed, has nothing to do: the tables stand (see [`up_to_date`]).
 //!
 //! A per-ticket model may so read a model built in full before it (the month ends, the
 //! customers' view of a ticket), whole; each of its rows must still come from a row of a
@@ -39,7 +45,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::models::{Layer, Model, ModelSet};
+use super::models::{old_rows_of, relations, Layer, Model, ModelSet, GENERATED_INPUTS, OLD_ROWS};
 use super::{BuildInfo, ComputeError};
 use crate::store::Derive;
 
@@ -54,6 +60,9 @@ pub(super) struct State {
     pub as_of_given: bool,
     /// sha256 of the configuration.
     pub config_sha256: String,
+    /// md5 of the generated inputs but the as-of instant's (see [`inputs_md5`]): what the
+    /// configuration names but does not hold, a price list's or portfolio's rows.
+    pub inputs_md5: String,
     /// sha256 of the macros and every model's name and SQL.
     pub models_sha256: String,
     /// md5 of the team table (names, lines, customers).
@@ -80,6 +89,7 @@ impl State {
             as_of_us: info.as_of.timestamp_micros(),
             as_of_given,
             config_sha256: info.config_sha256.clone(),
+            inputs_md5: inputs_md5(tx)?,
             models_sha256: models_sha256(set),
             teams_md5: tx
                 .query_column(
@@ -102,13 +112,21 @@ impl State {
         {
             return Ok(None);
         }
+        // A build_state of an older itsm (without inputs_md5): the next build is full.
+        if tx.query_i64(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' \
+             AND table_name = 'build_state' AND column_name = 'inputs_md5'",
+        )? == 0
+        {
+            return Ok(None);
+        }
         let text = tx.query_column(
             "SELECT concat_ws(chr(31), last_batch, epoch_us(as_of), as_of_given, config_sha256, models_sha256, \
-             teams_md5, years, tool_version, complete) FROM build_state",
+             teams_md5, years, tool_version, complete, inputs_md5) FROM build_state",
         )?;
         let Some(row) = text.first() else { return Ok(None) };
         let f: Vec<&str> = row.split('\u{1f}').collect();
-        if f.len() != 9 {
+        if f.len() != 10 {
             return Ok(None);
         }
         Ok(Some(State {
@@ -121,6 +139,7 @@ impl State {
             years: f[6].into(),
             tool_version: f[7].into(),
             complete: f[8] == "true",
+            inputs_md5: f[9].into(),
         }))
     }
 
@@ -131,8 +150,8 @@ impl State {
             &format!(
                 "CREATE OR REPLACE TABLE build_state (last_batch BIGINT, as_of TIMESTAMP, as_of_given BOOLEAN, \
                  config_sha256 VARCHAR, models_sha256 VARCHAR, teams_md5 VARCHAR, years VARCHAR, tool_version VARCHAR, \
-                 complete BOOLEAN, built_at TIMESTAMP);\
-                 INSERT INTO build_state VALUES ({}, make_timestamp({}::BIGINT), {}, {}, {}, {}, {}, {}, {}, now()::TIMESTAMP);",
+                 complete BOOLEAN, built_at TIMESTAMP, inputs_md5 VARCHAR);\
+                 INSERT INTO build_state VALUES ({}, make_timestamp({}::BIGINT), {}, {}, {}, {}, {}, {}, {}, now()::TIMESTAMP, {});",
                 self.last_batch,
                 self.as_of_us,
                 self.as_of_given,
@@ -141,12 +160,35 @@ impl State {
                 q(&self.teams_md5),
                 q(&self.years),
                 q(&self.tool_version),
-                self.complete
+                self.complete,
+                q(&self.inputs_md5)
             ),
             "writing the build state",
         )?;
         Ok(())
     }
+}
+
+/// The generated inputs [`inputs_md5`] leaves out: those holding the as-of instant, which
+/// moves between incremental builds, and the calendar tables, which the configuration and
+/// the calendar years make (both in the state; hashing calendar_hour's 70,000 rows took
+/// 0.35 s).
+const UNHASHED_INPUTS: [&str; 7] =
+    ["cfg_build", "cfg_cab_as_of", "cfg_dispatch_as_of", "calendar_span", "calendar_hour", "local_day", "local_hour"];
+
+/// md5 of every generated input's rows but [`UNHASHED_INPUTS`]', as this build wrote them.
+/// The configuration's hash covers what itsm.toml says, not the rows of the files it
+/// names (a price list, a portfolio), and a per-ticket model may read those
+/// (`kpi_billing_ticket` reads `cfg_price`).
+fn inputs_md5(tx: &Derive<'_>) -> Result<String, ComputeError> {
+    let parts: Vec<String> = GENERATED_INPUTS
+        .iter()
+        .filter(|t| !UNHASHED_INPUTS.contains(t))
+        .map(|t| format!("SELECT '{t}' AS name, coalesce(md5(string_agg(CAST(r AS VARCHAR), chr(10) ORDER BY CAST(r AS VARCHAR))), '') AS h FROM {t} AS r"))
+        .collect();
+    let sql =
+        format!("SELECT md5(string_agg(name || ':' || h, chr(10) ORDER BY name)) FROM ({})", parts.join(" UNION ALL "));
+    Ok(tx.query_column(&sql)?.pop().unwrap_or_default())
 }
 
 /// sha256 of the macros and every model (name and SQL), in build order.
@@ -177,12 +219,22 @@ pub(super) fn why_full(last: Option<&State>, now: &State) -> Option<String> {
         (now.as_of_given || last.as_of_given, "--as-of was given"),
         (last.tool_version != now.tool_version, "itsm's version changed"),
         (last.config_sha256 != now.config_sha256, "the configuration changed"),
+        (last.inputs_md5 != now.inputs_md5, "the generated inputs changed (a price list or portfolio file)"),
         (last.models_sha256 != now.models_sha256, "a model or macro changed"),
         (last.teams_md5 != now.teams_md5, "the team table changed (names, lines or customers)"),
         (last.years != now.years, "the calendar years changed"),
         (now.as_of_us < last.as_of_us, "the as-of instant moved back"),
     ];
     reasons.iter().find(|(hit, _)| *hit).map(|(_, why)| why.to_string())
+}
+
+/// Whether a build that may be incremental after `last` has nothing to do: no batch was
+/// ingested since and the as-of instant is the same. With the configuration, the
+/// generated inputs, the models, the team table and the calendar unchanged ([`why_full`]
+/// said so), every table would come out as it is, the tickets the last build left open
+/// too (their clocks run to the same instant).
+pub(super) fn up_to_date(last: &State, now: &State) -> bool {
+    why_full(Some(last), now).is_none() && last.last_batch == now.last_batch && last.as_of_us == now.as_of_us
 }
 
 /// The TEMP shadows of an incremental build. A per-ticket relation's shadow holds the
@@ -198,12 +250,15 @@ pub(super) struct Shadows {
     visible: BTreeSet<String>,
     /// Shadows parked under `build_parked_<name>`.
     parked: BTreeSet<String>,
+    /// Per-ticket models whose replaced rows are kept as `build_old_<name>` for an
+    /// incremental form that reads them ([`ModelSet::old_rows_read`]).
+    keep_old: BTreeSet<String>,
 }
 
 impl Shadows {
     /// Shadows every per-ticket staging view of `set` with the changed tickets' rows.
     pub fn new(tx: &Derive<'_>, db: &str, set: &ModelSet) -> Result<Shadows, ComputeError> {
-        let mut shadows = Shadows::default();
+        let mut shadows = Shadows { keep_old: set.old_rows_read(), ..Shadows::default() };
         for m in set.models.iter().filter(|m| m.by_ticket && m.layer == Layer::Staging) {
             shadow(tx, db, m)?;
             shadows.visible.insert(m.name.clone());
@@ -217,7 +272,7 @@ impl Shadows {
     pub fn before(&mut self, m: &Model) -> String {
         let mut sql = String::new();
         // A model's incremental form reads the changed tickets' rows, as a per-ticket model.
-        let per_ticket = m.by_ticket || m.incremental_rows.is_some();
+        let per_ticket = m.by_ticket || m.incremental_rows.is_some() || m.incremental_table.is_some();
         for r in &m.reads {
             if per_ticket && self.parked.remove(r) {
                 sql.push_str(&format!("ALTER TABLE temp.main.\"build_parked_{r}\" RENAME TO \"{r}\";"));
@@ -235,9 +290,17 @@ impl Shadows {
         self.visible.insert(m.name.clone());
     }
 
-    /// The statements dropping every shadow and `build_changed`.
+    /// Whether the rows `m` replaces must be kept as `build_old_<name>`.
+    pub fn keeps_old(&self, m: &Model) -> bool {
+        self.keep_old.contains(&m.name)
+    }
+
+    /// The statements dropping every shadow, every table of old rows and `build_changed`.
     pub fn drop_all(&self) -> String {
         let mut sql = String::from("DROP TABLE IF EXISTS temp.main.build_changed;");
+        for n in &self.keep_old {
+            sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{OLD_ROWS}{n}\";"));
+        }
         for n in &self.visible {
             sql.push_str(&format!("DROP TABLE IF EXISTS temp.main.\"{n}\";"));
         }
@@ -317,9 +380,10 @@ pub(super) const COMPACT_SHARE: f64 = 0.2;
 /// checkpoint rewrite most of `fct_ticket` and its kind: measured on the 1M sample, 4.8 to
 /// 6.0 s of commit for 24,460 tickets replaced in 15 tables, against 0.6 s without
 /// vacuum. An incremental build therefore commits without vacuum (`max_vacuum_tasks = 0`),
-/// and a table whose replaced rows reach [`COMPACT_SHARE`] of what it stores is rewritten
-/// whole instead of replacing rows in it, so the marked rows do not pile up.
-pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool), ComputeError> {
+/// and a table whose replaced rows (this build's too) reach [`COMPACT_SHARE`] of what it
+/// stores is rewritten whole instead of replacing rows in it, so the marked rows do not
+/// pile up.
+pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model, keep_old: bool) -> Result<(i64, bool), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
     tx.execute(
         &format!("CREATE OR REPLACE TEMP TABLE \"{}\" AS\n{}\n", m.name, m.sql),
@@ -339,7 +403,7 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model) -> Result<(i64, bool
     if strays > 0 {
         return Err(ComputeError::NotPerTicket { name: m.name.clone(), file: m.file.clone(), rows: strays });
     }
-    replace(tx, db, m, &m.name, "build_changed")
+    replace(tx, db, m, &m.name, "build_changed", keep_old)
 }
 
 /// Replaces rows of a model with an incremental form (see [`Model::incremental_rows`]):
@@ -365,17 +429,87 @@ pub(super) fn rebuild_rows(tx: &Derive<'_>, db: &str, m: &Model, rows: &str) -> 
     )
     .map_err(fail)?;
     let given = tx.query_i64("SELECT count(*) FROM temp.main.build_rows").map_err(fail)?;
-    let (stored, whole) = replace(tx, db, m, "build_rows", "build_rows_key")?;
+    let (stored, whole) = replace(tx, db, m, "build_rows", "build_rows_key", false)?;
     tx.execute("DROP TABLE temp.main.build_rows; DROP TABLE temp.main.build_rows_key;", "dropping the changed rows")?;
     Ok((stored, whole, given))
 }
 
-/// Replaces the rows of the tickets in the TEMP table `keys` of `m`'s table by the rows of
-/// the TEMP table `rows`, or rewrites the table whole once its replaced rows reach
-/// [`COMPACT_SHARE`]. Returns the table's rows and whether it was rewritten whole.
-fn replace(tx: &Derive<'_>, db: &str, m: &Model, rows: &str, keys: &str) -> Result<(i64, bool), ComputeError> {
+/// Computes the whole table of a model with an incremental form for it (see
+/// [`Model::incremental_table`]) and replaces the database's table with it. Returns its
+/// rows and how many replaced rows (`build_old_<name>`) the form read.
+///
+/// The form reads the model's table as the last build left it, the changed tickets' rows
+/// of the per-ticket models it reads and their rows as the last build left them
+/// (`build_old_<name>`, kept by [`replace`]); the integration test compares the table with
+/// a full build's. A form whose columns are not the table's (names and types, in order) is
+/// refused.
+pub(super) fn rebuild_table(tx: &Derive<'_>, db: &str, m: &Model, form: &str) -> Result<(i64, i64), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
     let table = in_db(db, &m.name);
+    let mut old = 0;
+    for name in
+        relations(form).into_iter().map(|(n, _)| n).filter(|n| old_rows_of(n).is_some()).collect::<BTreeSet<_>>()
+    {
+        old += tx.query_i64(&format!("SELECT count(*) FROM temp.main.\"{name}\"")).map_err(fail)?;
+    }
+    tx.execute(
+        &format!("CREATE OR REPLACE TEMP TABLE build_rows AS\n{form}\n"),
+        &format!("computing the table of {} from its incremental form", m.name),
+    )
+    .map_err(fail)?;
+    let columns = |database: &str, name: &str| {
+        tx.query_column(&format!(
+            "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM duckdb_columns() \
+             WHERE database_name = '{}' AND schema_name = 'main' AND table_name = '{}'",
+            database.replace('\'', "''"),
+            name.replace('\'', "''")
+        ))
+    };
+    let (stored, formed) = (columns(db, &m.name).map_err(fail)?, columns("temp", "build_rows").map_err(fail)?);
+    if stored != formed {
+        return Err(ComputeError::FormColumns {
+            name: m.name.clone(),
+            file: m.file.clone(),
+            table: stored.concat(),
+            form: formed.concat(),
+        });
+    }
+    tx.execute(
+        &format!(
+            "CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.main.build_rows; DROP TABLE temp.main.build_rows;"
+        ),
+        &format!("replacing the table of {}", m.name),
+    )
+    .map_err(fail)?;
+    Ok((tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)?, old))
+}
+
+/// Replaces the rows of the tickets in the TEMP table `keys` of `m`'s table by the rows of
+/// the TEMP table `rows`, or rewrites the table whole once its replaced rows, with this
+/// build's, reach [`COMPACT_SHARE`]. Returns the table's rows and whether it was rewritten
+/// whole. With `keep_old`, the rows replaced are kept first in the TEMP table
+/// `build_old_<name>`.
+fn replace(
+    tx: &Derive<'_>,
+    db: &str,
+    m: &Model,
+    rows: &str,
+    keys: &str,
+    keep_old: bool,
+) -> Result<(i64, bool), ComputeError> {
+    let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    let table = in_db(db, &m.name);
+    if keep_old {
+        tx.execute(
+            &format!(
+                "CREATE OR REPLACE TEMP TABLE \"{OLD_ROWS}{n}\" AS SELECT t.* FROM {table} AS t SEMI JOIN {keys} AS c \
+                 ON c.source = t.source AND c.ticket_id = t.ticket_id",
+                n = m.name
+            ),
+            &format!("keeping the replaced rows of {}", m.name),
+        )
+        .map_err(fail)?;
+    }
     // Rows stored (deleted ones too, until rewritten) against rows alive, as committed.
     let stored = tx
         .query_i64(&format!(
@@ -386,7 +520,11 @@ fn replace(tx: &Derive<'_>, db: &str, m: &Model, rows: &str, keys: &str) -> Resu
         ))
         .map_err(fail)?;
     let alive = tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)?;
-    let whole = stored > 0 && (stored - alive) as f64 >= COMPACT_SHARE * stored as f64;
+    // The rows this build replaces count too (as many as it puts in, near enough): an
+    // ingest's checkpoint vacuums some deleted rows, so the share must be reached in the
+    // build that would leave it behind.
+    let new = tx.query_i64(&format!("SELECT count(*) FROM temp.main.\"{rows}\"")).map_err(fail)?;
+    let whole = stored > 0 && (stored - alive + new) as f64 >= COMPACT_SHARE * stored as f64;
     let replace = if whole {
         format!(
             "CREATE OR REPLACE TABLE {table} AS SELECT t.* FROM {table} AS t ANTI JOIN {keys} AS c \
@@ -418,6 +556,7 @@ mod tests {
             as_of_us: 1_000,
             as_of_given: false,
             config_sha256: "c".into(),
+            inputs_md5: "i".into(),
             models_sha256: "m".into(),
             teams_md5: "t".into(),
             years: "2025-2027".into(),
@@ -434,6 +573,8 @@ mod tests {
         assert_eq!(why_full(None, &now).as_deref(), Some("no earlier build"));
         now.config_sha256 = "other".into();
         assert_eq!(why_full(Some(&last), &now).as_deref(), Some("the configuration changed"));
+        let now = State { inputs_md5: "x".into(), ..state() };
+        assert!(why_full(Some(&last), &now).unwrap().contains("generated inputs"));
         let now = State { models_sha256: "x".into(), ..state() };
         assert_eq!(why_full(Some(&last), &now).as_deref(), Some("a model or macro changed"));
         let now = State { teams_md5: "x".into(), ..state() };
@@ -442,6 +583,17 @@ mod tests {
         assert_eq!(why_full(Some(&last), &now).as_deref(), Some("--as-of was given"));
         let partial = State { complete: false, ..state() };
         assert!(why_full(Some(&partial), &state()).unwrap().contains("--select"));
+    }
+
+    #[test]
+    fn a_build_is_up_to_date_only_when_nothing_moved() {
+        let last = state();
+        assert!(up_to_date(&last, &state()));
+        assert!(!up_to_date(&last, &State { last_batch: 4, ..state() }), "a new batch");
+        assert!(!up_to_date(&last, &State { as_of_us: 2_000, ..state() }), "a later as-of");
+        assert!(!up_to_date(&last, &State { inputs_md5: "x".into(), ..state() }), "a changed price list");
+        assert!(!up_to_date(&last, &State { config_sha256: "x".into(), ..state() }));
+        assert!(!up_to_date(&State { complete: false, ..state() }, &state()), "after a --select build");
     }
 
     #[test]
@@ -460,7 +612,7 @@ mod tests {
             .collect(),
         )
         .unwrap();
-        let mut shadows = Shadows { visible: ["stg_t".to_string()].into(), parked: BTreeSet::new() };
+        let mut shadows = Shadows { visible: ["stg_t".to_string()].into(), ..Shadows::default() };
         let mut steps = Vec::new();
         for m in set.models.iter().filter(|m| m.layer != Layer::Staging) {
             steps.push((m.name.clone(), shadows.before(m)));

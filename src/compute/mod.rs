@@ -70,6 +70,21 @@ pub enum ComputeError {
         /// Rows of unchanged tickets.
         rows: i64,
     },
+    /// A model's incremental form for its whole table gave other columns than the table's.
+    #[error(
+        "the incremental table of model {name} ({file}) has the columns ({form}), its table ({table}); \
+         give the model's columns in its order and types"
+    )]
+    FormColumns {
+        /// The model.
+        name: String,
+        /// Its file.
+        file: String,
+        /// The table's columns and types.
+        table: String,
+        /// The form's.
+        form: String,
+    },
     /// A check's SQL failed.
     #[error("check {check} on {model} ({file}) could not run")]
     CheckQuery {
@@ -263,6 +278,17 @@ pub fn build(
     };
     let incremental = if selected.is_none() && why_full.is_none() { last } else { None };
     phases.lap("build state (hashes)");
+    if let Some(last) = incremental.as_ref().filter(|last| incremental::up_to_date(last, &now)) {
+        // Nothing ingested, the same as-of: every table stands as the last build left it
+        // (the generated inputs written above are the same rows; they are rolled back).
+        drop(tx);
+        phases.lap("rollback");
+        let mode = format!(
+            "up to date: nothing ingested since the build as of {} UTC, its tables stand",
+            incremental::instant(last.as_of_us).format("%Y-%m-%d %H:%M:%S")
+        );
+        return Ok(BuildReport { info, models: Vec::new(), dropped: Vec::new(), mode, phases: phases.laps });
+    }
     let mut built = Vec::new();
     // An incremental build's checkpoint does not vacuum (see incremental::rebuild).
     let hold_vacuum = incremental.is_some();
@@ -286,14 +312,19 @@ pub fn build(
                     tx.execute(&switch, "switching the incremental build's shadows")?;
                 }
                 let started = Instant::now();
-                let (rows, whole) = match (&m.incremental_rows, m.by_ticket) {
-                    (_, true) => incremental::rebuild(&tx, &db, m)?,
-                    (Some(form), false) => {
+                let (rows, whole) = match (&m.incremental_rows, &m.incremental_table, m.by_ticket) {
+                    (_, _, true) => incremental::rebuild(&tx, &db, m, shadows.keeps_old(m))?,
+                    (Some(form), _, false) => {
                         let (rows, whole, given) = incremental::rebuild_rows(&tx, &db, m, form)?;
                         formed.push(format!("{} ({given} rows)", m.name));
                         (rows, whole)
                     }
-                    (None, false) => {
+                    (None, Some(form), false) => {
+                        let (rows, old) = incremental::rebuild_table(&tx, &db, m, form)?;
+                        formed.push(format!("{} (whole table, {old} replaced rows read)", m.name));
+                        (rows, false)
+                    }
+                    (None, None, false) => {
                         built.push(build_model(&tx, m, &existing, &mut progress)?);
                         continue;
                     }

@@ -134,6 +134,14 @@ pub struct Model {
     /// whose row of one ticket depends on other tickets' (a running window), so it is not
     /// per ticket, but only a few rows move (see `src/compute/incremental.rs`).
     pub incremental_rows: Option<String>,
+    /// The model's incremental form for its whole table, the SQL after a line
+    /// `-- incremental table` (not part of [`Model::sql`]): after new batches it computes
+    /// the model's whole table from its own table as the last build left it, the changed
+    /// tickets' rows of the per-ticket models it reads (under their names) and those rows
+    /// as the last build left them (`build_old_<name>`); the build replaces the table with
+    /// it. For an aggregate over per-ticket rows that is cheaper to correct by the changed
+    /// tickets' rows than to compute again (sums: `kpi_dispatch_end`).
+    pub incremental_table: Option<String>,
 }
 
 /// A singular check: a query in `queries/checks/` returning offending rows.
@@ -218,7 +226,7 @@ impl ModelSet {
             if !is_identifier(stem) {
                 return Err(invalid(&file, 1, format!("model name '{stem}' must be lower-case letters, digits and _")));
             }
-            let (body, rows_form) = split_incremental_rows(&text);
+            let (body, form) = split_incremental(&text);
             let sql = body.trim_end().trim_end_matches(';').to_string();
             if dir == "checks" {
                 set.singular_checks.push(SingularCheck { name: stem.into(), file, sql });
@@ -236,7 +244,8 @@ impl ModelSet {
                 by_ticket: header_says(&text, "incremental: ticket"),
                 sql,
                 reads: Vec::new(),
-                incremental_rows: rows_form.map(|r| r.trim_end().trim_end_matches(';').to_string()),
+                incremental_rows: form.filter(|(marker, _)| *marker == INCREMENTAL_ROWS).map(|(_, r)| trimmed(r)),
+                incremental_table: form.filter(|(marker, _)| *marker == INCREMENTAL_TABLE).map(|(_, r)| trimmed(r)),
             });
         }
         let mut layer_of: BTreeMap<String, (Layer, String)> = BTreeMap::new();
@@ -266,7 +275,37 @@ impl ModelSet {
             }
             set.models.extend(order_layer(layer, resolved)?);
         }
+        set.check_old_rows()?;
         Ok(set)
+    }
+
+    /// The per-ticket models whose rows as the last build left them some model's
+    /// incremental form reads (`build_old_<name>`), so an incremental build keeps them.
+    pub fn old_rows_read(&self) -> BTreeSet<String> {
+        self.models
+            .iter()
+            .filter_map(|m| m.incremental_rows.as_ref().or(m.incremental_table.as_ref()))
+            .flat_map(|form| relations(form).into_iter().filter_map(|(name, _)| old_rows_of(&name).map(String::from)))
+            .collect()
+    }
+
+    /// `build_old_<name>` in an incremental form names a per-ticket model the model reads.
+    fn check_old_rows(&self) -> Result<(), ModelError> {
+        for m in &self.models {
+            let Some(form) = m.incremental_rows.as_ref().or(m.incremental_table.as_ref()) else { continue };
+            for (name, at) in relations(form) {
+                let Some(of) = old_rows_of(&name) else { continue };
+                if !self.model(of).is_some_and(|r| r.by_ticket) {
+                    let message = format!(
+                        "the incremental form of '{}' reads '{name}', but '{of}' is no per-ticket model \
+                         ('-- incremental: ticket'): only their rows are replaced, and kept as they were",
+                        m.name
+                    );
+                    return Err(invalid(&m.file, m.sql.lines().count() + 1 + at, message));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The model of that name.
@@ -341,32 +380,56 @@ fn header_says(text: &str, flag: &str) -> bool {
 /// The line that starts a model's incremental form (see [`Model::incremental_rows`]).
 pub const INCREMENTAL_ROWS: &str = "-- incremental rows";
 
-/// The model's text before the line [`INCREMENTAL_ROWS`], and what follows it, if any.
-fn split_incremental_rows(text: &str) -> (&str, Option<&str>) {
+/// The line that starts a model's incremental form for its whole table (see
+/// [`Model::incremental_table`]).
+pub const INCREMENTAL_TABLE: &str = "-- incremental table";
+
+/// The prefix of the TEMP table holding a per-ticket model's rows of the changed tickets
+/// as the last build left them, which an incremental form may read.
+pub const OLD_ROWS: &str = "build_old_";
+
+/// The model `build_old_<name>` holds old rows of, if `relation` is such a table.
+pub fn old_rows_of(relation: &str) -> Option<&str> {
+    relation.strip_prefix(OLD_ROWS).filter(|m| !m.is_empty())
+}
+
+fn trimmed(form: &str) -> String {
+    form.trim_end().trim_end_matches(';').to_string()
+}
+
+/// The model's text before the line [`INCREMENTAL_ROWS`] or [`INCREMENTAL_TABLE`], and
+/// that line's marker with what follows it, if any.
+fn split_incremental(text: &str) -> (&str, Option<(&'static str, &str)>) {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        if line.trim() == INCREMENTAL_ROWS {
-            return (&text[..at], Some(&text[at + line.len()..]));
+        if let Some(marker) = [INCREMENTAL_ROWS, INCREMENTAL_TABLE].into_iter().find(|m| line.trim() == *m) {
+            return (&text[..at], Some((marker, &text[at + line.len()..])));
         }
         at += line.len();
     }
     (text, None)
 }
 
-/// An incremental form reads only what the model reads, its own table and `build_changed`,
-/// so it runs where the model runs in build order; a per-ticket model has no use for one.
+/// An incremental form reads only what the model reads, its own table, `build_changed`
+/// and the old rows of what it reads (`build_old_<name>`), so it runs where the model runs
+/// in build order; a per-ticket model has no use for one.
 fn check_incremental_rows(m: &Model) -> Result<(), ModelError> {
-    let Some(rows) = &m.incremental_rows else { return Ok(()) };
+    let (marker, form) = match (&m.incremental_rows, &m.incremental_table) {
+        (Some(form), _) => (INCREMENTAL_ROWS, form),
+        (None, Some(form)) => (INCREMENTAL_TABLE, form),
+        (None, None) => return Ok(()),
+    };
     let line = m.sql.lines().count() + 1;
     if m.by_ticket {
-        let message = format!("'{}' is '-- incremental: ticket' and has '{INCREMENTAL_ROWS}': keep one", m.name);
+        let message = format!("'{}' is '-- incremental: ticket' and has '{marker}': keep one", m.name);
         return Err(invalid(&m.file, line, message));
     }
-    for (name, at) in relations(rows) {
-        if name != m.name && name != "build_changed" && !m.reads.contains(&name) {
+    for (name, at) in relations(form) {
+        let read = |n: &str| n == m.name || m.reads.iter().any(|r| r == n);
+        if name != "build_changed" && !read(&name) && !old_rows_of(&name).is_some_and(read) {
             let message = format!(
-                "the incremental rows of '{}' read '{name}', which the model does not read; \
-                 they may read what the model reads, '{}' itself and build_changed",
+                "the incremental form of '{}' reads '{name}', which the model does not read; \
+                 it may read what the model reads, '{}' itself, build_changed and build_old_<what it reads>",
                 m.name, m.name
             );
             return Err(invalid(&m.file, line + at, message));
@@ -737,11 +800,43 @@ mod tests {
             file("marts/fct_c.sql", "-- grain: t\nSELECT 1 AS k"),
             file("marts/fct_b.sql", &format!("{model}-- incremental rows\nSELECT *\nFROM fct_c")),
         ]);
-        assert!(other.starts_with("q/marts/fct_b.sql:5: the incremental rows of 'fct_b' read 'fct_c'"), "{other}");
+        assert!(other.starts_with("q/marts/fct_b.sql:5: the incremental form of 'fct_b' reads 'fct_c'"), "{other}");
         let both = err(vec![
             file("marts/fct_a.sql", "-- grain: t\nSELECT 1 AS k"),
             file("marts/fct_b.sql", &format!("-- grain: t\n-- incremental: ticket\nSELECT * FROM fct_a\n{form}")),
         ]);
         assert!(both.contains("keep one"), "{both}");
+    }
+
+    #[test]
+    fn a_whole_table_form_may_read_the_old_rows_of_a_per_ticket_model_it_reads() {
+        let per_ticket = file("marts/fct_a.sql", "-- grain: t\n-- incremental: ticket\nSELECT 1 AS k");
+        let model = "-- grain: s\nSELECT k, count(*) AS n FROM fct_a GROUP BY k\n";
+        let form = "-- incremental table\nSELECT k, sum(n) AS n FROM (\n  FROM fct_b UNION ALL FROM fct_a\n  \
+                    UNION ALL SELECT k, -1 FROM build_old_fct_a) GROUP BY k\n";
+        let set =
+            ModelSet::from_files("q", vec![per_ticket.clone(), file("marts/fct_b.sql", &format!("{model}{form}"))])
+                .unwrap();
+        let b = set.model("fct_b").unwrap();
+        assert_eq!(b.incremental_rows, None);
+        assert!(b.incremental_table.as_deref().is_some_and(|f| f.ends_with("build_old_fct_a) GROUP BY k")));
+        assert_eq!(b.reads, ["fct_a"]);
+        assert_eq!(set.old_rows_read(), BTreeSet::from(["fct_a".to_string()]));
+
+        let err = |files: Vec<SourceFile>| ModelSet::from_files("q", files).unwrap_err().to_string();
+        let unread = err(vec![
+            per_ticket.clone(),
+            file("marts/fct_c.sql", "-- grain: t\n-- incremental: ticket\nSELECT 1 AS k"),
+            file("marts/fct_b.sql", &format!("{model}-- incremental table\nSELECT * FROM\nbuild_old_fct_c")),
+        ]);
+        assert!(
+            unread.starts_with("q/marts/fct_b.sql:5: the incremental form of 'fct_b' reads 'build_old_fct_c'"),
+            "{unread}"
+        );
+        let whole = err(vec![
+            file("marts/fct_a.sql", "-- grain: t\nSELECT 1 AS k"),
+            file("marts/fct_b.sql", &format!("{model}{form}")),
+        ]);
+        assert!(whole.contains("reads 'build_old_fct_a', but 'fct_a' is no per-ticket model"), "{whole}");
     }
 }

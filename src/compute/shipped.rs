@@ -68,6 +68,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_data_quality_ticket.sql", include_str!("../../queries/kpis/kpi_data_quality_ticket.sql")),
     ("kpis/kpi_dispatch.sql", include_str!("../../queries/kpis/kpi_dispatch.sql")),
     ("kpis/kpi_dispatch_backtest.sql", include_str!("../../queries/kpis/kpi_dispatch_backtest.sql")),
+    ("kpis/kpi_dispatch_end.sql", include_str!("../../queries/kpis/kpi_dispatch_end.sql")),
     ("kpis/kpi_dispatch_reliability.sql", include_str!("../../queries/kpis/kpi_dispatch_reliability.sql")),
     ("kpis/kpi_dispatch_scored.sql", include_str!("../../queries/kpis/kpi_dispatch_scored.sql")),
     ("kpis/kpi_escalation_by_month.sql", include_str!("../../queries/kpis/kpi_escalation_by_month.sql")),

@@ -179,6 +179,17 @@ fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
         .parse()
         .unwrap();
     assert!(formed < 3000, "{step}: only the rows that can change: {formed}");
+    // kpi_dispatch_end sums the ends of every stretch of fct_clock_reach: its incremental
+    // form corrects its whole table by the changed tickets' stretches before and after.
+    let replaced: i64 = out
+        .split("kpi_dispatch_end (whole table, ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{step}: kpi_dispatch_end from its incremental table: {out}"))
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let full_out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
     assert!(full_out.contains("full: --full"), "{full_out}");
 
@@ -198,9 +209,14 @@ fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
         "kpi_customer_backlog_ticket",
         "kpi_breached_ticket",
         "kpi_billing_ticket",
+        "kpi_dispatch_end",
+        "kpi_dispatch",
     ] {
         assert!(full.iter().any(|(n, rows)| n == busy && rows.lines().count() > 10), "{step}: {busy} has rows");
     }
+    // The stretches of tickets the last build counted (decided then, changed since) were
+    // taken out: the form's subtraction was tested, not only its addition.
+    assert!(replaced > 0, "{step}: replaced stretches of fct_clock_reach: {out}");
     out
 }
 
@@ -218,6 +234,22 @@ fn set_updated_at_before(path: &Path, cut: &str) {
         if fields[updated].get(..10).is_some_and(|d| d >= cut) {
             fields[updated] = fields[opened].clone();
         }
+        w.write_record(&fields).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// Writes the ticket rows of `path` to `to` with `updated_at` an hour later.
+fn touched_later(path: &Path, to: &Path) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let updated = header.iter().position(|c| c == "updated_at").unwrap();
+    let mut w = csv::Writer::from_path(to).unwrap();
+    w.write_record(&header).unwrap();
+    for row in r.records().map(Result::unwrap) {
+        let mut fields: Vec<String> = row.iter().map(str::to_string).collect();
+        let at = chrono::DateTime::parse_from_rfc3339(&fields[updated]).unwrap();
+        fields[updated] = (at + chrono::Duration::hours(1)).to_rfc3339();
         w.write_record(&fields).unwrap();
     }
     w.flush().unwrap();
@@ -270,20 +302,45 @@ fn an_incremental_build_gives_exactly_the_tables_of_a_full_build() {
         ) > 0
     );
 
-    // A few days more.
-    itsm_ok(&t.0, &["ingest", &file(&third, "tickets.csv"), &file(&third, "history.csv")]);
+    // A few days more, in two exports.
+    let (third_a, fourth) = (t.path("third_a"), t.path("fourth"));
+    let split = itsm::sample::split_export(&third, "2026-10-26", &third_a, &fourth).unwrap();
+    assert!(split.before.0 > 20 && split.from.0 > 20, "{split:?}");
+    itsm_ok(&t.0, &["ingest", &file(&third_a, "tickets.csv"), &file(&third_a, "history.csv")]);
     assert_incremental_equals_full(&t, "third");
-
-    // Nothing new: still incremental (the tickets left open run to the same as-of again).
-    // Each step's replaced rows stay in the tables as deleted rows (the checkpoint of an
-    // incremental build does not vacuum) until they are a fifth of a table, which is then
-    // rewritten whole: by now some are.
-    let out = assert_incremental_equals_full(&t, "nothing new");
+    itsm_ok(&t.0, &["ingest", &file(&fourth, "tickets.csv"), &file(&fourth, "history.csv")]);
+    assert_incremental_equals_full(&t, "fourth");
+    // The last export again, with every row an hour newer: its tickets and the open ones
+    // are replaced once more. Replaced rows stay in the tables as deleted rows (the
+    // checkpoint of an incremental build does not vacuum; an ingest's vacuums some) until,
+    // with this build's, they would be a fifth of a table, which is then rewritten whole.
+    let again = t.path("again.csv");
+    touched_later(&fourth.join("tickets.csv"), &again);
+    itsm_ok(&t.0, &["ingest", again.to_str().unwrap()]);
+    let out = assert_incremental_equals_full(&t, "again");
     assert!(out.contains("rewritten whole (over 20 % replaced rows): "), "{out}");
+
+    // Nothing new and the same as-of: the tables stand, and they are a full build's.
+    let before = model_tables(&t.db());
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("up to date: nothing ingested since the build as of "), "{out}");
+    assert!(before == model_tables(&t.db()), "an up-to-date build changes no table");
+    let full_db = t.path("full-nothing-new.duckdb");
+    std::fs::copy(t.db(), &full_db).unwrap();
+    itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
+    assert!(before == model_tables(&full_db), "the tables that stand are a full build's");
+
     // A changed configuration forces a full build.
-    std::fs::write(t.path("itsm.toml"), "[kpi]\nfirst_contact_minutes = 20\n").unwrap();
+    let prices = t.path("prices.csv");
+    std::fs::write(&prices, "type,name,unit_price,valid_from\nhourly,*,800,2024-01-01\n").unwrap();
+    let toml = format!("price_list = '{}'\n", prices.display());
+    std::fs::write(t.path("itsm.toml"), format!("[kpi]\nfirst_contact_minutes = 20\n[billing]\n{toml}")).unwrap();
     let out = itsm_ok(&t.0, &["build"]);
     assert!(out.contains("full: the configuration changed"), "{out}");
     let out = itsm_ok(&t.0, &["build"]);
-    assert!(out.contains("incremental: "), "{out}");
+    assert!(out.contains("up to date: "), "{out}");
+    // So does a changed file the configuration names: the price list's rows.
+    std::fs::write(&prices, "type,name,unit_price,valid_from\nhourly,*,900,2024-01-01\n").unwrap();
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("full: the generated inputs changed"), "{out}");
 }

@@ -1,0 +1,123 @@
+-- grain: one row per level, priority, team, clock state, reading and rank of an end of the breach forecast's counting intervals, summed over every stretch of fct_clock_reach
+--
+-- kpi_dispatch's counts (DESIGN §7a) are running sums over the ends of intervals of clock
+-- readings, each +1 where an interval starts and −1 where it ends (see the comment there).
+-- Summing those ends over all 1.4 M stretches took most of kpi_dispatch's time in every
+-- build (issue 14); they are summed here once, over every decided ticket whatever its
+-- decision instant, and kpi_dispatch takes back the ones decided at or after its first
+-- instant. Sums add up, so an incremental build takes the changed tickets' ends as the
+-- last build counted them out of this table and their ends now into it (the form after
+-- `-- incremental table` below) instead of summing all of them again.
+--
+-- lvl 2 is team_priority (one interval per stretch its team held), 1 priority and 0 all
+-- (one per ticket, from reading 0 to the highest it reached); team is NULL below lvl 2
+-- and priority at lvl 0. state 'paused' is the interval of a forecast for a paused ticket.
+-- rank orders ends at the same reading against a forecast there (rank 1): 0 before it, 2
+-- after it. dn sums the ±1, db the same for breached tickets, ends counts the ends.
+WITH reached AS (
+    SELECT
+        priority,
+        CASE WHEN breached THEN 1 ELSE 0 END AS b,
+        max(hi_seconds) AS reach_seconds,
+        max(last_pause_seconds) AS last_pause_seconds
+    FROM fct_clock_reach
+    WHERE priority IS NOT NULL
+    GROUP BY source, ticket_id, priority, breached
+),
+
+stretches AS (
+    SELECT * FROM fct_clock_reach WHERE priority IS NOT NULL AND team IS NOT NULL
+),
+
+ends AS (
+    SELECT 2 AS lvl, priority, team, 'running' AS state, hi_seconds AS reading,
+        CASE WHEN is_last THEN 2 ELSE 0 END AS rank, 1 AS dn, CASE WHEN breached THEN 1 ELSE 0 END AS db
+    FROM stretches
+    UNION ALL
+    SELECT 2, priority, team, 'running', lo_seconds, 0, -1, CASE WHEN breached THEN -1 ELSE 0 END
+    FROM stretches
+    UNION ALL
+    SELECT 2, priority, team, 'paused', least(hi_seconds, last_pause_seconds),
+        CASE WHEN last_pause_seconds < hi_seconds OR is_last THEN 2 ELSE 0 END,
+        1, CASE WHEN breached THEN 1 ELSE 0 END
+    FROM stretches
+    WHERE last_pause_seconds >= lo_seconds
+    UNION ALL
+    SELECT 2, priority, team, 'paused', lo_seconds, 0, -1, CASE WHEN breached THEN -1 ELSE 0 END
+    FROM stretches
+    WHERE last_pause_seconds >= lo_seconds
+    UNION ALL
+    SELECT l.lvl, CASE WHEN l.lvl = 1 THEN t.priority END, NULL, 'running', t.reach_seconds, 2, 1, t.b
+    FROM reached AS t CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    UNION ALL
+    SELECT l.lvl, CASE WHEN l.lvl = 1 THEN t.priority END, NULL, 'paused', t.last_pause_seconds, 2, 1, t.b
+    FROM reached AS t CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    WHERE t.last_pause_seconds IS NOT NULL
+)
+
+SELECT lvl, priority, team, state, reading, rank,
+    CAST(sum(dn) AS BIGINT) AS dn, CAST(sum(db) AS BIGINT) AS db, count(*) AS ends
+FROM ends
+GROUP BY ALL
+
+-- incremental table
+-- This table, with the changed tickets' ends as the last build counted them taken out
+-- (their rows of fct_clock_reach as it was, build_old_fct_clock_reach) and their ends now
+-- put in (fct_clock_reach reads their rows only here): the same ends as above, each
+-- with a sign. A row whose ends all went is gone.
+WITH signed AS (
+    SELECT *, -1 AS sign FROM build_old_fct_clock_reach
+    UNION ALL
+    SELECT *, 1 AS sign FROM fct_clock_reach
+),
+
+reached AS (
+    SELECT
+        priority,
+        sign,
+        CASE WHEN breached THEN 1 ELSE 0 END AS b,
+        max(hi_seconds) AS reach_seconds,
+        max(last_pause_seconds) AS last_pause_seconds
+    FROM signed
+    WHERE priority IS NOT NULL
+    GROUP BY source, ticket_id, priority, breached, sign
+),
+
+stretches AS (
+    SELECT * FROM signed WHERE priority IS NOT NULL AND team IS NOT NULL
+),
+
+ends AS (
+    SELECT 2 AS lvl, priority, team, 'running' AS state, hi_seconds AS reading,
+        CASE WHEN is_last THEN 2 ELSE 0 END AS rank, sign AS dn, CASE WHEN breached THEN sign ELSE 0 END AS db, sign
+    FROM stretches
+    UNION ALL
+    SELECT 2, priority, team, 'running', lo_seconds, 0, -sign, CASE WHEN breached THEN -sign ELSE 0 END, sign
+    FROM stretches
+    UNION ALL
+    SELECT 2, priority, team, 'paused', least(hi_seconds, last_pause_seconds),
+        CASE WHEN last_pause_seconds < hi_seconds OR is_last THEN 2 ELSE 0 END,
+        sign, CASE WHEN breached THEN sign ELSE 0 END, sign
+    FROM stretches
+    WHERE last_pause_seconds >= lo_seconds
+    UNION ALL
+    SELECT 2, priority, team, 'paused', lo_seconds, 0, -sign, CASE WHEN breached THEN -sign ELSE 0 END, sign
+    FROM stretches
+    WHERE last_pause_seconds >= lo_seconds
+    UNION ALL
+    SELECT l.lvl, CASE WHEN l.lvl = 1 THEN t.priority END, NULL, 'running', t.reach_seconds, 2, t.sign, t.b * t.sign, t.sign
+    FROM reached AS t CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    UNION ALL
+    SELECT l.lvl, CASE WHEN l.lvl = 1 THEN t.priority END, NULL, 'paused', t.last_pause_seconds, 2, t.sign, t.b * t.sign,
+        t.sign
+    FROM reached AS t CROSS JOIN (VALUES (1), (0)) AS l(lvl)
+    WHERE t.last_pause_seconds IS NOT NULL
+    UNION ALL
+    SELECT lvl, priority, team, state, reading, rank, dn, db, ends FROM kpi_dispatch_end
+)
+
+SELECT lvl, priority, team, state, reading, rank,
+    CAST(sum(dn) AS BIGINT) AS dn, CAST(sum(db) AS BIGINT) AS db, CAST(sum(sign) AS BIGINT) AS ends
+FROM ends
+GROUP BY ALL
+HAVING sum(sign) <> 0
