@@ -99,7 +99,8 @@ pub fn first_line_note(store: &Store) -> anyhow::Result<Option<String>> {
 
 /// Prints what a build did.
 pub fn print_report(cx: &Context, report: &BuildReport) -> std::io::Result<()> {
-    let seconds: f64 = report.models.iter().map(|m| m.seconds).sum();
+    // A fold from +0.0: `sum` of no models is -0.0, printed as "-0.00 s" by an up-to-date build.
+    let seconds = report.models.iter().fold(0.0, |total, m| total + m.seconds);
     cx.say(format!(
         "built {} models in {seconds:.2} s (as of {} UTC, calendar years {}–{}; {})",
         report.models.len(),
