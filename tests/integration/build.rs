@@ -158,6 +158,13 @@ fn model_tables(db: &Path) -> Vec<(String, String)> {
     names.lines().map(|n| (n.to_string(), rows(db, &format!("SELECT * FROM {n} ORDER BY ALL")))).collect()
 }
 
+/// The number that follows `marker` in a build's output `out` (at `step` of a test).
+fn number_after(out: &str, marker: &str, step: &str) -> i64 {
+    let rest = out.split(marker).nth(1).unwrap_or_else(|| panic!("{step}: no '{marker}' in: {out}"));
+    let word = rest.split(' ').next().unwrap_or_default();
+    word.parse().unwrap_or_else(|_| panic!("{step}: '{word}' after '{marker}' is not a number: {out}"))
+}
+
 /// Builds `t`'s database incrementally and a copy of it with `--full`; every model table
 /// must be the same, row for row. Returns the incremental build's output.
 fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
@@ -165,31 +172,15 @@ fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
     std::fs::copy(t.db(), &full_db).unwrap();
     let out = itsm_ok(&t.0, &["build"]);
     assert!(out.contains("incremental: "), "{step}: {out}");
-    let changed: i64 = out.split("incremental: ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let changed = number_after(&out, "incremental: ", step);
     assert!(changed > 0 && changed < 3000, "{step}: only the changed tickets are recomputed: {changed}");
     // fct_repeat_incident is not per ticket (a running window over each repeat key): its
     // incremental form gives the rows from each key's first moved incident on.
-    let formed: i64 = out
-        .split("recomputed from their incremental rows: fct_repeat_incident (")
-        .nth(1)
-        .unwrap_or_else(|| panic!("{step}: fct_repeat_incident from its incremental rows: {out}"))
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let formed = number_after(&out, "recomputed from their incremental rows: fct_repeat_incident (", step);
     assert!(formed < 3000, "{step}: only the rows that can change: {formed}");
     // kpi_dispatch_end sums the ends of every stretch of fct_clock_reach: its incremental
     // form corrects its whole table by the changed tickets' stretches before and after.
-    let replaced: i64 = out
-        .split("kpi_dispatch_end (whole table, ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("{step}: kpi_dispatch_end from its incremental table: {out}"))
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let replaced = number_after(&out, "kpi_dispatch_end (whole table, ", step);
     let full_out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
     assert!(full_out.contains("full: --full"), "{full_out}");
 
