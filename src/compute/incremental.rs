@@ -45,7 +45,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::models::{old_rows_of, relations, Layer, Model, ModelSet, GENERATED_INPUTS, OLD_ROWS};
+use super::models::{old_rows_of, Layer, Model, ModelSet, GENERATED_INPUTS, OLD_ROWS};
+use super::relations::relations;
 use super::{BuildInfo, ComputeError};
 use crate::store::Derive;
 

@@ -13,6 +13,7 @@ mod inputs;
 pub mod models;
 pub mod portfolio;
 pub mod prices;
+mod relations;
 mod shipped;
 
 use std::time::Instant;
