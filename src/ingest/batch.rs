@@ -203,8 +203,6 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
                 let start = Instant::now();
                 let Ok(staged) = rx.recv() else { break };
                 starved += start.elapsed();
-                // The direct path's key split runs here, beside the appends: the mapping
-                // thread is the busier of the two (1M history: the store waited 2.0 s for it).
                 if let (Some(keys), Some(total), Some(position), true) = (keys.as_mut(), total, staged.position, first)
                 {
                     // Rows in all, estimated from the first chunk's share of the source.
@@ -212,6 +210,8 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
                     keys.reserve(usize::try_from(rows).unwrap_or(usize::MAX).min(MAX_RESERVED_KEYS));
                 }
                 first = false;
+                // The direct path's key split runs here, beside the appends: the mapping
+                // thread is the busier of the two (1M history: the store waited 2.0 s for it).
                 let rows = staged.rows.map(|batch| match keys.as_mut() {
                     Some(keys) => keys.split(batch),
                     None => Split { direct: None, suspects: Some(batch), moved: Vec::new() },
