@@ -322,7 +322,7 @@ impl Shadows {
 /// among the changed rows a per-ticket model reads).
 pub(super) fn changed_tickets(tx: &Derive<'_>, last: &State) -> Result<i64, ComputeError> {
     let as_of = format!("make_timestamp({}::BIGINT)", last.as_of_us);
-    tx.execute(
+    let changed = tx.execute_count(
         &format!(
             "CREATE OR REPLACE TEMP TABLE build_changed AS \
              WITH RECURSIVE direct AS ( \
@@ -345,7 +345,7 @@ pub(super) fn changed_tickets(tx: &Derive<'_>, last: &State) -> Result<i64, Comp
         ),
         "finding the tickets that changed since the last build",
     )?;
-    Ok(tx.query_i64("SELECT count(*) FROM build_changed")?)
+    Ok(changed)
 }
 
 /// `"db".main."name"`: the database's table, not a TEMP shadow of the same name.
@@ -386,11 +386,12 @@ pub(super) const COMPACT_SHARE: f64 = 0.2;
 /// pile up.
 pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model, keep_old: bool) -> Result<(i64, bool), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
-    tx.execute(
-        &format!("CREATE OR REPLACE TEMP TABLE \"{}\" AS\n{}\n", m.name, m.sql),
-        &format!("building {} for the changed tickets", m.name),
-    )
-    .map_err(fail)?;
+    let new = tx
+        .execute_count(
+            &format!("CREATE OR REPLACE TEMP TABLE \"{}\" AS\n{}\n", m.name, m.sql),
+            &format!("building {} for the changed tickets", m.name),
+        )
+        .map_err(fail)?;
     // A per-ticket model computes the changed tickets only because it reads the per-ticket
     // models restricted to them; a row of another ticket (read whole from a model built in
     // full) would be written twice. Refuse it instead.
@@ -404,7 +405,7 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model, keep_old: bool) -> R
     if strays > 0 {
         return Err(ComputeError::NotPerTicket { name: m.name.clone(), file: m.file.clone(), rows: strays });
     }
-    replace(tx, db, m, &m.name, "build_changed", keep_old)
+    replace(tx, db, m, (&m.name, new), "build_changed", keep_old)
 }
 
 /// Replaces rows of a model with an incremental form (see [`Model::incremental_rows`]):
@@ -420,17 +421,16 @@ pub(super) fn rebuild(tx: &Derive<'_>, db: &str, m: &Model, keep_old: bool) -> R
 /// an incremental and a full build.
 pub(super) fn rebuild_rows(tx: &Derive<'_>, db: &str, m: &Model, rows: &str) -> Result<(i64, bool, i64), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
+    let context = format!("computing the rows of {} that changed", m.name);
+    let given =
+        tx.execute_count(&format!("CREATE OR REPLACE TEMP TABLE build_rows AS\n{rows}\n"), &context).map_err(fail)?;
     tx.execute(
-        &format!(
-            "CREATE OR REPLACE TEMP TABLE build_rows AS\n{rows}\n;\
-             CREATE OR REPLACE TEMP TABLE build_rows_key AS \
-             SELECT source, ticket_id FROM build_changed UNION SELECT source, ticket_id FROM build_rows;"
-        ),
-        &format!("computing the rows of {} that changed", m.name),
+        "CREATE OR REPLACE TEMP TABLE build_rows_key AS \
+         SELECT source, ticket_id FROM build_changed UNION SELECT source, ticket_id FROM build_rows;",
+        &context,
     )
     .map_err(fail)?;
-    let given = tx.query_i64("SELECT count(*) FROM temp.main.build_rows").map_err(fail)?;
-    let (stored, whole) = replace(tx, db, m, "build_rows", "build_rows_key", false)?;
+    let (stored, whole) = replace(tx, db, m, ("build_rows", given), "build_rows_key", false)?;
     tx.execute("DROP TABLE temp.main.build_rows; DROP TABLE temp.main.build_rows_key;", "dropping the changed rows")?;
     Ok((stored, whole, given))
 }
@@ -475,26 +475,27 @@ pub(super) fn rebuild_table(tx: &Derive<'_>, db: &str, m: &Model, form: &str) ->
             form: formed.concat(),
         });
     }
-    tx.execute(
-        &format!(
-            "CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.main.build_rows; DROP TABLE temp.main.build_rows;"
-        ),
-        &format!("replacing the table of {}", m.name),
-    )
-    .map_err(fail)?;
-    Ok((tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)?, old))
+    let context = format!("replacing the table of {}", m.name);
+    let rows = tx
+        .execute_count(&format!("CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.main.build_rows"), &context)
+        .map_err(fail)?;
+    tx.execute("DROP TABLE temp.main.build_rows", &context).map_err(fail)?;
+    Ok((rows, old))
 }
 
 /// Replaces the rows of the tickets in the TEMP table `keys` of `m`'s table by the rows of
-/// the TEMP table `rows`, or rewrites the table whole once its replaced rows, with this
-/// build's, reach [`COMPACT_SHARE`]. Returns the table's rows and whether it was rewritten
-/// whole. With `keep_old`, the rows replaced are kept first in the TEMP table
-/// `build_old_<name>`.
+/// the TEMP table `rows` (its name and how many rows it holds), or rewrites the table whole
+/// once its replaced rows, with this build's, reach [`COMPACT_SHARE`]. Returns the table's
+/// rows and whether it was rewritten whole. With `keep_old`, the rows replaced are kept
+/// first in the TEMP table `build_old_<name>`.
+///
+/// The counts come from what the statements return (the rows a `DELETE` took out, an
+/// `INSERT` put in) and from the table's metadata, not from counting the table again.
 fn replace(
     tx: &Derive<'_>,
     db: &str,
     m: &Model,
-    rows: &str,
+    (rows, new): (&str, i64),
     keys: &str,
     keep_old: bool,
 ) -> Result<(i64, bool), ComputeError> {
@@ -511,7 +512,8 @@ fn replace(
         )
         .map_err(fail)?;
     }
-    // Rows stored (deleted ones too, until rewritten) against rows alive, as committed.
+    // Rows stored (deleted ones too, until rewritten) against rows alive, as committed;
+    // DuckDB answers both from the table's metadata.
     let stored = tx
         .query_i64(&format!(
             "SELECT coalesce(max(estimated_size), 0)::BIGINT FROM duckdb_tables() \
@@ -524,22 +526,33 @@ fn replace(
     // The rows this build replaces count too (as many as it puts in, near enough): an
     // ingest's checkpoint vacuums some deleted rows, so the share must be reached in the
     // build that would leave it behind.
-    let new = tx.query_i64(&format!("SELECT count(*) FROM temp.main.\"{rows}\"")).map_err(fail)?;
     let whole = stored > 0 && (stored - alive + new) as f64 >= COMPACT_SHARE * stored as f64;
-    let replace = if whole {
-        format!(
-            "CREATE OR REPLACE TABLE {table} AS SELECT t.* FROM {table} AS t ANTI JOIN {keys} AS c \
-             ON c.source = t.source AND c.ticket_id = t.ticket_id \
-             UNION ALL BY NAME SELECT * FROM temp.main.\"{rows}\";"
+    let context = format!("replacing the changed tickets' rows of {}", m.name);
+    let total = if whole {
+        tx.execute_count(
+            &format!(
+                "CREATE OR REPLACE TABLE {table} AS SELECT t.* FROM {table} AS t ANTI JOIN {keys} AS c \
+                 ON c.source = t.source AND c.ticket_id = t.ticket_id \
+                 UNION ALL BY NAME SELECT * FROM temp.main.\"{rows}\""
+            ),
+            &context,
         )
+        .map_err(fail)?
     } else {
-        format!(
-            "DELETE FROM {table} AS t USING {keys} AS c WHERE c.source = t.source AND c.ticket_id = t.ticket_id;\
-             INSERT INTO {table} BY NAME SELECT * FROM temp.main.\"{rows}\";"
-        )
+        let deleted = tx
+            .execute_count(
+                &format!(
+                    "DELETE FROM {table} AS t USING {keys} AS c WHERE c.source = t.source AND c.ticket_id = t.ticket_id"
+                ),
+                &context,
+            )
+            .map_err(fail)?;
+        let inserted = tx
+            .execute_count(&format!("INSERT INTO {table} BY NAME SELECT * FROM temp.main.\"{rows}\""), &context)
+            .map_err(fail)?;
+        alive - deleted + inserted
     };
-    tx.execute(&replace, &format!("replacing the changed tickets' rows of {}", m.name)).map_err(fail)?;
-    Ok((tx.query_i64(&format!("SELECT count(*) FROM {table}")).map_err(fail)?, whole))
+    Ok((total, whole))
 }
 
 /// The as-of instant of a state, for messages.

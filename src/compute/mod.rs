@@ -465,9 +465,15 @@ fn build_model(
             tx.execute(&format!("DROP {other} {} CASCADE", m.name), &format!("replacing {}", m.name)).map_err(fail)?;
         }
     }
-    tx.execute(&format!("CREATE OR REPLACE {kind} {} AS\n{}\n", m.name, m.sql), &format!("building {}", m.name))
-        .map_err(fail)?;
-    let rows = tx.query_i64(&format!("SELECT count(*) FROM {}", m.name)).map_err(fail)?;
+    let create = format!("CREATE OR REPLACE {kind} {} AS\n{}\n", m.name, m.sql);
+    let context = format!("building {}", m.name);
+    // A table's rows are what its CREATE TABLE … AS wrote; a view's must be counted.
+    let rows = if kind == "TABLE" {
+        tx.execute_count(&create, &context).map_err(fail)?
+    } else {
+        tx.execute(&create, &context).map_err(fail)?;
+        tx.query_i64(&format!("SELECT count(*) FROM {}", m.name)).map_err(fail)?
+    };
     let model = BuiltModel {
         name: m.name.clone(),
         layer: m.layer,

@@ -25,6 +25,12 @@ impl<'c> Derive<'c> {
         self.conn.execute_batch(sql).map_err(sql_err(context))
     }
 
+    /// Runs one statement and returns the rows it wrote or deleted: DuckDB's count of an
+    /// `INSERT`, a `DELETE` or a `CREATE TABLE … AS`. `context` says what it is for in the error.
+    pub fn execute_count(&self, sql: &str, context: &str) -> Result<i64> {
+        self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(sql_err(context))
+    }
+
     /// Replaces `table` (declared by `columns`, e.g. `"a VARCHAR, b BIGINT"`) with the rows
     /// of `batch`, whose columns must match in order and type.
     pub fn load(&self, table: &str, columns: &str, batch: RecordBatch) -> Result<()> {
