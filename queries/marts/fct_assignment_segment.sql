@@ -76,34 +76,62 @@ held AS (
       AND coalesce(resolved_by_team, assigned_team, first_team) IS NOT NULL
 ),
 
--- An assignment to the team that already holds the ticket continues the holding.
-handovers AS (
-    SELECT *
-    FROM (
-        SELECT *, lag(team) OVER (PARTITION BY tk ORDER BY starts_at, occurred_at, batch_id, seq) AS previous_team
-        FROM held
-    )
-    WHERE previous_team IS DISTINCT FROM team
-),
-
--- Each holding ends where the next begins (or when the ticket was resolved). Holdings
--- that begin where the next one does, or after held_until, are empty and dropped below;
--- the others begin at distinct instants, so a non-empty holding's number among them is
--- the dense rank of its start, and it is the last one when the next holding begins at or
--- after held_until (or there is none). One window (the dense rank shares its sort)
--- instead of a second one over the non-empty holdings, and held_until carried from
--- `assigned` instead of a second join with the tickets (issue 14).
-segments AS (
+-- An assignment to the team that already holds the ticket continues the holding: the
+-- holdings are the rows whose team differs from the previous row's (`handover`). Each
+-- holding ends where the next begins (or when the ticket was resolved). Holdings that begin
+-- where the next one does, or after held_until, are empty and dropped below; the others
+-- begin at distinct instants, so a non-empty holding's number among them is the dense rank
+-- of its start, and it is the last one when the next holding begins at or after held_until
+-- (or there is none). In a ticket where every row is a handover (all but a few), the next
+-- row is the next holding and the dense rank over all rows is the one over the holdings,
+-- so one window over the rows gives the segments; the few tickets with an assignment to
+-- the holder take a second window over their holdings (issue 14: one sort of the 1.4 M
+-- rows instead of two). held_until is carried from `assigned`, not joined again.
+ordered AS (
     SELECT
         h.tk,
         h.team,
         h.basis,
         h.starts_at,
-        least(coalesce(lead(h.starts_at) OVER w, h.held_until), h.held_until) AS ends_at,
-        dense_rank() OVER (PARTITION BY h.tk ORDER BY h.starts_at) AS seq,
-        coalesce(lead(h.starts_at) OVER w >= h.held_until, true) AS is_last
-    FROM handovers AS h
+        h.occurred_at,
+        h.batch_id,
+        h.seq,
+        h.held_until,
+        lag(h.team) OVER w IS DISTINCT FROM h.team AS handover,
+        lead(h.starts_at) OVER w AS next_at,
+        dense_rank() OVER (PARTITION BY h.tk ORDER BY h.starts_at) AS start_rank
+    FROM held AS h
     WINDOW w AS (PARTITION BY h.tk ORDER BY h.starts_at, h.occurred_at, h.batch_id, h.seq)
+),
+
+repeated AS (
+    SELECT DISTINCT tk FROM ordered WHERE NOT handover
+),
+
+segments AS (
+    SELECT
+        o.tk,
+        o.team,
+        o.basis,
+        o.starts_at,
+        least(coalesce(o.next_at, o.held_until), o.held_until) AS ends_at,
+        o.start_rank AS seq,
+        coalesce(o.next_at >= o.held_until, true) AS is_last
+    FROM ordered AS o
+    ANTI JOIN repeated AS r ON r.tk = o.tk
+    UNION ALL
+    SELECT
+        o.tk,
+        o.team,
+        o.basis,
+        o.starts_at,
+        least(coalesce(lead(o.starts_at) OVER w, o.held_until), o.held_until) AS ends_at,
+        dense_rank() OVER (PARTITION BY o.tk ORDER BY o.starts_at) AS seq,
+        coalesce(lead(o.starts_at) OVER w >= o.held_until, true) AS is_last
+    FROM ordered AS o
+    SEMI JOIN repeated AS r ON r.tk = o.tk
+    WHERE o.handover
+    WINDOW w AS (PARTITION BY o.tk ORDER BY o.starts_at, o.occurred_at, o.batch_id, o.seq)
 ),
 
 clocked AS (
