@@ -45,10 +45,8 @@ hour_next_end AS (
 
 -- The open stretches that may contain a month end, and the last ones (as-of): 0.12 M of
 -- the 2.4 M at 1 M tickets, so the joins below are small (issue 14). A stretch starting
--- in an hour outside local_hour is kept. Materialized: inlined, DuckDB joined all 2.4 M
--- stretches with fct_ticket_flow before this filter (the model: 0.65 → 0.41 s of CPU at
--- 1M tickets).
-containing AS MATERIALIZED (
+-- in an hour outside local_hour is kept.
+containing AS (
     SELECT i.*
     FROM intervals AS i
     LEFT JOIN hour_next_end AS n ON n.hour = clock_hour(i.starts_at)
