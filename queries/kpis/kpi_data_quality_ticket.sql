@@ -5,7 +5,28 @@
 -- flag per measure. A ticket without any issue has no row, so after a day's export the
 -- month table counts the few flagged tickets here and the month totals on fct_ticket_flow
 -- instead of joining four marts of every ticket (issue 14).
-WITH flagged AS (
+-- The tickets with a flag are found first, each flag on the one table it reads, and only
+-- those are joined: joining every ticket's rows of the four tables cost 0.56 s of CPU in
+-- a full build at 1M tickets for one flagged ticket (issue 14).
+WITH candidate AS MATERIALIZED (
+    SELECT source, ticket_id
+    FROM fct_ticket_flow AS f
+    WHERE f.basis = 'flat' OR f.status_basis = 'flat'
+       OR (f.kind IN ('incident', 'request') AND f.resolved_at IS NOT NULL AND f.first_response_at IS NULL)
+       OR f.resolved_at <= f.opened_at
+       OR (f.kind IN ('incident', 'request') AND NOT f.cancelled AND f.channel IS DISTINCT FROM 'monitoring'
+           AND f.entry_basis = 'assumed')
+       OR (f.kind IN ('incident', 'request') AND (f.reopen_count_unknown OR f.reassignment_count_unknown))
+       OR f.status_repair IN ('status_timestamp_conflict', 'resolution_inferred', 'history_closed_by_row')
+    UNION
+    SELECT source, ticket_id FROM fct_ticket WHERE resolved_at <= opened_at
+    UNION
+    SELECT source, ticket_id FROM fct_ticket_clock WHERE paused_from_start
+    UNION
+    SELECT source, ticket_id FROM fct_ticket_sla WHERE outcome = 'no_target'
+),
+
+flagged AS (
     SELECT
         f.source,
         f.ticket_id,
@@ -23,7 +44,8 @@ WITH flagged AS (
         f.status_repair = 'status_timestamp_conflict' AS status_timestamp_conflict,
         f.status_repair = 'resolution_inferred' AS resolution_inferred,
         f.status_repair = 'history_closed_by_row' AS history_closed_by_row
-    FROM fct_ticket_flow AS f
+    FROM candidate AS k
+    JOIN fct_ticket_flow AS f ON f.source = k.source AND f.ticket_id = k.ticket_id
     JOIN fct_ticket AS t ON t.source = f.source AND t.ticket_id = f.ticket_id
     JOIN fct_ticket_clock AS c ON c.source = f.source AND c.ticket_id = f.ticket_id
     LEFT JOIN fct_ticket_sla AS s ON s.source = f.source AND s.ticket_id = f.ticket_id

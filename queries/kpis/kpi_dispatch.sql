@@ -260,25 +260,27 @@ ends_placed AS (
     LEFT JOIN team_priorities AS g ON e.lvl = 2 AND g.priority = e.priority AND g.team = e.team
     UNION ALL
     SELECT ((e.code * 2 + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576 + n.node) AS pk,
-        e.lvl, e.reading, e.rank, sum(e.dn) AS dn, sum(e.db) AS db
+        e.lvl, e.reading, e.rank, CAST(sum(e.dn) AS BIGINT) AS dn, CAST(sum(e.db) AS BIGINT) AS db
     FROM later_ends AS e
     JOIN known_in AS n ON n.k = e.k
     GROUP BY ALL
     UNION ALL
     -- taken back out of node 0
     SELECT ((e.code * 2 + CASE WHEN e.state = 'paused' THEN 1 ELSE 0 END) * 1048576) AS pk,
-        e.lvl, e.reading, e.rank, -sum(e.dn) AS dn, -sum(e.db) AS db
+        e.lvl, e.reading, e.rank, -CAST(sum(e.dn) AS BIGINT) AS dn, -CAST(sum(e.db) AS BIGINT) AS db
     FROM later_ends AS e
     GROUP BY ALL
 ),
 
 -- The sums run over all partitions in one order (pk, then reading from the top), which is
 -- cheaper than a window per partition: each partition ends with a row that brings both
--- sums back to 0, so the sum at a forecast row counts its own partition only.
+-- sums back to 0, so the sum at a forecast row counts its own partition only. dn and db
+-- are BIGINT throughout (a sum() gives HUGEINT): the running sums over 0.6 M rows take
+-- about a fifth less CPU on BIGINT (issue 14).
 placed AS (
     SELECT pk, lvl, reading, rank, dn, db, NULL AS q FROM ends_placed
     UNION ALL
-    SELECT pk, any_value(lvl), CAST('-infinity' AS DOUBLE), 0, -sum(dn), -sum(db), NULL
+    SELECT pk, any_value(lvl), CAST('-infinity' AS DOUBLE), 0, -CAST(sum(dn) AS BIGINT), -CAST(sum(db) AS BIGINT), NULL
     FROM ends_placed
     GROUP BY pk
     UNION ALL
