@@ -224,6 +224,11 @@ pub fn build(
     // Tables have no row order (every reader says ORDER BY); not keeping the order of
     // insertion lets DuckDB write results from its threads as they come.
     tx.execute("SET preserve_insertion_order = false", "configuring the build")?;
+    // DuckDB keeps up to five full row groups of a table in memory (its default) and
+    // compresses the last of them at commit; one writes each as it fills, as an ingest batch
+    // does (store::batch). Full 1M build, 2 alternating pairs: 21.67 / 22.21 s and 1.26 GB
+    // against 22.13 / 23.30 s and 1.36 GB. The setting is the database's: reset after commit.
+    tx.execute("SET write_buffer_row_group_count = 1", "configuring the build")?;
 
     let registry_exists = tx.query_i64(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'build_model'",
@@ -433,18 +438,20 @@ pub fn build(
         tx.execute("SET max_vacuum_tasks = 0", "holding back the checkpoint's vacuum")?;
     }
     let committed = tx.commit();
+    let reset = store.query_table("RESET write_buffer_row_group_count");
     phases.lap("commit");
     if hold_vacuum {
         // The setting is the database's: checkpoint now, while it holds, then restore it.
         let checkpoint = store.query_table("CHECKPOINT");
-        let reset = store.query_table("RESET max_vacuum_tasks");
+        let vacuum = store.query_table("RESET max_vacuum_tasks");
         committed?;
         checkpoint?;
-        reset?;
+        vacuum?;
         phases.lap("checkpoint");
     } else {
         committed?;
     }
+    reset?;
     Ok(BuildReport { info, models: built, dropped, mode, phases: phases.laps })
 }
 
