@@ -108,30 +108,37 @@ repeated AS (
     SELECT DISTINCT tk FROM ordered WHERE NOT handover
 ),
 
-segments AS (
-    SELECT
-        o.tk,
-        o.team,
-        o.basis,
-        o.starts_at,
-        least(coalesce(o.next_at, o.held_until), o.held_until) AS ends_at,
-        o.start_rank AS seq,
-        coalesce(o.next_at >= o.held_until, true) AS is_last
-    FROM ordered AS o
-    ANTI JOIN repeated AS r ON r.tk = o.tk
+-- Each holding with the start of the next (next_at) and its number: taken from `ordered`
+-- where every row is a handover, from a second window over the holdings elsewhere.
+holdings AS (
+    SELECT tk, team, basis, starts_at, held_until, next_at, start_rank
+    FROM ordered
+    ANTI JOIN repeated USING (tk)
     UNION ALL
     SELECT
         o.tk,
         o.team,
         o.basis,
         o.starts_at,
-        least(coalesce(lead(o.starts_at) OVER w, o.held_until), o.held_until) AS ends_at,
-        dense_rank() OVER (PARTITION BY o.tk ORDER BY o.starts_at) AS seq,
-        coalesce(lead(o.starts_at) OVER w >= o.held_until, true) AS is_last
+        o.held_until,
+        lead(o.starts_at) OVER w,
+        dense_rank() OVER (PARTITION BY o.tk ORDER BY o.starts_at)
     FROM ordered AS o
     SEMI JOIN repeated AS r ON r.tk = o.tk
     WHERE o.handover
     WINDOW w AS (PARTITION BY o.tk ORDER BY o.starts_at, o.occurred_at, o.batch_id, o.seq)
+),
+
+segments AS (
+    SELECT
+        tk,
+        team,
+        basis,
+        starts_at,
+        least(coalesce(next_at, held_until), held_until) AS ends_at,
+        start_rank AS seq,
+        coalesce(next_at >= held_until, true) AS is_last
+    FROM holdings
 ),
 
 clocked AS (
