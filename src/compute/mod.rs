@@ -190,6 +190,25 @@ pub fn build(
     config: &Config,
     set: &ModelSet,
     opts: &BuildOptions,
+    progress: impl FnMut(&BuiltModel),
+) -> Result<BuildReport, ComputeError> {
+    let built = build_in(store, config, set, opts, progress);
+    // The build's settings are the database's, not its transaction's (SET is not rolled
+    // back): give them back whatever happened, so a failed or up-to-date build does not
+    // leave them to what the store does next.
+    let reset = store.query_table("RESET write_buffer_row_group_count");
+    let vacuum = store.query_table("RESET max_vacuum_tasks");
+    let report = built?;
+    reset?;
+    vacuum?;
+    Ok(report)
+}
+
+fn build_in(
+    store: &mut Store,
+    config: &Config,
+    set: &ModelSet,
+    opts: &BuildOptions,
     mut progress: impl FnMut(&BuiltModel),
 ) -> Result<BuildReport, ComputeError> {
     let mut phases = Phases::start();
@@ -227,7 +246,7 @@ pub fn build(
     // DuckDB keeps up to five full row groups of a table in memory (its default) and
     // compresses the last of them at commit; one writes each as it fills, as an ingest batch
     // does (store::batch). Full 1M build, 2 alternating pairs: 21.67 / 22.21 s and 1.26 GB
-    // against 22.13 / 23.30 s and 1.36 GB. The setting is the database's: reset after commit.
+    // against 22.13 / 23.30 s and 1.36 GB. The setting is the database's: `build` resets it.
     tx.execute("SET write_buffer_row_group_count = 1", "configuring the build")?;
 
     let registry_exists = tx.query_i64(
@@ -438,20 +457,16 @@ pub fn build(
         tx.execute("SET max_vacuum_tasks = 0", "holding back the checkpoint's vacuum")?;
     }
     let committed = tx.commit();
-    let reset = store.query_table("RESET write_buffer_row_group_count");
     phases.lap("commit");
     if hold_vacuum {
-        // The setting is the database's: checkpoint now, while it holds, then restore it.
+        // The setting is the database's: checkpoint now, while it holds (`build` resets it).
         let checkpoint = store.query_table("CHECKPOINT");
-        let vacuum = store.query_table("RESET max_vacuum_tasks");
         committed?;
         checkpoint?;
-        vacuum?;
         phases.lap("checkpoint");
     } else {
         committed?;
     }
-    reset?;
     Ok(BuildReport { info, models: built, dropped, mode, phases: phases.laps })
 }
 

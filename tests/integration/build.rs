@@ -85,6 +85,51 @@ fn a_failing_model_keeps_the_previous_build() {
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM stg_ticket"), "12", "stg_ticket was not replaced");
 }
 
+/// The build sets two of the database's settings (`write_buffer_row_group_count`,
+/// `max_vacuum_tasks`); SET is not rolled back with a transaction, so the build gives them
+/// back after a failing, an up-to-date and an incremental build alike.
+#[test]
+fn a_build_gives_the_database_settings_back_whatever_happens() {
+    use itsm::compute::{build, load_models, BuildOptions};
+    let t = loaded("settings");
+    let mut store = itsm::store::Store::open(&t.db()).unwrap();
+    let settings = |store: &itsm::store::Store| {
+        store
+            .query_text(
+                "SELECT current_setting('write_buffer_row_group_count')::VARCHAR, \
+                 current_setting('max_vacuum_tasks')::VARCHAR",
+            )
+            .unwrap()
+    };
+    let defaults = settings(&store);
+    let config = itsm::config::Config::default();
+    let shipped = load_models(None).unwrap();
+    let up_to_date = build(&mut store, &config, &shipped, &BuildOptions::default(), |_| {}).unwrap();
+    assert!(up_to_date.mode.starts_with("up to date"), "{}", up_to_date.mode);
+    assert_eq!(settings(&store), defaults, "after an up-to-date build");
+    let q = t.path("q");
+    write(&q, "staging/stg_bad.sql", "-- grain: nonsense\nSELECT no_such_column FROM ticket");
+    let failing = load_models(Some(&q)).unwrap();
+    assert!(build(&mut store, &config, &failing, &BuildOptions::default(), |_| {}).is_err());
+    assert_eq!(settings(&store), defaults, "after a failing build");
+    drop(store);
+    let day = t.path("day.csv");
+    let tickets = std::fs::read_to_string(fixture("sla-tickets.csv")).unwrap();
+    let mut lines = tickets.lines();
+    let header = lines.next().unwrap();
+    let last = lines.last().unwrap();
+    // The last ticket again, written later: a newer batch, so the next build is incremental.
+    let updated = header.split(',').position(|c| c == "updated_at").unwrap();
+    let mut fields: Vec<String> = last.split(',').map(str::to_string).collect();
+    fields[updated] = "2026-12-31T10:00:00+01:00".to_string();
+    std::fs::write(&day, format!("{header}\n{}\n", fields.join(","))).unwrap();
+    itsm_ok(&t.0, &["ingest", day.to_str().unwrap()]);
+    let mut store = itsm::store::Store::open(&t.db()).unwrap();
+    let incremental = build(&mut store, &config, &shipped, &BuildOptions::default(), |_| {}).unwrap();
+    assert!(incremental.mode.starts_with("incremental"), "{}", incremental.mode);
+    assert_eq!(settings(&store), defaults, "after an incremental build");
+}
+
 #[test]
 fn query_prints_csv_and_json_and_cannot_write() {
     let t = loaded("query");
