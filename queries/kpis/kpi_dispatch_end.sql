@@ -7,7 +7,7 @@
 -- decision instant, and kpi_dispatch takes back the ones decided at or after its first
 -- instant. Sums add up, so an incremental build takes the changed tickets' ends as the
 -- last build counted them out of this table and their ends now into it (the form after
--- `-- incremental table` below) instead of summing all of them again.
+-- `-- incremental keys` below) instead of summing all of them again.
 --
 -- lvl 2 is team_priority (one interval per stretch its team held), 1 priority and 0 all
 -- (one per ticket, from reading 0 to the highest it reached); team is NULL below lvl 2
@@ -75,15 +75,16 @@ SELECT lvl, priority, team, state, reading, rank,
 FROM ends
 GROUP BY ALL
 
--- incremental table
--- This table, with the changed tickets' ends as the last build counted them taken out
--- (their rows of fct_clock_reach as it was, build_old_fct_clock_reach) and their ends now
--- put in (fct_clock_reach reads their rows only here): the same ends as above, each
--- with a sign, summed into a delta per key. Only the table's rows at the keys the delta
--- touches are summed again, with it; the others (most of the table: 581,179 rows against
--- about 40,000 keys in the 1M sample's day) stay as they are, which is cheaper than
--- grouping the whole table again (issue 14). A row whose ends all went is gone. Keys
--- match as GROUP BY groups them: NULL with NULL (team below lvl 2, priority at lvl 0).
+-- incremental keys: lvl, priority, team, state, reading, rank
+-- The rows of the keys the changed tickets' ends touch: their ends as the last build
+-- counted them taken out (their rows of fct_clock_reach as it was,
+-- build_old_fct_clock_reach) and their ends now put in (fct_clock_reach reads their rows
+-- only here), the same ends as above, each with a sign, summed into a delta per key, and
+-- the table's row at each such key summed again with it. The build deletes the table's
+-- rows at those keys and inserts the rows that keep ends (keep: a row whose ends all went
+-- is gone), instead of writing the whole table again (issue 14: about 40,000 keys against
+-- 581,179 rows in the 1M sample's day). Keys match as GROUP BY groups them: NULL with NULL
+-- (team below lvl 2, priority at lvl 0).
 WITH signed AS (
     SELECT *, -1 AS sign FROM build_old_fct_clock_reach
     UNION ALL
@@ -139,15 +140,9 @@ delta AS MATERIALIZED (
     GROUP BY ALL
 )
 
-SELECT e.*
-FROM kpi_dispatch_end AS e
-ANTI JOIN delta AS d
-    ON d.lvl IS NOT DISTINCT FROM e.lvl AND d.priority IS NOT DISTINCT FROM e.priority
-    AND d.team IS NOT DISTINCT FROM e.team AND d.state IS NOT DISTINCT FROM e.state
-    AND d.reading IS NOT DISTINCT FROM e.reading AND d.rank IS NOT DISTINCT FROM e.rank
-UNION ALL
 SELECT lvl, priority, team, state, reading, rank,
-    CAST(sum(dn) AS BIGINT) AS dn, CAST(sum(db) AS BIGINT) AS db, CAST(sum(ends) AS BIGINT) AS ends
+    CAST(sum(dn) AS BIGINT) AS dn, CAST(sum(db) AS BIGINT) AS db, CAST(sum(ends) AS BIGINT) AS ends,
+    sum(ends) <> 0 AS keep
 FROM (
     SELECT lvl, priority, team, state, reading, rank, dn, db, ends FROM delta
     UNION ALL
@@ -159,4 +154,3 @@ FROM (
         AND d.reading IS NOT DISTINCT FROM e.reading AND d.rank IS NOT DISTINCT FROM e.rank
 )
 GROUP BY ALL
-HAVING sum(ends) <> 0
