@@ -447,8 +447,9 @@ pub(super) fn rebuild_rows(tx: &Derive<'_>, db: &str, m: &Model, rows: &str) -> 
 /// Computes the whole table of a model with an incremental form for it (see
 /// [`Model::incremental_table`]) and replaces the database's table with it, or, for a form
 /// after `-- incremental keys: …` (see [`Model::table_keys`]), the rows of the keys the
-/// form gives. Returns the table's rows and how many replaced rows (`build_old_<name>`)
-/// the form read.
+/// form gives. Returns the table's rows, how many replaced rows (`build_old_<name>`)
+/// the form read and, for a keyed form, whether its replaced rows made [`replace`] rewrite
+/// the table whole (a form without keys always writes the whole table: `false`).
 ///
 /// The form reads the model's table as the last build left it, the changed tickets' rows
 /// of the per-ticket models it reads and their rows as the last build left them
@@ -460,7 +461,12 @@ pub(super) fn rebuild_rows(tx: &Derive<'_>, db: &str, m: &Model, rows: &str) -> 
 /// deletes and inserts about 40,000 of its 581,179 rows. The deleted rows stay marked until
 /// they reach [`COMPACT_SHARE`] of the table, which is then rewritten whole (as a per-ticket
 /// table, see [`rebuild`]).
-pub(super) fn rebuild_table(tx: &Derive<'_>, db: &str, m: &Model, form: &str) -> Result<(i64, i64), ComputeError> {
+pub(super) fn rebuild_table(
+    tx: &Derive<'_>,
+    db: &str,
+    m: &Model,
+    form: &str,
+) -> Result<(i64, i64, bool), ComputeError> {
     let fail = |source| ComputeError::Model { name: m.name.clone(), file: m.file.clone(), source };
     let table = in_db(db, &m.name);
     let mut old = 0;
@@ -495,15 +501,17 @@ pub(super) fn rebuild_table(tx: &Derive<'_>, db: &str, m: &Model, form: &str) ->
         });
     }
     let context = format!("replacing the table of {}", m.name);
-    let rows = if keyed {
+    let (rows, whole) = if keyed {
         let kept = format!("SELECT * EXCLUDE ({KEEP}) FROM temp.main.build_rows WHERE {KEEP}");
-        replace(tx, db, m, (&kept, given), "build_rows", &m.table_keys, false)?.0
+        replace(tx, db, m, (&kept, given), "build_rows", &m.table_keys, false)?
     } else {
-        tx.execute_count(&format!("CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.main.build_rows"), &context)
-            .map_err(fail)?
+        let rows = tx
+            .execute_count(&format!("CREATE OR REPLACE TABLE {table} AS SELECT * FROM temp.main.build_rows"), &context)
+            .map_err(fail)?;
+        (rows, false)
     };
     tx.execute("DROP TABLE temp.main.build_rows", &context).map_err(fail)?;
-    Ok((rows, old))
+    Ok((rows, old, whole))
 }
 
 /// The last column of a keyed whole-table form (see [`Model::table_keys`]): whether the
@@ -732,7 +740,7 @@ mod tests {
         // Two keys of 13 stored rows (under COMPACT_SHARE): rows deleted and inserted.
         tx.execute("CREATE TEMP TABLE fct_a AS SELECT * FROM (VALUES ('a', 1), ('b', NULL)) AS v(k, g)", "rows")
             .unwrap();
-        assert_eq!(rebuild_table(&tx, &db, m, form).unwrap(), (12, 0));
+        assert_eq!(rebuild_table(&tx, &db, m, form).unwrap(), (12, 0, false));
         let rows = "SELECT * FROM kpi_b WHERE k IN ('a', 'b', 'c')";
         assert_eq!(table(rows), "a:1:6 b:2:7");
         assert_eq!(tx.query_i64("SELECT count(*) FROM kpi_b").unwrap(), 12);
@@ -742,7 +750,7 @@ mod tests {
             "rows",
         )
         .unwrap();
-        assert_eq!(rebuild_table(&tx, &db, m, form).unwrap(), (13, 0));
+        assert_eq!(rebuild_table(&tx, &db, m, form).unwrap(), (13, 0, true));
         assert_eq!(table(rows), "a:1:7 b:2:6 c:3:1");
         assert_eq!(table("SELECT * FROM kpi_b WHERE k = 'e'"), "e:1:2");
         drop(tx);

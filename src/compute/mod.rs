@@ -345,9 +345,10 @@ fn build_in(
                         (rows, whole)
                     }
                     (None, Some(form), false) => {
-                        let (rows, old) = incremental::rebuild_table(&tx, &db, m, form)?;
-                        formed.push(format!("{} (whole table, {old} replaced rows read)", m.name));
-                        (rows, false)
+                        let (rows, old, whole) = incremental::rebuild_table(&tx, &db, m, form)?;
+                        let what = if m.table_keys.is_empty() { "whole table" } else { "by keys" };
+                        formed.push(format!("{} ({what}, {old} replaced rows read)", m.name));
+                        (rows, whole)
                     }
                     (None, None, false) => {
                         built.push(build_model(&tx, m, &existing, &mut progress)?);

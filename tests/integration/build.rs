@@ -224,8 +224,9 @@ fn assert_incremental_equals_full(t: &Tmp, step: &str) -> String {
     let formed = number_after(&out, "recomputed from their incremental rows: fct_repeat_incident (", step);
     assert!(formed < 3000, "{step}: only the rows that can change: {formed}");
     // kpi_dispatch_end sums the ends of every stretch of fct_clock_reach: its incremental
-    // form corrects its whole table by the changed tickets' stretches before and after.
-    let replaced = number_after(&out, "kpi_dispatch_end (whole table, ", step);
+    // form replaces the rows of the keys the changed tickets' stretches before and after
+    // touch.
+    let replaced = number_after(&out, "kpi_dispatch_end (by keys, ", step);
     let full_out = itsm_ok(&t.0, &["build", "--full", "--db", full_db.to_str().unwrap()]);
     assert!(full_out.contains("full: --full"), "{full_out}");
 
