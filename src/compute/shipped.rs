@@ -39,6 +39,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_billing_allocation.sql", include_str!("../../queries/kpis/kpi_billing_allocation.sql")),
     ("kpis/kpi_billing_allocation_key.sql", include_str!("../../queries/kpis/kpi_billing_allocation_key.sql")),
     ("kpis/kpi_billing_covered.sql", include_str!("../../queries/kpis/kpi_billing_covered.sql")),
+    ("kpis/kpi_billing_covered_ticket.sql", include_str!("../../queries/kpis/kpi_billing_covered_ticket.sql")),
     ("kpis/kpi_billing_customer.sql", include_str!("../../queries/kpis/kpi_billing_customer.sql")),
     ("kpis/kpi_billing_line.sql", include_str!("../../queries/kpis/kpi_billing_line.sql")),
     ("kpis/kpi_billing_ticket.sql", include_str!("../../queries/kpis/kpi_billing_ticket.sql")),
