@@ -79,6 +79,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("kpis/kpi_ingest_batch.sql", include_str!("../../queries/kpis/kpi_ingest_batch.sql")),
     ("kpis/kpi_ingest_warning.sql", include_str!("../../queries/kpis/kpi_ingest_warning.sql")),
     ("kpis/kpi_major_incident.sql", include_str!("../../queries/kpis/kpi_major_incident.sql")),
+    ("kpis/kpi_major_incident_ticket.sql", include_str!("../../queries/kpis/kpi_major_incident_ticket.sql")),
     ("kpis/kpi_not_computable_by_month.sql", include_str!("../../queries/kpis/kpi_not_computable_by_month.sql")),
     ("kpis/kpi_ola_by_team_month.sql", include_str!("../../queries/kpis/kpi_ola_by_team_month.sql")),
     ("kpis/kpi_ola_by_team_top_month.sql", include_str!("../../queries/kpis/kpi_ola_by_team_top_month.sql")),
