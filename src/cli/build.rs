@@ -101,9 +101,13 @@ pub fn first_line_note(store: &Store) -> anyhow::Result<Option<String>> {
 pub fn print_report(cx: &Context, report: &BuildReport) -> std::io::Result<()> {
     // A fold from +0.0: `sum` of no models is -0.0, printed as "-0.00 s" by an up-to-date build.
     let seconds = report.models.iter().fold(0.0, |total, m| total + m.seconds);
+    let built = match report.models.len() {
+        // An up-to-date build: "built 0 models in 0.00 s" read as if something had failed.
+        0 => "nothing to build".to_string(),
+        n => format!("built {n} models in {seconds:.2} s"),
+    };
     cx.say(format!(
-        "built {} models in {seconds:.2} s (as of {} UTC, calendar years {}–{}; {})",
-        report.models.len(),
+        "{built} (as of {} UTC, calendar years {}–{}; {})",
         report.info.as_of.format("%Y-%m-%d %H:%M:%S"),
         report.info.years.0,
         report.info.years.1,

@@ -369,6 +369,7 @@ fn an_incremental_build_gives_exactly_the_tables_of_a_full_build() {
     let before = model_tables(&t.db());
     let out = itsm_ok(&t.0, &["build"]);
     assert!(out.contains("up to date: nothing ingested since the build as of "), "{out}");
+    assert!(out.contains("nothing to build (as of "), "{out}");
     assert!(before == model_tables(&t.db()), "an up-to-date build changes no table");
     let full_db = t.path("full-nothing-new.duckdb");
     std::fs::copy(t.db(), &full_db).unwrap();
