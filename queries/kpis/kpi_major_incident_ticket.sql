@@ -3,13 +3,13 @@
 --
 -- The per-ticket part of kpi_major_incident (see it for the definitions): which incidents
 -- are major and on what basis, their SLA row, duration, business minutes and the teams that
--- held them. Each row depends on its ticket only, never on the as-of instant (an
--- incident without a resolution ends at as-of: its duration and business minutes are
--- taken in kpi_major_incident, as some such tickets are closed or cancelled and so not
--- recomputed by every build), so after a day's export it is computed for the changed
--- tickets; kpi_major_incident adds those and the customers and users affected, which
--- cross tickets (issue 14: the whole model read fct_ticket,
--- fct_ticket_sla and fct_assignment_segment's 1.4 M rows in every build).
+-- held them. Each row depends on its ticket only, so after a day's export it is computed
+-- for the changed tickets; kpi_major_incident adds the customers and users affected,
+-- which cross tickets (issue 14: the whole model read fct_ticket, fct_ticket_sla and
+-- fct_assignment_segment's 1.4 M rows in every build). As-of reaches a row only through
+-- the SLA row of an open ticket, which every build recomputes; the end of an incident
+-- without a resolution (as-of) is taken in kpi_major_incident, because such a ticket may
+-- be closed or cancelled and then is not recomputed when as-of moves.
 WITH clock AS (
     SELECT span_start, span_end, before_seconds
     FROM calendar_span
