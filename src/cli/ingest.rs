@@ -59,10 +59,10 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         (None, None) => return ingest_detected(cx, &args),
     };
     let profile = load_profile(&profile_name, &args)?;
-    let mut store = Store::open(&cx.db)?;
     if api {
-        return ingest_api(cx, &args, &mut store, &profile);
+        return ingest_api(cx, &args, &profile);
     }
+    let mut store = Store::open(&cx.db)?;
     let source = args.source.clone().unwrap_or_else(|| profile.name.clone());
     let opts = options(cx, &args, source, &profile);
     ingest::prescanned(
@@ -145,7 +145,13 @@ fn ingest_one(
 
 /// `itsm ingest api --source NAME`: one run = one transaction; incremental from the newest
 /// `updated_at` of the source unless `--full`.
-fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -> anyhow::Result<ExitCode> {
+///
+/// The database is not held while the API answers, which may take minutes: the watermark
+/// is read through a read-only connection closed before the first request, and the
+/// database is opened for writing once every record has arrived. Reports, queries and
+/// builds run meanwhile; a ticket another command stored in between is merged as any
+/// update is (the newest `updated_at` wins).
+fn ingest_api(cx: &Context, args: &Args, profile: &Profile) -> anyhow::Result<ExitCode> {
     let name = args.source.as_deref().ok_or_else(|| anyhow::anyhow!("`itsm ingest api` needs --source NAME"))?;
     let api = cx
         .config
@@ -153,14 +159,15 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
         .get(name)
         .and_then(|s| s.api.as_ref())
         .ok_or_else(|| anyhow::anyhow!("source '{name}' has no [sources.{name}.api] in the configuration"))?;
-    let since = if args.full {
+    // Without a database yet there is nothing to be newer than.
+    let since = if args.full || !cx.db.exists() {
         None
     } else {
         let sql = format!(
             "SELECT coalesce(epoch_us(max(updated_at)), -1) FROM ticket WHERE source = '{}'",
             name.replace('\'', "''")
         );
-        let us = store.query_i64(&sql)?;
+        let us = Store::open_read_only(&cx.db)?.query_i64(&sql)?;
         let zone: chrono_tz::Tz = profile.timezone.parse().map_err(|_| {
             anyhow::anyhow!("profile '{}': timezone '{}' is not an IANA zone", profile.name, profile.timezone)
         })?;
@@ -195,7 +202,8 @@ fn ingest_api(cx: &Context, args: &Args, store: &mut Store, profile: &Profile) -
         verbose: cx.verbose,
         ..IngestOptions::new(name, profile)
     };
-    let report = ingest::ingest_records(store, &shown, &records, &opts).with_context(|| {
+    let mut store = Store::open(&cx.db)?;
+    let report = ingest::ingest_records(&mut store, &shown, &records, &opts).with_context(|| {
         format!("ingest into '{}' stopped; the database is as it was before this run", cx.db.display())
     })?;
     print_report(cx, &report)?;

@@ -174,15 +174,16 @@ fn assert_busy(out: &Output, db_name: &str, holder: u32, what: &str) {
 }
 
 #[test]
-fn reliability_locks_two_writers_report_during_build_and_killed_build() {
+fn reliability_locks_two_writers_report_during_build_and_api_fetch_and_killed_build() {
     let mut rows = Vec::new();
     rows.push(two_ingests());
     let t = Tmp::new("rel-locks-build");
     rows.extend(build_busy_and_killed(&t));
+    rows.push(report_during_api_fetch(&t));
     doc::section(
         "locks",
         &table(
-            "## Locks: two writers, a reader during a build, a build killed halfway\n\n\
+            "## Locks: two writers, a reader during a build or an API fetch, a build killed halfway\n\n\
              DuckDB lets one process at a time open a database for writing. What a second command \
              sees, and what a killed build leaves behind:",
             &rows,
@@ -301,6 +302,39 @@ fn build_busy_and_killed(t: &Tmp) -> Vec<[String; 4]> {
     vec![report_row, killed_row]
 }
 
+/// `itsm report` while `itsm ingest api` waits for the API (on a database `t` holds, built):
+/// the mock holds its answer to the first page until the report and a query have run.
+fn report_during_api_fetch(t: &Tmp) -> [String; 4] {
+    let db = t.db();
+    let tickets_before = crate::scalar(&db, "SELECT count(*) FROM ticket");
+    let gate = Gate::default();
+    let base = mock(vec![Answer::Gated(gate.clone(), api_page(1..3)), Answer::Full(200, JSON.into(), api_page(3..4))]);
+    api_config(t, &base, OFFSET, 30);
+    let mut fetch = api_command(t, false).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    wait_until("the ingest to ask for its first page", Duration::from_secs(60), || gate.asked());
+    assert!(!locked_by(&db, fetch.id()), "the ingest holds the database while it waits for the API");
+    let report = itsm(&t.0, &["report", "monthly", "--month", "2026-10", "--out", "report-during-fetch"]);
+    let query = itsm(&t.0, &["query", "SELECT count(*) FROM ticket"]);
+    gate.release();
+    let out = fetch.wait_with_output().unwrap();
+    assert_eq!(report.status.code(), Some(0), "report during the fetch: {}", text(&report).1);
+    assert!(t.path("report-during-fetch/monthly.html").exists());
+    assert_eq!(query.status.code(), Some(0), "query during the fetch: {}", text(&query).1);
+    assert!(text(&query).0.contains(&tickets_before.to_string()), "{}", text(&query).0);
+    assert!(out.status.success(), "the ingest after the report: {}", text(&out).1);
+    assert_eq!(crate::scalar(&db, "SELECT count(*) FROM ticket"), tickets_before + 3);
+    assert_eq!(crate::scalar(&db, "SELECT count(*) FROM ingest_batch WHERE source = 'tool'"), 1);
+    [
+        "`itsm report monthly` (and `itsm query`) while `itsm ingest api` waits for the API".into(),
+        "the mock holds its answer to the first page; /proc/locks shows no lock of the ingest meanwhile".into(),
+        format!(
+            "exit 0: the report writes monthly.html; the query answers ({tickets_before} tickets, the database \
+             as it was)"
+        ),
+        "the answer released, the ingest completes: exit 0, its 3 records in one batch".into(),
+    ]
+}
+
 /// `itsm ARGS` under a file-size limit of `blocks` × 512 bytes, SIGXFSZ ignored.
 fn itsm_limited(dir: &Path, blocks: u64, args: &[&str]) -> Output {
     let script = format!("ulimit -f {blocks}; trap '' XFSZ; exec \"$0\" \"$@\"");
@@ -386,8 +420,35 @@ enum Answer {
     Full(u16, String, String),
     /// Headers promising `declared` bytes, then `body` (shorter), then the connection closes.
     Cut(usize, String),
+    /// Reads the request, says so through the gate, and answers 200 with the body once the
+    /// gate is released.
+    Gated(Gate, String),
     /// Reads the request and never answers.
     Silent,
+}
+
+/// Holds a mock's answer until the test lets it go.
+#[derive(Clone, Default)]
+struct Gate(std::sync::Arc<[std::sync::atomic::AtomicBool; 2]>);
+
+impl Gate {
+    /// Whether the request has arrived.
+    fn asked(&self) -> bool {
+        self.0[0].load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Lets the answer go.
+    fn release(&self) {
+        self.0[1].store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Says the request arrived and waits (at most a minute) for the release.
+    fn hold(&self) {
+        self.0[0].store(true, std::sync::atomic::Ordering::SeqCst);
+        wait_until("the test to release the answer", Duration::from_secs(60), || {
+            self.0[1].load(std::sync::atomic::Ordering::SeqCst)
+        });
+    }
 }
 
 /// A loopback HTTP server answering connection i with `script[i]` (the last repeats).
@@ -413,6 +474,13 @@ fn mock(script: Vec<Answer>) -> String {
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\
                          Connection: close\r\n\r\n{body}"
                     ),
+                    Answer::Gated(gate, body) => {
+                        gate.hold();
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n{JSON}\r\n{body}",
+                            body.len()
+                        )
+                    }
                     Answer::Silent => {
                         let _ = stream.read(&mut [0u8; 1]); // until the client gives up
                         return;
@@ -435,19 +503,32 @@ const JSON: &str = "Content-Type: application/json\r\n";
 /// Writes itsm.toml for source `tool` at `base` and runs `itsm -v ingest api --source tool --full`
 /// with the credentials in the environment.
 fn ingest_api(t: &Tmp, base: &str, pagination: &str) -> Output {
+    api_config(t, base, pagination, 1);
+    api_command(t, true).output().unwrap()
+}
+
+/// Writes itsm.toml for source `tool` at `base`, waiting `timeout` seconds for an answer.
+fn api_config(t: &Tmp, base: &str, pagination: &str, timeout: u32) {
     let toml = format!(
         "[sources.tool]\nprofile = \"generic\"\n[sources.tool.api]\nurl = \"{base}/api/now/table/incident\"\n\
          records = \"/result\"\n{pagination}\nauth = \"basic\"\nuser_env = \"ITSM_REL_API_USER\"\n\
-         password_env = \"ITSM_REL_API_PASSWORD\"\ntimeout_seconds = 1\nmax_retries = 0\nmax_pages = 50\n"
+         password_env = \"ITSM_REL_API_PASSWORD\"\ntimeout_seconds = {timeout}\nmax_retries = 0\nmax_pages = 50\n"
     );
     std::fs::write(t.path("itsm.toml"), toml).unwrap();
-    itsm_cmd()
-        .current_dir(&t.0)
+}
+
+/// `itsm -v ingest api --source tool` (with `--full` when `full`), the credentials in the
+/// environment.
+fn api_command(t: &Tmp, full: bool) -> Command {
+    let mut cmd = itsm_cmd();
+    cmd.current_dir(&t.0)
         .env("ITSM_REL_API_USER", USER)
         .env("ITSM_REL_API_PASSWORD", PASSWORD)
-        .args(["-v", "ingest", "api", "--source", "tool", "--full"])
-        .output()
-        .unwrap()
+        .args(["-v", "ingest", "api", "--source", "tool"]);
+    if full {
+        cmd.arg("--full");
+    }
+    cmd
 }
 
 const OFFSET: &str = "pagination = \"offset\"\npage_size = 2";
