@@ -120,8 +120,9 @@ pub struct RowMapper {
     /// Tickets: the source column of the update counter (ServiceNow's sys_mod_count).
     update_count: Option<(usize, String)>,
     mods: Int64Builder,
-    /// Tickets: the source column of the assignee (personal data), for derived events.
-    assignee: Option<usize>,
+    /// Tickets: the source column of the assignee (personal data), for derived events, and
+    /// its header.
+    assignee: Option<(usize, String)>,
     agents: StringBuilder,
     /// Warnings of accepted rows not yet taken: (line, warning).
     warnings: Vec<(u64, Warning)>,
@@ -225,6 +226,39 @@ pub fn load_schema(kind: FileKind) -> Arc<Schema> {
     Arc::new(Schema::new(fields))
 }
 
+/// Excel's error values, as a workbook's error cell reads (`cell_text`) and as Excel writes
+/// them into a CSV file: a formula that failed when the export was made (`#N/A` from a
+/// lookup that found nothing, `#REF!` from a deleted column, …). No column takes one as a
+/// value: it is empty with a warning, or the row's rejection in a required column.
+const EXCEL_ERRORS: &[&str] = &[
+    "#N/A",
+    "#DIV/0!",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#REF!",
+    "#VALUE!",
+    "#DATA!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+];
+
+/// Whether trimmed text is one of [`EXCEL_ERRORS`] (case aside).
+fn excel_error(text: &str) -> bool {
+    text.starts_with('#') && EXCEL_ERRORS.iter().any(|e| e.eq_ignore_ascii_case(text))
+}
+
+/// What an Excel error value in a cell means, for warnings and rejections.
+fn excel_error_reason(text: &str) -> String {
+    format!("the Excel error value {text} (a formula that failed when the file was exported) is no value")
+}
+
 /// `map`'s canonical value for the label `text`, compared without case; short ASCII text
 /// (every label seen so far) is lowered on the stack instead of into a new string.
 fn lookup(map: &Labels, text: &str) -> Option<&'static str> {
@@ -261,7 +295,9 @@ impl RowMapper {
             })
             .collect::<Vec<_>>();
         let assignee = match kind {
-            FileKind::Tickets => mapping.columns.get(ASSIGNEE).and_then(|n| n.find(header)),
+            FileKind::Tickets => {
+                mapping.columns.get(ASSIGNEE).and_then(|n| n.find(header).map(|i| (i, header[i].clone())))
+            }
             FileKind::History => None,
         };
         let update_count = match kind {
@@ -360,7 +396,17 @@ impl RowMapper {
             }
             None => None,
         };
-        let agent = self.assignee.map(|i| fields[i].as_ref().trim()).filter(|a| !self.is_null(a)).map(str::to_string);
+        let agent = match &self.assignee {
+            Some((i, header)) => match fields[*i].as_ref().trim() {
+                a if self.is_null(a) => None,
+                a if excel_error(a) => {
+                    self.warn(header, a, format!("{ASSIGNEE}: {}; set empty", excel_error_reason(a)));
+                    None
+                }
+                a => Some(a.to_string()),
+            },
+            None => None,
+        };
         self.append(cells, line, update_count);
         self.agents.append_option(agent);
         let row = std::mem::take(&mut *self.row_warnings.borrow_mut());
@@ -419,6 +465,7 @@ impl RowMapper {
             ColumnType::Text if name == "source" => Cell::Null,
             ColumnType::BatchId => Cell::Null,
             _ if text.is_empty() => Cell::Null,
+            _ if excel_error(text) => return Err(bad(format!("{name}: {}", excel_error_reason(text)))),
             // A NUL is no character of any text an export means: a binary or damaged file.
             _ if text.contains('\0') => return Err(bad(format!("{name}: the value holds a NUL character"))),
             ColumnType::Text => match &slot.values {
@@ -653,6 +700,40 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].1.reason, "title: the value holds a NUL character; set empty");
         assert!(m.finish_batch().column_by_name("title").unwrap().is_null(0));
+    }
+
+    #[test]
+    fn an_excel_error_value_sets_an_optional_value_empty_with_a_warning_and_rejects_a_required_one() {
+        let p = Profile::load("generic").unwrap();
+        let h = header(&["ticket_id", "kind", "status", "opened_at", "resolved_at", "customer", "priority"]);
+        let mut m = RowMapper::new(&p, FileKind::Tickets, &h, "src", 1);
+        // A lookup that found nothing (#N/A), a deleted column (#REF!) and an error in a
+        // label column: each optional value is set empty, named, and the row loads.
+        m.map(&cow(&["X1", "incident", "resolved", "2026-01-05 08:00", "#REF!", " #N/A ", "#value!"]), 2).unwrap();
+        let err = m.map(&cow(&["X2", "incident", "open", "#N/A", "", "", ""]), 3).unwrap_err();
+        assert_eq!((err.column.as_deref(), err.value.as_deref()), (Some("opened_at"), Some("#N/A")));
+        assert_eq!(
+            err.reason,
+            "opened_at: the Excel error value #N/A (a formula that failed when the file was exported) is no value"
+        );
+        // Text that only starts like one is a value.
+        m.map(&cow(&["X3", "incident", "open", "2026-01-05 08:00", "", "#N/A Kommun", ""]), 4).unwrap();
+        let warnings: Vec<(u64, String, String)> =
+            m.take_warnings().into_iter().map(|(l, w)| (l, w.column, w.value)).collect();
+        assert_eq!(
+            warnings,
+            [
+                (2, "customer".into(), " #N/A ".into()),
+                (2, "priority".into(), "#value!".into()),
+                (2, "resolved_at".into(), "#REF!".into())
+            ]
+        );
+        let batch = m.finish_batch();
+        assert_eq!(batch.num_rows(), 2);
+        for column in ["resolved_at", "customer", "priority"] {
+            assert!(batch.column_by_name(column).unwrap().is_null(0), "{column}");
+        }
+        assert_eq!(batch.column_by_name("customer").unwrap().as_string::<i32>().value(1), "#N/A Kommun");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! One spreadsheet cell as the text a CSV export of it would hold: dates and times as local
 //! `YYYY-MM-DD HH:MM:SS` (Excel serials in the 1900 or 1904 system, ISO texts of ODS files),
 //! durations as `H:MM:SS`, numbers with a decimal point, no exponent and Excel's 15
-//! significant digits, booleans as `true`/`false`, error cells as empty. It knows nothing of
+//! significant digits, booleans as `true`/`false`, error cells as their Excel text (`#N/A`,
+//! which the row mapper then refuses as a value). It knows nothing of
 //! sheets, headers or rows (the parent module's job).
 
 use std::fmt::Write as _;
@@ -12,7 +13,9 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike}
 /// Significant digits a float cell is shown with (Excel's display precision).
 const FLOAT_DIGITS: usize = 15;
 
-/// True when `cell_text(cell)` is empty, without building the text.
+/// True when `cell_text(cell)` is empty, without building the text, or the cell is an
+/// error cell: a row of blanks and errors only (formulas filled down past the data) is no
+/// row, as a blank one is not.
 pub(super) fn is_blank(cell: &Data) -> bool {
     match cell {
         Data::Empty | Data::Error(_) => true,
@@ -42,10 +45,14 @@ pub(super) fn take_text(cell: Data) -> String {
 /// - ISO 8601 date cells (ods, and xlsx `t="d"` cells): `YYYY-MM-DD HH:MM:SS` when they hold
 ///   a date or a date-time without an offset, `HH:MM:SS` for a time, else the text unchanged;
 ///   ISO durations (`PT8H30M`, ods time cells) `HH:MM:SS`;
-/// - error cells (`#N/A`, `#DIV/0!`) and empty cells: empty text.
+/// - error cells: Excel's text of the error (`#N/A`, `#DIV/0!`), as a CSV export of the
+///   sheet holds it, so the row mapper names it in its warning or rejection instead of the
+///   cell vanishing as empty;
+/// - empty cells: empty text.
 pub fn cell_text(cell: &Data) -> String {
     match cell {
-        Data::Empty | Data::Error(_) => String::new(),
+        Data::Empty => String::new(),
+        Data::Error(e) => e.to_string(),
         Data::String(s) => s.trim().to_owned(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => float_text(*f),
@@ -189,7 +196,9 @@ mod tests {
     #[test]
     fn cell_texts() {
         assert_eq!(cell_text(&Data::Empty), "");
-        assert_eq!(cell_text(&Data::Error(CellErrorType::NA)), "");
+        assert_eq!(cell_text(&Data::Error(CellErrorType::NA)), "#N/A");
+        assert_eq!(cell_text(&Data::Error(CellErrorType::Div0)), "#DIV/0!");
+        assert!(is_blank(&Data::Error(CellErrorType::Ref)), "a row of error cells only is no row");
         assert_eq!(cell_text(&s("  Kävlinge \n")), "Kävlinge");
         assert_eq!(cell_text(&Data::Int(3)), "3");
         assert_eq!(cell_text(&Data::Int(-42)), "-42");

@@ -5,7 +5,7 @@
 //! finding each sheet's header row with a predicate the caller passes, and shaping its rows;
 //! each cell becomes the text a CSV export of it would hold in `cell.rs` (dates as local
 //! `YYYY-MM-DD HH:MM:SS`, numbers with a decimal point and no exponent, booleans as
-//! `true`/`false`, error cells as empty).
+//! `true`/`false`, error cells as their Excel text, `#N/A`).
 //!
 //! It must not talk to the database, and it holds no profile logic: it does not know the
 //! canonical columns, column names, value labels, time zones or units. Which row is a header
