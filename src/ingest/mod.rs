@@ -302,7 +302,8 @@ pub fn ingest_scanned(
     }
     let already = store.batch_with_sha256(&opts.source, &sha256).map_err(IngestError::store(&origin))?;
     if workbook::is_workbook(path) {
-        return ingest_workbook(store, path, Content::file("workbook", sha256, size), already, clock, opts);
+        let content = Content::file("workbook", sha256, size);
+        return ingest_workbook(store, (path, whole), content, already, clock, opts);
     }
     let csv_file = CsvFile { path, origin: &origin, sha256, size, clock, already };
     match streamable {
@@ -425,10 +426,11 @@ pub fn ingest_records(
 }
 
 /// One workbook as one batch: every sheet that holds tickets or history (or the sheet
-/// named by `--sheet`), bulk-appended through the same mapping as CSV.
+/// named by `--sheet`), bulk-appended through the same mapping as CSV. `bytes` is the file
+/// read whole already when it is not a regular file (a FIFO can be read once only).
 fn ingest_workbook(
     store: &mut Store,
-    path: &Path,
+    (path, bytes): (&Path, Option<Vec<u8>>),
     mut content: Content,
     already: Option<i64>,
     clock: Clock,
@@ -444,7 +446,10 @@ fn ingest_workbook(
             !need.is_empty() && hits * 2 >= need.len()
         })
     };
-    let sheets = workbook::read_workbook(path, opts.sheet.as_deref(), &is_header)?;
+    let sheets = match bytes {
+        Some(bytes) => workbook::read_workbook_bytes(path, bytes, opts.sheet.as_deref(), &is_header)?,
+        None => workbook::read_workbook(path, opts.sheet.as_deref(), &is_header)?,
+    };
     let mut kinds = Vec::new();
     for sheet in &sheets {
         let sheet_origin = Origin::File(PathBuf::from(format!("{} [sheet {}]", path.display(), sheet.sheet)));

@@ -62,3 +62,54 @@ fn an_empty_sheet_is_a_clear_error_and_changes_nothing() {
     assert!(stderr.contains("Nope") && stderr.contains("Ärenden") && stderr.contains("Historik"), "{stderr}");
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_batch"), "0");
 }
+
+/// A workbook given as a FIFO (`itsm ingest <(curl …)` style) can be read once only: it is
+/// read whole once and loads as the file does; without `--profile` it is refused at once
+/// (finding the profile would read it), not waited on.
+#[test]
+fn a_workbook_through_a_fifo_loads_once_and_without_a_profile_is_refused() {
+    let t = Tmp::new("excel-fifo");
+    let fifo = t.path("tickets.xlsx");
+    match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(s) if s.success() => {}
+        other => {
+            assert!(std::env::var_os("CI").is_none(), "CI has mkfifo (coreutils), but it failed: {other:?}");
+            eprintln!("skipped: mkfifo is not available here ({other:?})");
+            return;
+        }
+    }
+    // Without a profile: refused without opening the FIFO (nothing is written to it).
+    let out = itsm(&t.0, &["ingest", "tickets.xlsx"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("'tickets.xlsx' is not a regular file") && stderr.contains("--profile"), "{stderr}");
+    // With one: a writer feeds the FIFO once; the ingest must finish within a minute.
+    let bytes = std::fs::read(fixture("excel-tickets.xlsx")).unwrap();
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || std::fs::write(path, bytes));
+    let mut child = crate::itsm_cmd()
+        .current_dir(&t.0)
+        .args(["ingest", "tickets.xlsx", "--profile", "generic"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the ingest of a workbook FIFO still runs after a minute: it waits on the FIFO again");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("(workbook): 5 read = 5 loaded + 0 rejected"), "{stdout}");
+    // The same tickets as the file gives.
+    let u = Tmp::new("excel-fifo-file");
+    itsm_ok(&u.0, &["ingest", &fixture("excel-tickets.xlsx"), "--profile", "generic"]);
+    let all = "SELECT ticket_id, title, customer, opened_at, work_minutes FROM ticket ORDER BY 1";
+    assert_eq!(rows(&t.db(), all), rows(&u.db(), all));
+}

@@ -23,7 +23,9 @@ mod cell;
 
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, Range, Reader, SheetType};
+use std::io::{Cursor, Read, Seek};
+
+use calamine::{open_workbook_auto, open_workbook_from_rs, Data, Range, Reader, SheetType, Sheets};
 
 pub use cell::cell_text;
 use cell::{is_blank, take_text};
@@ -129,10 +131,45 @@ pub fn read_workbook(
     sheet: Option<&str>,
     is_header: &dyn Fn(&[String]) -> bool,
 ) -> Result<Vec<SheetRecords>, ExcelError> {
-    let mut workbook = open_workbook_auto(path).map_err(|e| ExcelError::Unreadable {
+    let workbook = open_workbook_auto(path).map_err(|e| ExcelError::Unreadable {
         path: path.into(),
         message: format!("{e}{}", not_a_workbook(path).unwrap_or_default()),
     })?;
+    sheets_of(path, workbook, sheet, is_header)
+}
+
+/// [`read_workbook`] of a workbook read already: `bytes` are the file's content (a FIFO or
+/// a device can be read once only), `path` names it in messages and its extension says the
+/// format.
+pub fn read_workbook_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Vec<SheetRecords>, ExcelError> {
+    let head = bytes[..bytes.len().min(512)].to_vec();
+    let data = Cursor::new(bytes);
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let opened = match ext.as_str() {
+        "xls" => open_workbook_from_rs(data).map(Sheets::Xls).map_err(calamine::Error::Xls),
+        "xlsb" => open_workbook_from_rs(data).map(Sheets::Xlsb).map_err(calamine::Error::Xlsb),
+        "ods" => open_workbook_from_rs(data).map(Sheets::Ods).map_err(calamine::Error::Ods),
+        _ => open_workbook_from_rs(data).map(Sheets::Xlsx).map_err(calamine::Error::Xlsx),
+    };
+    let workbook = opened.map_err(|e| ExcelError::Unreadable {
+        path: path.into(),
+        message: format!("{e}{}", not_a_workbook_head(&head).unwrap_or_default()),
+    })?;
+    sheets_of(path, workbook, sheet, is_header)
+}
+
+/// The sheets of an open workbook as [`read_workbook`] gives them.
+fn sheets_of<RS: Read + Seek>(
+    path: &Path,
+    mut workbook: Sheets<RS>,
+    sheet: Option<&str>,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Vec<SheetRecords>, ExcelError> {
     let names: Vec<String> = match sheet {
         Some(wanted) => {
             let all = workbook.sheet_names();
@@ -176,9 +213,13 @@ pub fn read_workbook(
 /// empty, text (a CSV file renamed), or a zip archive cut short. `None` when the bytes look
 /// like a workbook (calamine's message then stands alone).
 fn not_a_workbook(path: &Path) -> Option<String> {
-    use std::io::Read as _;
     let mut head = Vec::with_capacity(512);
     std::fs::File::open(path).ok()?.take(512).read_to_end(&mut head).ok()?;
+    not_a_workbook_head(&head)
+}
+
+/// [`not_a_workbook`] from the file's first 512 bytes.
+fn not_a_workbook_head(head: &[u8]) -> Option<String> {
     const ZIP: &[u8] = b"PK\x03\x04";
     const CFB: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     if head.is_empty() {
@@ -187,8 +228,8 @@ fn not_a_workbook(path: &Path) -> Option<String> {
         Some(" (the file is a damaged or incomplete zip archive: truncated, or still being copied?)".into())
     } else if head.starts_with(CFB) {
         None
-    } else if std::str::from_utf8(&head).is_ok() || !head.contains(&0) {
-        let first: String = String::from_utf8_lossy(&head).lines().next().unwrap_or("").chars().take(60).collect();
+    } else if std::str::from_utf8(head).is_ok() || !head.contains(&0) {
+        let first: String = String::from_utf8_lossy(head).lines().next().unwrap_or("").chars().take(60).collect();
         Some(format!(
             " (the file is not a workbook but text starting '{}': a CSV file with a workbook's extension? \
              rename it to .csv)",
@@ -521,6 +562,21 @@ mod tests {
             assert!(matches!(err, ExcelError::Unreadable { .. }), "{err:?}");
             assert!(err.to_string().starts_with("cannot read '"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_workbook_read_already_gives_what_its_file_gives() {
+        for name in ["excel-tickets.xlsx", "excel-two-sheets.xlsx"] {
+            let bytes = std::fs::read(fixture(name)).unwrap();
+            let from_bytes = read_workbook_bytes(&fixture(name), bytes, None, &looks_like_header).expect(name);
+            assert_eq!(from_bytes, read(name, None).expect(name), "{name}");
+        }
+        // Text given as a workbook: the same hint as for the file.
+        let text = std::fs::read(fixture("excel-tickets.csv")).unwrap();
+        let err = read_workbook_bytes(Path::new("export.xlsx"), text, None, &looks_like_header).expect_err("text");
+        assert!(err.to_string().contains("a CSV file with a workbook's extension?"), "{err}");
+        let err = read_workbook_bytes(Path::new("empty.xlsx"), Vec::new(), None, &looks_like_header).expect_err("");
+        assert!(err.to_string().contains("(the file is empty)"), "{err}");
     }
 
     fn range_of(cells: Vec<((u32, u32), Data)>) -> Range<Data> {
