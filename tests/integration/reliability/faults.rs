@@ -310,7 +310,7 @@ fn report_during_api_fetch(t: &Tmp) -> [String; 4] {
     let gate = Gate::default();
     let base = mock(vec![Answer::Gated(gate.clone(), api_page(1..3)), Answer::Full(200, JSON.into(), api_page(3..4))]);
     api_config(t, &base, OFFSET, 30);
-    let mut fetch = api_command(t, false).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let fetch = api_command(t, false).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     wait_until("the ingest to ask for its first page", Duration::from_secs(60), || gate.asked());
     assert!(!locked_by(&db, fetch.id()), "the ingest holds the database while it waits for the API");
     let report = itsm(&t.0, &["report", "monthly", "--month", "2026-10", "--out", "report-during-fetch"]);
