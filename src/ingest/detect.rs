@@ -53,6 +53,9 @@ pub struct ProfileMatch {
     pub missing: Vec<String>,
     /// Header columns no declared field reads.
     pub unmapped: Vec<String>,
+    /// Share (0-1) of the sampled data rows whose status label the profile reads; worked
+    /// out only for profiles that read the header equally well (see [`break_ties`]).
+    pub labels: Option<f64>,
 }
 
 impl ProfileMatch {
@@ -115,18 +118,27 @@ impl Detection {
     pub fn reason(&self) -> String {
         match (self.winner(), self.ranking.get(1)) {
             (Some(w), next) => {
+                let labels = |m: &ProfileMatch| {
+                    m.labels.map(|l| format!(", reads {:.0}% of the status labels", l * 100.0)).unwrap_or_default()
+                };
                 let runner = next
-                    .map(|n| format!("; next best {} ({:.0}% found)", n.profile, n.share() * 100.0))
+                    .map(|n| format!("; next best {} ({:.0}% found{})", n.profile, n.share() * 100.0, labels(n)))
+                    .unwrap_or_default();
+                // Equal on columns and labels: the file's name (or the built-in order) chose.
+                let alike = next
+                    .filter(|n| n.usable() && n.share() == w.share() && n.labels.is_some() && n.labels == w.labels)
+                    .map(|n| format!(" ({} reads the file alike: name it with --profile if it is that one)", n.profile))
                     .unwrap_or_default();
                 format!(
-                    "profile {} ({}): all required columns found, {} of {} declared columns ({:.0}%), {} unmapped{runner}",
+                    "profile {} ({}): all required columns found, {} of {} declared columns ({:.0}%), {} unmapped{}{runner}",
                     w.profile,
                     w.kind,
                     w.found.len(),
                     w.found.len() + w.absent.len(),
                     w.share() * 100.0,
-                    w.unmapped.len()
-                )
+                    w.unmapped.len(),
+                    labels(w)
+                ) + &alike
             }
             (None, _) => "no built-in profile finds all its required columns".to_string(),
         }
@@ -209,6 +221,71 @@ fn empty_match(profile: &Profile, kind: MatchKind) -> ProfileMatch {
         absent: Vec::new(),
         missing: Vec::new(),
         unmapped: Vec::new(),
+        labels: None,
+    }
+}
+
+/// Data rows sampled to break ties between profiles that read a header equally well.
+const SAMPLE_ROWS: usize = 1000;
+
+/// Orders the usable profiles that read the header exactly as well as the first (same share
+/// of declared columns found, same unmapped count) by what the data says: first the share
+/// of `sample`'s status labels each reads (its `[values.status]`), then whether the file's
+/// name names the kind an event-log profile derives (`…_problems.csv` for `problem`); the
+/// built-in order stays among those still equal. The Volvo logs need both: the closed
+/// problems' header is read equally by the incident profile, whose labels read none of its
+/// rows, and the open problems' log has the incident log's very columns and labels.
+fn break_ties(
+    ranking: &mut [ProfileMatch],
+    header: &[String],
+    sample: &[Vec<String>],
+    path: &Path,
+) -> Result<(), IngestError> {
+    let Some(first) = ranking.first().filter(|m| m.usable()) else { return Ok(()) };
+    let (share, unmapped) = (first.share(), first.unmapped.len());
+    let tied = ranking.iter().take_while(|m| m.usable() && m.share() == share && m.unmapped.len() == unmapped).count();
+    if tied < 2 {
+        return Ok(());
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let mut keys = Vec::with_capacity(tied);
+    for m in ranking[..tied].iter_mut() {
+        let profile = Profile::load(&m.profile)?;
+        let labels = labels_read(&profile, m.kind, header, sample);
+        m.labels = Some(labels);
+        let named = m.kind == MatchKind::EventLog && profile.eventlog.as_ref().is_some_and(|l| name.contains(&l.kind));
+        keys.push((m.profile.clone(), labels, named));
+    }
+    let key = |m: &ProfileMatch| keys.iter().find(|k| k.0 == m.profile).map(|k| (k.1, k.2)).unwrap_or_default();
+    // Stable: the built-in order stays among equals.
+    ranking[..tied].sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        kb.0.total_cmp(&ka.0).then(kb.1.cmp(&ka.1))
+    });
+    Ok(())
+}
+
+/// Share of `sample`'s non-empty status cells whose label `profile` reads as a status
+/// (0 without a status column or such a cell).
+fn labels_read(profile: &Profile, kind: MatchKind, header: &[String], sample: &[Vec<String>]) -> f64 {
+    let at = match (kind, &profile.eventlog) {
+        (MatchKind::EventLog, Some(log)) => {
+            header.iter().position(|h| h.trim().eq_ignore_ascii_case(log.status.trim()))
+        }
+        (MatchKind::Tickets, _) => profile.tickets.columns.get("status").and_then(|n| n.find(header)),
+        _ => None,
+    };
+    let Some(at) = at else { return 0.0 };
+    let map = profile.value_map(&crate::model::STATUS);
+    let (mut seen, mut read) = (0usize, 0usize);
+    for cell in sample.iter().filter_map(|row| row.get(at)).filter(|c| !profile.is_null(c)) {
+        seen += 1;
+        read += usize::from(map.contains_key(&cell.trim().to_lowercase()));
+    }
+    if seen == 0 {
+        0.0
+    } else {
+        read as f64 / seen as f64
     }
 }
 
@@ -281,13 +358,22 @@ pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<
             Some(r) => r.fields.iter().map(|f| f.trim().to_string()).collect(),
             None => return Err(IngestError::Empty { path: path.into() }),
         };
+        // Without read_rows, the head's first rows still serve to break ties (break_ties);
+        // the head may end inside a quoted field, so a row it cannot read ends the sample.
+        let wanted = if read_rows { usize::MAX } else { SAMPLE_ROWS };
         let mut data = Vec::new();
-        while let Some(r) = if read_rows { reader.next_record().map_err(csv_err)? } else { None } {
-            data.push(r.fields.iter().map(|f| f.to_string()).collect::<Vec<_>>());
+        while data.len() < wanted {
+            match reader.next_record() {
+                Ok(Some(r)) => data.push(r.fields.iter().map(|f| f.to_string()).collect::<Vec<_>>()),
+                Ok(None) => break,
+                Err(e) if read_rows => return Err(csv_err(e)),
+                Err(_) => break,
+            }
         }
         (header, data, Some(encoding), Some(delim as char))
     };
-    let ranking = rank(&header)?;
+    let mut ranking = rank(&header)?;
+    break_ties(&mut ranking, &header, &data[..data.len().min(SAMPLE_ROWS)], path)?;
     let mut teams = BTreeSet::new();
     if let Some(w) = ranking.first().filter(|m| m.usable()) {
         let profile = Profile::load(&w.profile)?;
@@ -328,6 +414,56 @@ mod tests {
         assert_eq!(rank(&volvo).unwrap()[0].profile, "bpi2013-volvo");
         let helpdesk = header("concept:name,lifecycle:transition,org:resource,time:timestamp,case:concept:name");
         assert_eq!(rank(&helpdesk).unwrap()[0].profile, "helpdesk-italian");
+    }
+
+    #[test]
+    fn profiles_tied_on_the_header_are_told_apart_by_the_status_labels_then_the_file_name() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        // Volvo's closed problems: the status is `concept:name` (Status-Sub Status); the
+        // incident profile's `lifecycle:transition` holds `complete` only.
+        let closed = header(
+            "case:concept:name,case:variant,concept:name,lifecycle:transition,org:resource,time:timestamp,Resource,org:group",
+        );
+        let sample = vec![
+            row(&[
+                "1",
+                "V",
+                "Queued-Awaiting Assignment",
+                "complete",
+                "M-A2",
+                "2006-01-11T16:49:42",
+                "M",
+                "Org line A2",
+            ]),
+            row(&["1", "V", "Completed-Closed", "complete", "M-A2", "2006-01-12T16:49:42", "M", "Org line A2"]),
+        ];
+        let mut ranking = rank(&closed).unwrap();
+        assert_eq!(ranking[0].profile, "bpi2013-volvo", "the header alone ties, built-in order first");
+        break_ties(&mut ranking, &closed, &sample, Path::new("closed.csv")).unwrap();
+        assert_eq!((ranking[0].profile.as_str(), ranking[0].labels), ("bpi2013-closed-problems", Some(1.0)));
+        assert_eq!(ranking[1].labels, Some(0.0));
+        // The open problems' log has the incident log's columns and labels: the name decides.
+        let open = header("case:concept:name,org:group,org:resource,concept:name,time:timestamp,lifecycle:transition");
+        let sample = vec![row(&["1", "Org line A2", "T", "Accepted", "2006-11-07T10:00:36", "In Progress"])];
+        for (name, want) in [
+            ("bpi_challenge_2013_open_problems.csv", "bpi2013-problems"),
+            ("bpi_challenge_2013_incidents.csv", "bpi2013-volvo"),
+            ("export.csv", "bpi2013-volvo"),
+        ] {
+            let mut ranking = rank(&open).unwrap();
+            break_ties(&mut ranking, &open, &sample, Path::new(name)).unwrap();
+            assert_eq!(ranking[0].profile, want, "{name}");
+            let d = Detection {
+                path: name.into(),
+                header: open.clone(),
+                encoding: None,
+                delimiter: None,
+                ranking,
+                teams: BTreeSet::new(),
+                rows: 1,
+            };
+            assert!(d.reason().contains("reads the file alike: name it with --profile"), "{}", d.reason());
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{fixture, itsm, itsm_ok, scalar, Tmp};
+use crate::{fixture, itsm, itsm_ok, rows, scalar, Tmp};
 
 /// Runs `itsm init --from FILE --dir DIR`, asserts it chose `profile`, and loads the written file.
 fn init_picks(t: &Tmp, file: &str, profile: &str) -> itsm::config::Config {
@@ -64,9 +64,23 @@ fn init_picks_the_profile_of_the_public_logs() {
     for (file, profile) in [
         ("helpdesk-italian/Helpdesk_ERamaM.csv", "helpdesk-italian"),
         ("bpi2014-rabobank-changes/BPI_2014_Detail_Change_records_reconstructed.csv", "bpi2014-changes"),
+        // The three Volvo logs share their columns: the status labels tell the closed
+        // problems apart, the file's name the open problems from the incidents.
+        ("bpi2013-volvo/bpi_challenge_2013_incidents.csv", "bpi2013-volvo"),
+        ("bpi2013-volvo/bpi_challenge_2013_open_problems.csv", "bpi2013-problems"),
+        ("bpi2013-volvo/bpi_challenge_2013_closed_problems.csv", "bpi2013-closed-problems"),
     ] {
         init_picks(&t, data.join(file).to_str().unwrap(), profile);
     }
+    // Detected by `itsm ingest` too, each log into its own source, of its own kind.
+    for file in ["incidents", "open_problems", "closed_problems"] {
+        let path = data.join(format!("bpi2013-volvo/bpi_challenge_2013_{file}.csv"));
+        itsm_ok(&t.0, &["ingest", path.to_str().unwrap()]);
+    }
+    assert_eq!(
+        rows(&t.db(), "SELECT source, kind, count(*) FROM ticket GROUP BY ALL ORDER BY 1"),
+        "bpi2013-closed-problems,problem,1487\nbpi2013-problems,problem,819\nbpi2013-volvo,incident,7554"
+    );
 }
 
 /// The Volvo log's groups carry their line in the name (`G230 2nd`, `V17 3rd`) — but no
