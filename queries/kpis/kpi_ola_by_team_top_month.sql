@@ -1,7 +1,7 @@
--- grain: one row per team holding among the month's 12 largest and local month of the tickets' resolution, plus at most one row for all other teams
+-- grain: one row per team holding among the month's cfg_kpi.top_teams largest (default 12) and local month of the tickets' resolution, plus at most one row for all other teams
 --
 -- kpi_ola_by_team_month for charts that must stay legible with hundreds of teams (issue
--- 23): per month the 12 teams with the most holdings (segments; ties by team name, a
+-- 23): per month the top_teams teams with the most holdings (segments; ties by team name, a
 -- NULL team last) keep their row; the holdings of the rest become one row whose team is
 -- NULL and other_teams = how many teams it holds (NULL on a named row; the report labels
 -- it "other (k teams)"). Additivity: segments and paused_minutes_total sum; tickets is
@@ -24,7 +24,7 @@ others AS (
         r.volume_rank
     FROM fct_ola_holding AS h
     JOIN ranked AS r ON r.month = h.month AND r.team IS NOT DISTINCT FROM h.team AND r.line IS NOT DISTINCT FROM h.line
-    WHERE r.volume_rank > 12
+    WHERE r.volume_rank > (SELECT top_teams FROM cfg_kpi)
 )
 
 SELECT
@@ -40,7 +40,7 @@ SELECT
     running_minutes_median,
     paused_minutes_total
 FROM ranked
-WHERE volume_rank <= 12
+WHERE volume_rank <= (SELECT top_teams FROM cfg_kpi)
 UNION ALL
 SELECT
     NULL AS team,

@@ -1,7 +1,7 @@
--- grain: one row per local month and SLA team among the month's 12 largest, plus at most one row for all other teams
+-- grain: one row per local month and SLA team among the month's cfg_kpi.top_teams largest (default 12), plus at most one row for all other teams
 --
 -- kpi_sla_by_team_month for charts and tables that must stay legible with hundreds of
--- teams (issue 23): per month the 12 teams with the most outcomes (met + breached +
+-- teams (issue 23): per month the top_teams teams with the most outcomes (met + breached +
 -- breached_open; ties by team name, a NULL team last) keep their row; the rest become one
 -- row whose team is NULL and other_teams = how many teams it holds (NULL on a named row;
 -- the report labels it "other (k teams)"). Additivity: met, breached, breached_open and
@@ -21,7 +21,7 @@ WITH ranked AS (
 bucketed AS (
     SELECT
         *,
-        volume_rank > 12 AS is_other
+        volume_rank > (SELECT top_teams FROM cfg_kpi) AS is_other
     FROM ranked
 ),
 

@@ -185,6 +185,7 @@ pub fn write(tx: &Derive<'_>, config: &Config, info: &BuildInfo) -> Result<(), C
             ("repeat_window_days", Col::Int(vec![kpi.repeat_window_days])),
             ("repeat_key", Col::Text(vec![Some(kpi.repeat_key.join(","))])),
             ("candidate_min_incidents", Col::Int(vec![kpi.candidate_min_incidents])),
+            ("top_teams", Col::Int(vec![kpi.top_teams])),
         ],
     )?;
     let ids: Vec<&String> = kpi.targets.keys().collect();

@@ -30,6 +30,10 @@ pub struct KpiConfig {
     pub not_first_line_categories: Vec<String>,
     /// Targets by KPI id (`ftr`, `sla`, …), as shares 0–1 or minutes as the KPI says.
     pub targets: BTreeMap<String, f64>,
+    /// Charts and tables over teams (SLA per team, the OLA view) show the month's this many
+    /// largest teams and one row for all the others (`kpi_*_by_team_top_month`); the full
+    /// lists stay in the appendix and kpi.json.
+    pub top_teams: i64,
 }
 
 /// KPI ids with a target and whether higher values are better.
@@ -54,6 +58,7 @@ impl Default for KpiConfig {
             candidate_min_incidents: 3,
             not_first_line_categories: Vec::new(),
             targets: KPI_TARGETS.iter().map(|(id, _, t)| (id.to_string(), *t)).collect(),
+            top_teams: 12,
         }
     }
 }
@@ -92,6 +97,9 @@ impl KpiConfig {
             let n = self.candidate_min_incidents;
             return Err(SettingError::value("[kpi] candidate_min_incidents", n, "must be at least 2"));
         }
+        if !(1..=1000).contains(&self.top_teams) {
+            return Err(SettingError::value("[kpi] top_teams", self.top_teams, "must be 1 to 1000"));
+        }
         Ok(())
     }
 
@@ -117,5 +125,8 @@ mod tests {
         bad = KpiConfig { repeat_key: vec!["colour".into()], ..KpiConfig::default() };
         assert!(bad.validate().unwrap_err().to_string().contains("'colour'"));
         assert!(!KpiConfig::higher_is_better("reopen_rate"));
+        assert_eq!(k.top_teams, 12);
+        bad = KpiConfig { top_teams: 0, ..KpiConfig::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("top_teams"), "{:?}", bad.validate());
     }
 }

@@ -12,8 +12,8 @@ fn team(n: usize) -> &'static str {
     Box::leak(format!("Assignment group with a long name {n:02}").into_boxed_str())
 }
 
-#[test]
-fn issue_23_forty_teams_draw_twelve_bars_and_one_other_bar_that_adds_up() {
+/// The 40 teams' tickets and assignment history.
+fn forty_teams() -> (Vec<Row>, String) {
     let (mut tickets, mut history) = (Vec::new(), String::new());
     for n in 1..=40 {
         for j in 1..=n {
@@ -29,6 +29,12 @@ fn issue_23_forty_teams_draw_twelve_bars_and_one_other_bar_that_adds_up() {
             history.push_str(&format!("{id},{opened},assignment,{t},Agent A,\n"));
         }
     }
+    (tickets, history)
+}
+
+#[test]
+fn issue_23_forty_teams_draw_twelve_bars_and_one_other_bar_that_adds_up() {
+    let (tickets, history) = forty_teams();
     let p = project("23-forty", "", &tickets, &history, "2026-03-31 17:00");
     itsm_ok(&p.0, &["report", "monthly", "--month", "2026-03", "--lang", "en", "--out", "r"]);
     let html = std::fs::read_to_string(p.path("r/monthly.html")).unwrap();
@@ -83,4 +89,31 @@ fn issue_23_forty_teams_draw_twelve_bars_and_one_other_bar_that_adds_up() {
     // Long axis labels are shortened; the full name stays in the SVG as a <title>.
     assert!(html.contains(&format!("<title>{}</title>", team(40))), "no full-name title");
     assert!(html.contains("other (28 teams)"));
+}
+
+/// `[kpi] top_teams` sets how many teams keep their own bar: with 5, teams 36–40 and one
+/// other bar of 35 teams, whose counts are the sum of the rest and whose rate is theirs.
+#[test]
+fn top_teams_sets_how_many_teams_keep_their_own_bar() {
+    let (tickets, history) = forty_teams();
+    let p = project("23-top5", "[kpi]\ntop_teams = 5\n", &tickets, &history, "2026-03-31 17:00");
+    itsm_ok(&p.0, &["report", "monthly", "--month", "2026-03", "--lang", "en", "--out", "r"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.path("r/kpi.json")).unwrap()).unwrap();
+    let figure = |query: &str| {
+        json["figures"].as_array().unwrap().iter().find(|f| f["query"] == query && f["kind"] == "bar").unwrap().clone()
+    };
+    let sla = figure("kpi_sla_by_team_top_month");
+    let x: Vec<&str> = sla["x"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let mut want: Vec<&str> = (36..=40).map(team).collect();
+    want.push("other (35 teams)");
+    assert_eq!(x, want);
+    // Teams 1–35 hold 630 incidents, of which (odd j) 2·(1 + … + 17) + 18 = 324 breach.
+    let other = sla["series"][0]["values"][5].as_f64().unwrap();
+    assert!((other - 306.0 / 630.0).abs() < 1e-12, "{other}");
+    assert_eq!(figure("kpi_ola_by_team_top_month")["x"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        rows(&p.db(), "SELECT other_teams, met, breached, outcomes FROM kpi_sla_by_team_top_month WHERE team IS NULL"),
+        "35,306,324,630"
+    );
 }
