@@ -92,9 +92,11 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         out: Some(out.clone()),
         lang: Lang::Sv,
         show_personal_data: false,
+        template: None,
     };
     report::billing(&store, &dcx.config, &billing)?;
-    report::cab(&store, &dcx.config, &CabOptions { as_of: None, out: Some(out.clone()), lang: Lang::Sv })?;
+    let cab = CabOptions { as_of: None, out: Some(out.clone()), lang: Lang::Sv, template: None };
+    report::cab(&store, &dcx.config, &cab)?;
     // Each customer's service report for the month (every billed customer).
     let customers = CustomerOptions {
         month: format!("{year:04}-{month:02}"),
@@ -106,8 +108,12 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         show_personal_data: false,
     };
     let customer_reports = report::customer(&store, &dcx.config, &customers)?;
-    let vendors =
-        report::VendorsOptions { month: format!("{year:04}-{month:02}"), out: Some(out.clone()), lang: Lang::Sv };
+    let vendors = report::VendorsOptions {
+        month: format!("{year:04}-{month:02}"),
+        out: Some(out.clone()),
+        lang: Lang::Sv,
+        template: None,
+    };
     report::vendors(&store, &dcx.config, &vendors)?;
     // The Dispatcher's list at the sample's end instant (the build's as-of), with its backtest.
     let dispatch = DispatchOptions {

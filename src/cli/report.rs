@@ -96,6 +96,10 @@ pub struct BillingArgs {
     /// Show requesters as they are instead of pseudonymised.
     #[arg(long)]
     pub show_personal_data: bool,
+    /// A template file for billing.html instead of the shipped billing.md (copy it and edit
+    /// it; the workbook and the CSV file keep their columns).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
 }
 
 /// Arguments of `itsm report vendors`.
@@ -110,6 +114,9 @@ pub struct VendorsArgs {
     /// Language of the page and the workbook.
     #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
     pub lang: String,
+    /// A template file for vendors.html instead of the shipped vendors.md (copy it and edit it).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
 }
 
 /// Arguments of `itsm report cab`.
@@ -125,6 +132,9 @@ pub struct CabArgs {
     /// Language of the page.
     #[arg(long, default_value = "sv", value_parser = ["sv", "en"])]
     pub lang: String,
+    /// A template file for cab.html instead of the shipped cab.md (copy it and edit it).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
 }
 
 /// Arguments of `itsm report customer`.
@@ -239,7 +249,12 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
         ReportCommand::Customer(a) => report::customer(&report::open(&cx.db)?, &cx.config, &a.options())?,
         ReportCommand::Vendors(a) => {
-            let options = VendorsOptions { month: a.month.clone(), out: a.out.clone(), lang: lang(&a.lang) };
+            let options = VendorsOptions {
+                month: a.month.clone(),
+                out: a.out.clone(),
+                lang: lang(&a.lang),
+                template: a.template.clone(),
+            };
             report::vendors(&report::open(&cx.db)?, &cx.config, &options)?
         }
         ReportCommand::Dispatch(a) => return dispatch(cx, &a),
@@ -278,6 +293,7 @@ impl BillingArgs {
             out: self.out.clone(),
             lang: lang(&self.lang),
             show_personal_data: self.show_personal_data,
+            template: self.template.clone(),
         }
     }
 }
@@ -306,7 +322,7 @@ impl CabArgs {
             }
             None => None,
         };
-        Ok(CabOptions { as_of, out: self.out.clone(), lang: lang(&self.lang) })
+        Ok(CabOptions { as_of, out: self.out.clone(), lang: lang(&self.lang), template: self.template.clone() })
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use super::format::{csv_field, Lang};
 use super::shell::{document, Provenance, Shell};
 use super::tables::{body, cell, PageError, TablePage};
-use super::{parse_template, Table};
+use super::Table;
 
 /// The shipped CAB page template, compiled in.
 pub const TEMPLATE: &str = include_str!("../../reports/cab.md");
@@ -30,6 +30,7 @@ pub struct CabFiles {
 /// Writes the CAB report from `kpi_cab_candidate`, `kpi_cab_unaddressed` and
 /// `kpi_cab_sensitivity` rows (candidates in rank order).
 pub fn render(
+    template: &super::Template,
     candidates: &Table,
     unaddressed: &Table,
     sensitivity: &Table,
@@ -44,9 +45,8 @@ pub fn render(
         csv.push_str(&cells.join(","));
         csv.push('\n');
     }
-    let template = parse_template("reports/cab.md", TEMPLATE)?;
     let page = TablePage {
-        template: &template,
+        template,
         tables: BTreeMap::from([
             ("kpi_cab_candidate", candidates),
             ("kpi_cab_unaddressed", unaddressed),
@@ -70,6 +70,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::parse_template;
 
     #[test]
     fn the_shipped_template_parses_and_draws_tables_only() {

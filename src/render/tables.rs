@@ -195,7 +195,11 @@ fn table_block(page: &TablePage<'_>, block: &Block, out: &mut String) -> Result<
     if block.kind != BlockKind::Table {
         return Err(fail(format!("this page draws `table` blocks only, not `{}`", block.kind.name())));
     }
-    let table = *page.tables.get(spec.query.as_str()).ok_or_else(|| fail(format!("no table '{}'", spec.query)))?;
+    let table = *page.tables.get(spec.query.as_str()).ok_or_else(|| {
+        let drawn: Vec<&str> = page.tables.keys().copied().collect();
+        let drawn = if drawn.is_empty() { "no table".to_string() } else { drawn.join(", ") };
+        fail(format!("no table '{}' on this page (it draws from: {drawn})", spec.query))
+    })?;
     if let Some(c) = spec.columns.iter().chain(spec.filter.keys()).find(|c| table.column(c).is_none()) {
         return Err(fail(format!("'{}' has no column '{c}'", spec.query)));
     }
@@ -457,7 +461,10 @@ title = "Key"
         let html = body(&none).expect("renders");
         assert!(html.contains("<p class=\"empty\">No rows.</p>") && !html.contains("Key"), "{html}");
         let missing = TablePage { tables: BTreeMap::new(), ..page };
-        assert_eq!(body(&missing).map_err(|e| e.to_string()).unwrap_err(), "t.md:6: no table 'lines'");
+        assert_eq!(
+            body(&missing).map_err(|e| e.to_string()).unwrap_err(),
+            "t.md:6: no table 'lines' on this page (it draws from: no table)"
+        );
     }
 
     #[test]

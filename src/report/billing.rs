@@ -20,6 +20,8 @@ pub struct BillingOptions {
     pub lang: Lang,
     /// Show requesters as they are instead of pseudonymised.
     pub show_personal_data: bool,
+    /// A template file instead of the shipped billing.md (billing.html only).
+    pub template: Option<PathBuf>,
 }
 
 /// Writes the billing basis of a month; returns the files written (billing.xlsx,
@@ -43,7 +45,7 @@ pub fn billing(store: &Store, _config: &Config, options: &BillingOptions) -> Res
         lang: options.lang,
         month: (y, m),
         currency,
-        template: render::parse_template("reports/billing.md", render::billing::TEMPLATE)?,
+        template: super::load_template(options.template.as_deref(), ("reports/billing.md", render::billing::TEMPLATE))?,
         lines: fetch(
             "SELECT * FROM kpi_billing_line WHERE month = CAST(? AS DATE) \
              ORDER BY section, customer, charge_type, price_key, unit_price",

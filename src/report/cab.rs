@@ -26,6 +26,8 @@ pub struct CabOptions {
     pub out: Option<PathBuf>,
     /// Language of the page.
     pub lang: Lang,
+    /// A template file instead of the shipped cab.md (cab.html only).
+    pub template: Option<PathBuf>,
 }
 
 /// Binds the CAB models' as-of input to the instant of parameter 1.
@@ -79,7 +81,9 @@ pub fn cab(store: &Store, config: &Config, options: &CabOptions) -> Result<Vec<P
             )
         }
     };
-    let files = render::cab::render(&candidates, &unaddressed, &sensitivity, &format!("{as_of} UTC"), options.lang)?;
+    let template = super::load_template(options.template.as_deref(), ("reports/cab.md", render::cab::TEMPLATE))?;
+    let files =
+        render::cab::render(&template, &candidates, &unaddressed, &sensitivity, &format!("{as_of} UTC"), options.lang)?;
     let dir = options.out.clone().unwrap_or_else(|| PathBuf::from("itsm-reports/cab"));
     write_files(&dir, &[("cab.html", files.html.as_bytes()), ("cab.csv", files.csv.as_bytes())])
 }

@@ -14,7 +14,7 @@
 //! customers' weights.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{month_dir, parse_month, pseudonym_salt, source_batches, write_files, ReportError, Result};
 use crate::config::Config;
@@ -161,10 +161,6 @@ pub fn file_stem(customer: &str) -> String {
     format!("customer-{}", parts.join("-"))
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| ReportError::Read { path: path.to_owned(), source })
-}
-
 /// Writes one report per customer; returns the files written (HTML, JSON per customer).
 pub fn customer(store: &Store, config: &Config, options: &CustomerOptions) -> Result<Vec<PathBuf>> {
     let (y, m) = parse_month(&options.month)?;
@@ -186,12 +182,9 @@ pub fn customer(store: &Store, config: &Config, options: &CustomerOptions) -> Re
     if let Some(unknown) = customers.iter().find(|c| !known.contains(c)) {
         return Err(ReportError::UnknownCustomer { name: unknown.clone(), known: known.join(", ") });
     }
-    let (file, text) = match &options.template {
-        Some(p) => (p.display().to_string(), read(p)?),
-        None => ("reports/customer.md".to_string(), render::customer::TEMPLATE.to_string()),
-    };
-    let template = render::parse_template(&file, &text)?;
-    let note = options.note.as_deref().map(read).transpose()?;
+    let template =
+        super::load_template(options.template.as_deref(), ("reports/customer.md", render::customer::TEMPLATE))?;
+    let note = options.note.as_deref().map(super::read_text).transpose()?;
     let currency = store.query_table("SELECT currency FROM cfg_billing")?;
     let currency = currency.rows.first().and_then(|r| r.first()).and_then(Value::to_text).unwrap_or("SEK".into());
     let as_of = store.query_table("SELECT strftime(as_of, '%Y-%m-%d %H:%M') FROM cfg_build")?;

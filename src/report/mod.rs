@@ -43,6 +43,21 @@ pub const SHIPPED: &[(&str, &str)] = &[
 /// The shipped KPI definitions.
 pub const DEFINITIONS: &str = include_str!("../../reports/definitions.toml");
 
+/// The page template a report renders: the file given (`--template`, a copy of the shipped
+/// one, edited) or the shipped `(file, text)`.
+pub(crate) fn load_template(given: Option<&Path>, shipped: (&str, &str)) -> Result<crate::render::Template> {
+    let (file, text) = match given {
+        Some(p) => (p.display().to_string(), read_text(p)?),
+        None => (shipped.0.to_string(), shipped.1.to_string()),
+    };
+    Ok(crate::render::parse_template(&file, &text)?)
+}
+
+/// A text file a report reads (a template, a note), its error naming the file.
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| ReportError::Read { path: path.to_owned(), source })
+}
+
 /// Errors of the reports. Each names the file, query or setting a user can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{month_dir, parse_month, pseudonym_salt, source_batches, write_files, ReportError, Result};
 use super::{DEFINITIONS, SHIPPED};
 use crate::config::Config;
-use crate::render::{self, parse_template, Lang, Localized, ReportInput, Template};
+use crate::render::{self, parse_template, Lang, Localized, ReportInput};
 use crate::store::Store;
 use crate::table::Value;
 
@@ -41,22 +41,10 @@ impl Default for MonthlyOptions {
     }
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| ReportError::Read { path: path.to_owned(), source })
-}
-
-fn load_template(path: Option<&Path>) -> Result<Template> {
-    let (file, text) = match path {
-        Some(p) => (p.display().to_string(), read(p)?),
-        None => (SHIPPED[0].0.to_string(), SHIPPED[0].1.to_string()),
-    };
-    Ok(parse_template(&file, &text)?)
-}
-
 /// Reads KPI definitions: `[id] sv = "…" en = "…"` (the shipped ones without a path).
 pub fn load_definitions(path: Option<&Path>) -> Result<BTreeMap<String, Localized>> {
     let (file, text) = match path {
-        Some(p) => (p.display().to_string(), read(p)?),
+        Some(p) => (p.display().to_string(), super::read_text(p)?),
         None => ("reports/definitions.toml".to_string(), DEFINITIONS.to_string()),
     };
     toml::from_str(&text).map_err(|e| ReportError::Definitions { file, message: e.to_string() })
@@ -65,7 +53,7 @@ pub fn load_definitions(path: Option<&Path>) -> Result<BTreeMap<String, Localize
 /// Renders the monthly report into its directory; returns the files written
 /// (monthly.html, kpi.json).
 pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Result<Vec<PathBuf>> {
-    let template = load_template(options.template.as_deref())?;
+    let template = super::load_template(options.template.as_deref(), SHIPPED[0])?;
     let definitions = load_definitions(options.definitions.as_deref())?;
     let build = store.query_table("SELECT as_of, config_sha256, timezone FROM cfg_build")?;
     let row = build.rows.first().ok_or(ReportError::EmptyBuild)?;
@@ -156,7 +144,7 @@ pub fn check(store: &Store, files: &[PathBuf], definitions: Option<&Path>) -> Re
         }
     }
     for f in files {
-        match load_template(Some(f)) {
+        match super::load_template(Some(f), SHIPPED[0]) {
             Ok(t) => templates.push(t),
             Err(e) => problems.push(e.to_string()),
         }

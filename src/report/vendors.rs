@@ -19,6 +19,8 @@ pub struct VendorsOptions {
     pub out: Option<PathBuf>,
     /// Language of the page and the workbook.
     pub lang: Lang,
+    /// A template file instead of the shipped vendors.md (vendors.html only).
+    pub template: Option<PathBuf>,
 }
 
 /// Writes the supplier follow-up of a month; returns the files written (vendors.html,
@@ -37,7 +39,7 @@ pub fn vendors(store: &Store, config: &Config, options: &VendorsOptions) -> Resu
         month: (y, m),
         currency: config.billing.currency.clone(),
         timezone,
-        template: render::parse_template("reports/vendors.md", render::vendors::TEMPLATE)?,
+        template: super::load_template(options.template.as_deref(), ("reports/vendors.md", render::vendors::TEMPLATE))?,
         summary: fetch("SELECT * FROM kpi_vendor_by_month WHERE month = CAST(? AS DATE) ORDER BY vendor")?,
         trend: fetch(
             "SELECT * FROM kpi_vendor_by_month WHERE month > CAST($1 AS DATE) - INTERVAL 12 MONTH \

@@ -58,6 +58,30 @@ fn the_demo_directory_is_a_project_every_report_runs_in_without_flags() {
         let (a, b) = (std::fs::read(dir.join(made)).unwrap(), std::fs::read(dir.join(demo)).unwrap());
         assert!(a == b, "{made} differs from the demo's {demo}");
     }
+    // Each report renders a copy of its template, edited (--template): the page takes the
+    // copy's title; the billing CSV keeps its columns.
+    for (report, page, title) in [
+        ("billing", "billing.html", "Billing basis"),
+        ("cab", "cab.html", "Prioritised changes and projects"),
+        ("vendors", "vendors.html", "Supplier follow-up"),
+    ] {
+        let shipped = std::fs::read_to_string(format!("{}/reports/{report}.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(shipped.contains(title), "{report}.md's title");
+        let own = dir.join(format!("own-{report}.md"));
+        std::fs::write(&own, shipped.replacen(title, "Our own & edited page", 1)).unwrap();
+        let mut args = vec!["report", report, "--lang", "en", "--out", "own", "--template", own.to_str().unwrap()];
+        if report != "cab" {
+            args.extend(["--month", "2026-10"]);
+        }
+        itsm_ok(&dir, &args);
+        let html = std::fs::read_to_string(dir.join("own").join(page)).unwrap();
+        assert!(html.contains("Our own &amp; edited page") && !html.contains(title), "{report}: the copy's title");
+    }
+    let (a, b) = (dir.join("own/billing.csv"), dir.join("reports/2026-10/billing.csv"));
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap(), "the template does not touch the CSV");
+    let missing = crate::itsm(&dir, &["report", "cab", "--template", "no-such.md"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.md"), "the error names the file");
     let sep = itsm_ok(&dir, &["report", "billing", "--month", "2026-09"]);
     assert!(sep.contains("itsm-reports/2026-09/billing.xlsx"), "{sep}");
     // From elsewhere, with --config: paths in the file are read from its directory.
