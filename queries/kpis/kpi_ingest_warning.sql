@@ -3,7 +3,20 @@
 -- A bad optional value (an unknown label, an unreadable date) does not cost the ticket: the
 -- value is set empty, the row loads, and the problem is counted here (issue 12). A local
 -- time inside the daylight-saving gap is shifted forward by the gap and counted too.
-WITH per_column AS (
+-- example_reason has the value taken out ('…') and example_value is that row's value,
+-- which the monthly report lists as personal data, as kpi_rejected_reason does (a shifted
+-- file puts names where dates belong).
+WITH causes AS (
+    SELECT
+        *,
+        CASE
+            WHEN value IS NULL OR trim(value) = '' THEN reason
+            ELSE replace(replace(reason, '''' || value || '''', '''…'''), '''' || trim(value) || '''', '''…''')
+        END AS cause
+    FROM fct_ingest_warning
+),
+
+per_column AS (
     SELECT
         batch_id,
         source,
@@ -12,8 +25,9 @@ WITH per_column AS (
         count(*) AS warnings,
         count(DISTINCT row_number) AS rows_warned,
         min(row_number) AS first_row,
-        min(reason) AS example_reason
-    FROM fct_ingest_warning
+        min(cause) AS example_reason,
+        arg_min(value, (cause, row_number)) AS example_value
+    FROM causes
     GROUP BY batch_id, source, file, column_name
 )
 SELECT
@@ -24,6 +38,7 @@ SELECT
     warnings,
     rows_warned,
     first_row,
-    example_reason
+    example_reason,
+    example_value
 FROM per_column
 ORDER BY batch_id, warnings DESC, column_name

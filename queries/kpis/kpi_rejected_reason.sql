@@ -1,12 +1,30 @@
 -- grain: one row per ingest batch, rejected column and reason, with how many rows were rejected for it
+--
+-- The reason is the row's with the offending value taken out ('…'): a column's rows
+-- rejected for one cause count on one row whatever their values, and the monthly report,
+-- which pseudonymises personal data by default, prints no cell text of the file in it (a
+-- file whose columns are shifted puts names where dates belong). The first such row's
+-- value is example_value, which the report lists as personal data (a pseudonym unless
+-- --show-personal-data); rejected_row keeps every value and reason as they were.
+WITH causes AS (
+    SELECT
+        *,
+        CASE
+            WHEN value IS NULL OR trim(value) = '' THEN reason
+            ELSE replace(replace(reason, '''' || value || '''', '''…'''), '''' || trim(value) || '''', '''…''')
+        END AS cause
+    FROM fct_rejected_row
+)
+
 SELECT
     batch_id,
     source,
     file,
     column_name,
-    reason,
+    cause AS reason,
     count(*) AS rows_rejected,
-    min(row_number) AS first_row
-FROM fct_rejected_row
-GROUP BY batch_id, source, file, column_name, reason
+    min(row_number) AS first_row,
+    arg_min(value, row_number) AS example_value
+FROM causes
+GROUP BY batch_id, source, file, column_name, cause
 ORDER BY batch_id, rows_rejected DESC, column_name, reason

@@ -35,8 +35,10 @@ pub const CANONICAL: &[(&str, &str)] = &[
 ];
 
 /// Columns holding a person's name: shown as pseudonyms (`P-3fa2c1`, the reports' salt)
-/// unless `--show-personal-data`.
-pub const PERSON_COLUMNS: &[&str] = &["requester", "agent", "last_agent"];
+/// unless `--show-personal-data`. `example_value` (kpi_rejected_reason, kpi_ingest_warning)
+/// is a rejected cell's text, a name when a file's columns are shifted; the monthly report
+/// shows it as a pseudonym too.
+pub const PERSON_COLUMNS: &[&str] = &["requester", "agent", "last_agent", "example_value"];
 
 /// Columns holding a rejected input line as it was read (`rejected_row.raw`): it may name
 /// people in any of its cells, so it is left empty (NULL) unless `--show-personal-data`.

@@ -258,3 +258,49 @@ fn the_page_loads_in_chromium_without_console_errors_or_network_requests() {
         assert!(std::fs::metadata(&shot).unwrap().len() > 50_000, "a screenshot of the {lang} page");
     }
 }
+
+/// A file with shifted columns puts names where dates belong: the data-quality tables of
+/// the monthly report count the rows per cause with the value taken out of the reason, and
+/// show the first row's value as personal data (a pseudonym unless --show-personal-data).
+#[test]
+fn the_data_quality_tables_count_causes_and_show_no_cell_text_unless_asked() {
+    let t = Tmp::new("report-dq-personal");
+    let header = "ticket_id,kind,title,customer,status,opened_at,resolved_at,first_team,assigned_team,requester";
+    let rows = [
+        "DQ1,incident,Fine,Kävlinge,open,2026-10-05 08:00,,Service Desk,Service Desk,Anna Berg",
+        "DQ2,incident,Shifted,Kävlinge,open,Greta Garbo,,Service Desk,Service Desk,",
+        "DQ3,incident,Shifted,Kävlinge,open, Sven Svensson ,,Service Desk,Service Desk,",
+        "DQ4,incident,Shifted,Kävlinge,resolved,2026-10-06 08:00,Karl Larsson,Service Desk,Service Desk,",
+    ];
+    std::fs::write(t.path("tickets.csv"), format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    itsm_ok(&t.0, &["ingest", "tickets.csv", "--profile", "generic"]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-11-02 12:00"]);
+    // One row per cause: both names in opened_at count together; rejected_row keeps both.
+    assert_eq!(
+        crate::rows(&t.db(), "SELECT reason, rows_rejected, first_row, example_value FROM kpi_rejected_reason"),
+        "opened_at: unparseable date '…',2,3,Greta Garbo"
+    );
+    assert_eq!(crate::scalar(&t.db(), "SELECT count(*) FROM rejected_row WHERE reason LIKE '%Svensson%'"), 1);
+    assert_eq!(
+        crate::rows(&t.db(), "SELECT warnings, example_reason, example_value FROM kpi_ingest_warning"),
+        "1,resolved_at: unparseable date '…'; set empty,Karl Larsson"
+    );
+    itsm_ok(&t.0, &["report", "monthly", "--month", "2026-10", "--lang", "en", "--out", "r"]);
+    let html = std::fs::read_to_string(t.path("r/monthly.html")).unwrap();
+    for name in ["Greta", "Svensson", "Karl Larsson"] {
+        assert!(!html.contains(name), "{name} is in the pseudonymised report");
+    }
+    assert!(html.contains("unparseable date &#39;…&#39;") || html.contains("unparseable date '…'"), "the cause");
+    itsm_ok(&t.0, &["report", "monthly", "--month", "2026-10", "--lang", "en", "--out", "p", "--show-personal-data"]);
+    let shown = std::fs::read_to_string(t.path("p/monthly.html")).unwrap();
+    assert!(shown.contains("Greta Garbo") && shown.contains("Karl Larsson"), "--show-personal-data shows the values");
+    // `itsm export` pseudonymises the value as the report does.
+    itsm_ok(
+        &t.0,
+        &["export", "--tables", "kpi_rejected_reason", "kpi_ingest_warning", "--format", "csv", "--out", "x"],
+    );
+    for table in ["kpi_rejected_reason", "kpi_ingest_warning"] {
+        let csv = std::fs::read_to_string(t.path(&format!("x/{table}.csv"))).unwrap();
+        assert!(!csv.contains("Greta") && !csv.contains("Karl") && csv.contains(",P-"), "{table}: {csv}");
+    }
+}
