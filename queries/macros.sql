@@ -49,3 +49,13 @@ CREATE OR REPLACE MACRO repeat_key_parts(fields, ci, category, service, customer
             WHEN 'title' THEN title
         END
     );
+
+-- A load message (rejected_row.reason, ingest_warning.reason) with the offending cell's
+-- value, as it was and trimmed, replaced by '…' where it stands quoted: what the monthly
+-- report counts rows by and shows (kpi_rejected_reason, kpi_ingest_warning), while the
+-- value itself is shown as personal data, apart.
+CREATE OR REPLACE MACRO reason_without_value(reason, value) AS
+    CASE
+        WHEN value IS NULL OR trim(value) = '' THEN reason
+        ELSE replace(replace(reason, '''' || value || '''', '''…'''), '''' || trim(value) || '''', '''…''')
+    END;

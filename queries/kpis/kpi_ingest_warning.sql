@@ -7,12 +7,7 @@
 -- which the monthly report lists as personal data, as kpi_rejected_reason does (a shifted
 -- file puts names where dates belong).
 WITH causes AS (
-    SELECT
-        *,
-        CASE
-            WHEN value IS NULL OR trim(value) = '' THEN reason
-            ELSE replace(replace(reason, '''' || value || '''', '''…'''), '''' || trim(value) || '''', '''…''')
-        END AS cause
+    SELECT *, reason_without_value(reason, value) AS cause
     FROM fct_ingest_warning
 ),
 

@@ -7,12 +7,7 @@
 -- value is example_value, which the report lists as personal data (a pseudonym unless
 -- --show-personal-data); rejected_row keeps every value and reason as they were.
 WITH causes AS (
-    SELECT
-        *,
-        CASE
-            WHEN value IS NULL OR trim(value) = '' THEN reason
-            ELSE replace(replace(reason, '''' || value || '''', '''…'''), '''' || trim(value) || '''', '''…''')
-        END AS cause
+    SELECT *, reason_without_value(reason, value) AS cause
     FROM fct_rejected_row
 )
 
