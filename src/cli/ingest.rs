@@ -76,25 +76,22 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
 /// Without --profile and --source: each file through the built-in profile detection picks,
 /// said in one line; a file no profile reads stops the run with the ranking.
 fn ingest_detected(cx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    let mut store = Store::open(&cx.db)?;
     // A FIFO or a device can be read once only: finding its profile would consume it (or,
-    // with nothing written yet, wait for its writer), so it needs --profile.
-    let regular = |file: &std::path::Path| std::fs::metadata(file).is_ok_and(|m| m.is_file());
+    // with nothing written yet, wait for its writer), so it needs --profile. Refused before
+    // anything is opened or created.
+    if let Some(file) = args.files.iter().find(|f| std::fs::metadata(f).is_ok_and(|m| !m.is_file())) {
+        anyhow::bail!(
+            "'{}' is not a regular file (a pipe or a device can be read only once, and finding its profile \
+             would read it): name the profile with --profile (or --source)",
+            file.display()
+        );
+    }
+    let mut store = Store::open(&cx.db)?;
     let profile_of = |file: &std::path::Path| {
-        if !regular(file) {
-            return None;
-        }
         let d = detect::detect_file(file, args.sheet.as_deref(), false).ok()?;
         load_profile(&d.winner()?.profile, args).ok()
     };
     ingest::prescanned(&args.files, profile_of, |file, scanned| {
-        if std::fs::metadata(file).is_ok_and(|m| !m.is_file()) {
-            anyhow::bail!(
-                "'{}' is not a regular file (a pipe or a device can be read only once, and finding its profile \
-                 would read it): name the profile with --profile (or --source)",
-                file.display()
-            );
-        }
         let d = detect::detect_file(file, args.sheet.as_deref(), false)
             .with_context(|| format!("ingest of '{}' stopped before it began", file.display()))?;
         let Some(winner) = d.winner() else {

@@ -83,6 +83,7 @@ fn a_workbook_through_a_fifo_loads_once_and_without_a_profile_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("'tickets.xlsx' is not a regular file") && stderr.contains("--profile"), "{stderr}");
+    assert!(!t.db().exists(), "the refusal comes before the database is created");
     // With one: a writer feeds the FIFO once; the ingest must finish within a minute.
     let bytes = std::fs::read(fixture("excel-tickets.xlsx")).unwrap();
     let path = fifo.clone();
