@@ -248,15 +248,16 @@ fn break_ties(
         return Ok(());
     }
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let mut keys = Vec::with_capacity(tied);
+    // The profiles whose event-log kind the file's name names.
+    let mut named = Vec::new();
     for m in ranking[..tied].iter_mut() {
         let profile = Profile::load(&m.profile)?;
-        let labels = labels_read(&profile, m.kind, header, sample);
-        m.labels = Some(labels);
-        let named = m.kind == MatchKind::EventLog && profile.eventlog.as_ref().is_some_and(|l| name.contains(&l.kind));
-        keys.push((m.profile.clone(), labels, named));
+        m.labels = Some(labels_read(&profile, m.kind, header, sample));
+        if m.kind == MatchKind::EventLog && profile.eventlog.as_ref().is_some_and(|l| name.contains(&l.kind)) {
+            named.push(m.profile.clone());
+        }
     }
-    let key = |m: &ProfileMatch| keys.iter().find(|k| k.0 == m.profile).map(|k| (k.1, k.2)).unwrap_or_default();
+    let key = |m: &ProfileMatch| (m.labels.unwrap_or_default(), named.contains(&m.profile));
     // Stable: the built-in order stays among equals.
     ranking[..tied].sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
