@@ -44,6 +44,52 @@ pub const PERSON_COLUMNS: &[&str] = &["requester", "agent", "last_agent", "examp
 /// people in any of its cells, so it is left empty (NULL) unless `--show-personal-data`.
 pub const RAW_COLUMNS: &[&str] = &["raw"];
 
+/// Tables whose `value` is the text of an input cell that was rejected or set empty and
+/// whose `reason` quotes it. A file with shifted columns puts a requester's name in any
+/// column, and a label cannot be told from a name, so `value` is a pseudonym and the
+/// quoted text is taken out of `reason` (`'…'`, as `reason_without_value` in
+/// `queries/macros.sql` does for the data-quality KPIs) unless `--show-personal-data`.
+pub const CELL_VALUE_TABLES: &[&str] = &["rejected_row", "ingest_warning", "fct_rejected_row", "fct_ingest_warning"];
+
+/// How a column is written when personal data is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hidden {
+    /// A stable pseudonym (`P-3fa2c1`, the reports' salt).
+    Pseudonym,
+    /// Left empty (NULL).
+    Empty,
+    /// The row's `value` taken out of the text (`'…'`).
+    ValueTakenOut,
+}
+
+/// How column `column` of `table` is written when personal data is hidden; `None`: as it is.
+pub fn hidden(table: &str, column: &str) -> Option<Hidden> {
+    if PERSON_COLUMNS.contains(&column) {
+        Some(Hidden::Pseudonym)
+    } else if RAW_COLUMNS.contains(&column) {
+        Some(Hidden::Empty)
+    } else if CELL_VALUE_TABLES.contains(&table) {
+        match column {
+            "value" => Some(Hidden::Pseudonym),
+            "reason" => Some(Hidden::ValueTakenOut),
+            _ => None,
+        }
+    } else {
+        None
+    }
+}
+
+/// `reason` with the quoted `value` replaced by `'…'`: the rule of `reason_without_value`
+/// in `queries/macros.sql` (a unit test runs both on the same cases).
+pub fn reason_without_value(reason: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) if !v.trim().is_empty() => {
+            reason.replace(&format!("'{v}'"), "'…'").replace(&format!("'{}'", v.trim()), "'…'")
+        }
+        _ => reason.to_string(),
+    }
+}
+
 /// Excel's rows per sheet, the header included.
 pub const EXCEL_MAX_ROWS: i64 = 1_048_576;
 
@@ -293,33 +339,27 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|source| ExportError::Write { what: "writing", path: path.into(), source })
 }
 
-/// `table` with its person columns pseudonymised (unless `salt` is `None`).
-fn pseudonymise_table(mut table: Table, salt: Option<&str>) -> Table {
-    let Some(salt) = salt else { return table };
-    let idx: Vec<usize> = table
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| PERSON_COLUMNS.contains(&c.as_str()))
-        .map(|(i, _)| i)
-        .collect();
-    let raw: Vec<usize> =
-        table.columns.iter().enumerate().filter(|(_, c)| RAW_COLUMNS.contains(&c.as_str())).map(|(i, _)| i).collect();
-    for row in &mut table.rows {
-        for &i in &idx {
-            if let Some(v) = row.get_mut(i) {
-                if !v.is_null() {
-                    *v = Value::Text(crate::render::pseudonym(&v.to_string(), salt));
-                }
-            }
-        }
-        for &i in &raw {
-            if let Some(v) = row.get_mut(i) {
-                *v = Value::Null;
+/// `data` of `table` with its personal data hidden as [`hidden`] says (unless `salt` is
+/// `None`).
+fn pseudonymise_table(table: &str, mut data: Table, salt: Option<&str>) -> Table {
+    let Some(salt) = salt else { return data };
+    let rules: Vec<(usize, Hidden)> =
+        data.columns.iter().enumerate().filter_map(|(i, c)| hidden(table, c).map(|h| (i, h))).collect();
+    let value_at = data.columns.iter().position(|c| c == "value");
+    for row in &mut data.rows {
+        // The reason loses the value before the value becomes a pseudonym.
+        let value = value_at.and_then(|i| row.get(i)).filter(|v| !v.is_null()).map(Value::to_string);
+        for &(i, rule) in &rules {
+            let Some(v) = row.get_mut(i) else { continue };
+            match rule {
+                Hidden::Empty => *v = Value::Null,
+                _ if v.is_null() => {}
+                Hidden::Pseudonym => *v = Value::Text(crate::render::pseudonym(&v.to_string(), salt)),
+                Hidden::ValueTakenOut => *v = Value::Text(reason_without_value(&v.to_string(), value.as_deref())),
             }
         }
     }
-    table
+    data
 }
 
 /// Writes the export: the chosen tables in `options.format` and `README.txt` into
@@ -342,11 +382,7 @@ pub fn export(store: &Store, models: &ModelSet, options: &ExportOptions) -> Resu
     let mut book = (options.format == ExportFormat::Xlsx).then(crate::render::export::ExportWorkbook::new);
     for (table, rows, columns) in plan {
         let pseudonymised: Vec<String> = if salt.is_some() {
-            columns
-                .iter()
-                .filter(|c| PERSON_COLUMNS.contains(&c.name.as_str()) || RAW_COLUMNS.contains(&c.name.as_str()))
-                .map(|c| c.name.clone())
-                .collect()
+            columns.iter().filter(|c| hidden(&table, &c.name).is_some()).map(|c| c.name.clone()).collect()
         } else {
             Vec::new()
         };
@@ -375,6 +411,7 @@ pub fn export(store: &Store, models: &ModelSet, options: &ExportOptions) -> Resu
             }
             ExportFormat::Csv => {
                 let data = pseudonymise_table(
+                    &table,
                     store.query_table(&format!("SELECT * FROM {}", quote(&table)))?,
                     salt.as_deref(),
                 );
@@ -391,6 +428,7 @@ pub fn export(store: &Store, models: &ModelSet, options: &ExportOptions) -> Resu
             }
             ExportFormat::Xlsx => {
                 let data = pseudonymise_table(
+                    &table,
                     store.query_table(&format!("SELECT * FROM {}", quote(&table)))?,
                     salt.as_deref(),
                 );
@@ -426,10 +464,13 @@ pub fn readme(done: &[Exported], options: &ExportOptions, db: &Path) -> String {
         let _ = writeln!(
             out,
             "Personal data: the columns {} hold stable pseudonyms (P-xxxxxx), the same ones the \
-             reports show, and a rejected row's raw line ({}) is left empty; export with \
-             --show-personal-data for the names.",
+             reports show, and a rejected row's raw line ({}) is left empty. In {} the cell's \
+             text (value) is a pseudonym too and is taken out of the reason ('…'): a file with \
+             shifted columns puts names in any column. Export with --show-personal-data for \
+             the names.",
             PERSON_COLUMNS.join(", "),
-            RAW_COLUMNS.join(", ")
+            RAW_COLUMNS.join(", "),
+            CELL_VALUE_TABLES.join(", ")
         );
     }
     match options.format {
@@ -485,10 +526,11 @@ pub fn readme(done: &[Exported], options: &ExportOptions, db: &Path) -> String {
         let _ = writeln!(out, "Rows: {}", e.rows);
         let _ = writeln!(out, "Columns:");
         for c in &e.columns {
-            let note = match (e.pseudonymised.contains(&c.name), RAW_COLUMNS.contains(&c.name.as_str())) {
-                (true, true) => "  (left empty: the raw line may hold personal data; --show-personal-data)",
-                (true, false) => "  (pseudonymised)",
-                _ => "",
+            let note = match hidden(&e.table, &c.name).filter(|_| e.pseudonymised.contains(&c.name)) {
+                Some(Hidden::Empty) => "  (left empty: the raw line may hold personal data; --show-personal-data)",
+                Some(Hidden::Pseudonym) => "  (pseudonymised)",
+                Some(Hidden::ValueTakenOut) => "  (the quoted value taken out: '…'; --show-personal-data)",
+                None => "",
             };
             let _ = writeln!(out, "  {} {}{note}", c.name, c.ty);
         }
@@ -548,13 +590,64 @@ mod tests {
                 vec![Value::Null, Value::Null],
             ],
         };
-        let p = pseudonymise_table(t.clone(), Some("s"));
+        let p = pseudonymise_table("x", t.clone(), Some("s"));
         assert_eq!(p.rows[0][0], Value::Text(crate::render::pseudonym("Anna Berg", "s")));
         assert_eq!(p.rows[0][1], Value::Text("Anna Berg".into()));
         assert!(p.rows[1][0].is_null());
-        assert_eq!(pseudonymise_table(t.clone(), None).rows, t.rows);
+        assert_eq!(pseudonymise_table("x", t.clone(), None).rows, t.rows);
         let r = Table { columns: vec!["raw".into()], rows: vec![vec![Value::Text("1;Anna Berg".into())]] };
-        assert!(pseudonymise_table(r.clone(), Some("s")).rows[0][0].is_null(), "the raw line is left empty");
-        assert_eq!(pseudonymise_table(r.clone(), None).rows, r.rows);
+        assert!(pseudonymise_table("x", r.clone(), Some("s")).rows[0][0].is_null(), "the raw line is left empty");
+        assert_eq!(pseudonymise_table("x", r.clone(), None).rows, r.rows);
+    }
+
+    #[test]
+    fn a_rejected_cell_is_a_pseudonym_and_leaves_the_reason() {
+        let t = Table {
+            columns: vec!["column_name".into(), "value".into(), "reason".into()],
+            rows: vec![
+                vec![
+                    Value::Text("opened_at".into()),
+                    Value::Text(" Anna Berg".into()),
+                    Value::Text("invalid date 'Anna Berg' in column opened_at".into()),
+                ],
+                vec![Value::Text("priority".into()), Value::Null, Value::Text("missing value".into())],
+            ],
+        };
+        let p = pseudonymise_table("rejected_row", t.clone(), Some("s"));
+        assert_eq!(p.rows[0][0], Value::Text("opened_at".into()), "the header is no personal data");
+        assert_eq!(p.rows[0][1], Value::Text(crate::render::pseudonym(" Anna Berg", "s")));
+        assert_eq!(p.rows[0][2], Value::Text("invalid date '…' in column opened_at".into()));
+        assert_eq!(p.rows[1][1], Value::Null);
+        assert_eq!(p.rows[1][2], Value::Text("missing value".into()));
+        // Another table's value and reason (e.g. ticket_event.value, a status) stay.
+        assert_eq!(pseudonymise_table("ticket_event", t.clone(), Some("s")).rows, t.rows);
+        assert_eq!(pseudonymise_table("fct_ingest_warning", t.clone(), None).rows, t.rows);
+    }
+
+    /// The Rust rule and the SQL macro the data-quality KPIs use take the same text out.
+    #[test]
+    fn reason_without_value_equals_the_macro() {
+        let path = std::env::temp_dir().join(format!("itsm-reason-{}.duckdb", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut store = crate::store::Store::open(&path).unwrap();
+        let tx = store.begin_derive().unwrap();
+        tx.execute(include_str!("../../queries/macros.sql"), "the macros").unwrap();
+        let literal = |s: Option<&str>| s.map_or("NULL".to_string(), |s| format!("'{}'", s.replace('\'', "''")));
+        let cases = [
+            ("bad 'x' here", Some("x")),
+            ("bad ' x ' and 'x'", Some(" x ")),
+            ("bad 'x'", Some("  ")),
+            ("no quote of x", Some("x")),
+            ("bad 'x'", None),
+            ("it's 'a'b'", Some("a'b")),
+        ];
+        for (reason, value) in cases {
+            let sql = format!("SELECT reason_without_value({}, {})", literal(Some(reason)), literal(value));
+            let sql = tx.query_column(&sql).unwrap().concat();
+            assert_eq!(reason_without_value(reason, value), sql, "{reason:?} {value:?}");
+        }
+        drop(tx);
+        drop(store);
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -1,19 +1,19 @@
 //! Parquet files of one table, written from the store's Arrow batches with the arrow-rs
 //! `parquet` crate (snappy): one file, or one file per month (`month=YYYY-MM`, Hive style)
-//! when the table is partitioned. Person columns are pseudonymised batch by batch.
+//! when the table is partitioned. Personal data is hidden batch by batch (`super::hidden`).
 
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, StringArray};
-use arrow::datatypes::{DataType, Schema, SchemaRef};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use super::{create_dir, quote, ExportError, Result, PERSON_COLUMNS, RAW_COLUMNS};
+use super::{create_dir, hidden, quote, reason_without_value, ExportError, Hidden, Result};
 use crate::store::Store;
 
 /// The name of the partition key the query adds after the table's columns.
@@ -56,56 +56,70 @@ impl Open {
     }
 }
 
-/// `batch` with its person columns replaced by pseudonyms (`salt` given).
+/// `batch` of `table` with its personal data hidden as [`hidden`] says (`salt` given).
 fn pseudonymise(table: &str, batch: RecordBatch, salt: Option<&str>) -> Result<RecordBatch> {
     let Some(salt) = salt else { return Ok(batch) };
     let schema = batch.schema();
-    let hidden = |name: &str| PERSON_COLUMNS.contains(&name) || RAW_COLUMNS.contains(&name);
-    if !schema.fields().iter().any(|f| hidden(f.name())) {
+    if !schema.fields().iter().any(|f| hidden(table, f.name()).is_some()) {
         return Ok(batch);
     }
     let arrow_err = |column: &str| {
         let (table, column) = (table.to_string(), column.to_string());
         move |source| ExportError::Arrow { table, column, source }
     };
+    let text = |name: &str, array: &ArrayRef| -> Result<StringArray> {
+        let cast = arrow::compute::cast(array, &DataType::Utf8).map_err(arrow_err(name))?;
+        Ok(cast.as_any().downcast_ref::<StringArray>().expect("cast to Utf8 gives a StringArray").clone())
+    };
+    // The reason loses the row's value before the value becomes a pseudonym.
+    let value = match schema.index_of("value") {
+        Ok(i) => Some(text("value", batch.column(i))?),
+        Err(_) => None,
+    };
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
     let mut fields = Vec::with_capacity(batch.num_columns());
     for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        if RAW_COLUMNS.contains(&field.name().as_str()) {
-            columns.push(arrow::array::new_null_array(&DataType::Utf8, array.len()));
-            fields.push(field.as_ref().clone().with_data_type(DataType::Utf8).with_nullable(true));
-            continue;
-        }
-        if !PERSON_COLUMNS.contains(&field.name().as_str()) {
-            columns.push(array.clone());
-            fields.push(field.as_ref().clone());
-            continue;
-        }
-        let text = arrow::compute::cast(array, &DataType::Utf8).map_err(arrow_err(field.name()))?;
-        let text = text.as_any().downcast_ref::<StringArray>().expect("cast to Utf8 gives a StringArray");
-        let named: StringArray = text.iter().map(|v| v.map(|name| crate::render::pseudonym(name, salt))).collect();
-        columns.push(Arc::new(named));
-        fields.push(field.as_ref().clone().with_data_type(DataType::Utf8));
+        let rule = hidden(table, field.name());
+        let out: ArrayRef = match rule {
+            None => array.clone(),
+            Some(Hidden::Empty) => arrow::array::new_null_array(&DataType::Utf8, array.len()),
+            Some(Hidden::Pseudonym) => Arc::new(
+                text(field.name(), array)?
+                    .iter()
+                    .map(|v| v.map(|name| crate::render::pseudonym(name, salt)))
+                    .collect::<StringArray>(),
+            ),
+            Some(Hidden::ValueTakenOut) => Arc::new(
+                text(field.name(), array)?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let cell = value.as_ref().filter(|a| !a.is_null(i)).map(|a| a.value(i));
+                        v.map(|reason| reason_without_value(reason, cell))
+                    })
+                    .collect::<StringArray>(),
+            ),
+        };
+        columns.push(out);
+        fields.push(out_field(field, rule));
     }
     RecordBatch::try_new(Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())), columns)
         .map_err(arrow_err("*"))
 }
 
-/// The schema batches of `table` are written in (person columns as text when pseudonymised).
-fn out_schema(schema: &Schema, salt: Option<&str>) -> SchemaRef {
-    let fields: Vec<_> = schema
-        .fields()
-        .iter()
-        .map(|f| {
-            if salt.is_some() && RAW_COLUMNS.contains(&f.name().as_str()) {
-                f.as_ref().clone().with_data_type(DataType::Utf8).with_nullable(true)
-            } else if salt.is_some() && PERSON_COLUMNS.contains(&f.name().as_str()) {
-                f.as_ref().clone().with_data_type(DataType::Utf8)
-            } else {
-                f.as_ref().clone()
-            }
-        })
-        .collect();
+/// The field a column of `rule` is written as: text, nullable when left empty.
+fn out_field(field: &Field, rule: Option<Hidden>) -> Field {
+    match rule {
+        None => field.clone(),
+        Some(Hidden::Empty) => field.clone().with_data_type(DataType::Utf8).with_nullable(true),
+        Some(_) => field.clone().with_data_type(DataType::Utf8),
+    }
+}
+
+/// The schema batches of `table` are written in (hidden columns as text when `salt` is given).
+fn out_schema(table: &str, schema: &Schema, salt: Option<&str>) -> SchemaRef {
+    let fields: Vec<_> =
+        schema.fields().iter().map(|f| out_field(f, salt.and_then(|_| hidden(table, f.name())))).collect();
     Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
@@ -136,7 +150,7 @@ pub(super) fn write_table(
         })?;
     }
     let source = store.arrow_schema(&format!("SELECT * FROM {}", quote(table)))?;
-    let schema = out_schema(&source, salt);
+    let schema = out_schema(table, &source, salt);
     let n = source.fields().len();
     let mut rows = 0i64;
     let Some(column) = partition else {

@@ -450,3 +450,58 @@ fn a_rejected_rows_raw_line_is_left_empty_unless_personal_data_is_shown_and_reex
     assert!(!stale.exists(), "the stale partition was removed");
     assert!(!parquet_files(&t.path("pq"), "ticket").is_empty());
 }
+
+/// A file with shifted columns puts names where a date or a label belongs: the rejected
+/// or emptied cell (`value`) and its quote in `reason` name a person. Every export of the
+/// canonical tables and their marts shows a pseudonym and `'…'` unless asked.
+#[test]
+fn a_rejected_or_emptied_cells_text_is_a_pseudonym_unless_personal_data_is_shown() {
+    let t = Tmp::new("export-cell");
+    let header = std::fs::read_to_string(fixture("bad-rows.csv")).unwrap().lines().next().unwrap().to_string();
+    let ok = "INC1,incident,Printer,Kävlinge,Klient,Skrivare,PRN-1,phone,Low,Normal,Medium,Closed,\
+              2026-10-05T08:00:00+02:00,{fr},2026-10-05T08:30:00+02:00,2026-10-08T08:30:00+02:00,\
+              Service Desk,Service Desk,Service Desk,0,0,,,25,false,,Anna Berg,2026-10-08T08:30:00+02:00";
+    // INC1's first response holds a name (optional: set empty, a warning); INC2's opening
+    // instant holds one (required: the row is rejected).
+    let warned = ok.replace("{fr}", "Zelda Quist");
+    let rejected = ok.replace("INC1", "INC2").replace("2026-10-05T08:00:00+02:00", "Yngve Rask").replace("{fr}", "");
+    std::fs::write(t.path("shifted.csv"), format!("{header}\n{warned}\n{rejected}\n")).unwrap();
+    itsm_ok(&t.0, &["ingest", t.path("shifted.csv").to_str().unwrap(), "--profile", "generic"]);
+    itsm_ok(&t.0, &["build"]);
+    let db = t.db();
+    assert_eq!(crate::scalar(&db, "SELECT count(*) FROM rejected_row WHERE value = 'Yngve Rask'"), 1);
+    assert_eq!(crate::scalar(&db, "SELECT count(*) FROM ingest_warning WHERE value = 'Zelda Quist'"), 1);
+    assert_eq!(crate::scalar(&db, "SELECT count(*) FROM rejected_row WHERE reason LIKE '%Yngve Rask%'"), 1);
+    let tables = ["rejected_row", "ingest_warning", "fct_rejected_row", "fct_ingest_warning"];
+    let mut args = vec!["export", "--tables"];
+    args.extend(tables);
+    for (format, out, shown) in [("csv", "h", false), ("parquet", "hp", false), ("csv", "s", true)] {
+        let mut a = args.clone();
+        a.extend(["--format", format, "--out", out]);
+        if shown {
+            a.push("--show-personal-data");
+        }
+        itsm_ok(&t.0, &a);
+    }
+    let conn = attach(&db);
+    for table in tables {
+        let (name, person) =
+            if table.contains("rejected") { ("Yngve Rask", "opened_at") } else { ("Zelda Quist", "first_response_at") };
+        let csv = |dir: &str| format!("read_csv('{}/{dir}/{table}.csv', all_varchar = true)", t.0.display());
+        let pq = load_parquet(&conn, &t.path("hp"), table, &format!("{table}_pq"));
+        assert!(pq > 0, "{table}");
+        for hidden in [csv("h"), format!("{table}_pq")] {
+            let text = format!("SELECT count(*) FROM {hidden} AS r WHERE CAST(r AS VARCHAR) LIKE '%{name}%'");
+            assert_eq!(count(&conn, &text), 0, "{table}: {hidden} names no one");
+            let pseudonym = format!(
+                "SELECT count(*) FROM {hidden} WHERE column_name = '{person}' AND regexp_full_match(value, 'P-[0-9a-f]{{6}}') \
+                 AND reason LIKE '%''…''%'"
+            );
+            assert_eq!(count(&conn, &pseudonym), 1, "{table}: {hidden}");
+        }
+        let shown = format!("SELECT count(*) FROM {} WHERE value = '{name}' AND reason LIKE '%{name}%'", csv("s"));
+        assert_eq!(count(&conn, &shown), 1, "{table} with --show-personal-data");
+    }
+    let readme = std::fs::read_to_string(t.path("h/README.txt")).unwrap();
+    assert!(readme.contains("reason VARCHAR  (the quoted value taken out"), "{readme}");
+}
