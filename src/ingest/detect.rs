@@ -252,7 +252,7 @@ fn break_ties(
     let mut named = Vec::new();
     for m in ranking[..tied].iter_mut() {
         let profile = Profile::load(&m.profile)?;
-        m.labels = Some(labels_read(&profile, m.kind, header, sample));
+        m.labels = labels_read(&profile, m.kind, header, sample);
         if m.kind == MatchKind::EventLog && profile.eventlog.as_ref().is_some_and(|l| name.contains(&l.kind)) {
             named.push(m.profile.clone());
         }
@@ -266,28 +266,32 @@ fn break_ties(
     Ok(())
 }
 
-/// Share of `sample`'s non-empty status cells whose label `profile` reads as a status
-/// (0 without a status column or such a cell).
-fn labels_read(profile: &Profile, kind: MatchKind, header: &[String], sample: &[Vec<String>]) -> f64 {
-    let at = match (kind, &profile.eventlog) {
+/// Share of `sample`'s non-empty status cells whose label `profile` reads as a status:
+/// the status column of a tickets file or an event log, the value of a history file's
+/// status events (those whose kind the profile reads as `status`). `None` without such a
+/// column or cell: the data says nothing, and the load line says nothing about labels.
+fn labels_read(profile: &Profile, kind: MatchKind, header: &[String], sample: &[Vec<String>]) -> Option<f64> {
+    let column = |field: &str| profile.history.columns.get(field).and_then(|n| n.find(header));
+    let (at, status_rows) = match (kind, &profile.eventlog) {
         (MatchKind::EventLog, Some(log)) => {
-            header.iter().position(|h| h.trim().eq_ignore_ascii_case(log.status.trim()))
+            (header.iter().position(|h| h.trim().eq_ignore_ascii_case(log.status.trim()))?, None)
         }
-        (MatchKind::Tickets, _) => profile.tickets.columns.get("status").and_then(|n| n.find(header)),
-        _ => None,
+        (MatchKind::Tickets, _) => (profile.tickets.columns.get("status").and_then(|n| n.find(header))?, None),
+        (MatchKind::History, _) => (column("value")?, Some(column("kind")?)),
+        _ => return None,
     };
-    let Some(at) = at else { return 0.0 };
+    let kinds = profile.value_map(&crate::model::EVENT_KIND);
+    let is_status = |row: &Vec<String>| {
+        status_rows.is_none_or(|k| row.get(k).is_some_and(|c| kinds.get(&c.trim().to_lowercase()) == Some(&"status")))
+    };
     let map = profile.value_map(&crate::model::STATUS);
     let (mut seen, mut read) = (0usize, 0usize);
-    for cell in sample.iter().filter_map(|row| row.get(at)).filter(|c| !profile.is_null(c)) {
+    for cell in sample.iter().filter(|row| is_status(row)).filter_map(|row| row.get(at)).filter(|c| !profile.is_null(c))
+    {
         seen += 1;
         read += usize::from(map.contains_key(&cell.trim().to_lowercase()));
     }
-    if seen == 0 {
-        0.0
-    } else {
-        read as f64 / seen as f64
-    }
+    (seen > 0).then(|| read as f64 / seen as f64)
 }
 
 fn unmapped(header: &[String], used: &[String]) -> Vec<String> {
@@ -415,6 +419,27 @@ mod tests {
         assert_eq!(rank(&volvo).unwrap()[0].profile, "bpi2013-volvo");
         let helpdesk = header("concept:name,lifecycle:transition,org:resource,time:timestamp,case:concept:name");
         assert_eq!(rank(&helpdesk).unwrap()[0].profile, "helpdesk-italian");
+    }
+
+    #[test]
+    fn a_history_files_labels_are_its_status_events_values() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let generic = Profile::load("generic").unwrap();
+        let history = header("ticket_id,occurred_at,kind,value,agent,minutes");
+        let sample = vec![
+            row(&["INC1", "2026-10-01 10:00", "Status", "Resolved", "A", ""]),
+            row(&["INC1", "2026-10-01 11:00", "status", "Nowhere", "A", ""]),
+            // An assignment's value is a team, not a status label.
+            row(&["INC1", "2026-10-01 09:00", "Tilldelning", "Service Desk", "A", ""]),
+            row(&["INC2", "2026-10-01 09:00", "status", "", "A", ""]),
+        ];
+        assert_eq!(labels_read(&generic, MatchKind::History, &history, &sample), Some(0.5));
+        // Without a status event, or a value column, the data says nothing.
+        assert_eq!(labels_read(&generic, MatchKind::History, &history, &sample[2..]), None);
+        let no_value = header("ticket_id,occurred_at,kind,agent");
+        assert_eq!(labels_read(&generic, MatchKind::History, &no_value, &sample), None);
+        let tickets = header("ticket_id,kind,title,opened_at,updated_at");
+        assert_eq!(labels_read(&generic, MatchKind::Tickets, &tickets, &sample), None);
     }
 
     #[test]
