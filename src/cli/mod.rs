@@ -56,7 +56,7 @@ pub struct Cli {
 pub enum Command {
     /// Write a first itsm.toml from your exports: profile, assignment groups, defaults.
     Init(init::Args),
-    /// Load CSV exports into the database, one batch (one transaction) per file.
+    /// Load CSV and spreadsheet exports (or a REST API) into the database, one batch (one transaction) per file.
     Ingest(ingest::Args),
     /// Show batches, row counts, date ranges and the schema version.
     Status(status::Args),
