@@ -6,9 +6,12 @@
 //! Desk`, `2nd`, `3rd`). A group whose name says nothing is written commented out with
 //! `# check: line unknown` rather than given a line: a wrong line silently moves tickets in
 //! or out of the FTR population, while a missing one shows (FTR is blank without a 1st line,
-//! and unknown entry teams are counted as `entry_assumed`). No `[[team_rules]]` pattern is
-//! guessed: the names that carry their line are listed one by one, and the ones that don't
-//! follow no pattern the tool could tell.
+//! and unknown entry teams are counted as `entry_assumed`). With few groups the ones whose
+//! name says their line are listed one by one; with more than [`MANY_TEAMS`] (a real
+//! export has hundreds) each word that said a line becomes a `[[team_rules]]` pattern
+//! (`*2nd*`), in the order [`guess_line`] reads them, so the rules give exactly the guessed
+//! lines and a group that turns up next month with such a name gets its line too. The
+//! groups whose names say nothing follow no pattern the tool could tell: they stay listed.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -78,18 +81,23 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The words of a group's name that say its support line, in the order they are read:
+/// the first one a name holds (case-insensitively) gives the line.
+const LINE_WORDS: [(&str, u8); 7] =
+    [("1st", 1), ("service desk", 1), ("first line", 1), ("2nd", 2), ("second line", 2), ("3rd", 3), ("third line", 3)];
+
+/// Above this many groups, the lines their names say are written as `[[team_rules]]`.
+pub const MANY_TEAMS: usize = 20;
+
+/// The word of [`LINE_WORDS`] a group's name says its line with, if any.
+fn line_word(team: &str) -> Option<(&'static str, u8)> {
+    let name = team.to_lowercase();
+    LINE_WORDS.iter().copied().find(|(word, _)| name.contains(word))
+}
+
 /// The support line a group's name says, if it says one.
 pub fn guess_line(team: &str) -> Option<u8> {
-    let name = team.to_lowercase();
-    if name.contains("1st") || name.contains("service desk") || name.contains("first line") {
-        Some(1)
-    } else if name.contains("2nd") || name.contains("second line") {
-        Some(2)
-    } else if name.contains("3rd") || name.contains("third line") {
-        Some(3)
-    } else {
-        None
-    }
+    line_word(team).map(|(_, line)| line)
 }
 
 /// The text of `itsm.toml` for these detections (each has a winner).
@@ -127,8 +135,34 @@ pub fn config_text(found: &[Detection]) -> anyhow::Result<String> {
     writeln!(t, "# Assignment groups found in the files, with the support line their name says")?;
     writeln!(t, "# (1 Service Desk, 2 resolving teams, 3 vendors); FTR needs at least one line-1 team.")?;
     writeln!(t, "# Groups whose name says no line are commented out: give them a line and uncomment.")?;
+    let by_rule = teams.len() > MANY_TEAMS;
+    if by_rule {
+        writeln!(
+            t,
+            "# {} groups: the lines their names say are patterns (`*` any text, case-insensitive; the",
+            teams.len()
+        )?;
+        writeln!(t, "# first rule a group matches gives its line; a [[teams]] entry overrides every rule).")?;
+        for (word, line) in LINE_WORDS {
+            let named: Vec<&&String> =
+                teams.iter().filter(|team| line_word(team).is_some_and(|(w, _)| w == word)).collect();
+            if named.is_empty() {
+                continue;
+            }
+            let examples: Vec<String> = named.iter().take(3).map(|team| q(team)).collect();
+            let more = if named.len() > 3 { ", …" } else { "" };
+            writeln!(
+                t,
+                "[[team_rules]]   # check: {} groups, e.g. {}{more}\npattern = {}\nline = {line}",
+                named.len(),
+                examples.join(", "),
+                q(&format!("*{word}*"))
+            )?;
+        }
+    }
     for team in &teams {
         match guess_line(team) {
+            Some(_) if by_rule => {}
             Some(line) => {
                 writeln!(t, "[[teams]]   # check: line guessed from the name\nname = {}\nline = {line}", q(team))?
             }
@@ -158,6 +192,54 @@ mod tests {
         assert_eq!(guess_line("Service Desk"), Some(1));
         assert_eq!(guess_line("IT 1st line"), Some(1));
         assert_eq!(guess_line("Infrastructure"), None);
+    }
+
+    /// Hundreds of groups: the rules written give every group the line its name says, no
+    /// more, and those whose names say nothing stay for the user to fill in.
+    #[test]
+    fn many_groups_get_rules_that_give_exactly_the_guessed_lines() {
+        let mut names: Vec<String> = (0..40).map(|i| format!("G{i} {}", ["2nd", "3RD", "x"][i % 3])).collect();
+        names.extend(
+            ["Service Desk 1st", "Service Desk", "IT Second Line", "Ops third line 2nd", "Ops Third Line", "Net"]
+                .map(String::from),
+        );
+        let d = detection(&names);
+        let text = config_text(&[d]).unwrap();
+        let config = crate::config::Config::parse(&text).unwrap();
+        assert!(config.teams.is_empty(), "no group listed one by one");
+        let rules = config.team_rules();
+        assert_eq!(
+            rules.iter().map(|r| (r.pattern.as_str(), r.line)).collect::<Vec<_>>(),
+            [
+                ("*1st*", 1),
+                ("*service desk*", 1),
+                ("*2nd*", 2),
+                ("*second line*", 2),
+                ("*3rd*", 3),
+                ("*third line*", 3)
+            ]
+        );
+        for name in &names {
+            let ruled = rules.iter().find(|r| r.matches(name)).map(|r| r.line);
+            assert_eq!(ruled, guess_line(name), "{name}");
+        }
+        assert!(text.contains("# check: 13 groups, e.g. \"G1 3RD\", \"G10 3RD\", \"G13 3RD\", …"), "{text}");
+        assert!(text.contains("# name = \"Net\"\n# line = ?"), "{text}");
+        // Few groups: listed one by one, as before.
+        let text = config_text(&[detection(&names[..5])]).unwrap();
+        assert!(!text.contains("[[team_rules]]") && text.contains("name = \"G0 2nd\"\nline = 2"), "{text}");
+    }
+
+    fn detection(names: &[String]) -> Detection {
+        Detection {
+            path: "x.csv".into(),
+            header: Vec::new(),
+            encoding: None,
+            delimiter: None,
+            ranking: Vec::new(),
+            teams: names.iter().cloned().collect(),
+            rows: 0,
+        }
     }
 
     #[test]
