@@ -15,6 +15,7 @@ pub mod portfolio;
 pub mod prices;
 mod relations;
 mod shipped;
+mod teams;
 
 use std::time::Instant;
 
@@ -234,6 +235,8 @@ fn build_in(
     )?;
     let info = BuildInfo { as_of, years: inputs::year_range(first, last, as_of), config_sha256: config.sha256() };
     phases.lap("transaction, as-of, calendar years");
+    // The lines itsm.toml gives the teams, also those given after the exports were loaded.
+    let teams_moved = teams::follow_config(&tx, config)?;
     inputs::write(&tx, config, &info)?;
     phases.lap("generated inputs");
     // DuckDB plans an ASOF join as a nested loop when it guesses the probe side is small,
@@ -468,6 +471,10 @@ fn build_in(
     } else {
         committed?;
     }
+    let mode = match teams_moved {
+        0 => mode,
+        n => format!("{mode}; team lines from itsm.toml: {n} teams changed"),
+    };
     Ok(BuildReport { info, models: built, dropped, mode, phases: phases.laps })
 }
 

@@ -326,4 +326,27 @@ fn issue_12_team_rules_give_lines_and_the_sample_organisation_does_not_leak() {
         "Group 24,2,Kävlinge\nGroup 56,2,Kävlinge\nGroup 70,1,"
     );
     assert!(!itsm_ok(&u.0, &["build"]).contains("FTR cannot be computed"));
+
+    // Lines given after the export was loaded count at the next build, no new export
+    // needed (before, the build said "the configuration changed" and kept the old lines).
+    std::fs::write(
+        t.path("itsm.toml"),
+        "[[team_rules]]\npattern = \"group 7?\"\nline = 1\n[[team_rules]]\npattern = \"*\"\nline = 2\ncustomer = \"Kävlinge\"\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("team lines from itsm.toml: 3 teams changed") && !out.contains("FTR cannot"), "{out}");
+    assert_eq!(
+        rows(&t.db(), "SELECT name, line, customer FROM team ORDER BY name"),
+        "Group 24,2,Kävlinge\nGroup 56,2,Kävlinge\nGroup 70,1,"
+    );
+    assert!(scalar(&t.db(), "SELECT count(*) FROM dim_team WHERE line = 1") == 1, "the models read the new lines");
+    // A rule taken out takes its lines with it.
+    std::fs::write(t.path("itsm.toml"), "[[team_rules]]\npattern = \"*\"\nline = 2\n").unwrap();
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("FTR cannot be computed"), "{out}");
+    assert_eq!(
+        rows(&t.db(), "SELECT name, line, customer FROM team ORDER BY name"),
+        "Group 24,2,\nGroup 56,2,\nGroup 70,2,"
+    );
 }
