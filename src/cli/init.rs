@@ -100,6 +100,32 @@ pub fn guess_line(team: &str) -> Option<u8> {
     line_word(team).map(|(_, line)| line)
 }
 
+/// `[[team_rules]]` giving each of `teams` whose name says its line that line: one pattern
+/// per word of [`LINE_WORDS`] some name says it with (`*2nd*`), in the order
+/// [`guess_line`] reads them, so the first rule a name matches gives the line it guesses.
+/// Each rule's comment (after `note`) counts its groups and names three.
+pub fn rules_text<'a>(teams: impl IntoIterator<Item = &'a str>, note: &str) -> String {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let teams: Vec<&str> = teams.into_iter().collect();
+    let mut t = String::new();
+    for (word, line) in LINE_WORDS {
+        let named: Vec<&str> =
+            teams.iter().copied().filter(|team| line_word(team).is_some_and(|(w, _)| w == word)).collect();
+        if named.is_empty() {
+            continue;
+        }
+        let examples: Vec<String> = named.iter().take(3).map(|team| q(team)).collect();
+        let more = if named.len() > 3 { ", …" } else { "" };
+        t.push_str(&format!(
+            "[[team_rules]]   {note}{} groups, e.g. {}{more}\npattern = {}\nline = {line}\n",
+            named.len(),
+            examples.join(", "),
+            q(&format!("*{word}*"))
+        ));
+    }
+    t
+}
+
 /// The text of `itsm.toml` for these detections (each has a winner).
 pub fn config_text(found: &[Detection]) -> anyhow::Result<String> {
     let mut t = String::new();
@@ -143,22 +169,7 @@ pub fn config_text(found: &[Detection]) -> anyhow::Result<String> {
             teams.len()
         )?;
         writeln!(t, "# first rule a group matches gives its line; a [[teams]] entry overrides every rule).")?;
-        for (word, line) in LINE_WORDS {
-            let named: Vec<&&String> =
-                teams.iter().filter(|team| line_word(team).is_some_and(|(w, _)| w == word)).collect();
-            if named.is_empty() {
-                continue;
-            }
-            let examples: Vec<String> = named.iter().take(3).map(|team| q(team)).collect();
-            let more = if named.len() > 3 { ", …" } else { "" };
-            writeln!(
-                t,
-                "[[team_rules]]   # check: {} groups, e.g. {}{more}\npattern = {}\nline = {line}",
-                named.len(),
-                examples.join(", "),
-                q(&format!("*{word}*"))
-            )?;
-        }
+        t.push_str(&rules_text(teams.iter().map(|team| team.as_str()), "# check: "));
     }
     for team in &teams {
         match guess_line(team) {

@@ -25,21 +25,30 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
     }
     cx.say("")?;
     let ranges = store.ticket_ranges()?;
+    let batches = store.batches()?;
+    // The source column is as wide as its longest name (`bpi2013-closed-problems`).
+    let w = ranges
+        .iter()
+        .map(|r| r.0.chars().count())
+        .chain(batches.iter().map(|b| b.source.chars().count()))
+        .fold(14, usize::max);
     if !ranges.is_empty() {
-        cx.say("source         tickets  opened from (UTC)   to (UTC)")?;
+        cx.say(format!("{:<w$} tickets  opened from (UTC)   to (UTC)", "source"))?;
         for (source, n, from, to) in ranges {
-            cx.say(format!("{source:<14} {n:>7}  {from}  {to}"))?;
+            cx.say(format!("{source:<w$} {n:>7}  {from}  {to}"))?;
         }
         cx.say("")?;
     }
-    let batches = store.batches()?;
     if batches.is_empty() {
         cx.say("no batches yet")?;
     } else {
-        cx.say("batch  source         kind      read    loaded  rejected  new     updated  finished (UTC)       file")?;
+        cx.say(format!(
+            "batch  {:<w$} kind      read    loaded  rejected  new     updated  finished (UTC)       file",
+            "source"
+        ))?;
         for b in &batches {
             cx.say(format!(
-                "{:<6} {:<14} {:<8} {:>7} {:>7} {:>9} {:>7} {:>8}  {}  {} ({})",
+                "{:<6} {:<w$} {:<8} {:>7} {:>7} {:>9} {:>7} {:>8}  {}  {} ({})",
                 b.batch_id,
                 b.source,
                 b.file_kind,
@@ -80,10 +89,62 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
     let unknown: Vec<String> = store.teams()?.into_iter().filter(|t| t.line.is_none()).map(|t| t.name).collect();
     if !unknown.is_empty() {
         cx.say("")?;
-        cx.say(format!(
-            "teams seen in the data without a support line (give them one with [[teams]] or [[team_rules]] in itsm.toml): {}",
-            unknown.join(", ")
-        ))?;
+        cx.say(unknown_teams(&unknown))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Teams listed by name before the rest are only counted.
+const TEAMS_LISTED: usize = 20;
+
+/// What `itsm status` says of the teams without a support line: their names (the first
+/// [`TEAMS_LISTED`] of hundreds, and how to list them all), and the `[[team_rules]]` that
+/// would give a line to those whose names say it (`G230 2nd`), ready to paste.
+fn unknown_teams(unknown: &[String]) -> String {
+    let mut out = format!(
+        "{} teams seen in the data without a support line (give them one with [[teams]] or [[team_rules]] in itsm.toml): ",
+        unknown.len()
+    );
+    if unknown.len() > TEAMS_LISTED {
+        out.push_str(&format!(
+            "{}, … (the first {TEAMS_LISTED}; all: itsm query \"SELECT name FROM team WHERE line IS NULL ORDER BY name\")",
+            unknown[..TEAMS_LISTED].join(", ")
+        ));
+    } else {
+        out.push_str(&unknown.join(", "));
+    }
+    let rules = super::init::rules_text(unknown.iter().map(String::as_str), "# ");
+    if !rules.is_empty() {
+        let said = unknown.iter().filter(|t| super::init::guess_line(t).is_some()).count();
+        out.push_str(&format!(
+            "\n{said} of them say their line in their name; these rules in itsm.toml give it (the next `itsm build` applies them):\n{}",
+            rules.trim_end()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hundreds_of_teams_without_a_line_are_counted_and_given_rules() {
+        let few: Vec<String> = ["A1", "Desk"].map(String::from).to_vec();
+        assert_eq!(
+            unknown_teams(&few),
+            "2 teams seen in the data without a support line (give them one with [[teams]] or [[team_rules]] in \
+             itsm.toml): A1, Desk"
+        );
+        let many: Vec<String> = (0..30).map(|i| format!("G{i:02}{}", if i % 2 == 0 { " 2nd" } else { "" })).collect();
+        let text = unknown_teams(&many);
+        assert!(text.starts_with("30 teams seen"), "{text}");
+        assert!(text.contains("G19, … (the first 20; all: itsm query"), "{text}");
+        assert!(!text.contains("G20 2nd,"), "{text}");
+        assert!(text.contains("15 of them say their line in their name"), "{text}");
+        let rules = &text[text.find("\n[[team_rules]]").unwrap()..];
+        let config = crate::config::Config::parse(rules).unwrap();
+        assert_eq!(config.team_rules().len(), 1);
+        assert!(config.team_rules()[0].matches("G28 2nd") && !config.team_rules()[0].matches("G29"));
+    }
 }
