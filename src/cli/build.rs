@@ -90,10 +90,18 @@ pub fn first_line_note(store: &Store) -> anyhow::Result<Option<String>> {
     let first_line = store.query_i64("SELECT count(*) FROM team WHERE line = 1")?;
     Ok((tickets > 0 && first_line == 0).then(|| {
         let teams = store.query_i64("SELECT count(*) FROM team").unwrap_or(0);
-        format!(
-            "note: FTR cannot be computed: no 1st-line team configured ({teams} teams in the data, none with a line); \
-             give them lines with [[teams]] or [[team_rules]] in itsm.toml"
-        )
+        if teams == 0 {
+            // Nothing to configure: the export names no group (the Italian helpdesk log).
+            "note: FTR cannot be computed: the data names no assignment groups (the export, or its \
+             profile, has no team column), so no ticket can be resolved by a 1st-line team"
+                .to_string()
+        } else {
+            format!(
+                "note: FTR cannot be computed: no 1st-line team configured ({teams} teams in the data, none with a \
+                 line); give them lines with [[teams]] or [[team_rules]] in itsm.toml (`itsm status` prints rules \
+                 for the names that say their line)"
+            )
+        }
     }))
 }
 

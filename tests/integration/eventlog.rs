@@ -74,3 +74,22 @@ fn the_public_event_logs_load_with_explained_rejections() {
     itsm_ok(&t.0, &["build"]);
     assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
 }
+
+/// A log that names no group (the Italian helpdesk's): the build's FTR note says the data
+/// has no teams, instead of asking to give lines to teams there are none of.
+#[test]
+fn a_log_without_groups_gets_an_ftr_note_that_says_so() {
+    let t = Tmp::new("eventlog-no-groups");
+    std::fs::write(
+        t.path("log.csv"),
+        "concept:name,lifecycle:transition,org:resource,time:timestamp,case:concept:name\n\
+         Assign seriousness,complete,Value 2,2010-01-13 08:40:25+02:00,Case1\n\
+         Resolve ticket,complete,Value 2,2010-01-13 09:40:25+02:00,Case1\n",
+    )
+    .unwrap();
+    itsm_ok(&t.0, &["ingest", t.path("log.csv").to_str().unwrap(), "--profile", "helpdesk-italian"]);
+    assert_eq!(crate::scalar(&t.db(), "SELECT count(*) FROM team"), 0);
+    let out = itsm_ok(&t.0, &["build"]);
+    assert!(out.contains("FTR cannot be computed: the data names no assignment groups"), "{out}");
+    assert!(!out.contains("[[teams]]"), "{out}");
+}
