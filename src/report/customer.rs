@@ -182,6 +182,22 @@ pub fn customer(store: &Store, config: &Config, options: &CustomerOptions) -> Re
     if let Some(unknown) = customers.iter().find(|c| !known.contains(c)) {
         return Err(ReportError::UnknownCustomer { name: unknown.clone(), known: known.join(", ") });
     }
+    // Every billed customer, and not one of them has a ticket: the sample organisation's
+    // defaults (or a misspelt list) on another organisation's data. Reports for them would
+    // be empty pages with real-looking names; say so instead.
+    if options.customers.is_empty() && store.query_i64("SELECT count(*) FROM kpi_customer_ticket")? == 0 {
+        let found = store.query_table(
+            "SELECT customer, count(*) AS n FROM ticket WHERE customer IS NOT NULL \
+             GROUP BY customer ORDER BY n DESC, customer LIMIT 6",
+        )?;
+        let mut names: Vec<String> = found.rows.iter().filter_map(|r| r.first().and_then(Value::to_text)).collect();
+        if names.len() > 5 {
+            names.truncate(5);
+            names.push("…".into());
+        }
+        let found = if names.is_empty() { "none (no ticket names a customer)".to_string() } else { names.join(", ") };
+        return Err(ReportError::NoBilledCustomerInData { known: known.join(", "), found });
+    }
     let template =
         super::load_template(options.template.as_deref(), ("reports/customer.md", render::customer::TEMPLATE))?;
     let note = options.note.as_deref().map(super::read_text).transpose()?;

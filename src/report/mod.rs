@@ -103,6 +103,19 @@ pub enum ReportError {
         /// The billed customers.
         known: String,
     },
+    /// No billed customer has a ticket in the data: `[billing] customers` is the built-in
+    /// sample organisation's, or names none of the data's customers.
+    #[error(
+        "none of the billed customers ({known}) has a ticket in the data; the data's customers: {found}. \
+         Set [billing] customers in itsm.toml (the built-in ones are the sample organisation's), \
+         or name one with --customer"
+    )]
+    NoBilledCustomerInData {
+        /// The billed customers.
+        known: String,
+        /// The customers the tickets name (the first few), or why there are none.
+        found: String,
+    },
     /// The queries lack a model a report evaluates.
     #[error("no model {0} in the queries")]
     NoModel(String),

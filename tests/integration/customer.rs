@@ -533,3 +533,30 @@ fn the_demo_s_customer_figures_equal_the_organisation_tables_in_every_month() {
     );
     assert_eq!(key, "");
 }
+
+/// Another organisation's export without [billing] customers: the built-in billed customers
+/// are the sample organisation's, and none has a ticket. `report customer` says so and
+/// names the data's customers, instead of writing empty reports under their names.
+#[test]
+fn no_reports_for_billed_customers_the_data_never_names() {
+    let t = Tmp::new("customer-none-in-data");
+    // The fixture's first ticket, under other customers' names.
+    let fixture = std::fs::read_to_string(crate::fixture("bad-rows.csv")).unwrap();
+    let mut lines = fixture.lines();
+    let (header, first) = (lines.next().unwrap(), lines.next().unwrap());
+    let rows: Vec<String> = [("T1", "Lund"), ("T2", "Lund"), ("T3", "Malmö")]
+        .iter()
+        .map(|(id, customer)| first.replacen("INC1", id, 1).replacen(",Kävlinge,", &format!(",{customer},"), 1))
+        .collect();
+    std::fs::write(t.path("tickets.csv"), format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    itsm_ok(&t.0, &["ingest", t.path("tickets.csv").to_str().unwrap(), "--profile", "generic"]);
+    itsm_ok(&t.0, &["build"]);
+    let out = itsm(&t.0, &["report", "customer", "--month", "2026-10"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("none of the billed customers (Burlöv, Kävlinge, Staffanstorp)"), "{stderr}");
+    assert!(stderr.contains("the data's customers: Lund, Malmö"), "{stderr}");
+    assert!(!t.path("itsm-reports/2026-10").exists(), "no report written");
+    // Named explicitly, a billed customer still gets its (empty) report.
+    itsm_ok(&t.0, &["report", "customer", "--month", "2026-10", "--customer", "Burlöv"]);
+}
