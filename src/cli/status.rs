@@ -18,6 +18,7 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
     let store = Store::open(&cx.db)?;
     cx.say(format!("database:       {}", cx.db.display()))?;
     cx.say(format!("schema version: {}", store.schema_version()?))?;
+    cx.say(format!("last build:     {}", last_build(&store)?))?;
     cx.say("")?;
     cx.say("table          rows")?;
     for (table, n) in store.table_counts()? {
@@ -92,6 +93,27 @@ pub fn run(cx: &Context, _args: Args) -> anyhow::Result<ExitCode> {
         cx.say(unknown_teams(&unknown))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When the models were last built, as of which instant, and whether batches came since
+/// (then the reports still show the figures before them).
+fn last_build(store: &Store) -> anyhow::Result<String> {
+    if !store.relations()?.iter().any(|r| r == "build_state") {
+        return Ok("none yet: run `itsm build` before the reports".into());
+    }
+    let t = store.query_table(
+        "SELECT strftime(built_at, '%Y-%m-%d %H:%M'), strftime(as_of, '%Y-%m-%d %H:%M'), complete, \
+         (SELECT count(*) FROM ingest_batch WHERE batch_id > s.last_batch) FROM build_state AS s",
+    )?;
+    let Some(row) = t.rows.first() else { return Ok("none yet: run `itsm build` before the reports".into()) };
+    let text = |i: usize| row.get(i).map(|v| v.to_string()).unwrap_or_default();
+    let selected = if text(2) == "false" { " (a --select build: some tables are older)" } else { "" };
+    let since = match text(3).as_str() {
+        "0" => "nothing ingested since".to_string(),
+        "1" => "1 batch ingested since: run `itsm build`".to_string(),
+        n => format!("{n} batches ingested since: run `itsm build`"),
+    };
+    Ok(format!("{} UTC, as of {} UTC{selected}; {since}", text(0), text(1)))
 }
 
 /// Teams listed by name before the rest are only counted.

@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use crate::{itsm_cmd, itsm_ok, rows, scalar, Tmp};
+use crate::{fixture, itsm_cmd, itsm_ok, rows, scalar, Tmp};
 
 #[test]
 fn demo_loads_the_sample_and_status_shows_the_batches() {
@@ -33,6 +33,7 @@ fn demo_loads_the_sample_and_status_shows_the_batches() {
     assert!(status.contains(&format!("schema version: {version}")), "{status}");
     assert!(status.contains("tickets.csv") && status.contains("history.csv"), "{status}");
     assert!(status.contains("ticket         5000"), "{status}");
+    assert!(status.contains("last build:") && status.contains("; nothing ingested since"), "{status}");
     // Running the demo again changes nothing.
     let again = itsm_ok(&t.0, &["demo", "--dir", dir.to_str().unwrap()]);
     assert!(again.contains("already ingested"), "{again}");
@@ -177,4 +178,18 @@ fn committed_sample_data_is_what_the_demo_generates() {
             "sample-data/{f} differs from the generator's output"
         );
     }
+}
+
+/// `itsm status` says whether the build is behind the ingests (the reports show the
+/// figures of the last build).
+#[test]
+fn status_says_when_batches_came_after_the_last_build() {
+    let t = Tmp::new("status-build");
+    itsm_ok(&t.0, &["ingest", &fixture("tickets-v1.csv"), "--profile", "generic"]);
+    assert!(itsm_ok(&t.0, &["status"]).contains("last build:     none yet: run `itsm build`"));
+    itsm_ok(&t.0, &["build"]);
+    assert!(itsm_ok(&t.0, &["status"]).contains("; nothing ingested since"));
+    itsm_ok(&t.0, &["ingest", &fixture("tickets-v2.csv"), "--profile", "generic"]);
+    let status = itsm_ok(&t.0, &["status"]);
+    assert!(status.contains("; 1 batch ingested since: run `itsm build`"), "{status}");
 }
