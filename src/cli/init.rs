@@ -1,6 +1,9 @@
 //! `itsm init`: a first `itsm.toml` from the user's own exports. Each `--from` file is read
 //! through profile detection ([`crate::ingest::detect`]); the ranking is printed and the best
 //! profile becomes a `[sources.NAME]`, every assignment group in the files a `[[teams]]`.
+//! A file no built-in profile reads gets a draft profile beside itsm.toml ([`draft_profile`])
+//! that its `[sources.NAME]` names: the user maps the fields marked `# check`, and the
+//! ingest says what is still missing.
 //!
 //! Lines are guessed from a group's name only where the name says it (`1st`, `Service
 //! Desk`, `2nd`, `3rd`). A group whose name says nothing is written commented out with
@@ -22,6 +25,7 @@ use anyhow::Context as _;
 use super::Context;
 use crate::ingest::detect::{self, Detection};
 use crate::ingest::profile::Profile;
+use crate::model::FileKind;
 
 /// The sample organisation's configuration: its calendar and SLA blocks are written out as
 /// the commented defaults.
@@ -49,6 +53,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("'{}' exists; pass --force to overwrite it", target.display());
     }
     let mut found = Vec::new();
+    let mut drafts = Vec::new();
     for file in &args.from {
         let d =
             detect::detect_file(file, None, true).with_context(|| format!("cannot examine '{}'", file.display()))?;
@@ -57,11 +62,27 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             cx.say(format!("  {}", m.summary()))?;
         }
         let Some(w) = d.winner() else {
-            anyhow::bail!(
-                "'{}': {}; write a profile for it (see profiles/) and name it in [sources]",
-                file.display(),
-                d.reason()
-            );
+            // No built-in profile reads it: a draft to finish, named in [sources].
+            let name = draft_name(file);
+            let path = args.dir.join(format!("{name}.toml"));
+            if path.exists() && !args.force {
+                anyhow::bail!(
+                    "'{}': {}; a draft profile '{}' exists already (pass --force to overwrite it)",
+                    file.display(),
+                    d.reason(),
+                    path.display()
+                );
+            }
+            std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot create '{}'", args.dir.display()))?;
+            std::fs::write(&path, draft_profile(&d, &name)?)
+                .with_context(|| format!("cannot write '{}'", path.display()))?;
+            cx.say(format!(
+                "  -> {}; wrote a draft profile {}: map the fields marked '# check' to the file's columns",
+                d.reason(),
+                path.display()
+            ))?;
+            drafts.push((name, d));
+            continue;
         };
         cx.say(format!("  -> {}", d.reason()))?;
         if !w.missing.is_empty() || !w.unmapped.is_empty() {
@@ -69,7 +90,19 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
         found.push(d);
     }
-    let text = config_text(&found)?;
+    let mut text = config_text(&found)?;
+    for (name, d) in &drafts {
+        let source = format!(
+            "# {}: no built-in profile reads it; {name}.toml is a draft to finish (# check)\n\
+             [sources.{q}]\nprofile = {p}\n\n",
+            d.path.display(),
+            q = toml::Value::String(name.clone()),
+            p = toml::Value::String(format!("{name}.toml"))
+        );
+        // The sources come before the teams (the first line after them).
+        let at = text.find("# Assignment groups found").unwrap_or(text.len());
+        text.insert_str(at, &source);
+    }
     std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot create '{}'", args.dir.display()))?;
     std::fs::write(&target, text).with_context(|| format!("cannot write '{}'", target.display()))?;
     cx.say(format!("wrote {}; check the lines marked '# check'", target.display()))?;
@@ -77,6 +110,9 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         if let Some(w) = d.winner() {
             cx.say(format!("next: itsm ingest {} --source {}", d.path.display(), w.profile))?;
         }
+    }
+    for (name, d) in &drafts {
+        cx.say(format!("next: finish {name}.toml, then itsm ingest {} --source {name}", d.path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -124,6 +160,73 @@ pub fn rules_text<'a>(teams: impl IntoIterator<Item = &'a str>, note: &str) -> S
         ));
     }
     t
+}
+
+/// The name of a draft profile (and its source) for `file`: its stem in lower case, runs
+/// of other characters than letters and digits as one `-`.
+fn draft_name(file: &std::path::Path) -> String {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name: Vec<&str> = stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()).collect();
+    if name.is_empty() {
+        "my-export".to_string()
+    } else {
+        name.join("-")
+    }
+}
+
+/// A draft profile for a file no built-in profile reads: based on `generic` (the canonical
+/// column names, and the Swedish and English labels of statuses, kinds and the rest), with
+/// the columns the closest built-in tickets or history profile found in the header, and a
+/// line to fill in for every other field, the required ones marked `# check`; the file's
+/// columns no field reads yet are listed to choose from. Event logs are left out: their
+/// profiles describe roles, not columns (see profiles/bpi2013-volvo.toml).
+pub fn draft_profile(d: &Detection, name: &str) -> anyhow::Result<String> {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let closest = d.ranking.iter().find(|m| m.kind != detect::MatchKind::EventLog);
+    let kind = match closest.map(|m| m.kind) {
+        Some(detect::MatchKind::History) => FileKind::History,
+        _ => FileKind::Tickets,
+    };
+    let mut known = std::collections::BTreeMap::new();
+    if let Some(m) = closest {
+        let p = Profile::load(&m.profile)?;
+        for (field, names) in &p.mapping(kind).columns {
+            if let Some(i) = names.find(&d.header) {
+                known.insert(field.clone(), (d.header[i].trim().to_string(), m.profile.clone()));
+            }
+        }
+    }
+    let mut t = String::new();
+    writeln!(t, "# Draft profile for '{}', written by `itsm init`: no built-in profile", d.path.display())?;
+    writeln!(t, "# finds all the columns it requires. Map each field to the column of the file that holds")?;
+    writeln!(t, "# it (uncomment the line; a list of alternatives works too: [\"Status\", \"State\"]), and")?;
+    writeln!(t, "# add labels the base profile does not know under [values.status], [values.kind], ….")?;
+    writeln!(t, "# `itsm ingest FILE --source {name}` then names any column or label still missing.")?;
+    writeln!(t, "name = {}", q(name))?;
+    writeln!(t, "base = \"generic\"   # canonical column names; Swedish and English labels")?;
+    writeln!(t, "description = {}", q(&format!("Draft for {}", d.path.display())))?;
+    writeln!(
+        t,
+        "# read as {} with delimiter {} (detected; `encoding` and `delimiter` default to auto)",
+        d.encoding.unwrap_or("a workbook"),
+        d.delimiter.map_or_else(|| "auto".to_string(), |c| format!("'{}'", c.escape_default()))
+    )?;
+    writeln!(t, "# timezone = \"Europe/Stockholm\"   # check: the zone of times written without an offset")?;
+    writeln!(t, "# day_first = true                  # check: 3/10/2026 is 3 October")?;
+    writeln!(t, "# work_unit = \"minutes\"             # check: or \"hours\" for work time in hours\n")?;
+    writeln!(t, "[{kind}.columns]")?;
+    for c in kind.columns().iter().filter(|c| c.name != "source" && c.name != "batch_id") {
+        match known.get(c.name) {
+            Some((column, by)) => writeln!(t, "{} = {}   # found by the {by} profile's names", c.name, q(column))?,
+            None if c.required => writeln!(t, "# {} = \"\"   # check: required: which column holds it?", c.name)?,
+            None => writeln!(t, "# {} = \"\"", c.name)?,
+        }
+    }
+    let used: Vec<&str> = known.values().map(|(c, _)| c.as_str()).collect();
+    let free: Vec<String> =
+        d.header.iter().map(|h| h.trim()).filter(|h| !h.is_empty() && !used.contains(h)).map(q).collect();
+    writeln!(t, "\n# The file's columns no field reads yet: {}", free.join(", "))?;
+    Ok(t)
 }
 
 /// The text of `itsm.toml` for these detections (each has a winner).

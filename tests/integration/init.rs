@@ -128,3 +128,41 @@ fn ingest_without_a_profile_detects_it_or_refuses_with_the_ranking() {
     assert!(stderr.contains("Best matches:") && stderr.contains("columns found"), "{stderr}");
     assert_eq!(scalar(&t.db(), "SELECT count(*) FROM ingest_batch"), 1);
 }
+
+/// An export no built-in profile reads (a Swedish tool's, renamed headers, Windows-1252,
+/// semicolons): `itsm init` writes a draft profile with the columns the closest profile
+/// found and the required fields to fill in, names it in [sources], and the ingest says
+/// what is missing until the user has mapped it; then the file loads.
+#[test]
+fn an_unknown_export_gets_a_draft_profile_to_finish() {
+    let t = Tmp::new("init-draft");
+    let dir = t.path("project");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(fixture("sv-export-cp1252.csv"), dir.join("export.csv")).unwrap();
+    let out = itsm_ok(&dir, &["init", "--from", "export.csv"]);
+    assert!(out.contains("wrote a draft profile ./export.toml"), "{out}");
+    assert!(out.contains("next: finish export.toml, then itsm ingest export.csv --source export"), "{out}");
+    let config = itsm::config::Config::load(Some(&dir.join("itsm.toml"))).unwrap();
+    assert_eq!(config.sources["export"].profile, "export.toml");
+    let draft = std::fs::read_to_string(dir.join("export.toml")).unwrap();
+    assert!(draft.contains("status = \"Status\"   # found by the topdesk profile's names"), "{draft}");
+    assert!(draft.contains("# ticket_id = \"\"   # check: required"), "{draft}");
+    assert!(draft.contains("\"Ärendenummer\", \"Ärendetyp\""), "the unread columns are listed: {draft}");
+    // Unfinished: the ingest names the fields still to map, and loads nothing.
+    let out = itsm(&dir, &["ingest", "export.csv", "--source", "export"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("'ticket_id' (field ticket_id)"), "{stderr}");
+    // Finished as a user would: the three required fields mapped, work time in hours.
+    let finished = draft
+        .replace("# ticket_id = \"\"   # check: required: which column holds it?", "ticket_id = \"Ärendenummer\"")
+        .replace("# kind = \"\"   # check: required: which column holds it?", "kind = \"Ärendetyp\"")
+        .replace("# opened_at = \"\"   # check: required: which column holds it?", "opened_at = \"Registrerad\"");
+    std::fs::write(dir.join("export.toml"), finished).unwrap();
+    let out = itsm_ok(&dir, &["ingest", "export.csv", "--source", "export"]);
+    assert!(out.contains("4 read = 4 loaded + 0 rejected"), "{out}");
+    assert_eq!(rows(&dir.join("itsm.duckdb"), "SELECT count(*) FROM ticket WHERE kind = 'incident'"), "3");
+    // Without --force a second init keeps the finished draft (and itsm.toml).
+    let again = itsm(&dir, &["init", "--from", "export.csv"]);
+    assert!(!again.status.success());
+    assert!(std::fs::read_to_string(dir.join("export.toml")).unwrap().contains("ticket_id = \"Ärendenummer\""));
+}
