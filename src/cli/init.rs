@@ -151,13 +151,11 @@ pub fn rules_text<'a>(teams: impl IntoIterator<Item = &'a str>, note: &str) -> S
             continue;
         }
         let examples: Vec<String> = named.iter().take(3).map(|team| q(team)).collect();
-        let more = if named.len() > 3 { ", …" } else { "" };
-        t.push_str(&format!(
-            "[[team_rules]]   {note}{} groups, e.g. {}{more}\npattern = {}\nline = {line}\n",
-            named.len(),
-            examples.join(", "),
-            q(&format!("*{word}*"))
-        ));
+        let groups = match named.len() {
+            1 => format!("1 group: {}", examples[0]),
+            n => format!("{n} groups, e.g. {}{}", examples.join(", "), if n > 3 { ", …" } else { "" }),
+        };
+        t.push_str(&format!("[[team_rules]]   {note}{groups}\npattern = {}\nline = {line}\n", q(&format!("*{word}*"))));
     }
     t
 }

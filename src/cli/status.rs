@@ -138,8 +138,17 @@ fn unknown_teams(unknown: &[String]) -> String {
     let rules = super::init::rules_text(unknown.iter().map(String::as_str), "# ");
     if !rules.is_empty() {
         let said = unknown.iter().filter(|t| super::init::guess_line(t).is_some()).count();
+        let says = if said == 1 {
+            "1 of them says its line in its name".to_string()
+        } else {
+            format!("{said} of them say their line in their name")
+        };
+        let (give, them) = match rules.matches("[[team_rules]]").count() {
+            1 => ("this rule gives", "it"),
+            _ => ("these rules give", "them"),
+        };
         out.push_str(&format!(
-            "\n{said} of them say their line in their name; these rules in itsm.toml give it (the next `itsm build` applies them):\n{}",
+            "\n{says}; {give} it in itsm.toml (the next `itsm build` applies {them}):\n{}",
             rules.trim_end()
         ));
     }
