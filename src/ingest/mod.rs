@@ -431,7 +431,7 @@ pub fn ingest_records(
 fn ingest_workbook(
     store: &mut Store,
     (path, bytes): (&Path, Option<Vec<u8>>),
-    mut content: Content,
+    content: Content,
     already: Option<i64>,
     clock: Clock,
     opts: &IngestOptions<'_>,
@@ -446,10 +446,29 @@ fn ingest_workbook(
             !need.is_empty() && hits * 2 >= need.len()
         })
     };
-    let sheets = match bytes {
-        Some(bytes) => workbook::read_workbook_bytes(path, bytes, opts.sheet.as_deref(), &is_header)?,
-        None => workbook::read_workbook(path, opts.sheet.as_deref(), &is_header)?,
-    };
+    match bytes {
+        Some(bytes) => {
+            let book = workbook::Workbook::from_bytes(path, bytes)?;
+            load_workbook(store, path, book, &is_header, content, already, clock, opts)
+        }
+        None => load_workbook(store, path, workbook::Workbook::open(path)?, &is_header, content, already, clock, opts),
+    }
+}
+
+/// [`ingest_workbook`] of the open workbook `book`: every sheet's header is found and its
+/// kind checked before the batch opens, then the sheets' rows are staged as they are read.
+#[allow(clippy::too_many_arguments)]
+fn load_workbook<RS: std::io::Read + std::io::Seek + Send>(
+    store: &mut Store,
+    path: &Path,
+    mut book: workbook::Workbook<RS>,
+    is_header: &dyn Fn(&[String]) -> bool,
+    mut content: Content,
+    already: Option<i64>,
+    clock: Clock,
+    opts: &IngestOptions<'_>,
+) -> Result<IngestReport, IngestError> {
+    let sheets = book.heads(opts.sheet.as_deref(), is_header)?;
     let mut kinds = Vec::new();
     for sheet in &sheets {
         let sheet_origin = Origin::File(PathBuf::from(format!("{} [sheet {}]", path.display(), sheet.sheet)));
@@ -462,16 +481,18 @@ fn ingest_workbook(
     if let Some(batch_id) = already {
         return Ok(report.already_in(batch_id, clock));
     }
-    let total: u64 = sheets.iter().map(|s| s.rows.len() as u64).sum();
+    // Rows as the sheets declare them: the progress bar's estimate.
+    let total: u64 = sheets.iter().map(|s| s.rows_hint).sum();
     let progress = Progress::bytes(opts.progress, total, &format!("{}", path.display()));
     let mut load = BatchLoad::open(store, opts, report, progress, clock)?;
     let mut done = 0u64;
     for (sheet, kind) in sheets.iter().zip(&kinds) {
         load.set_kind(*kind);
-        load.stage(&sheet.header, *kind, &mut SheetRows::new(sheet, done))?;
-        done += sheet.rows.len() as u64;
+        let mut rows = SheetRows::new(book.rows(sheet)?, &sheet.sheet, done);
+        load.stage(&sheet.header, *kind, &mut rows)?;
+        done = rows.done();
     }
-    load.commit(content, total)
+    load.commit(content, done)
 }
 
 /// The kind of a file or sheet with this header (`forced`, else detected), and its required

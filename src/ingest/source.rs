@@ -15,7 +15,7 @@ use super::profile::Profile;
 use super::rows::Warning;
 use super::IngestError;
 use crate::model::FileKind;
-use crate::tabular::{csv, stream, workbook::SheetRecords};
+use crate::tabular::{csv, stream, workbook::DataRows};
 
 /// One record of a source.
 pub(super) struct Row<'r> {
@@ -74,29 +74,35 @@ impl<Rd: csv::Records> RecordSource for CsvRows<Rd> {
     }
 }
 
-/// The data rows of one workbook sheet; the position counts rows over all sheets.
+/// The data rows of one workbook sheet, read as they come; the position counts rows over all
+/// sheets.
 pub(super) struct SheetRows<'s> {
-    sheet: &'s SheetRecords,
-    next: usize,
+    rows: DataRows<'s>,
+    sheet: &'s str,
     done: u64,
 }
 
 impl<'s> SheetRows<'s> {
-    /// Rows of `sheet`, counting on from `done` rows of earlier sheets.
-    pub fn new(sheet: &'s SheetRecords, done: u64) -> SheetRows<'s> {
-        SheetRows { sheet, next: 0, done }
+    /// Rows of the sheet named `sheet`, counting on from `done` rows of earlier sheets.
+    pub fn new(rows: DataRows<'s>, sheet: &'s str, done: u64) -> SheetRows<'s> {
+        SheetRows { rows, sheet, done }
+    }
+
+    /// Rows of this sheet and the earlier ones given out so far.
+    pub fn done(&self) -> u64 {
+        self.done
     }
 }
 
 impl RecordSource for SheetRows<'_> {
     fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError> {
-        let Some((row, cells)) = self.sheet.rows.get(self.next) else { return Ok(None) };
-        self.next += 1;
-        self.done += 1;
+        let SheetRows { rows, sheet, done } = self;
+        let Some((row, cells)) = rows.next_row()? else { return Ok(None) };
+        *done += 1;
         Ok(Some(Row {
-            line: *row as u64,
-            raw: Cow::Owned(format!("{}!{row}: {}", self.sheet.sheet, cells.join(";"))),
-            position: self.done,
+            line: row as u64,
+            raw: Cow::Owned(format!("{sheet}!{row}: {}", cells.join(";"))),
+            position: *done,
             fields: cells.iter().map(String::as_str).collect(),
         }))
     }
