@@ -71,6 +71,14 @@ fn the_public_event_logs_load_with_explained_rejections() {
         rows(&t.db(), "SELECT reason, count(*) FROM rejected_row GROUP BY 1 ORDER BY 1"),
         "unknown status value 'Unmatched' in a status event,5\nunknown status value 'Unmatched-Unmatched' in a status event,10"
     );
+    // The last event of each Volvo case (docs/real-data.md): Completed-Closed 5,573,
+    // Completed-In Call 1,882 and Completed-Resolved 90, Accepted 8, Completed-Cancelled 1.
+    // A call that resolved the incident ends it: only the 8 accepted ones are open (3) or
+    // waiting (5).
+    assert_eq!(
+        rows(&t.db(), "SELECT status, count(*) FROM ticket WHERE source = 'volvo' GROUP BY 1 ORDER BY 1"),
+        "cancelled,1\nclosed,5573\nopen,3\npending,5\nresolved,1972"
+    );
     itsm_ok(&t.0, &["build"]);
     assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
 }
