@@ -673,10 +673,25 @@ impl<'c> BatchWriter<'c> {
                 |r| r.get(0),
             )
             .map_err(sql_err("counting new tickets"))?;
+        // Two exports taken in the same minute stamp different versions with the same
+        // updated_at (ServiceNow's list exports show minutes only), and the ticket table keeps
+        // no update counter to tell them apart: of two rows at the same instant that differ,
+        // the one ingested later is taken as the newer (exports are loaded in the order they
+        // were taken). An identical row changes nothing, so a re-sent export stays a no-op.
+        let differs = self
+            .ticket_columns()?
+            .iter()
+            .filter(|c| !["source", "ticket_id", "updated_at", "batch_id"].contains(&c.as_str()))
+            .map(|c| format!("w.\"{c}\" IS DISTINCT FROM ticket.\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" OR ");
         let updated = c
             .execute(
-                "DELETE FROM ticket WHERE EXISTS (SELECT 1 FROM load_ticket_win w \
-                 WHERE w.source = ticket.source AND w.ticket_id = ticket.ticket_id AND w.updated_at > ticket.updated_at)",
+                &format!(
+                    "DELETE FROM ticket WHERE EXISTS (SELECT 1 FROM load_ticket_win w \
+                     WHERE w.source = ticket.source AND w.ticket_id = ticket.ticket_id \
+                       AND (w.updated_at > ticket.updated_at OR (w.updated_at = ticket.updated_at AND ({differs}))))"
+                ),
                 [],
             )
             .map_err(sql_err("removing tickets superseded by newer rows"))? as i64;
@@ -687,6 +702,21 @@ impl<'c> BatchWriter<'c> {
         )
         .map_err(sql_err("writing tickets"))?;
         Ok(BatchCounts { new, updated, ..Default::default() })
+    }
+
+    /// The columns of the `ticket` table, in order.
+    fn ticket_columns(&self) -> Result<Vec<String>> {
+        let context = "listing the ticket table's columns";
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT column_name FROM information_schema.columns \
+                 WHERE table_schema = 'main' AND table_catalog <> 'temp' AND table_name = 'ticket' \
+                 ORDER BY ordinal_position",
+            )
+            .map_err(sql_err(context))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql_err(context))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(sql_err(context))
     }
 
     fn merge_events(&self) -> Result<BatchCounts> {

@@ -120,6 +120,37 @@ fn a_later_export_upserts_by_newest_updated_at_and_history_is_deduplicated() {
     assert_eq!(rows(&db, "SELECT name, line FROM team WHERE name = 'Client Desktop'"), "Client Desktop,2");
 }
 
+/// Two exports taken in the same minute give two versions the same updated_at: the one
+/// ingested later wins when it differs, and a row identical to the stored one changes
+/// nothing (not even its batch).
+#[test]
+fn of_two_versions_stamped_with_the_same_instant_the_later_export_wins() {
+    let t = Tmp::new("upsert-tie");
+    let header = tickets_v1_header();
+    let at = "2026-10-05T09:00:00+02:00";
+    let write = |name: &str, rows: &[String]| {
+        let path = t.path(name);
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let opened = "2026-10-05T08:00:00+02:00";
+    let first = write("first.csv", &[printer_row("T1", "Low", "Open", opened, "", at)]);
+    let second = write("second.csv", &[printer_row("T1", "Low", "Resolved", opened, at, at)]);
+    itsm_ok(&t.0, &["ingest", &first]);
+    let out = itsm_ok(&t.0, &["ingest", &second]);
+    assert!(out.contains("tickets: 1 in the file, 1 stored: 0 new, 1 updated, 0 unchanged"), "{out}");
+    let db = t.db();
+    assert_eq!(rows(&db, "SELECT status, resolved_at IS NOT NULL, batch_id FROM ticket"), "resolved,true,2");
+    // The same version again in another file (another row beside it): T1 is unchanged.
+    let again = write(
+        "again.csv",
+        &[printer_row("T1", "Low", "Resolved", opened, at, at), printer_row("T2", "Low", "Open", opened, "", at)],
+    );
+    let out = itsm_ok(&t.0, &["ingest", &again]);
+    assert!(out.contains("tickets: 2 in the file, 2 stored: 1 new, 0 updated, 1 unchanged"), "{out}");
+    assert_eq!(rows(&db, "SELECT ticket_id, status, batch_id FROM ticket ORDER BY 1"), "T1,resolved,2\nT2,open,3");
+}
+
 /// The header of the `tickets-v1.csv` fixture.
 fn tickets_v1_header() -> String {
     std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string()
