@@ -1,0 +1,69 @@
+//! An export of 2013 loaded today (QA on the Helpdesk and Volvo exports): its last month
+//! has resolutions and no new tickets, no ticket has a priority, and the load lies years
+//! after the data. The monthly report must still list the loads under their real month,
+//! give the last month its tiles, say why the SLA figure is missing, and the Dispatcher's
+//! list must not read a clock that stopped at the calendar's end.
+//!
+//! Times are local (CET, UTC+1, in these months). Office hours Mon–Fri 08:00–17:00;
+//! 28 November 2013 is a Thursday, 2 December a Monday. Priority high: 4 h target.
+
+use chrono::{Datelike, TimeZone};
+
+use super::{project, Row, BASE};
+use crate::{itsm_ok, rows, Tmp};
+
+/// Incidents E1 and E2 (no priority: no SLA target) opened in November and resolved on
+/// Monday 2 December; request R1 in January; incident O1 (high) open since October.
+fn export(name: &str) -> Tmp {
+    let tickets = [
+        // E1: Thu 09:00–17:00 480 + Fri 540 + Mon 08:00–08:30 30 = 1,050 min = 17.5 h.
+        Row { id: "E1", priority: "", opened: "2013-11-28 09:00", resolved: "2013-12-02 08:30", ..BASE },
+        // E2: Fri 16:00–17:00 60 + Mon 08:00–09:30 90 = 150 min = 2.5 h.
+        Row { id: "E2", priority: "", opened: "2013-11-29 16:00", resolved: "2013-12-02 09:30", ..BASE },
+        // R1: a request (outside the default SLA scope), the only ticket of January.
+        Row {
+            id: "R1",
+            kind: "request",
+            priority: "",
+            opened: "2014-01-13 09:00",
+            resolved: "2014-01-13 10:00",
+            ..BASE
+        },
+        // O1: open, high, since Mon 14 Oct: breached (open) at 13:00 the same day.
+        Row { id: "O1", status: "open", opened: "2013-10-14 09:00", ..BASE },
+    ];
+    project(name, "", &tickets, "", "2014-01-31 17:00")
+}
+
+/// kpi.json of the English report of `month`.
+fn report(t: &Tmp, month: &str) -> serde_json::Value {
+    itsm_ok(&t.0, &["report", "monthly", "--month", month, "--lang", "en", "--out", "r"]);
+    serde_json::from_str(&std::fs::read_to_string(t.path("r/kpi.json")).unwrap()).unwrap()
+}
+
+/// The figure of kpi.json reading `query` as `kind` (and `column`, for a tile).
+fn figure<'a>(json: &'a serde_json::Value, query: &str, kind: &str, column: &str) -> &'a serde_json::Value {
+    json["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["query"] == query && f["kind"] == kind && (column.is_empty() || f["column"] == column))
+        .unwrap_or_else(|| panic!("no {kind} of {query} {column} in {json}"))
+}
+
+#[test]
+fn the_loads_section_lists_every_batch_under_the_local_month_it_was_loaded_in() {
+    let t = export("export-end-loads");
+    // The batch was loaded just now, years after the data (whose calendar would end in 2015).
+    let loaded = rows(&t.db(), "SELECT strftime(finished_at, '%Y-%m-%d %H:%M:%S') FROM kpi_ingest_batch");
+    let utc = chrono::NaiveDateTime::parse_from_str(&loaded, "%Y-%m-%d %H:%M:%S").unwrap().and_utc();
+    let local = chrono_tz::Europe::Stockholm.from_utc_datetime(&utc.naive_utc());
+    let month = format!("{:04}-{:02}", local.year(), local.month());
+    assert_eq!(rows(&t.db(), "SELECT strftime(month, '%Y-%m') FROM kpi_ingest_batch"), month);
+    // The December report lists it, although it was loaded after December 2013.
+    let json = report(&t, "2013-12");
+    let loads = figure(&json, "kpi_ingest_batch", "table", "");
+    let batch: Vec<&str> = loads["rows"][0].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(loads["rows"].as_array().unwrap().len(), 1, "{loads}");
+    assert_eq!((batch[0], batch[4], batch[5], batch[6]), ("1", "4", "4", "0"), "{loads}");
+}
