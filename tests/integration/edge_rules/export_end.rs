@@ -104,3 +104,20 @@ fn the_dispatch_list_refuses_an_instant_outside_the_built_calendar() {
         assert!(out.stdout.is_empty(), "{out:?}");
     }
 }
+
+#[test]
+fn a_month_with_resolutions_and_no_new_tickets_has_its_summary_tiles() {
+    let t = export("export-end-summary");
+    assert_eq!(
+        rows(
+            &t.db(),
+            "SELECT strftime(month, '%Y-%m'), tickets_opened, incidents_opened, requests_opened, resolved, \
+             median_hours_to_resolve FROM kpi_summary_by_month ORDER BY month"
+        ),
+        // December: E1 17.5 h and E2 2.5 h, median 10 h; January: R1 1 h.
+        "2013-10,1,1,0,0,\n2013-11,2,2,0,0,\n2013-12,0,0,0,2,10.0\n2014-01,1,0,1,1,1.0"
+    );
+    let json = report(&t, "2013-12");
+    assert_eq!(figure(&json, "kpi_summary_by_month", "tile", "tickets_opened")["value"].as_f64(), Some(0.0));
+    assert_eq!(figure(&json, "kpi_summary_by_month", "tile", "median_hours_to_resolve")["value"].as_f64(), Some(10.0));
+}
