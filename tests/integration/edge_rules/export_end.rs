@@ -121,3 +121,23 @@ fn a_month_with_resolutions_and_no_new_tickets_has_its_summary_tiles() {
     assert_eq!(figure(&json, "kpi_summary_by_month", "tile", "tickets_opened")["value"].as_f64(), Some(0.0));
     assert_eq!(figure(&json, "kpi_summary_by_month", "tile", "median_hours_to_resolve")["value"].as_f64(), Some(10.0));
 }
+
+#[test]
+fn the_sla_reason_of_a_month_is_what_its_resolved_tickets_lack_not_the_absence_of_new_ones() {
+    let t = export("export-end-sla-reason");
+    // October: O1 breached (open) there, a figure. November: E1 and E2 opened, no target.
+    // December: E1 and E2 resolved, no target — no incident was opened, and that is not
+    // why the figure is missing. January: only a request, nothing in the SLA's scope.
+    assert_eq!(
+        rows(
+            &t.db(),
+            "SELECT strftime(month, '%Y-%m'), reason FROM kpi_not_computable_by_month WHERE kpi = 'sla' ORDER BY month"
+        ),
+        "2013-11,no_sla_target\n2013-12,no_sla_target\n2014-01,no_sla_scope"
+    );
+    let json = report(&t, "2013-12");
+    let sla = figure(&json, "kpi_sla_by_month", "tile", "");
+    let reasons: Vec<&str> =
+        sla["not_computable"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["no_sla_target"], "{sla}");
+}
