@@ -68,43 +68,6 @@ fn the_loads_section_lists_every_batch_under_the_local_month_it_was_loaded_in() 
     assert_eq!((batch[0], batch[4], batch[5], batch[6]), ("1", "4", "4", "0"), "{loads}");
 }
 
-/// used_minutes of O1 in the Dispatcher's list at `as_of` (local).
-fn used_minutes(t: &Tmp, as_of: &str) -> f64 {
-    let csv = itsm_ok(&t.0, &["report", "dispatch", "--as-of", as_of, "--format", "csv"]);
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let (id, used) = (
-        header.iter().position(|c| *c == "ticket_id").unwrap(),
-        header.iter().position(|c| *c == "used_minutes").unwrap(),
-    );
-    let row =
-        lines.map(|l| l.split(',').collect::<Vec<_>>()).find(|r| r[id] == "O1").unwrap_or_else(|| panic!("{csv}"));
-    row[used].parse().unwrap()
-}
-
-#[test]
-fn the_dispatch_clock_runs_at_an_instant_years_after_the_data() {
-    let t = export("export-end-dispatch");
-    // Monday 4 January 2016, 08:30 → 09:00: half an hour of office time, not a clock
-    // frozen at 31 December 2015 (the calendar of the data's years and one more).
-    let (early, late) = (used_minutes(&t, "2016-01-04 08:30"), used_minutes(&t, "2016-01-04 09:00"));
-    assert_eq!(late - early, 30.0, "{early} → {late}");
-}
-
-#[test]
-fn the_dispatch_list_refuses_an_instant_outside_the_built_calendar() {
-    let t = export("export-end-dispatch-outside");
-    for as_of in ["2090-06-01 12:00", "2001-06-01 12:00"] {
-        let out = itsm(&t.0, &["report", "dispatch", "--as-of", as_of, "--format", "csv"]);
-        assert_eq!(out.status.code(), Some(2), "{out:?}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let want = format!("the as-of instant {as_of} lies outside the calendar the build computed, local years 2012–");
-        assert!(stderr.contains(&want), "{stderr}");
-        assert!(stderr.contains(&format!("rebuild with `itsm build --as-of \"{as_of}\"`")), "{stderr}");
-        assert!(out.stdout.is_empty(), "{out:?}");
-    }
-}
-
 #[test]
 fn a_month_with_resolutions_and_no_new_tickets_has_its_summary_tiles() {
     let t = export("export-end-summary");
@@ -140,4 +103,51 @@ fn the_sla_reason_of_a_month_is_what_its_resolved_tickets_lack_not_the_absence_o
     let reasons: Vec<&str> =
         sla["not_computable"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
     assert_eq!(reasons, ["no_sla_target"], "{sla}");
+}
+
+#[test]
+fn the_median_time_to_resolve_tile_is_better_lower() {
+    let t = export("export-end-direction");
+    let json = report(&t, "2013-12");
+    assert_eq!(figure(&json, "kpi_summary_by_month", "tile", "median_hours_to_resolve")["higher_is_better"], false);
+    // The table's own column still decides where the block says nothing.
+    assert_eq!(figure(&json, "kpi_reopen_by_month", "tile", "")["higher_is_better"], false);
+    assert_eq!(figure(&json, "kpi_summary_by_month", "tile", "tickets_opened")["higher_is_better"], true);
+}
+
+/// used_minutes of O1 in the Dispatcher's list at `as_of` (local).
+fn used_minutes(t: &Tmp, as_of: &str) -> f64 {
+    let csv = itsm_ok(&t.0, &["report", "dispatch", "--as-of", as_of, "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (id, used) = (
+        header.iter().position(|c| *c == "ticket_id").unwrap(),
+        header.iter().position(|c| *c == "used_minutes").unwrap(),
+    );
+    let row =
+        lines.map(|l| l.split(',').collect::<Vec<_>>()).find(|r| r[id] == "O1").unwrap_or_else(|| panic!("{csv}"));
+    row[used].parse().unwrap()
+}
+
+#[test]
+fn the_dispatch_clock_runs_at_an_instant_years_after_the_data() {
+    let t = export("export-end-dispatch");
+    // Monday 4 January 2016, 08:30 → 09:00: half an hour of office time, not a clock
+    // frozen at 31 December 2015 (the calendar of the data's years and one more).
+    let (early, late) = (used_minutes(&t, "2016-01-04 08:30"), used_minutes(&t, "2016-01-04 09:00"));
+    assert_eq!(late - early, 30.0, "{early} → {late}");
+}
+
+#[test]
+fn the_dispatch_list_refuses_an_instant_outside_the_built_calendar() {
+    let t = export("export-end-dispatch-outside");
+    for as_of in ["2090-06-01 12:00", "2001-06-01 12:00"] {
+        let out = itsm(&t.0, &["report", "dispatch", "--as-of", as_of, "--format", "csv"]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let want = format!("the as-of instant {as_of} lies outside the calendar the build computed, local years 2012–");
+        assert!(stderr.contains(&want), "{stderr}");
+        assert!(stderr.contains(&format!("rebuild with `itsm build --as-of \"{as_of}\"`")), "{stderr}");
+        assert!(out.stdout.is_empty(), "{out:?}");
+    }
 }
