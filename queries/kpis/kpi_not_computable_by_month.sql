@@ -6,16 +6,21 @@
 -- escalation, reopen_rate); reason:
 --   no_first_line  no team is configured as 1st line (dim_team): FTR and escalation from
 --                  the 1st line have no meaning (DESIGN §5a.1); every month.
---   no_sla_target  tickets in SLA scope were opened in the month and none has a target
---                  (fct_ticket_sla outcome no_target: no priority, or none the targets name).
+--   no_sla_target  tickets in SLA scope were opened, resolved or breached in the month and
+--                  none of them has a target (fct_ticket_sla outcome no_target: no priority,
+--                  or none the targets name), so no outcome can fall in the month.
 --   no_repeat_key  incidents were opened in the month and none has every field of the
 --                  repeat key (cfg_kpi.repeat_key, default ci + category): none can repeat.
 --   no_history     incidents or requests were resolved in the month and none has
 --                  assignment history (fct_ticket_flow.basis 'flat'): a team's own time and
 --                  the escalation instant are unknown.
 --   no_sla_scope   no ticket of the SLA's scope (cfg_sla scope, default incidents) was
---                  opened in the month: there is nothing to be compliant with (a log of
---                  changes only, or a scope the data does not hold).
+--                  opened, resolved or breached in the month: there is nothing to be
+--                  compliant with (a log of changes only, or a scope the data does not hold).
+-- The SLA reasons read the months DESIGN §5 gives outcomes to (the breach, else the
+-- resolution; a ticket without a target is resolved in a month but never breaches) and
+-- the month of opening: a month of resolutions only (the end of an export) is explained
+-- by the tickets resolved in it, not by the absence of new ones.
 --   no_incidents   no incident was opened in the month: the repeat rate has no population.
 --   no_resolved    no incident or request was resolved in the month: the reopen rate has
 --                  no population.
@@ -30,17 +35,30 @@ first_line AS (
     SELECT count(*) > 0 AS configured FROM dim_team WHERE line = 1
 ),
 
--- The month of opening as fct_ticket_flow.opened_month is computed (fct_ticket_sla holds the
--- same tickets' opened_at, and each has a fct_ticket_flow row): by the hour table, not by
--- joining fct_ticket_flow's million rows (issue 14).
-sla_scope AS (
-    SELECT
-        local_pick(d.month, d.next_month, d.switch_at, s.opened_at) AS month,
-        count(*) FILTER (WHERE s.outcome <> 'cancelled') AS in_scope,
-        count(*) FILTER (WHERE s.outcome NOT IN ('cancelled', 'no_target')) AS with_target
+-- Each in-scope ticket not cancelled, in the month it was opened, the month of its outcome
+-- (met, breached, breached_open: outcome_month) and, without a target, the month it was
+-- resolved. Months as fct_ticket_flow computes them: by the hour table, not by joining
+-- fct_ticket_flow's million rows (issue 14).
+sla_activity AS (
+    SELECT local_pick(d.month, d.next_month, d.switch_at, s.opened_at) AS month, s.outcome <> 'no_target' AS has_target
     FROM fct_ticket_sla AS s
     LEFT JOIN local_hour AS d ON d.hour = clock_hour(s.opened_at)
-    GROUP BY 1
+    WHERE s.outcome <> 'cancelled'
+    UNION ALL
+    SELECT outcome_month AS month, true AS has_target
+    FROM fct_ticket_sla
+    WHERE outcome IN ('met', 'breached', 'breached_open')
+    UNION ALL
+    SELECT local_pick(d.month, d.next_month, d.switch_at, s.resolved_at) AS month, false AS has_target
+    FROM fct_ticket_sla AS s
+    LEFT JOIN local_hour AS d ON d.hour = clock_hour(s.resolved_at)
+    WHERE s.outcome = 'no_target' AND s.resolved_at IS NOT NULL
+),
+
+sla_scope AS (
+    SELECT month, count(*) AS in_scope, count(*) FILTER (WHERE has_target) AS with_target
+    FROM sla_activity
+    GROUP BY month
 ),
 
 repeat_keys AS (

@@ -1,10 +1,18 @@
--- grain: one row per local month with tickets opened: the headline volumes of the monthly report
+-- grain: one row per local month with tickets opened or resolved: the headline volumes of the monthly report
 --
 -- tickets_opened: all kinds opened in the month; incidents_opened and requests_opened
 -- likewise. resolved: incidents and requests resolved in the month (not cancelled).
 -- median_hours_to_resolve: median business hours from opening to resolution of those,
 -- pauses and reopen gaps included (kpi_resolution_time_by_month has it per priority).
-WITH opened AS (
+-- A month with resolutions and no new tickets has its row (opened 0): the end of an
+-- export, or a quiet month, still closes tickets (the months of kpi_not_computable_by_month).
+WITH months AS (
+    SELECT opened_month AS month FROM fct_ticket_flow WHERE opened_month IS NOT NULL
+    UNION
+    SELECT resolved_month AS month FROM fct_ticket_flow WHERE resolved_month IS NOT NULL
+),
+
+opened AS (
     SELECT
         opened_month AS month,
         count(*) AS tickets_opened,
@@ -25,12 +33,13 @@ resolved AS (
 )
 
 SELECT
-    o.month,
-    o.tickets_opened,
-    o.incidents_opened,
-    o.requests_opened,
+    m.month,
+    coalesce(o.tickets_opened, 0) AS tickets_opened,
+    coalesce(o.incidents_opened, 0) AS incidents_opened,
+    coalesce(o.requests_opened, 0) AS requests_opened,
     coalesce(r.resolved, 0) AS resolved,
     r.median_hours_to_resolve
-FROM opened AS o
-LEFT JOIN resolved AS r ON r.month = o.month
-ORDER BY o.month
+FROM months AS m
+LEFT JOIN opened AS o ON o.month = m.month
+LEFT JOIN resolved AS r ON r.month = m.month
+ORDER BY m.month

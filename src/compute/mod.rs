@@ -229,9 +229,13 @@ fn build_in(
         Ok((y != i64::MIN).then_some(y as i32))
     };
     let first = year("SELECT coalesce(year(min(opened_at)), -9223372036854775808) FROM ticket")?;
+    // The loads too: the monthly report lists each batch under the local month it was
+    // loaded in, and an export of 2013 loaded in 2026 must not get a month of 2014 from
+    // a calendar that ends there. It also keeps "now" (the loads' time, give or take)
+    // inside the calendar for `itsm report dispatch`.
     let last = year(
-        "SELECT coalesce(year(greatest(max(opened_at), max(resolved_at), max(closed_at), max(updated_at))), \
-         -9223372036854775808) FROM ticket",
+        "SELECT coalesce(year(greatest(max(opened_at), max(resolved_at), max(closed_at), max(updated_at), \
+         (SELECT max(finished_at) FROM ingest_batch))), -9223372036854775808) FROM ticket",
     )?;
     let info = BuildInfo { as_of, years: inputs::year_range(first, last, as_of), config_sha256: config.sha256() };
     phases.lap("transaction, as-of, calendar years");

@@ -28,7 +28,8 @@ pub enum FigureValue {
         target: Option<f64>,
         /// Last month.
         previous: Option<f64>,
-        /// Whether a higher value is better (the table's `higher_is_better`, default yes).
+        /// Whether a higher value is better (the block's `higher_is_better`, else the
+        /// table's column of that name, else yes).
         higher_is_better: bool,
         /// (month `YYYY-MM`, value) for the sparkline, oldest first.
         history: Vec<(String, Option<f64>)>,
@@ -265,10 +266,12 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
                 (Vec::new(), rows.first().copied())
             };
             let previous = history.len().checked_sub(2).and_then(|i| history[i].1);
-            let higher_is_better = table
-                .column("higher_is_better")
-                .and_then(|i| current.map(|r| &r[i]))
-                .is_none_or(|v| !matches!(v, Value::Bool(false)));
+            let higher_is_better = spec.higher_is_better.unwrap_or_else(|| {
+                table
+                    .column("higher_is_better")
+                    .and_then(|i| current.map(|r| &r[i]))
+                    .is_none_or(|v| !matches!(v, Value::Bool(false)))
+            });
             FigureValue::Tile {
                 column: spec.value.clone().unwrap_or_default(),
                 value: current.and_then(|r| number(r.get(vi))),

@@ -131,6 +131,11 @@ pub struct BlockSpec {
     pub value: Option<String>,
     /// tile/line/bar: column holding the target.
     pub target: Option<String>,
+    /// tile: whether a higher value is better. Default: the table's `higher_is_better`
+    /// column, else yes. A table holding several tiles' values (kpi_summary_by_month)
+    /// cannot say it in a column: tickets opened has no better direction, a median time
+    /// to resolve is better lower.
+    pub higher_is_better: Option<bool>,
     /// line: x column (default "month"); bar/stacked: category column.
     pub x: Option<String>,
     /// line/bar/stacked: value column(s).
@@ -365,7 +370,7 @@ fn locate(body: &str, at: &At) -> Option<usize> {
 fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
     use BlockKind::*;
     let name = kind.name();
-    let fields: [(&'static str, bool, &[BlockKind]); 23] = [
+    let fields: [(&'static str, bool, &[BlockKind]); 24] = [
         ("value", s.value.is_some(), &[Tile]),
         ("target", s.target.is_some(), &[Tile, Line, Bar]),
         ("x", s.x.is_some(), &[Line, Bar, Stacked]),
@@ -374,6 +379,7 @@ fn validate(kind: BlockKind, s: &BlockSpec) -> Result<(), (At, String)> {
         ("series_labels", !s.series_labels.is_empty(), &[Line, Bar, Stacked]),
         ("y_label", s.y_label.is_some(), &[Line, Bar, Stacked]),
         ("months", s.months.is_some(), &[Tile, Line]),
+        ("higher_is_better", s.higher_is_better.is_some(), &[Tile]),
         ("columns", !s.columns.is_empty(), &[Table]),
         ("labels", !s.labels.is_empty(), &[Table]),
         ("formats", !s.formats.is_empty(), &[Table]),

@@ -109,6 +109,8 @@ pub fn dispatch_list(store: &Store, config: &Config, options: &DispatchOptions) 
     let set = load_models(config.queries.as_deref())?;
     let model = model_sql(&set, "kpi_dispatch")?;
     let as_of = options.as_of.unwrap_or_else(|| Utc::now().naive_utc());
+    let tz: Tz = config.timezone.parse().unwrap_or(chrono_tz::Europe::Stockholm);
+    within_calendar(store, as_of, tz)?;
     let at = as_of.format("%Y-%m-%d %H:%M:%S").to_string();
     let teams = if options.teams.is_empty() {
         String::new()
@@ -126,9 +128,25 @@ pub fn dispatch_list(store: &Store, config: &Config, options: &DispatchOptions) 
     let mut params: Vec<&str> = vec![&at];
     params.extend(options.teams.iter().map(String::as_str));
     let mut rows = store.query_table_with(&sql, &params)?;
-    let tz: Tz = config.timezone.parse().unwrap_or(chrono_tz::Europe::Stockholm);
     localise_deadlines(&mut rows, tz, options.lang);
     Ok(DispatchList { as_of, rows })
+}
+
+/// Refuses an instant outside the local years of the build's calendar (`cfg_build`). The
+/// models read business time from the calendar tables, and past their last hour the clock
+/// reads the calendar's end: every ticket's used minutes would stop at 31 December of the
+/// last year while the list claims another instant. Extending the calendar is the build's
+/// job (it covers the data, the loads and its as-of, a year either side), so the way out
+/// is a rebuild, named in the message.
+fn within_calendar(store: &Store, as_of: NaiveDateTime, tz: Tz) -> Result<()> {
+    let years = store.query_table("SELECT first_year, last_year FROM cfg_build")?;
+    let year = |i: usize| years.rows.first().and_then(|r| r.get(i)).and_then(Value::as_f64).map(|y| y as i64);
+    let (Some(first), Some(last)) = (year(0), year(1)) else { return Err(ReportError::EmptyBuild) };
+    let local = DateTime::<Utc>::from_naive_utc_and_offset(as_of, Utc).with_timezone(&tz);
+    if (first..=last).contains(&i64::from(chrono::Datelike::year(&local))) {
+        return Ok(());
+    }
+    Err(ReportError::OutsideCalendar { as_of: local.format("%Y-%m-%d %H:%M").to_string(), first, last })
 }
 
 /// Replaces `deadline_at` (UTC) by `deadline` (local `YYYY-MM-DD HH:MM`) and adds

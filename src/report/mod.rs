@@ -116,6 +116,20 @@ pub enum ReportError {
         /// The customers the tickets name (the first few), or why there are none.
         found: String,
     },
+    /// An instant lies outside the local years the build computed the calendar for: its
+    /// business time is unknown (read at the calendar's edge it would stand still).
+    #[error(
+        "the as-of instant {as_of} lies outside the calendar the build computed, local years {first}–{last}; \
+         give --as-of within those years, or rebuild with `itsm build --as-of \"{as_of}\"` to compute the calendar up to it"
+    )]
+    OutsideCalendar {
+        /// The instant, local `YYYY-MM-DD HH:MM` (as `--as-of` takes it).
+        as_of: String,
+        /// First local year of the calendar.
+        first: i64,
+        /// Last local year of the calendar.
+        last: i64,
+    },
     /// The queries lack a model a report evaluates.
     #[error("no model {0} in the queries")]
     NoModel(String),

@@ -1,12 +1,13 @@
 //! The monthly KPI report (monthly.html and kpi.json) and the check of report templates
 //! against the built tables.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::{month_dir, parse_month, pseudonym_salt, source_batches, write_files, ReportError, Result};
 use super::{DEFINITIONS, SHIPPED};
 use crate::config::Config;
+use crate::render::template::{Block, BlockKind, Item, Template};
 use crate::render::{self, parse_template, Lang, Localized, ReportInput};
 use crate::store::Store;
 use crate::table::Value;
@@ -78,6 +79,7 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
     let relations = store.relations()?;
     let (y, m) = month;
     let window = [render::first_month_read(month).format("%Y-%m-%d").to_string(), format!("{y:04}-{m:02}-01")];
+    let every_row = every_row_queries(&template);
     let mut tables = BTreeMap::new();
     for (_, query, _) in template.references() {
         if tables.contains_key(&query) {
@@ -87,8 +89,8 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
             return Err(ReportError::NoTable { file: template.file.clone(), query });
         }
         let columns = store.query_table(&format!("SELECT * FROM \"{query}\" LIMIT 0"))?.columns;
-        // Only the months a report can show.
-        let table = if columns.iter().any(|c| c == "month") {
+        // Only the months a report can show; a table that shows every row gets every row.
+        let table = if columns.iter().any(|c| c == "month") && !every_row.contains(&query) {
             let sql = format!("SELECT * FROM \"{query}\" WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)");
             store.query_table_with(&sql, &[&window[0], &window[1]])?
         } else {
@@ -120,6 +122,27 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
     let rendered = render::render(&input)?;
     let dir = month_dir(options.out.as_deref(), month);
     write_files(&dir, &[("monthly.html", rendered.html.as_bytes()), ("kpi.json", rendered.json.as_bytes())])
+}
+
+/// The queries read only by `table` blocks with `all_months`: those show every row
+/// (render::tables), so cutting them to the report's window first would hide rows whose
+/// month lies outside it — the loads, which come after the month they report on.
+fn every_row_queries(template: &Template) -> BTreeSet<String> {
+    let blocks: Vec<&Block> = template
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Figure(b) => Some(b),
+            Item::Markdown(_) => None,
+        })
+        .collect();
+    let every_row = |b: &Block| b.kind == BlockKind::Table && b.spec.all_months;
+    blocks
+        .iter()
+        .filter(|b| every_row(b))
+        .map(|b| b.spec.query.clone())
+        .filter(|q| blocks.iter().all(|b| b.spec.query != *q || every_row(b)))
+        .collect()
 }
 
 /// What `check` found.

@@ -625,3 +625,6 @@ mod not_computable;
 
 #[path = "edge_rules/many_teams.rs"]
 mod many_teams;
+
+#[path = "edge_rules/export_end.rs"]
+mod export_end;
