@@ -328,7 +328,7 @@ impl<RS: Read + Seek + Send> Workbook<RS> {
                                     return Ok(Some((cell.get_position(), Data::from(cell.get_value().clone()))))
                                 }
                                 Ok(None) => return Ok(None),
-                                Err(e) => return Err(e.to_string()),
+                                Err(e) => return Err(e),
                             }
                         });
                         (next, declared, regions)
@@ -371,7 +371,7 @@ type Placed = ((u32, u32), Data);
 type RowCells = (u32, Vec<(u32, Data)>);
 
 /// The next non-empty cell of a sheet; `None` at the end.
-type NextCell<'a> = Box<dyn FnMut() -> Result<Option<Placed>, String> + Send + 'a>;
+type NextCell<'a> = Box<dyn FnMut() -> Result<Option<Placed>, calamine::XlsxError> + Send + 'a>;
 
 /// The non-empty cells of a range read whole, row by row.
 fn range_cells<'a>(mut range: Range<Data>) -> NextCell<'a> {
@@ -416,7 +416,7 @@ struct SheetStream<'a> {
 }
 
 impl SheetStream<'_> {
-    fn error(&self, e: String) -> ExcelError {
+    fn error(&self, e: impl std::fmt::Display) -> ExcelError {
         ExcelError::Unreadable { path: self.path.clone(), message: format!("sheet '{}': {e}", self.sheet) }
     }
 
