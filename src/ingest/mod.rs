@@ -570,10 +570,18 @@ fn detect_kind(profile: &Profile, header: &[String]) -> Option<FileKind> {
         }
     };
     let (t, h) = (share(FileKind::Tickets), share(FileKind::History));
-    match (t, h) {
-        (t, h) if t == 0.0 && h == 0.0 => None,
-        (t, h) if t >= h => Some(FileKind::Tickets),
-        _ => Some(FileKind::History),
+    if t == 0.0 && h == 0.0 {
+        return None;
+    }
+    // The kind whose required columns are all there first, then the larger share, as
+    // profile detection ranks it (detect::score): a narrow tickets file (ticket_id, kind,
+    // status, opened_at, title) has a smaller share of the tickets mapping than of the
+    // history one, yet only the tickets mapping can read it.
+    let usable = |kind: FileKind| rows::missing_columns(profile, kind, header).is_empty();
+    if (usable(FileKind::History), h) > (usable(FileKind::Tickets), t) {
+        Some(FileKind::History)
+    } else {
+        Some(FileKind::Tickets)
     }
 }
 

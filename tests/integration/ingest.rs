@@ -151,6 +151,27 @@ fn of_two_versions_stamped_with_the_same_instant_the_later_export_wins() {
     assert_eq!(rows(&db, "SELECT ticket_id, status, batch_id FROM ticket ORDER BY 1"), "T1,resolved,2\nT2,open,3");
 }
 
+/// A tickets file with only the required columns and a title holds a smaller share of the
+/// tickets mapping (5 of 30) than of the history one (2 of 6), yet only the tickets mapping
+/// reads it: it loads as tickets, as profile detection announced, without `--kind`.
+#[test]
+fn a_narrow_tickets_file_loads_as_tickets_without_kind() {
+    let t = Tmp::new("narrow-tickets");
+    let path = t.path("narrow.csv");
+    std::fs::write(
+        &path,
+        "ticket_id,kind,status,opened_at,title\nN1,incident,open,2026-10-05 08:00,Printer\n\
+         N2,request,resolved,2026-10-05 09:00,Access\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", path.to_str().unwrap()]);
+    assert!(out.contains("2 read = 2 loaded + 0 rejected"), "{out}");
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, kind, status FROM ticket ORDER BY 1"),
+        "N1,incident,open\nN2,request,resolved"
+    );
+}
+
 /// The header of the `tickets-v1.csv` fixture.
 fn tickets_v1_header() -> String {
     std::fs::read_to_string(fixture("tickets-v1.csv")).unwrap().lines().next().unwrap().to_string()
