@@ -96,10 +96,16 @@ pub fn first_line_note(store: &Store) -> anyhow::Result<Option<String>> {
              profile, has no team column), so no ticket can be resolved by a 1st-line team"
                 .to_string()
         } else {
+            let lined = store.query_i64("SELECT count(*) FROM team WHERE line IS NOT NULL").unwrap_or(0);
+            let which = if lined == 0 {
+                "none with a line".to_string()
+            } else {
+                format!("{lined} with a line, none on the 1st")
+            };
             format!(
-                "note: FTR cannot be computed: no 1st-line team configured ({teams} teams in the data, none with a \
-                 line); give them lines with [[teams]] or [[team_rules]] in itsm.toml (`itsm status` prints rules \
-                 for the names that say their line)"
+                "note: FTR cannot be computed: no 1st-line team configured ({teams} teams in the data, {which}); \
+                 give them lines with [[teams]] or [[team_rules]] in itsm.toml (`itsm status` prints rules for the \
+                 names that say their line)"
             )
         }
     }))

@@ -104,7 +104,9 @@ fn init_on_the_volvo_log_gives_lines_and_an_ftr_population() {
     assert_eq!(rows(&db, "SELECT line FROM team WHERE name IN ('G230 2nd', 'V17 3rd') ORDER BY name"), "2\n3");
     assert!(scalar(&db, "SELECT count(*) FROM team WHERE line IS NOT NULL") > 300);
     assert_eq!(scalar(&db, "SELECT count(*) FROM team WHERE line = 1"), 0);
-    itsm_ok(&dir, &["build"]);
+    let out = itsm_ok(&dir, &["build"]);
+    // The note counts the teams the rules gave a line (not "none with a line").
+    assert!(out.contains("(649 teams in the data, 414 with a line, none on the 1st)"), "{out}");
     assert!(scalar(&db, "SELECT sum(population) FROM kpi_ftr_by_month") > 5000);
     assert!(scalar(&db, "SELECT sum(routed_past_desk) FROM kpi_ftr_by_month") > 500);
     assert_eq!(scalar(&db, "SELECT count(*) FROM kpi_ftr_by_month WHERE first_line_configured"), 0);
