@@ -12,7 +12,8 @@ use crate::store::Store;
 #[command(after_help = "Examples:\n  itsm query \"select * from kpi_ftr_by_month\" --format csv\n  \
                         itsm query my-question.sql --format json")]
 pub struct Args {
-    /// A SELECT, or the path of a file holding one.
+    /// A SELECT, or the path of a file holding one. It reads the database only (no COPY, no
+    /// other files) and shows stored values as they are, requesters and agents included.
     pub sql: String,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
@@ -32,6 +33,9 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let sql = sql.trim().trim_end_matches(';');
     let store = Store::open_read_only(&cx.db)?;
+    // A query reads the model, nothing else: no COPY to a file, no read_csv of one (the
+    // stored names would leave unpseudonymised; `itsm export` and the reports pseudonymise).
+    store.forbid_file_access()?;
     let table = store.query_table(sql)?;
     write_table(&mut std::io::stdout().lock(), args.format.into(), &table)?;
     Ok(ExitCode::SUCCESS)

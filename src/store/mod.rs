@@ -186,6 +186,12 @@ impl Store {
             .map_err(sql_err(format!("setting ITSM_MEMORY_LIMIT='{limit}'")))
     }
 
+    /// Turns off DuckDB's access to files other than the database (COPY, read_csv, …) for
+    /// the rest of this connection; it cannot be turned on again.
+    pub fn forbid_file_access(&self) -> Result<()> {
+        self.conn.execute_batch("SET enable_external_access = false").map_err(sql_err("forbidding file access"))
+    }
+
     /// Opens an existing file read-only (no migration; a newer or older schema is an error),
     /// for commands that must not change it, such as `itsm query`.
     pub fn open_read_only(path: &Path) -> Result<Store> {

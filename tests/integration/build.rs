@@ -161,6 +161,14 @@ fn query_prints_csv_and_json_and_cannot_write() {
     let out = itsm(&t.0, &["query", "DELETE FROM ticket"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket"), "12");
+    // Nor write or read other files: personal data leaves through `itsm export`, pseudonymised.
+    let copy = t.path("copy.csv");
+    let out = itsm(&t.0, &["query", &format!("COPY ticket TO '{}'", copy.display())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!copy.exists());
+    let out = itsm(&t.0, &["query", &format!("SELECT * FROM read_csv('{}')", t.path("q.sql").display())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("disabled"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
