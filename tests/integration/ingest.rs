@@ -239,3 +239,32 @@ fn a_file_of_several_chunks_keeps_the_file_s_order_through_the_direct_path_and_t
     itsm_ok(&merged.0, &["ingest", file]);
     check(&merged.db());
 }
+
+#[test]
+fn an_excel_sep_hint_line_is_skipped_and_its_delimiter_used_streamed_or_read_whole() {
+    // QA t10: Excel writes `sep=;` above the header; it was taken for the header.
+    let text = "sep=;\r\n\
+                Anmälningsnummer;Kort beskrivning;Status;Anmäld datum;Operatörsgrupp\r\n\
+                I 2610 001;Skrivare;Klar;05-10-2026 08:00;Service Desk\r\n\
+                I 2610 002;Skärm;Klar;igår;Service Desk\r\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    // UTF-8 streams; UTF-16 goes through the whole-file path. Both detect the profile.
+    for (name, bytes) in [("sep.csv", text.as_bytes().to_vec()), ("sep16.csv", utf16)] {
+        let t = Tmp::new(&format!("sephint-{name}"));
+        std::fs::write(t.path(name), bytes).unwrap();
+        let out = itsm_ok(&t.0, &["ingest", name]);
+        assert!(out.contains("2 read = 1 loaded + 1 rejected"), "{name}: {out}");
+        let db = t.db();
+        assert_eq!(rows(&db, "SELECT source, delimiter FROM ingest_batch"), "topdesk,;", "{name}");
+        assert_eq!(
+            rows(&db, "SELECT ticket_id, title, opened_at FROM ticket"),
+            "I 2610 001,Skrivare,2026-10-05 06:00:00"
+        );
+        // The rejected row is named by the file's own line: the hint is line 1.
+        assert_eq!(
+            rows(&db, "SELECT row_number, column_name, value FROM rejected_row"),
+            "4,Anmäld datum,igår",
+            "{name}"
+        );
+    }
+}
