@@ -60,7 +60,12 @@ impl DateReader {
 
     /// Parses one cell. Forms: `2026-10-03 14:05[:07[.123]]`, `2026-10-03T14:05:07+02:00`
     /// (or `Z`), `2026-10-03`, `3/10/2026 14:05` (day first per profile), `3.10.2026`,
-    /// `2026/10/03`, Excel serial days (`45933.5`), then the profile's extra formats.
+    /// `2026/10/03`, Excel serial days (`45933.5`), then the profile's extra formats. A
+    /// form that reads a date outside [`FIRST_YEAR`]–[`LAST_YEAR`] does not end the search:
+    /// the next forms are tried, and the range error is given only when none reads the text
+    /// within the years (a profile's `%d.%m.%y` reads `05.10.26`, which the built-in dotted
+    /// form reads as the year 26).
+    ///
     /// Times without an offset are read in the profile's zone; an ambiguous local time (the
     /// repeated hour when clocks go back) is read as the earlier instant.
     ///
@@ -89,12 +94,23 @@ impl DateReader {
             }
         };
         let some = |(t, note): (i64, Option<String>)| (Some(t), note);
+        // A form that reads the text but outside the years is remembered, not returned: a
+        // later form may read it within them (`05.10.26` is year 26 to the built-in dotted
+        // form and 2026 to a profile's `%d.%m.%y`; chrono's `%Y` takes two digits too). Its
+        // error is given only when no form reads a date within the years.
+        let mut refused = None;
         if let Some((naive, offset)) = parse_iso(s).or_else(|| parse_numeric_date(s, self.day_first)) {
-            let naive = in_range(naive)?;
-            return match offset {
-                Some(secs) => Ok((Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000), None)),
-                None => Ok(some(self.local(naive, s))),
-            };
+            match in_range(naive) {
+                Ok(naive) => {
+                    return match offset {
+                        Some(secs) => {
+                            Ok((Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000), None))
+                        }
+                        None => Ok(some(self.local(naive, s))),
+                    }
+                }
+                Err(e) => refused = Some(e),
+            }
         }
         if self.excel {
             if let Some(naive) = parse_excel_serial(s) {
@@ -103,17 +119,23 @@ impl DateReader {
         }
         for f in &self.formats {
             if let Ok(dt) = chrono::DateTime::parse_from_str(s, f) {
-                in_range(dt.naive_utc())?;
-                return Ok((Some(dt.timestamp_micros()), None));
-            }
-            if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
-                return Ok(some(self.local(in_range(naive)?, s)));
-            }
-            if let Ok(date) = NaiveDate::parse_from_str(s, f) {
-                return Ok(some(self.local(in_range(date.and_time(NaiveTime::MIN))?, s)));
+                match in_range(dt.naive_utc()) {
+                    Ok(_) => return Ok((Some(dt.timestamp_micros()), None)),
+                    Err(e) => refused = refused.or(Some(e)),
+                }
+            } else if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
+                match in_range(naive) {
+                    Ok(naive) => return Ok(some(self.local(naive, s))),
+                    Err(e) => refused = refused.or(Some(e)),
+                }
+            } else if let Ok(date) = NaiveDate::parse_from_str(s, f) {
+                match in_range(date.and_time(NaiveTime::MIN)) {
+                    Ok(naive) => return Ok(some(self.local(naive, s))),
+                    Err(e) => refused = refused.or(Some(e)),
+                }
             }
         }
-        Err(ValueError::Date(s.to_string()))
+        Err(refused.unwrap_or_else(|| ValueError::Date(s.to_string())))
     }
 
     fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<String>) {
@@ -378,6 +400,23 @@ mod tests {
         assert_eq!(r.parse_noted("2026-03-29 03:30").unwrap(), (Some(utc("2026-03-29T01:30:00Z")), None));
         // 02:30 happens twice on 2026-10-25; the earlier (summer time, +02:00) is taken.
         assert_eq!(r.parse("2026-10-25 02:30").unwrap(), Some(utc("2026-10-25T00:30:00Z")));
+    }
+
+    #[test]
+    fn two_digit_years_of_the_profile_s_formats_are_read_though_a_built_in_form_reads_the_year_26() {
+        let formats = ["%d.%m.%y %H:%M", "%m/%d/%y %H:%M", "%y-%m-%d %H:%M"].map(String::from).to_vec();
+        let r = DateReader::new(chrono_tz::Europe::Stockholm, true, formats, true);
+        // The dotted and the slashed built-in forms read these as the year 26 (out of range).
+        assert_eq!(r.parse("05.10.26 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        assert_eq!(r.parse("10/5/26 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        assert_eq!(r.parse("26-10-05 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        // chrono's `%Y` takes two digits as the year 26 too: a later `%y` format still gets its turn.
+        let both = ["%d-%m-%Y %H:%M", "%d-%m-%y %H:%M"].map(String::from).to_vec();
+        let r2 = DateReader::new(chrono_tz::Europe::Stockholm, true, both, true);
+        assert_eq!(r2.parse("05-10-26 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        // When no form reads it within the years, the range error stays the answer.
+        assert_eq!(r.parse("05.10.0026 08:12"), Err(ValueError::OutOfRange("05.10.0026 08:12".into())));
+        assert_eq!(reader(true).parse("05.10.26 08:12"), Err(ValueError::OutOfRange("05.10.26 08:12".into())));
     }
 
     #[test]

@@ -268,3 +268,37 @@ fn an_excel_sep_hint_line_is_skipped_and_its_delimiter_used_streamed_or_read_who
         );
     }
 }
+
+#[test]
+fn a_profile_s_two_digit_year_formats_read_dates_the_built_in_forms_take_for_the_year_26() {
+    // QA t3: Excel's default short dates; the built-in dotted and slashed forms read
+    // `05.10.26` and `10/5/26` as the year 26 and refused them before the profile's formats ran.
+    let t = Tmp::new("twodigit");
+    std::fs::write(
+        t.path("short.toml"),
+        "name = \"shortyear\"\nbase = \"generic\"\ndate_formats = [\"%d.%m.%y %H:%M\", \"%m/%d/%y %H:%M\", \"%y-%m-%d %H:%M\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.path("short.csv"),
+        "ticket_id,kind,status,opened_at,resolved_at\n\
+         Y1,incident,resolved,05.10.26 08:12,05.10.26 09:12\n\
+         Y2,incident,resolved,10/5/26 08:12,10/5/26 09:12\n\
+         Y3,incident,resolved,26-10-05 08:12,26-10-05 09:12\n\
+         Y4,incident,resolved,05.10.0026 08:12,\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "short.csv", "--profile", "short.toml", "--kind", "tickets"]);
+    assert!(out.contains("4 read = 3 loaded + 1 rejected"), "{out}");
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, opened_at, resolved_at FROM ticket ORDER BY ticket_id"),
+        "Y1,2026-10-05 06:12:00,2026-10-05 07:12:00\n\
+         Y2,2026-10-05 06:12:00,2026-10-05 07:12:00\n\
+         Y3,2026-10-05 06:12:00,2026-10-05 07:12:00"
+    );
+    // Nothing reads the year 0026 within 1900–2199: the range error stays the reason.
+    assert_eq!(
+        rows(&t.db(), "SELECT row_number, reason FROM rejected_row"),
+        "5,opened_at: date '05.10.0026 08:12' is outside the years 1900–2199"
+    );
+}
