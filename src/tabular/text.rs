@@ -31,6 +31,20 @@ pub enum ValueError {
     /// Not a yes/no word.
     #[error("not a yes/no value: '{0}'")]
     Bool(String),
+    /// A plain number that would be an Excel serial day outside [`FIRST_SERIAL`]–
+    /// [`LAST_SERIAL`] (1970-01-01 to 2199-12-31): in a date column that is a count, a bare
+    /// year or a shifted column far more often than a date (`3` is 1900-01-02, `2026` is
+    /// 1905-07-18), and loading it would stretch every month series back to 1900.
+    #[error(
+        "date '{value}' is a number, which as an Excel serial day is {day}; serial days are read \
+         only from {FIRST_SERIAL} (1970-01-01) to {LAST_SERIAL} (2199-12-31)"
+    )]
+    ImplausibleSerial {
+        /// The text.
+        value: String,
+        /// The day it would be (`YYYY-MM-DD`).
+        day: String,
+    },
     /// A date that reads, but outside the years a ticket can have (1900–2199): `0001-01-01`
     /// or `9999-12-31` are placeholders or typing errors, and they would stretch every
     /// month series from the first to the last month.
@@ -42,6 +56,14 @@ pub enum ValueError {
 pub const FIRST_YEAR: i32 = 1900;
 /// The last year a date may have.
 pub const LAST_YEAR: i32 = 2199;
+
+/// The first Excel serial day a plain number in a date column is read as: 1970-01-01. No
+/// service desk export holds tickets older than that, while small numbers (counts, bare
+/// years, a column shifted by one) are common. A workbook's date cells are not read here:
+/// they reach ingest as date text (tabular::workbook::cell), so any day of theirs is kept.
+pub const FIRST_SERIAL: u32 = 25_569;
+/// The last Excel serial day read as a date: 2199-12-31 (the last day of [`LAST_YEAR`]).
+pub const LAST_SERIAL: u32 = 109_574;
 
 /// Reads timestamps into microseconds since the Unix epoch, UTC.
 #[derive(Debug, Clone)]
@@ -60,11 +82,11 @@ impl DateReader {
 
     /// Parses one cell. Forms: `2026-10-03 14:05[:07[.123]]`, `2026-10-03T14:05:07+02:00`
     /// (or `Z`), `2026-10-03`, `3/10/2026 14:05` (day first per profile), `3.10.2026`,
-    /// `2026/10/03`, Excel serial days (`45933.5`), then the profile's extra formats. A
-    /// form that reads a date outside [`FIRST_YEAR`]–[`LAST_YEAR`] does not end the search:
-    /// the next forms are tried, and the range error is given only when none reads the text
-    /// within the years (a profile's `%d.%m.%y` reads `05.10.26`, which the built-in dotted
-    /// form reads as the year 26).
+    /// `2026/10/03`, Excel serial days (`45933.5`, only [`FIRST_SERIAL`]–[`LAST_SERIAL`],
+    /// 1970–2199), then the profile's extra formats. A form that reads a date outside
+    /// [`FIRST_YEAR`]–[`LAST_YEAR`] does not end the search: the next forms are tried, and
+    /// the range error is given only when none reads the text within the years (a profile's
+    /// `%d.%m.%y` reads `05.10.26`, which the built-in dotted form reads as the year 26).
     ///
     /// Times without an offset are read in the profile's zone; an ambiguous local time (the
     /// repeated hour when clocks go back) is read as the earlier instant.
@@ -113,8 +135,12 @@ impl DateReader {
             }
         }
         if self.excel {
-            if let Some(naive) = parse_excel_serial(s) {
-                return Ok(some(self.local(in_range(naive)?, s)));
+            match parse_excel_serial(s) {
+                Some(Serial::Day(naive)) => return Ok(some(self.local(in_range(naive)?, s))),
+                Some(Serial::Implausible(day)) => {
+                    refused = refused.or(Some(ValueError::ImplausibleSerial { value: s.to_string(), day }))
+                }
+                None => {}
             }
         }
         for f in &self.formats {
@@ -258,8 +284,19 @@ fn parse_numeric_date(s: &str, day_first: bool) -> Option<(NaiveDateTime, Option
     Some((date.and_time(time), None))
 }
 
+/// What a plain number reads as in Excel's serial days.
+enum Serial {
+    /// A day in [`FIRST_SERIAL`]..=[`LAST_SERIAL`], with the time of its fraction.
+    Day(NaiveDateTime),
+    /// A day of Excel's range outside the window (`YYYY-MM-DD`): refused unless a profile's
+    /// format reads the text.
+    Implausible(String),
+}
+
 /// Excel serial days since 1899-12-30 (the 1900 system), with a fraction for the time.
-fn parse_excel_serial(s: &str) -> Option<NaiveDateTime> {
+/// `None` when the text is no plain number, or one that is no day of Excel's (below 1 or
+/// past 9999-12-31).
+fn parse_excel_serial(s: &str) -> Option<Serial> {
     let v = parse_plain_number(s)?;
     if !(1.0..2_958_466.0).contains(&v) {
         return None;
@@ -268,7 +305,14 @@ fn parse_excel_serial(s: &str) -> Option<NaiveDateTime> {
     let millis = (v * 86_400_000.0).round() as i64;
     // Excel shows times to the second; round away float noise of the fraction.
     let secs = (millis + 500) / 1000;
-    base.checked_add_signed(chrono::Duration::seconds(secs))
+    let t = base.checked_add_signed(chrono::Duration::seconds(secs))?;
+    // Whole days compared (the day of 109 574.99 is still 2199-12-31).
+    let day = (t.date() - base.date()).num_days();
+    Some(if (i64::from(FIRST_SERIAL)..=i64::from(LAST_SERIAL)).contains(&day) {
+        Serial::Day(t)
+    } else {
+        Serial::Implausible(t.format("%Y-%m-%d").to_string())
+    })
 }
 
 fn parse_plain_number(s: &str) -> Option<f64> {
@@ -417,6 +461,35 @@ mod tests {
         // When no form reads it within the years, the range error stays the answer.
         assert_eq!(r.parse("05.10.0026 08:12"), Err(ValueError::OutOfRange("05.10.0026 08:12".into())));
         assert_eq!(reader(true).parse("05.10.26 08:12"), Err(ValueError::OutOfRange("05.10.26 08:12".into())));
+    }
+
+    #[test]
+    fn small_numbers_and_bare_years_are_no_excel_serial_days() {
+        let r = reader(true);
+        for (value, day) in
+            [("3", "1900-01-02"), ("1", "1899-12-31"), ("2026", "1905-07-18"), ("25568.5", "1969-12-31")]
+        {
+            assert_eq!(
+                r.parse(value),
+                Err(ValueError::ImplausibleSerial { value: value.into(), day: day.into() }),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            r.parse("2026").unwrap_err().to_string(),
+            "date '2026' is a number, which as an Excel serial day is 1905-07-18; serial days are read only from \
+             25569 (1970-01-01) to 109574 (2199-12-31)"
+        );
+        // The window's ends are read, and past it nothing is.
+        assert_eq!(r.parse("25569").unwrap(), Some(utc("1969-12-31T23:00:00Z")));
+        assert_eq!(r.parse("109574.5").unwrap(), Some(utc("2199-12-31T11:00:00Z")));
+        assert!(matches!(r.parse("109575"), Err(ValueError::ImplausibleSerial { .. })));
+        // A profile format that reads the number wins over the refusal.
+        let ymd = DateReader::new(chrono_tz::Europe::Stockholm, true, vec!["%y%m%d".into()], true);
+        assert_eq!(ymd.parse("261005").unwrap(), Some(utc("2026-10-04T22:00:00Z")));
+        // Without serial dates a number is no date at all, as before.
+        let plain = DateReader::new(chrono_tz::Europe::Stockholm, true, Vec::new(), false);
+        assert_eq!(plain.parse("3"), Err(ValueError::Date("3".into())));
     }
 
     #[test]

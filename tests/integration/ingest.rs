@@ -302,3 +302,35 @@ fn a_profile_s_two_digit_year_formats_read_dates_the_built_in_forms_take_for_the
         "5,opened_at: date '05.10.0026 08:12' is outside the years 1900–2199"
     );
 }
+
+#[test]
+fn a_small_number_in_a_date_column_is_refused_not_read_as_a_day_of_1900() {
+    // QA t11: `3` was loaded as 1900-01-02 and `1` set empty only because 1899 is out of range.
+    let t = Tmp::new("smallserial");
+    std::fs::write(
+        t.path("small.csv"),
+        "ticket_id,kind,status,opened_at,resolved_at,updated_at,title\n\
+         S1,incident,open,3,,2026-10-05 08:00,x\n\
+         S2,incident,resolved,2026-10-05 08:00,2026-10-05 09:00,2026,y\n\
+         S3,incident,open,46091.375,,,z\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "small.csv", "--profile", "generic", "--kind", "tickets"]);
+    assert!(out.contains("3 read = 2 loaded + 1 rejected; 1 warnings"), "{out}");
+    let db = t.db();
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM rejected_row"),
+        "2,opened_at,3,opened_at: date '3' is a number, which as an Excel serial day is 1900-01-02; serial days are \
+         read only from 25569 (1970-01-01) to 109574 (2199-12-31)"
+    );
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM ingest_warning"),
+        "3,updated_at,2026,updated_at: date '2026' is a number, which as an Excel serial day is 1905-07-18; serial \
+         days are read only from 25569 (1970-01-01) to 109574 (2199-12-31); set empty"
+    );
+    // A serial within the window still reads: 46 091 = 2026-03-10, .375 = 09:00 local (08:00 UTC).
+    assert_eq!(
+        rows(&db, "SELECT ticket_id, opened_at FROM ticket ORDER BY ticket_id"),
+        "S2,2026-10-05 06:00:00\nS3,2026-03-10 08:00:00"
+    );
+}
