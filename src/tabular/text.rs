@@ -57,6 +57,24 @@ pub const FIRST_YEAR: i32 = 1900;
 /// The last year a date may have.
 pub const LAST_YEAR: i32 = 2199;
 
+/// A local time [`DateReader::parse_noted`] read, but not as plainly as it reads: its text
+/// (naming the value, the zone and what was done) is the warning ingest stores with the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateNote {
+    /// In the daylight-saving gap (never happened): shifted forward by the gap.
+    Gap(String),
+    /// In the repeated hour (happened twice): the first occurrence taken.
+    Repeated(String),
+}
+
+impl std::fmt::Display for DateNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateNote::Gap(text) | DateNote::Repeated(text) => f.write_str(text),
+        }
+    }
+}
+
 /// The first Excel serial day a plain number in a date column is read as: 1970-01-01. No
 /// service desk export holds tickets older than that, while small numbers (counts, bare
 /// years, a column shifted by one) are common. A workbook's date cells are not read here:
@@ -89,7 +107,8 @@ impl DateReader {
     /// `%d.%m.%y` reads `05.10.26`, which the built-in dotted form reads as the year 26).
     ///
     /// Times without an offset are read in the profile's zone; an ambiguous local time (the
-    /// repeated hour when clocks go back) is read as the earlier instant.
+    /// repeated hour when clocks go back) is read as the earlier instant, and
+    /// [`DateReader::parse_noted`] says so.
     ///
     /// A local time inside the daylight-saving gap (02:30 on the night clocks go forward)
     /// never happened; it is read with the offset in force before the gap, i.e. shifted
@@ -100,8 +119,9 @@ impl DateReader {
     }
 
     /// Like [`DateReader::parse`], with a note when the value had to be adjusted (a local
-    /// time in the daylight-saving gap).
-    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<String>), ValueError> {
+    /// time in the daylight-saving gap) or was one of two instants (a local time in the
+    /// repeated hour when clocks go back).
+    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<DateNote>), ValueError> {
         let s = cell.trim();
         if s.is_empty() {
             return Ok((None, None));
@@ -115,7 +135,7 @@ impl DateReader {
                 Err(ValueError::OutOfRange(s.to_string()))
             }
         };
-        let some = |(t, note): (i64, Option<String>)| (Some(t), note);
+        let some = |(t, note): (i64, Option<DateNote>)| (Some(t), note);
         // A form that reads the text but outside the years is remembered, not returned: a
         // later form may read it within them (`05.10.26` is year 26 to the built-in dotted
         // form and 2026 to a profile's `%d.%m.%y`; chrono's `%Y` takes two digits too). Its
@@ -164,9 +184,23 @@ impl DateReader {
         Err(refused.unwrap_or_else(|| ValueError::Date(s.to_string())))
     }
 
-    fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<String>) {
+    fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<DateNote>) {
         match self.tz.from_local_datetime(&naive) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => (t.timestamp_micros(), None),
+            LocalResult::Single(t) => (t.timestamp_micros(), None),
+            // The repeated hour: the text cannot say which of the two it means. The first is
+            // taken, read with the offset in force before the clocks go back, the same rule
+            // as for the gap (the offset before the change) and the reading earlier loads
+            // stored, so a re-ingest moves nothing; the note makes the guess visible.
+            LocalResult::Ambiguous(first, second) => {
+                let note = format!(
+                    "local time '{s}' occurs twice in {} (the hour repeated when clocks go back); read as the \
+                     first occurrence, in summer time ({}), not the second ({})",
+                    self.tz.name(),
+                    first.offset().fix(),
+                    second.offset().fix()
+                );
+                (first.timestamp_micros(), Some(DateNote::Repeated(note)))
+            }
             LocalResult::None => {
                 // The offset in force a day earlier is the one before the gap.
                 let before = naive - chrono::Duration::days(1);
@@ -181,7 +215,7 @@ impl DateReader {
                     self.tz.name(),
                     (after - offset).abs() / 60
                 );
-                (utc, Some(note))
+                (utc, Some(DateNote::Gap(note)))
             }
         }
     }
@@ -440,10 +474,34 @@ mod tests {
         // 02:30 never happened on 2026-03-29: read as 03:30 CEST (01:30 UTC), with a note.
         let (t, note) = r.parse_noted("2026-03-29 02:30").unwrap();
         assert_eq!(t, Some(utc("2026-03-29T01:30:00Z")));
-        assert!(note.unwrap().ends_with("shifted forward by the gap (60 min)"));
+        assert!(matches!(&note, Some(DateNote::Gap(_))), "{note:?}");
+        assert!(note.unwrap().to_string().ends_with("shifted forward by the gap (60 min)"));
         assert_eq!(r.parse_noted("2026-03-29 03:30").unwrap(), (Some(utc("2026-03-29T01:30:00Z")), None));
         // 02:30 happens twice on 2026-10-25; the earlier (summer time, +02:00) is taken.
         assert_eq!(r.parse("2026-10-25 02:30").unwrap(), Some(utc("2026-10-25T00:30:00Z")));
+    }
+
+    #[test]
+    fn a_time_in_the_repeated_autumn_hour_is_read_as_the_first_occurrence_with_a_note() {
+        let r = reader(true);
+        // 02:30 happens twice on 2026-10-25 in Stockholm: at 00:30 UTC (+02:00) and 01:30 UTC.
+        let (t, note) = r.parse_noted("2026-10-25 02:30").unwrap();
+        assert_eq!(t, Some(utc("2026-10-25T00:30:00Z")));
+        assert_eq!(
+            note,
+            Some(DateNote::Repeated(
+                "local time '2026-10-25 02:30' occurs twice in Europe/Stockholm (the hour repeated when clocks go \
+                 back); read as the first occurrence, in summer time (+02:00), not the second (+01:00)"
+                    .into()
+            ))
+        );
+        // The same through a day-first form and a profile format; the hours around it are plain.
+        assert!(matches!(r.parse_noted("25/10/2026 02:59").unwrap().1, Some(DateNote::Repeated(_))));
+        assert!(matches!(r.parse_noted("25 Oct 2026 02:00").unwrap().1, Some(DateNote::Repeated(_))));
+        assert_eq!(r.parse_noted("2026-10-25 01:59").unwrap(), (Some(utc("2026-10-24T23:59:00Z")), None));
+        assert_eq!(r.parse_noted("2026-10-25 03:00").unwrap(), (Some(utc("2026-10-25T02:00:00Z")), None));
+        // With an offset the instant is exact: nothing to note.
+        assert_eq!(r.parse_noted("2026-10-25T02:30:00+01:00").unwrap(), (Some(utc("2026-10-25T01:30:00Z")), None));
     }
 
     #[test]

@@ -334,3 +334,33 @@ fn a_small_number_in_a_date_column_is_refused_not_read_as_a_day_of_1900() {
         "S2,2026-10-05 06:00:00\nS3,2026-03-10 08:00:00"
     );
 }
+
+#[test]
+fn a_local_time_in_the_repeated_autumn_hour_loads_as_the_first_occurrence_with_a_warning() {
+    // 02:30 happened twice in Stockholm on 2026-10-25; it was read as the first without a word,
+    // while a time in the spring gap got a warning.
+    let t = Tmp::new("autumnhour");
+    std::fs::write(
+        t.path("autumn.csv"),
+        "ticket_id,kind,status,opened_at,resolved_at\n\
+         A1,incident,resolved,2026-10-25 02:30,2026-10-25 03:30\n\
+         A2,incident,resolved,2026-03-29 02:30,2026-03-29 04:00\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "autumn.csv", "--profile", "generic", "--kind", "tickets"]);
+    assert!(out.contains("2 read = 2 loaded + 0 rejected; 2 warnings"), "{out}");
+    let db = t.db();
+    assert_eq!(
+        rows(&db, "SELECT ticket_id, opened_at FROM ticket ORDER BY ticket_id"),
+        "A1,2026-10-25 00:30:00\nA2,2026-03-29 01:30:00"
+    );
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM ingest_warning ORDER BY row_number"),
+        "2,opened_at,2026-10-25 02:30,local time '2026-10-25 02:30' occurs twice in Europe/Stockholm (the hour \
+         repeated when clocks go back); read as the first occurrence, in summer time (+02:00), not the second \
+         (+01:00)\n\
+         3,opened_at,2026-03-29 02:30,local time '2026-03-29 02:30' does not exist in Europe/Stockholm \
+         (daylight-saving gap); shifted forward by the gap (60 min)"
+    );
+    assert_eq!(rows(&db, "SELECT warnings FROM ingest_batch"), "2");
+}
