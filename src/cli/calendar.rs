@@ -11,7 +11,7 @@ use crate::calendar::{Calendar, ClosedKind};
 use crate::config::OFFICE_CALENDAR;
 use crate::render::output::write_table;
 use crate::table::{Table, Value};
-use crate::tabular::text::DateReader;
+use crate::tabular::text::{DateNote, DateReader};
 
 /// Arguments of `itsm calendar`.
 #[derive(Debug, clap::Args)]
@@ -136,9 +136,10 @@ pub(super) fn instant(cal: &Calendar, text: &str) -> anyhow::Result<DateTime<Utc
         .map_err(|e| anyhow::anyhow!("{e}: expected RFC 3339 or YYYY-MM-DD HH:MM"))
         .and_then(|(t, note)| match note {
             // An instant typed by hand that never happened is a mistake to point out, not
-            // to repair as an export's DST-gap time is.
-            Some(note) => Err(anyhow::anyhow!("{note}")),
-            None => Ok(t),
+            // to repair as an export's DST-gap time is. One in the repeated hour did
+            // happen: it is read as its first occurrence, as it always was.
+            Some(DateNote::Gap(note)) => Err(anyhow::anyhow!("{note}")),
+            Some(DateNote::Repeated(_)) | None => Ok(t),
         })?
         .ok_or_else(|| anyhow::anyhow!("empty instant: expected RFC 3339 or YYYY-MM-DD HH:MM"))?;
     DateTime::from_timestamp_micros(micros).ok_or_else(|| anyhow::anyhow!("instant '{text}' is out of range"))

@@ -484,7 +484,7 @@ impl RowMapper {
             },
             ColumnType::Instant => match self.dates.parse_noted(text).map_err(|e| bad(format!("{name}: {e}")))? {
                 (Some(us), Some(note)) => {
-                    self.warn(&slot.header, raw, note);
+                    self.warn(&slot.header, raw, note.to_string());
                     Cell::Instant(us)
                 }
                 (Some(us), None) => Cell::Instant(us),

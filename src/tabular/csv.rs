@@ -127,9 +127,11 @@ fn mixed_encoding(bytes: &[u8]) -> Option<MixedEncoding> {
     let line_start = body[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     let line_end = body[bad..].iter().position(|&b| b == b'\n').map_or(body.len(), |p| bad + p);
     let line = body[..bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let header_end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
-    let header = String::from_utf8_lossy(&body[..header_end]);
-    let delim = detect_delimiter(&header);
+    // The header is the first line after Excel's `sep=` hint, whose character is the delimiter.
+    let (hinted, header_start) = sep_hint(body).map_or((None, 0), |(d, n)| (Some(d), n));
+    let header_end = body[header_start..].iter().position(|&b| b == b'\n').map_or(body.len(), |p| header_start + p);
+    let header = String::from_utf8_lossy(&body[header_start..header_end]);
+    let delim = hinted.unwrap_or_else(|| detect_delimiter(&header));
     // The cell around the bad byte: from the delimiter before it (outside quotes) to the next.
     let mut quoted = false;
     let (mut index, mut cell_start) = (0, line_start);
@@ -173,9 +175,36 @@ fn mixed_encoding(bytes: &[u8]) -> Option<MixedEncoding> {
     Some(MixedEncoding { line, column, value: value.trim().trim_matches('"').to_string(), bytes })
 }
 
+/// Excel's delimiter hint: a first line `sep=;` (`sep=` and one character), which Excel
+/// writes above the header of a CSV meant for another locale's Excel and reads to choose
+/// the delimiter. It is no record: the readers skip it (counting its line, so lines stay
+/// the file's own) and [`detect_delimiter`] takes its character. Returns the delimiter and
+/// the length of the line with its line end; `None` when `text` (decoded, without a BOM)
+/// does not start with one.
+pub fn sep_hint(text: &[u8]) -> Option<(u8, usize)> {
+    if !text.get(..4)?.eq_ignore_ascii_case(b"sep=") {
+        return None;
+    }
+    let (&delim, rest) = text[4..].split_first()?;
+    if !(delim.is_ascii_punctuation() || delim == b'\t' || delim == b' ') || delim == b'"' {
+        return None;
+    }
+    let end = match rest {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n' | b'\r', ..] => 1,
+        [] => 0,
+        _ => return None,
+    };
+    Some((delim, 5 + end))
+}
+
 /// Picks the delimiter from the header line: the candidate that occurs most often outside
-/// quotes (`,` wins a tie, as the commonest).
+/// quotes (`,` wins a tie, as the commonest); Excel's `sep=` hint line, when the text starts
+/// with one, decides instead.
 pub fn detect_delimiter(text: &str) -> u8 {
+    if let Some((delim, _)) = sep_hint(text.as_bytes()) {
+        return delim;
+    }
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0), (b'|', 0)];
     let mut quoted = false;
     for &b in text.as_bytes() {
@@ -281,38 +310,66 @@ impl Records for Reader<'_> {
     }
 }
 
+/// What comes before the records the `csv` reader sees: Excel's `sep=` hint line (see
+/// [`sep_hint`]), skipped, so that the reader's positions are shifted back into the file's.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Skipped {
+    /// Bytes of the decoded text skipped.
+    pub bytes: u64,
+    /// Line ends among them.
+    pub lines: u64,
+}
+
+impl Skipped {
+    /// The hint line at the start of `text`, if any.
+    pub(super) fn hint(text: &str) -> Skipped {
+        match sep_hint(text.as_bytes()) {
+            Some((_, n)) => {
+                Skipped { bytes: n as u64, lines: text[..n].bytes().filter(|&b| b == b'\n').count() as u64 }
+            }
+            None => Skipped::default(),
+        }
+    }
+}
+
 /// Reads records from decoded text.
 pub struct Reader<'a> {
+    /// The text after a `sep=` hint line (all of it when there is none).
     text: &'a str,
+    skipped: Skipped,
     inner: csv::Reader<&'a [u8]>,
     record: csv::ByteRecord,
     delim: u8,
 }
 
 impl<'a> Reader<'a> {
-    /// A reader over `text` splitting fields on `delim`.
+    /// A reader over `text` splitting fields on `delim`; a first line `sep=;` (Excel's
+    /// delimiter hint) is skipped, whatever `delim` is: it is never a record.
     pub fn new(text: &'a str, delim: u8) -> Reader<'a> {
+        let skipped = Skipped::hint(text);
+        let text = &text[skipped.bytes as usize..];
         let inner =
             csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(text.as_bytes());
-        Reader { text, inner, record: csv::ByteRecord::new(), delim }
+        Reader { text, skipped, inner, record: csv::ByteRecord::new(), delim }
     }
 
     /// The next record that is not blank (a line of spaces is blank too); `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record<'_>>, CsvError> {
         loop {
-            let line = self.inner.position().line();
+            let line = self.inner.position().line() + self.skipped.lines;
             match self.inner.read_byte_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
                 Err(source) => return Err(CsvError { line, source }),
             }
-            let (start, start_line) = self.record.position().map_or((0, line), |p| (p.byte() as usize, p.line()));
+            let (start, start_line) =
+                self.record.position().map_or((0, line), |p| (p.byte() as usize, p.line() + self.skipped.lines));
             let end = self.inner.position().byte() as usize;
             let span = &self.text[start..end];
             let Some((line, raw)) = record_text(span, start_line) else { continue };
             let raw = &span[raw];
             let fields = record_fields(&self.record, raw, self.delim, line)?;
-            return Ok(Some(Record { line, raw, end: end as u64, fields }));
+            return Ok(Some(Record { line, raw, end: end as u64 + self.skipped.bytes, fields }));
         }
     }
 }
@@ -381,6 +438,32 @@ mod tests {
         assert_eq!(detect_delimiter("id;namn;\"a,b\"\n1,2,3,4,5\n"), b';');
         assert_eq!(detect_delimiter("id\tname\n"), b'\t');
         assert_eq!(detect_delimiter("id,name\n"), b',');
+    }
+
+    #[test]
+    fn excel_s_sep_hint_line_is_skipped_its_delimiter_used_and_lines_stay_the_file_s() {
+        let text = "sep=;\r\nid;namn\r\n1;\"a;b\"\r\n\r\n2;c\r\n";
+        assert_eq!(sep_hint(text.as_bytes()), Some((b';', 7)));
+        assert_eq!(detect_delimiter(text), b';');
+        assert_eq!(
+            read_all(text, b';'),
+            [(2, vec!["id", "namn"]), (3, vec!["1", "a;b"]), (5, vec!["2", "c"])]
+                .map(|(l, v)| (l, v.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        );
+        let mut r = Reader::new(text, b';');
+        assert_eq!(r.next_record().unwrap().map(|rec| (rec.raw.to_string(), rec.end)), Some(("id;namn".into(), 15)));
+        // `sep=,` over a header that holds more semicolons: the hint decides.
+        assert_eq!(detect_delimiter("sep=,\nid;a,b;c\n"), b',');
+        assert_eq!(read_all("SEP=|\nid|x\n1|2", b'|')[1], (3, vec!["1".to_string(), "2".to_string()]));
+        // Not a hint: more after the character, no character, or a header that starts so.
+        for text in ["sep=;x\nid\n", "sep=\nid\n", "separator;x\n1;2\n", "sep=a\n"] {
+            assert_eq!(sep_hint(text.as_bytes()), None, "{text:?}");
+            assert_eq!(read_all(text, b';')[0].0, 1, "{text:?}");
+        }
+        // A stray byte below a hint line: the column is named from the header under it.
+        let err =
+            decode_checked(b"sep=;\nid;title\n1;Sk\xc3\xb6n\n2;Skrivare \xff\n", EncodingChoice::Auto).unwrap_err();
+        assert_eq!((err.line, err.column.as_str()), (4, "title"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use std::io::Read;
 
-use super::csv::{record_text, utf16, CsvError, EncodingChoice, Record, Records};
+use super::csv::{record_text, utf16, CsvError, EncodingChoice, Record, Records, Skipped};
 
 /// An encoding a file can be streamed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,37 +246,46 @@ pub struct StreamReader<R: Read> {
     inner: csv::Reader<Decoding<R>>,
     record: csv::ByteRecord,
     delim: u8,
+    /// Excel's `sep=` hint line, never handed to the `csv` reader: its positions plus this
+    /// are offsets and lines of the decoded file.
+    skipped: Skipped,
     /// Offset past the last record handed out: text before it is no longer needed.
     done: u64,
 }
 
 impl<R: Read> StreamReader<R> {
-    /// A reader over `input` (the file from its first byte) splitting fields on `delim`.
+    /// A reader over `input` (the file from its first byte) splitting fields on `delim`; a
+    /// first line `sep=;` is skipped, as [`super::csv::Reader`] skips it.
     pub fn new(mut input: R, encoding: Streamable, delim: u8) -> std::io::Result<StreamReader<R>> {
         if encoding.bom() {
             let mut bom = [0u8; 3];
             input.read_exact(&mut bom)?;
         }
-        let inner = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delim)
-            .from_reader(Decoding::new(input, encoding));
-        Ok(StreamReader { inner, record: csv::ByteRecord::new(), delim, done: 0 })
+        let mut decoding = Decoding::new(input, encoding);
+        // Enough of the start to hold a hint line with its line end (`sep=;\r\n`).
+        while decoding.text.len() < 8 && !decoding.done {
+            decoding.fill()?;
+        }
+        let skipped = Skipped::hint(&decoding.text);
+        decoding.served = skipped.bytes as usize;
+        let inner = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delim).from_reader(decoding);
+        Ok(StreamReader { inner, record: csv::ByteRecord::new(), delim, skipped, done: skipped.bytes })
     }
 
     /// The next record that is not blank (a line of spaces is blank too); `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record<'_>>, CsvError> {
         self.inner.get_mut().keep_from(self.done);
+        let Skipped { bytes: skip, lines: skip_lines } = self.skipped;
         let (line, raw_start, raw_end, end) = loop {
-            let line = self.inner.position().line();
+            let line = self.inner.position().line() + skip_lines;
             match self.inner.read_byte_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
                 Err(source) => return Err(CsvError { line, source }),
             }
-            let (start, start_line) = self.record.position().map_or((0, line), |p| (p.byte(), p.line()));
-            let end = self.inner.position().byte();
+            let (start, start_line) =
+                self.record.position().map_or((skip, line), |p| (p.byte() + skip, p.line() + skip_lines));
+            let end = self.inner.position().byte() + skip;
             self.done = end;
             if let Some((line, raw)) = record_text(self.inner.get_ref().slice(start, end), start_line) {
                 break (line, start + raw.start as u64, start + raw.end as u64, end);
@@ -330,6 +339,25 @@ mod tests {
         long.push_str(&format!("x,\"{}\",y\n", "ä".repeat(150_000)));
         same_as_whole_file(long.as_bytes(), EncodingChoice::Auto);
         same_as_whole_file(long.as_bytes(), EncodingChoice::Utf8);
+    }
+
+    #[test]
+    fn excel_s_sep_hint_line_is_skipped_as_the_whole_file_reader_skips_it() {
+        let text = "sep=;\r\nid;namn\r\n1;\"a\nb\"\r\n2;c\r\n";
+        let mut stream = StreamReader::new(text.as_bytes(), Streamable::Utf8 { bom: false }, b';').unwrap();
+        let first = stream.next_record().unwrap().map(|r| (r.line, r.raw.to_string(), r.end, r.fields.join("|")));
+        assert_eq!(first, Some((2, "id;namn".to_string(), 15, "id|namn".to_string())));
+        for bytes in [text.as_bytes(), format!("\u{feff}{text}").as_bytes(), &b"sep=,\nid,n\n1,x"[..]] {
+            same_as_whole_file(bytes, EncodingChoice::Auto);
+        }
+        // Read a byte at a time, the hint is still found whole.
+        let mut trickle =
+            StreamReader::new(Trickle { bytes: text.as_bytes(), step: 1 }, Streamable::Utf8 { bom: false }, b';')
+                .unwrap();
+        assert_eq!(trickle.next_record().unwrap().map(|r| r.line), Some(2));
+        // A file that is only a hint line has no record.
+        let mut only = StreamReader::new(&b"sep=;"[..], Streamable::Utf8 { bom: false }, b';').unwrap();
+        assert!(only.next_record().unwrap().is_none());
     }
 
     #[test]

@@ -31,6 +31,20 @@ pub enum ValueError {
     /// Not a yes/no word.
     #[error("not a yes/no value: '{0}'")]
     Bool(String),
+    /// A plain number that would be an Excel serial day outside [`FIRST_SERIAL`]–
+    /// [`LAST_SERIAL`] (1970-01-01 to 2199-12-31): in a date column that is a count, a bare
+    /// year or a shifted column far more often than a date (`3` is 1900-01-02, `2026` is
+    /// 1905-07-18), and loading it would stretch every month series back to 1900.
+    #[error(
+        "date '{value}' is a number, which as an Excel serial day is {day}; serial days are read \
+         only from {FIRST_SERIAL} (1970-01-01) to {LAST_SERIAL} (2199-12-31)"
+    )]
+    ImplausibleSerial {
+        /// The text.
+        value: String,
+        /// The day it would be (`YYYY-MM-DD`).
+        day: String,
+    },
     /// A date that reads, but outside the years a ticket can have (1900–2199): `0001-01-01`
     /// or `9999-12-31` are placeholders or typing errors, and they would stretch every
     /// month series from the first to the last month.
@@ -42,6 +56,32 @@ pub enum ValueError {
 pub const FIRST_YEAR: i32 = 1900;
 /// The last year a date may have.
 pub const LAST_YEAR: i32 = 2199;
+
+/// A local time [`DateReader::parse_noted`] read, but not as plainly as it reads: its text
+/// (naming the value, the zone and what was done) is the warning ingest stores with the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateNote {
+    /// In the daylight-saving gap (never happened): shifted forward by the gap.
+    Gap(String),
+    /// In the repeated hour (happened twice): the first occurrence taken.
+    Repeated(String),
+}
+
+impl std::fmt::Display for DateNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateNote::Gap(text) | DateNote::Repeated(text) => f.write_str(text),
+        }
+    }
+}
+
+/// The first Excel serial day a plain number in a date column is read as: 1970-01-01. No
+/// service desk export holds tickets older than that, while small numbers (counts, bare
+/// years, a column shifted by one) are common. A workbook's date cells are not read here:
+/// they reach ingest as date text (tabular::workbook::cell), so any day of theirs is kept.
+pub const FIRST_SERIAL: u32 = 25_569;
+/// The last Excel serial day read as a date: 2199-12-31 (the last day of [`LAST_YEAR`]).
+pub const LAST_SERIAL: u32 = 109_574;
 
 /// Reads timestamps into microseconds since the Unix epoch, UTC.
 #[derive(Debug, Clone)]
@@ -60,9 +100,15 @@ impl DateReader {
 
     /// Parses one cell. Forms: `2026-10-03 14:05[:07[.123]]`, `2026-10-03T14:05:07+02:00`
     /// (or `Z`), `2026-10-03`, `3/10/2026 14:05` (day first per profile), `3.10.2026`,
-    /// `2026/10/03`, Excel serial days (`45933.5`), then the profile's extra formats.
+    /// `2026/10/03`, Excel serial days (`45933.5`, only [`FIRST_SERIAL`]–[`LAST_SERIAL`],
+    /// 1970–2199), then the profile's extra formats. A form that reads a date outside
+    /// [`FIRST_YEAR`]–[`LAST_YEAR`] does not end the search: the next forms are tried, and
+    /// the range error is given only when none reads the text within the years (a profile's
+    /// `%d.%m.%y` reads `05.10.26`, which the built-in dotted form reads as the year 26).
+    ///
     /// Times without an offset are read in the profile's zone; an ambiguous local time (the
-    /// repeated hour when clocks go back) is read as the earlier instant.
+    /// repeated hour when clocks go back) is read as the earlier instant, and
+    /// [`DateReader::parse_noted`] says so.
     ///
     /// A local time inside the daylight-saving gap (02:30 on the night clocks go forward)
     /// never happened; it is read with the offset in force before the gap, i.e. shifted
@@ -73,8 +119,9 @@ impl DateReader {
     }
 
     /// Like [`DateReader::parse`], with a note when the value had to be adjusted (a local
-    /// time in the daylight-saving gap).
-    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<String>), ValueError> {
+    /// time in the daylight-saving gap) or was one of two instants (a local time in the
+    /// repeated hour when clocks go back).
+    pub fn parse_noted(&self, cell: &str) -> Result<(Option<i64>, Option<DateNote>), ValueError> {
         let s = cell.trim();
         if s.is_empty() {
             return Ok((None, None));
@@ -88,37 +135,72 @@ impl DateReader {
                 Err(ValueError::OutOfRange(s.to_string()))
             }
         };
-        let some = |(t, note): (i64, Option<String>)| (Some(t), note);
+        let some = |(t, note): (i64, Option<DateNote>)| (Some(t), note);
+        // A form that reads the text but outside the years is remembered, not returned: a
+        // later form may read it within them (`05.10.26` is year 26 to the built-in dotted
+        // form and 2026 to a profile's `%d.%m.%y`; chrono's `%Y` takes two digits too). Its
+        // error is given only when no form reads a date within the years.
+        let mut refused = None;
         if let Some((naive, offset)) = parse_iso(s).or_else(|| parse_numeric_date(s, self.day_first)) {
-            let naive = in_range(naive)?;
-            return match offset {
-                Some(secs) => Ok((Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000), None)),
-                None => Ok(some(self.local(naive, s))),
-            };
+            match in_range(naive) {
+                Ok(naive) => {
+                    return match offset {
+                        Some(secs) => {
+                            Ok((Some(naive.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000), None))
+                        }
+                        None => Ok(some(self.local(naive, s))),
+                    }
+                }
+                Err(e) => refused = Some(e),
+            }
         }
         if self.excel {
-            if let Some(naive) = parse_excel_serial(s) {
-                return Ok(some(self.local(in_range(naive)?, s)));
+            match parse_excel_serial(s) {
+                Some(Serial::Day(naive)) => return Ok(some(self.local(in_range(naive)?, s))),
+                Some(Serial::Implausible(day)) => {
+                    refused = refused.or(Some(ValueError::ImplausibleSerial { value: s.to_string(), day }))
+                }
+                None => {}
             }
         }
         for f in &self.formats {
             if let Ok(dt) = chrono::DateTime::parse_from_str(s, f) {
-                in_range(dt.naive_utc())?;
-                return Ok((Some(dt.timestamp_micros()), None));
-            }
-            if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
-                return Ok(some(self.local(in_range(naive)?, s)));
-            }
-            if let Ok(date) = NaiveDate::parse_from_str(s, f) {
-                return Ok(some(self.local(in_range(date.and_time(NaiveTime::MIN))?, s)));
+                match in_range(dt.naive_utc()) {
+                    Ok(_) => return Ok((Some(dt.timestamp_micros()), None)),
+                    Err(e) => refused = refused.or(Some(e)),
+                }
+            } else if let Ok(naive) = NaiveDateTime::parse_from_str(s, f) {
+                match in_range(naive) {
+                    Ok(naive) => return Ok(some(self.local(naive, s))),
+                    Err(e) => refused = refused.or(Some(e)),
+                }
+            } else if let Ok(date) = NaiveDate::parse_from_str(s, f) {
+                match in_range(date.and_time(NaiveTime::MIN)) {
+                    Ok(naive) => return Ok(some(self.local(naive, s))),
+                    Err(e) => refused = refused.or(Some(e)),
+                }
             }
         }
-        Err(ValueError::Date(s.to_string()))
+        Err(refused.unwrap_or_else(|| ValueError::Date(s.to_string())))
     }
 
-    fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<String>) {
+    fn local(&self, naive: NaiveDateTime, s: &str) -> (i64, Option<DateNote>) {
         match self.tz.from_local_datetime(&naive) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => (t.timestamp_micros(), None),
+            LocalResult::Single(t) => (t.timestamp_micros(), None),
+            // The repeated hour: the text cannot say which of the two it means. The first is
+            // taken, read with the offset in force before the clocks go back, the same rule
+            // as for the gap (the offset before the change) and the reading earlier loads
+            // stored, so a re-ingest moves nothing; the note makes the guess visible.
+            LocalResult::Ambiguous(first, second) => {
+                let note = format!(
+                    "local time '{s}' occurs twice in {} (the hour repeated when clocks go back); read as the \
+                     first occurrence, in summer time ({}), not the second ({})",
+                    self.tz.name(),
+                    first.offset().fix(),
+                    second.offset().fix()
+                );
+                (first.timestamp_micros(), Some(DateNote::Repeated(note)))
+            }
             LocalResult::None => {
                 // The offset in force a day earlier is the one before the gap.
                 let before = naive - chrono::Duration::days(1);
@@ -133,7 +215,7 @@ impl DateReader {
                     self.tz.name(),
                     (after - offset).abs() / 60
                 );
-                (utc, Some(note))
+                (utc, Some(DateNote::Gap(note)))
             }
         }
     }
@@ -236,8 +318,19 @@ fn parse_numeric_date(s: &str, day_first: bool) -> Option<(NaiveDateTime, Option
     Some((date.and_time(time), None))
 }
 
+/// What a plain number reads as in Excel's serial days.
+enum Serial {
+    /// A day in [`FIRST_SERIAL`]..=[`LAST_SERIAL`], with the time of its fraction.
+    Day(NaiveDateTime),
+    /// A day of Excel's range outside the window (`YYYY-MM-DD`): refused unless a profile's
+    /// format reads the text.
+    Implausible(String),
+}
+
 /// Excel serial days since 1899-12-30 (the 1900 system), with a fraction for the time.
-fn parse_excel_serial(s: &str) -> Option<NaiveDateTime> {
+/// `None` when the text is no plain number, or one that is no day of Excel's (below 1 or
+/// past 9999-12-31).
+fn parse_excel_serial(s: &str) -> Option<Serial> {
     let v = parse_plain_number(s)?;
     if !(1.0..2_958_466.0).contains(&v) {
         return None;
@@ -246,7 +339,14 @@ fn parse_excel_serial(s: &str) -> Option<NaiveDateTime> {
     let millis = (v * 86_400_000.0).round() as i64;
     // Excel shows times to the second; round away float noise of the fraction.
     let secs = (millis + 500) / 1000;
-    base.checked_add_signed(chrono::Duration::seconds(secs))
+    let t = base.checked_add_signed(chrono::Duration::seconds(secs))?;
+    // Whole days compared (the day of 109 574.99 is still 2199-12-31).
+    let day = (t.date() - base.date()).num_days();
+    Some(if (i64::from(FIRST_SERIAL)..=i64::from(LAST_SERIAL)).contains(&day) {
+        Serial::Day(t)
+    } else {
+        Serial::Implausible(t.format("%Y-%m-%d").to_string())
+    })
 }
 
 fn parse_plain_number(s: &str) -> Option<f64> {
@@ -374,10 +474,80 @@ mod tests {
         // 02:30 never happened on 2026-03-29: read as 03:30 CEST (01:30 UTC), with a note.
         let (t, note) = r.parse_noted("2026-03-29 02:30").unwrap();
         assert_eq!(t, Some(utc("2026-03-29T01:30:00Z")));
-        assert!(note.unwrap().ends_with("shifted forward by the gap (60 min)"));
+        assert!(matches!(&note, Some(DateNote::Gap(_))), "{note:?}");
+        assert!(note.unwrap().to_string().ends_with("shifted forward by the gap (60 min)"));
         assert_eq!(r.parse_noted("2026-03-29 03:30").unwrap(), (Some(utc("2026-03-29T01:30:00Z")), None));
         // 02:30 happens twice on 2026-10-25; the earlier (summer time, +02:00) is taken.
         assert_eq!(r.parse("2026-10-25 02:30").unwrap(), Some(utc("2026-10-25T00:30:00Z")));
+    }
+
+    #[test]
+    fn a_time_in_the_repeated_autumn_hour_is_read_as_the_first_occurrence_with_a_note() {
+        let r = reader(true);
+        // 02:30 happens twice on 2026-10-25 in Stockholm: at 00:30 UTC (+02:00) and 01:30 UTC.
+        let (t, note) = r.parse_noted("2026-10-25 02:30").unwrap();
+        assert_eq!(t, Some(utc("2026-10-25T00:30:00Z")));
+        assert_eq!(
+            note,
+            Some(DateNote::Repeated(
+                "local time '2026-10-25 02:30' occurs twice in Europe/Stockholm (the hour repeated when clocks go \
+                 back); read as the first occurrence, in summer time (+02:00), not the second (+01:00)"
+                    .into()
+            ))
+        );
+        // The same through a day-first form and a profile format; the hours around it are plain.
+        assert!(matches!(r.parse_noted("25/10/2026 02:59").unwrap().1, Some(DateNote::Repeated(_))));
+        assert!(matches!(r.parse_noted("25 Oct 2026 02:00").unwrap().1, Some(DateNote::Repeated(_))));
+        assert_eq!(r.parse_noted("2026-10-25 01:59").unwrap(), (Some(utc("2026-10-24T23:59:00Z")), None));
+        assert_eq!(r.parse_noted("2026-10-25 03:00").unwrap(), (Some(utc("2026-10-25T02:00:00Z")), None));
+        // With an offset the instant is exact: nothing to note.
+        assert_eq!(r.parse_noted("2026-10-25T02:30:00+01:00").unwrap(), (Some(utc("2026-10-25T01:30:00Z")), None));
+    }
+
+    #[test]
+    fn two_digit_years_of_the_profile_s_formats_are_read_though_a_built_in_form_reads_the_year_26() {
+        let formats = ["%d.%m.%y %H:%M", "%m/%d/%y %H:%M", "%y-%m-%d %H:%M"].map(String::from).to_vec();
+        let r = DateReader::new(chrono_tz::Europe::Stockholm, true, formats, true);
+        // The dotted and the slashed built-in forms read these as the year 26 (out of range).
+        assert_eq!(r.parse("05.10.26 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        assert_eq!(r.parse("10/5/26 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        assert_eq!(r.parse("26-10-05 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        // chrono's `%Y` takes two digits as the year 26 too: a later `%y` format still gets its turn.
+        let both = ["%d-%m-%Y %H:%M", "%d-%m-%y %H:%M"].map(String::from).to_vec();
+        let r2 = DateReader::new(chrono_tz::Europe::Stockholm, true, both, true);
+        assert_eq!(r2.parse("05-10-26 08:12").unwrap(), Some(utc("2026-10-05T06:12:00Z")));
+        // When no form reads it within the years, the range error stays the answer.
+        assert_eq!(r.parse("05.10.0026 08:12"), Err(ValueError::OutOfRange("05.10.0026 08:12".into())));
+        assert_eq!(reader(true).parse("05.10.26 08:12"), Err(ValueError::OutOfRange("05.10.26 08:12".into())));
+    }
+
+    #[test]
+    fn small_numbers_and_bare_years_are_no_excel_serial_days() {
+        let r = reader(true);
+        for (value, day) in
+            [("3", "1900-01-02"), ("1", "1899-12-31"), ("2026", "1905-07-18"), ("25568.5", "1969-12-31")]
+        {
+            assert_eq!(
+                r.parse(value),
+                Err(ValueError::ImplausibleSerial { value: value.into(), day: day.into() }),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            r.parse("2026").unwrap_err().to_string(),
+            "date '2026' is a number, which as an Excel serial day is 1905-07-18; serial days are read only from \
+             25569 (1970-01-01) to 109574 (2199-12-31)"
+        );
+        // The window's ends are read, and past it nothing is.
+        assert_eq!(r.parse("25569").unwrap(), Some(utc("1969-12-31T23:00:00Z")));
+        assert_eq!(r.parse("109574.5").unwrap(), Some(utc("2199-12-31T11:00:00Z")));
+        assert!(matches!(r.parse("109575"), Err(ValueError::ImplausibleSerial { .. })));
+        // A profile format that reads the number wins over the refusal.
+        let ymd = DateReader::new(chrono_tz::Europe::Stockholm, true, vec!["%y%m%d".into()], true);
+        assert_eq!(ymd.parse("261005").unwrap(), Some(utc("2026-10-04T22:00:00Z")));
+        // Without serial dates a number is no date at all, as before.
+        let plain = DateReader::new(chrono_tz::Europe::Stockholm, true, Vec::new(), false);
+        assert_eq!(plain.parse("3"), Err(ValueError::Date("3".into())));
     }
 
     #[test]

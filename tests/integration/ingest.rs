@@ -291,3 +291,128 @@ fn a_file_of_several_chunks_keeps_the_file_s_order_through_the_direct_path_and_t
     itsm_ok(&merged.0, &["ingest", file]);
     check(&merged.db());
 }
+
+#[test]
+fn an_excel_sep_hint_line_is_skipped_and_its_delimiter_used_streamed_or_read_whole() {
+    // QA t10: Excel writes `sep=;` above the header; it was taken for the header.
+    let text = "sep=;\r\n\
+                Anmälningsnummer;Kort beskrivning;Status;Anmäld datum;Operatörsgrupp\r\n\
+                I 2610 001;Skrivare;Klar;05-10-2026 08:00;Service Desk\r\n\
+                I 2610 002;Skärm;Klar;igår;Service Desk\r\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    // UTF-8 streams; UTF-16 goes through the whole-file path. Both detect the profile.
+    for (name, bytes) in [("sep.csv", text.as_bytes().to_vec()), ("sep16.csv", utf16)] {
+        let t = Tmp::new(&format!("sephint-{name}"));
+        std::fs::write(t.path(name), bytes).unwrap();
+        let out = itsm_ok(&t.0, &["ingest", name]);
+        assert!(out.contains("2 read = 1 loaded + 1 rejected"), "{name}: {out}");
+        let db = t.db();
+        assert_eq!(rows(&db, "SELECT source, delimiter FROM ingest_batch"), "topdesk,;", "{name}");
+        assert_eq!(
+            rows(&db, "SELECT ticket_id, title, opened_at FROM ticket"),
+            "I 2610 001,Skrivare,2026-10-05 06:00:00"
+        );
+        // The rejected row is named by the file's own line: the hint is line 1.
+        assert_eq!(
+            rows(&db, "SELECT row_number, column_name, value FROM rejected_row"),
+            "4,Anmäld datum,igår",
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_profile_s_two_digit_year_formats_read_dates_the_built_in_forms_take_for_the_year_26() {
+    // QA t3: Excel's default short dates; the built-in dotted and slashed forms read
+    // `05.10.26` and `10/5/26` as the year 26 and refused them before the profile's formats ran.
+    let t = Tmp::new("twodigit");
+    std::fs::write(
+        t.path("short.toml"),
+        "name = \"shortyear\"\nbase = \"generic\"\ndate_formats = [\"%d.%m.%y %H:%M\", \"%m/%d/%y %H:%M\", \"%y-%m-%d %H:%M\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.path("short.csv"),
+        "ticket_id,kind,status,opened_at,resolved_at\n\
+         Y1,incident,resolved,05.10.26 08:12,05.10.26 09:12\n\
+         Y2,incident,resolved,10/5/26 08:12,10/5/26 09:12\n\
+         Y3,incident,resolved,26-10-05 08:12,26-10-05 09:12\n\
+         Y4,incident,resolved,05.10.0026 08:12,\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "short.csv", "--profile", "short.toml", "--kind", "tickets"]);
+    assert!(out.contains("4 read = 3 loaded + 1 rejected"), "{out}");
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, opened_at, resolved_at FROM ticket ORDER BY ticket_id"),
+        "Y1,2026-10-05 06:12:00,2026-10-05 07:12:00\n\
+         Y2,2026-10-05 06:12:00,2026-10-05 07:12:00\n\
+         Y3,2026-10-05 06:12:00,2026-10-05 07:12:00"
+    );
+    // Nothing reads the year 0026 within 1900–2199: the range error stays the reason.
+    assert_eq!(
+        rows(&t.db(), "SELECT row_number, reason FROM rejected_row"),
+        "5,opened_at: date '05.10.0026 08:12' is outside the years 1900–2199"
+    );
+}
+
+#[test]
+fn a_small_number_in_a_date_column_is_refused_not_read_as_a_day_of_1900() {
+    // QA t11: `3` was loaded as 1900-01-02 and `1` set empty only because 1899 is out of range.
+    let t = Tmp::new("smallserial");
+    std::fs::write(
+        t.path("small.csv"),
+        "ticket_id,kind,status,opened_at,resolved_at,updated_at,title\n\
+         S1,incident,open,3,,2026-10-05 08:00,x\n\
+         S2,incident,resolved,2026-10-05 08:00,2026-10-05 09:00,2026,y\n\
+         S3,incident,open,46091.375,,,z\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "small.csv", "--profile", "generic", "--kind", "tickets"]);
+    assert!(out.contains("3 read = 2 loaded + 1 rejected; 1 warnings"), "{out}");
+    let db = t.db();
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM rejected_row"),
+        "2,opened_at,3,opened_at: date '3' is a number, which as an Excel serial day is 1900-01-02; serial days are \
+         read only from 25569 (1970-01-01) to 109574 (2199-12-31)"
+    );
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM ingest_warning"),
+        "3,updated_at,2026,updated_at: date '2026' is a number, which as an Excel serial day is 1905-07-18; serial \
+         days are read only from 25569 (1970-01-01) to 109574 (2199-12-31); set empty"
+    );
+    // A serial within the window still reads: 46 091 = 2026-03-10, .375 = 09:00 local (08:00 UTC).
+    assert_eq!(
+        rows(&db, "SELECT ticket_id, opened_at FROM ticket ORDER BY ticket_id"),
+        "S2,2026-10-05 06:00:00\nS3,2026-03-10 08:00:00"
+    );
+}
+
+#[test]
+fn a_local_time_in_the_repeated_autumn_hour_loads_as_the_first_occurrence_with_a_warning() {
+    // 02:30 happened twice in Stockholm on 2026-10-25; it was read as the first without a word,
+    // while a time in the spring gap got a warning.
+    let t = Tmp::new("autumnhour");
+    std::fs::write(
+        t.path("autumn.csv"),
+        "ticket_id,kind,status,opened_at,resolved_at\n\
+         A1,incident,resolved,2026-10-25 02:30,2026-10-25 03:30\n\
+         A2,incident,resolved,2026-03-29 02:30,2026-03-29 04:00\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "autumn.csv", "--profile", "generic", "--kind", "tickets"]);
+    assert!(out.contains("2 read = 2 loaded + 0 rejected; 2 warnings"), "{out}");
+    let db = t.db();
+    assert_eq!(
+        rows(&db, "SELECT ticket_id, opened_at FROM ticket ORDER BY ticket_id"),
+        "A1,2026-10-25 00:30:00\nA2,2026-03-29 01:30:00"
+    );
+    assert_eq!(
+        rows(&db, "SELECT row_number, column_name, value, reason FROM ingest_warning ORDER BY row_number"),
+        "2,opened_at,2026-10-25 02:30,local time '2026-10-25 02:30' occurs twice in Europe/Stockholm (the hour \
+         repeated when clocks go back); read as the first occurrence, in summer time (+02:00), not the second \
+         (+01:00)\n\
+         3,opened_at,2026-03-29 02:30,local time '2026-03-29 02:30' does not exist in Europe/Stockholm \
+         (daylight-saving gap); shifted forward by the gap (60 min)"
+    );
+    assert_eq!(rows(&db, "SELECT warnings FROM ingest_batch"), "2");
+}
