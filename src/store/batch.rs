@@ -625,17 +625,30 @@ impl<'c> BatchWriter<'c> {
             let rows = stmt.query_map([], |r| r.get(0)).map_err(sql_err("listing teams without a line"))?;
             rows.collect::<std::result::Result<_, _>>().map_err(sql_err("listing teams without a line"))?
         };
-        for name in names {
-            if let Some(rule) = rules.iter().find(|r| r.matches(&name)) {
-                self.conn
-                    .execute(
-                        "UPDATE team SET line = ?, customer = coalesce(customer, ?) WHERE name = ?",
-                        params![i64::from(rule.line), rule.customer, name],
-                    )
-                    .map_err(sql_err(format!("applying team rule '{}' to '{name}'", rule.pattern)))?;
-            }
+        // One statement for all of them (Volvo's 649 groups gave 414 UPDATEs).
+        let text = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let values: Vec<String> = names
+            .iter()
+            .filter_map(|name| {
+                let rule = rules.iter().find(|r| r.matches(name))?;
+                Some(format!(
+                    "({}, {}, {})",
+                    text(name),
+                    rule.line,
+                    rule.customer.as_deref().map_or("NULL::VARCHAR".to_string(), text)
+                ))
+            })
+            .collect();
+        if values.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        self.conn
+            .execute_batch(&format!(
+                "UPDATE team SET line = r.line, customer = coalesce(team.customer, r.customer) \
+                 FROM (VALUES {}) AS r(name, line, customer) WHERE team.name = r.name",
+                values.join(", ")
+            ))
+            .map_err(sql_err("applying [[team_rules]] to the teams without a line"))
     }
 
     fn count(&self, sql: &str) -> Result<i64> {
