@@ -1,4 +1,4 @@
--- grain: one row per local month with tickets opened or resolved: the headline volumes of the monthly report
+-- grain: one row per local month with tickets opened or incidents and requests resolved: the headline volumes of the monthly report
 --
 -- tickets_opened: all kinds opened in the month; incidents_opened and requests_opened
 -- likewise. resolved: incidents and requests resolved in the month (not cancelled).
@@ -6,19 +6,14 @@
 -- pauses and reopen gaps included (kpi_resolution_time_by_month has it per priority).
 -- A month with resolutions and no new tickets has its row (opened 0): the end of an
 -- export, or a quiet month, still closes tickets (the months of kpi_not_computable_by_month).
-WITH months AS (
-    SELECT opened_month AS month FROM fct_ticket_flow WHERE opened_month IS NOT NULL
-    UNION
-    SELECT resolved_month AS month FROM fct_ticket_flow WHERE resolved_month IS NOT NULL
-),
-
-opened AS (
+WITH opened AS (
     SELECT
         opened_month AS month,
         count(*) AS tickets_opened,
         count(*) FILTER (WHERE kind = 'incident') AS incidents_opened,
         count(*) FILTER (WHERE kind = 'request') AS requests_opened
     FROM fct_ticket_flow
+    WHERE opened_month IS NOT NULL
     GROUP BY opened_month
 ),
 
@@ -32,14 +27,14 @@ resolved AS (
     GROUP BY resolved_month
 )
 
+-- A full join, not a third scan of fct_ticket_flow for the months (issue 14).
 SELECT
-    m.month,
+    coalesce(o.month, r.month) AS month,
     coalesce(o.tickets_opened, 0) AS tickets_opened,
     coalesce(o.incidents_opened, 0) AS incidents_opened,
     coalesce(o.requests_opened, 0) AS requests_opened,
     coalesce(r.resolved, 0) AS resolved,
     r.median_hours_to_resolve
-FROM months AS m
-LEFT JOIN opened AS o ON o.month = m.month
-LEFT JOIN resolved AS r ON r.month = m.month
-ORDER BY m.month
+FROM opened AS o
+FULL JOIN resolved AS r ON r.month = o.month
+ORDER BY 1
