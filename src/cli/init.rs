@@ -65,13 +65,16 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             // No built-in profile reads it: a draft to finish, named in [sources].
             let name = draft_name(file);
             let path = args.dir.join(format!("{name}.toml"));
-            if path.exists() && !args.force {
-                anyhow::bail!(
-                    "'{}': {}; a draft profile '{}' exists already (pass --force to overwrite it)",
-                    file.display(),
+            // A profile there is the user's (a draft they finished, or one they wrote):
+            // --force is for itsm.toml, so it is kept and named in [sources] again.
+            if path.exists() {
+                cx.say(format!(
+                    "  -> {}; kept the profile {} that is there (delete it for a new draft)",
                     d.reason(),
                     path.display()
-                );
+                ))?;
+                drafts.push((name, d));
+                continue;
             }
             std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot create '{}'", args.dir.display()))?;
             std::fs::write(&path, draft_profile(&d, &name)?)

@@ -163,8 +163,13 @@ fn an_unknown_export_gets_a_draft_profile_to_finish() {
     let out = itsm_ok(&dir, &["ingest", "export.csv", "--source", "export"]);
     assert!(out.contains("4 read = 4 loaded + 0 rejected"), "{out}");
     assert_eq!(rows(&dir.join("itsm.duckdb"), "SELECT count(*) FROM ticket WHERE kind = 'incident'"), "3");
-    // Without --force a second init keeps the finished draft (and itsm.toml).
+    // Without --force a second init keeps itsm.toml; with it, itsm.toml is written again but
+    // the finished profile is kept (--force is for itsm.toml) and still named in [sources].
     let again = itsm(&dir, &["init", "--from", "export.csv"]);
     assert!(!again.status.success());
+    let out = itsm_ok(&dir, &["init", "--from", "export.csv", "--force"]);
+    assert!(out.contains("kept the profile ./export.toml that is there"), "{out}");
     assert!(std::fs::read_to_string(dir.join("export.toml")).unwrap().contains("ticket_id = \"Ärendenummer\""));
+    let config = itsm::config::Config::load(Some(&dir.join("itsm.toml"))).unwrap();
+    assert_eq!(config.sources["export"].profile, "export.toml");
 }
