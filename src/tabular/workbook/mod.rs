@@ -601,17 +601,10 @@ impl DataRows<'_> {
     }
 }
 
-/// The spreadsheet name of a 0-based column: A, …, Z, AA, ….
+/// The spreadsheet name of a 0-based column: A, …, Z, AA, …; past Excel's last column
+/// (XFD) the number itself.
 fn column_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        let d = ((n - 1) % 26) as u8;
-        name.push(b'A' + d);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
+    u16::try_from(col).map_or_else(|_| format!("column {}", col + 1), rust_xlsxwriter::utility::column_number_to_name)
 }
 
 /// Why calamine could not open `path`, in the user's words, from the file's first bytes:
