@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Offset, Timelike, Utc};
 
 use super::format::Format;
 use super::Context;
@@ -138,9 +138,32 @@ pub(super) fn instant(cal: &Calendar, text: &str) -> anyhow::Result<DateTime<Utc
             // An instant typed by hand that never happened is a mistake to point out, not
             // to repair as an export's DST-gap time is. One in the repeated hour did
             // happen: it is read as its first occurrence, as it always was.
-            Some(DateNote::Gap(note)) => Err(anyhow::anyhow!("{note}")),
+            Some(DateNote::Gap(_)) => Err(gap_refusal(cal, text, t)),
             Some(DateNote::Repeated(_)) | None => Ok(t),
         })?
         .ok_or_else(|| anyhow::anyhow!("empty instant: expected RFC 3339 or YYYY-MM-DD HH:MM"))?;
     DateTime::from_timestamp_micros(micros).ok_or_else(|| anyhow::anyhow!("instant '{text}' is out of range"))
+}
+
+/// The refusal of a local time in the daylight-saving gap (`micros`: the instant ingest
+/// would shift it to). It says that the time was refused, not moved as an export's is, why,
+/// and two texts that name the instant meant: the clock time after the jump, and the typed
+/// time with the offset in force before it.
+fn gap_refusal(cal: &Calendar, text: &str, micros: Option<i64>) -> anyhow::Error {
+    let tz = cal.timezone();
+    let Some(at) = micros.and_then(DateTime::from_timestamp_micros) else {
+        return anyhow::anyhow!("refused '{text}': that local time does not exist in {}", tz.name());
+    };
+    let after = at.with_timezone(&tz);
+    let before = (at - chrono::Duration::days(1)).with_timezone(&tz).offset().fix();
+    let gap = (after.offset().fix().local_minus_utc() - before.local_minus_utc()) / 60;
+    let clock = if after.second() == 0 { "%Y-%m-%d %H:%M" } else { "%Y-%m-%d %H:%M:%S" };
+    anyhow::anyhow!(
+        "refused '{text}': that local time does not exist in {} (the clocks jump {gap} min forward over it for \
+         daylight saving), and a time typed here is not guessed at; type '{}', the time the clocks showed then, \
+         or '{}', with the offset before the jump",
+        tz.name(),
+        after.format(clock),
+        at.with_timezone(&before).format("%Y-%m-%dT%H:%M:%S%:z")
+    )
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use crate::export::{ExportFormat, ExportOptions};
+use crate::export::{ExportFormat, ExportOptions, WORKBOOK};
 
 /// The file formats of `--format`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -58,9 +58,19 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let done = crate::export::export(&store, &models, &options)?;
     let rows: i64 = done.iter().map(|e| e.rows).sum();
-    let files: usize = done.iter().map(|e| e.files.len()).sum();
+    let files = match format {
+        // Every table is a sheet of one workbook: counting the sheets as files sent readers
+        // looking for 91 files where there is one.
+        ExportFormat::Xlsx => {
+            let sheets = done.iter().filter(|e| !e.files.is_empty()).count();
+            format!("1 file, {WORKBOOK}, with {sheets} sheet{}", if sheets == 1 { "" } else { "s" })
+        }
+        ExportFormat::Parquet | ExportFormat::Csv => {
+            format!("{} files", done.iter().map(|e| e.files.len()).sum::<usize>())
+        }
+    };
     cx.say(format!(
-        "exported {} tables ({rows} rows, {files} files) as {} to {}; see {}",
+        "exported {} tables ({rows} rows, {files}) as {} to {}; see {}",
         done.len(),
         format.name(),
         args.out.display(),

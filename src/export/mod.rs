@@ -271,6 +271,9 @@ pub fn partition_rule(table: &str, rows: i64, per_ticket: bool, columns: &[Colum
         .map(|c| c.name.clone())
 }
 
+/// The one workbook an xlsx export writes, every table a sheet of it.
+pub const WORKBOOK: &str = "tables.xlsx";
+
 /// What was written for one table.
 #[derive(Debug, Clone)]
 pub struct Exported {
@@ -435,14 +438,14 @@ pub fn export(store: &Store, models: &ModelSet, options: &ExportOptions) -> Resu
                 entry.rows = data.rows.len() as i64;
                 if let Some(book) = book.as_mut() {
                     let sheet = book.add(&table, &data)?;
-                    entry.files.push(format!("tables.xlsx, sheet {sheet}"));
+                    entry.files.push(format!("{WORKBOOK}, sheet {sheet}"));
                 }
             }
         }
         done.push(entry);
     }
     if let Some(book) = book {
-        book.save(&options.out.join("tables.xlsx"))?;
+        book.save(&options.out.join(WORKBOOK))?;
     }
     write_file(&options.out.join("README.txt"), readme(&done, options, store.path()).as_bytes())?;
     Ok(done)

@@ -52,6 +52,13 @@ impl BatchLoad<'_, '_> {
         let order: Vec<usize> =
             EVENT_FIELDS.iter().map(|c| event_header.iter().position(|h| h == c).unwrap_or(0)).collect();
         let mut mapper = RowMapper::new(&events, FileKind::History, &event_header, &opts.source, self.batch_id());
+        // Messages name the log's own columns (DESIGN §8), not the fields they are moved
+        // onto; an event's value is named per event below (status or team column).
+        mapper.name_column("ticket_id", &header[case]);
+        mapper.name_column("occurred_at", &header[at]);
+        if let Some(a) = agent {
+            mapper.name_column("agent", &header[a]);
+        }
         let target = target(FileKind::History);
         while let Some(row) = rows.next_row()? {
             let cell = |i: usize| row.fields.get(i).map(|c| c.trim()).unwrap_or("");
@@ -65,10 +72,12 @@ impl BatchLoad<'_, '_> {
                 r[order[5]] = Cow::Owned(value.to_string());
                 r
             };
+            mapper.name_column("value", &header[status]);
             let mut outcome = mapper.map(&record("status", cell(status)), row.line);
             if outcome.is_ok() {
-                if let Some(t) = team.map(cell).filter(|t| !opts.profile.is_null(t)) {
-                    outcome = mapper.map(&record("assignment", t), row.line);
+                if let Some(i) = team.filter(|&i| !opts.profile.is_null(cell(i))) {
+                    mapper.name_column("value", &header[i]);
+                    outcome = mapper.map(&record("assignment", cell(i)), row.line);
                 }
             }
             self.count(row.line, &row.raw, outcome);

@@ -360,6 +360,21 @@ impl RowMapper {
             .collect()
     }
 
+    /// Names the file's column that feeds the canonical `field`, as rejections and warnings
+    /// show it from the next row on. A mapper reads the header it was built with; a file
+    /// whose cells are moved onto canonical field names first (an event log, where one
+    /// row becomes a status and an assignment event) would otherwise be told about in our
+    /// field names, not its own columns (DESIGN §8). The text is copied into the slot's
+    /// own buffer: renaming per event allocates nothing once the longest name fits.
+    pub fn name_column(&mut self, field: &str, column: &str) {
+        if let Some(slot) = self.slots.iter_mut().find(|s| s.column.name == field) {
+            if slot.header != column {
+                slot.header.clear();
+                slot.header.push_str(column);
+            }
+        }
+    }
+
     /// Rows converted and not yet taken by `finish_batch`.
     pub fn pending(&self) -> usize {
         self.pending

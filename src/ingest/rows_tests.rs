@@ -37,6 +37,22 @@ fn history_status_labels_are_mapped_and_reopen_defaults_to_open() {
 }
 
 #[test]
+fn a_named_column_is_what_rejections_and_warnings_say_from_the_next_row_on() {
+    let p = Profile::load("generic").unwrap();
+    let h = header(&["agent", "kind", "minutes", "occurred_at", "ticket_id", "value"]);
+    let mut m = RowMapper::new(&p, FileKind::History, &h, "src", 1);
+    let row = |agent, value| cow(&[agent, "status", "", "2026-10-05 08:00", "A", value]);
+    assert_eq!(m.map(&row("", "Kanske"), 2).unwrap_err().column.as_deref(), Some("value"));
+    m.name_column("value", "lifecycle:transition");
+    m.name_column("agent", "org:resource");
+    assert_eq!(m.map(&row("", "Kanske"), 3).unwrap_err().column.as_deref(), Some("lifecycle:transition"));
+    m.name_column("value", "org:group");
+    assert_eq!(m.map(&row("", "Kanske"), 4).unwrap_err().column.as_deref(), Some("org:group"));
+    m.map(&row("#N/A", "open"), 5).unwrap();
+    assert_eq!(m.take_warnings()[0].1.column, "org:resource");
+}
+
+#[test]
 fn a_short_row_ending_in_a_multi_line_field_is_said_to_have_an_unclosed_quote() {
     let p = Profile::load("generic").unwrap();
     let h = header(&["ticket_id", "kind", "status", "opened_at", "title"]);

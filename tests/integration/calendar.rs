@@ -56,3 +56,25 @@ fn minutes_and_deadlines_by_hand() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no calendar named 'nope' (configured: 24x7, office)"));
 }
+
+/// QA: the refusal of a time in the spring-forward gap said the time was "shifted forward
+/// by the gap", which reads as if it had been accepted. It says it was refused, why, and
+/// what to type instead (both texts name the instant an export's 02:30 is read as).
+#[test]
+fn a_time_in_the_daylight_saving_gap_is_refused_with_what_to_type_instead() {
+    let t = Tmp::new("calendar-gap");
+    let out = itsm(&t.0, &["calendar", "minutes", "2026-03-29 02:30", "2026-03-30 00:00"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim_end(),
+        "itsm: refused '2026-03-29 02:30': that local time does not exist in Europe/Stockholm (the clocks jump 60 \
+         min forward over it for daylight saving), and a time typed here is not guessed at; type '2026-03-29 \
+         03:30', the time the clocks showed then, or '2026-03-29T02:30:00+01:00', with the offset before the jump"
+    );
+    assert!(!err.contains("shifted"), "{err}");
+    // Both suggestions are read, as the same instant.
+    for typed in ["2026-03-29 03:30", "2026-03-29T02:30:00+01:00"] {
+        assert_eq!(itsm_ok(&t.0, &["calendar", "minutes", typed, "2026-03-29 04:30", "--calendar", "24x7"]), "60\n");
+    }
+}

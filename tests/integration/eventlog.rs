@@ -101,3 +101,50 @@ fn a_log_without_groups_gets_an_ftr_note_that_says_so() {
     assert!(out.contains("FTR cannot be computed: the data names no assignment groups"), "{out}");
     assert!(!out.contains("[[teams]]"), "{out}");
 }
+
+/// QA on the public logs: rejections and warnings of an event log named the fields its
+/// cells are read into ('value', 'occurred_at', 'ticket_id') instead of the log's own
+/// columns (DESIGN §8). An event's value is the status column in a status event and the
+/// team column in an assignment event.
+#[test]
+fn an_event_log_is_told_about_in_its_own_column_names() {
+    let t = Tmp::new("eventlog-columns");
+    std::fs::write(
+        t.path("volvo.csv"),
+        "case:concept:name,org:group,org:resource,lifecycle:transition,time:timestamp\n\
+         C1,Service Desk,Anna,Awaiting Assignment,2026-10-05T08:00:00+02:00\n\
+         C1,Service Desk,Anna,Unmatched,2026-10-05T09:00:00+02:00\n\
+         C1,#N/A,Anna,In Progress,2026-10-05T09:30:00+02:00\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", t.path("volvo.csv").to_str().unwrap(), "--profile", "bpi2013-volvo"]);
+    assert!(out.contains("rejected line 3, column 'lifecycle:transition': unknown status value 'Unmatched'"), "{out}");
+    assert!(out.contains("rejected line 4, column 'org:group': assignment event without a team"), "{out}");
+    assert!(!out.contains("'value'"), "{out}");
+    std::fs::write(
+        t.path("helpdesk.csv"),
+        "concept:name,lifecycle:transition,org:resource,time:timestamp,case:concept:name\n\
+         Assign seriousness,complete,Value 2,2010-01-13 08:40:25+02:00,Case1\n\
+         Resolve ticket,complete,#N/A,2010-01-13 09:40:25+02:00,Case1\n\
+         Closed,complete,Value 2,13th of January,Case1\n\
+         Closed,complete,Value 2,2010-01-13 10:40:25+02:00,\n\
+         Nonsense,complete,Value 2,2010-01-13 10:40:25+02:00,Case1\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", t.path("helpdesk.csv").to_str().unwrap(), "--profile", "helpdesk-italian"]);
+    // The reason still says which field the cell feeds, as a ticket file's does.
+    assert!(out.contains("rejected line 4, column 'time:timestamp': occurred_at: unparseable date"), "{out}");
+    assert!(out.contains("rejected line 5, column 'case:concept:name': missing required field ticket_id"), "{out}");
+    assert!(out.contains("rejected line 6, column 'concept:name': unknown status value 'Nonsense'"), "{out}");
+    assert!(out.contains("warning × 1: org:resource: agent: the Excel error value"), "{out}");
+    assert!(!out.contains("'occurred_at'") && !out.contains("'ticket_id'"), "{out}");
+    // The stored notes name the same columns.
+    assert_eq!(
+        rows(&t.db(), "SELECT row_number, column_name FROM rejected_row ORDER BY batch_id, row_number"),
+        "3,lifecycle:transition\n4,org:group\n4,time:timestamp\n5,case:concept:name\n6,concept:name"
+    );
+    assert_eq!(
+        rows(&t.db(), "SELECT row_number, column_name, value FROM ingest_warning ORDER BY batch_id, row_number"),
+        "3,org:resource,#N/A"
+    );
+}

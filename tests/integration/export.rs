@@ -505,3 +505,16 @@ fn a_rejected_or_emptied_cells_text_is_a_pseudonym_unless_personal_data_is_shown
     let readme = std::fs::read_to_string(t.path("h/README.txt")).unwrap();
     assert!(readme.contains("reason VARCHAR  (the quoted value taken out"), "{readme}");
 }
+
+/// QA: an xlsx export said "91 files" for the one workbook it writes. The summary counts
+/// the workbook as one file and its sheets, a table each; CSV still counts a file a table.
+#[test]
+fn the_xlsx_summary_counts_one_workbook_and_its_sheets() {
+    let t = billing("summary");
+    let tables = ["export", "--tables", "kpi_billing_line", "fct_ticket", "--out"];
+    let xlsx = itsm_ok(&t.0, &[&tables[..], &["xlsx", "--format", "xlsx"]].concat());
+    assert!(xlsx.contains("rows, 1 file, tables.xlsx, with 2 sheets) as xlsx to xlsx"), "{xlsx}");
+    assert!(!xlsx.contains("2 files"), "{xlsx}");
+    let csv = itsm_ok(&t.0, &[&tables[..], &["csv", "--format", "csv"]].concat());
+    assert!(csv.contains("rows, 2 files) as csv to csv"), "{csv}");
+}
