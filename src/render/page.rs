@@ -78,9 +78,9 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     document(&Shell { lang, title, subtitle: &subtitle, wide: false, provenance: &provenance }, &out)
 }
 
-fn definition(input: &ReportInput, f: &Figure, out: &mut String) {
-    if let Some(text) = f.definition.as_ref().and_then(|id| input.definitions.get(id)) {
-        let _ = writeln!(out, "<p class=\"definition\">{}</p>", escape_html(text.get(input.lang)));
+fn definition(f: &Figure, out: &mut String) {
+    if let Some(text) = &f.definition_text {
+        let _ = writeln!(out, "<p class=\"definition\">{}</p>", escape_html(text));
     }
 }
 
@@ -90,7 +90,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
     let format = f.format;
     let fmt = move |v: f64| format_number(v, format, lang);
     if !f.not_computable.is_empty() {
-        not_computable(input, f, &title, out);
+        not_computable(f, &title, out);
         return;
     }
     match &f.value {
@@ -124,7 +124,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 let values: Vec<Option<f64>> = history.iter().map(|(_, v)| *v).collect();
                 out.push_str(&chart::sparkline(&values, *target));
             }
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</div>\n");
         }
         FigureValue::Series { x, series, target } => {
@@ -161,7 +161,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 )
             };
             out.push_str(&svg);
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</figure>\n");
         }
         FigureValue::Stacked { categories, layers } => {
@@ -177,7 +177,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 &fmt,
             );
             out.push_str(&svg);
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</figure>\n");
         }
         FigureValue::Rows { columns, labels, rows } => {
@@ -203,7 +203,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 }
                 out.push_str("</tbody>\n</table>\n");
             }
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</figure>\n");
         }
     }
@@ -211,7 +211,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
 
 /// A figure that cannot be computed this month: its title and one line saying why and
 /// which setting fixes it, in place of an empty chart box or a `–` tile.
-fn not_computable(input: &ReportInput, f: &Figure, title: &str, out: &mut String) {
+fn not_computable(f: &Figure, title: &str, out: &mut String) {
     let text: Vec<&str> = f.not_computable.iter().map(|n| n.text.as_str()).collect();
     let (open, close) = match f.kind {
         BlockKind::Tile => ("<div class=\"tile na\">", "</div>"),
@@ -223,7 +223,7 @@ fn not_computable(input: &ReportInput, f: &Figure, title: &str, out: &mut String
         escape_html(title),
         escape_html(&text.join(" "))
     );
-    definition(input, f, out);
+    definition(f, out);
     let _ = writeln!(out, "{close}");
 }
 

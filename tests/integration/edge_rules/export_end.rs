@@ -15,6 +15,11 @@ use crate::{itsm, itsm_ok, rows, Tmp};
 /// Incidents E1 and E2 (no priority: no SLA target) opened in November and resolved on
 /// Monday 2 December; request R1 in January; incident O1 (high) open since October.
 fn export(name: &str) -> Tmp {
+    export_with(name, "")
+}
+
+/// [`export`] with `config` as itsm.toml.
+fn export_with(name: &str, config: &str) -> Tmp {
     let tickets = [
         // E1: Thu 09:00–17:00 480 + Fri 540 + Mon 08:00–08:30 30 = 1,050 min = 17.5 h.
         Row { id: "E1", priority: "", opened: "2013-11-28 09:00", resolved: "2013-12-02 08:30", ..BASE },
@@ -32,7 +37,7 @@ fn export(name: &str) -> Tmp {
         // O1: open, high, since Mon 14 Oct: breached (open) at 13:00 the same day.
         Row { id: "O1", status: "open", opened: "2013-10-14 09:00", ..BASE },
     ];
-    project(name, "", &tickets, "", "2014-01-31 17:00")
+    project(name, config, &tickets, "", "2014-01-31 17:00")
 }
 
 /// kpi.json of the English report of `month`.
@@ -149,5 +154,20 @@ fn the_dispatch_list_refuses_an_instant_outside_the_built_calendar() {
         assert!(stderr.contains(&want), "{stderr}");
         assert!(stderr.contains(&format!("rebuild with `itsm build --as-of \"{as_of}\"`")), "{stderr}");
         assert!(out.stdout.is_empty(), "{out:?}");
+    }
+}
+
+#[test]
+fn the_definitions_name_the_configured_time_zone() {
+    // `itsm init` writes Europe/Amsterdam for the Rabobank export; months are read there.
+    let t = export_with("export-end-amsterdam", "timezone = \"Europe/Amsterdam\"\n");
+    for (lang, want) in [("en", "months in Europe/Amsterdam"), ("sv", "månader i Europe/Amsterdam")] {
+        itsm_ok(&t.0, &["report", "monthly", "--month", "2013-12", "--lang", lang, "--out", lang]);
+        let html = std::fs::read_to_string(t.path(&format!("{lang}/monthly.html"))).unwrap();
+        let json = std::fs::read_to_string(t.path(&format!("{lang}/kpi.json"))).unwrap();
+        for text in [&html, &json] {
+            assert!(text.contains(want), "{lang}: {text}");
+            assert!(!text.contains("Stockholm") && !text.contains("{timezone}"), "{lang}: {text}");
+        }
     }
 }
