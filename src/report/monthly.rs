@@ -76,6 +76,7 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
             }
         }
     };
+    super::computed_month(store, month, "--month")?;
     let relations = store.relations()?;
     let (y, m) = month;
     let window = [render::first_month_read(month).format("%Y-%m-%d").to_string(), format!("{y:04}-{m:02}-01")];

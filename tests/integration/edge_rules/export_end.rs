@@ -13,7 +13,8 @@ use super::{project, Row, BASE};
 use crate::{itsm, itsm_ok, rows, Tmp};
 
 /// Incidents E1 and E2 (no priority: no SLA target) opened in November and resolved on
-/// Monday 2 December; request R1 in January; incident O1 (high) open since October.
+/// Monday 2 December; request R1 in January; incident O1 (high) open since October. The
+/// build computes the months October 2013 to January 2014 (its as-of).
 fn export(name: &str) -> Tmp {
     export_with(name, "")
 }
@@ -155,6 +156,50 @@ fn the_dispatch_list_refuses_an_instant_outside_the_built_calendar() {
         assert!(stderr.contains(&format!("rebuild with `itsm build --as-of \"{as_of}\"`")), "{stderr}");
         assert!(out.stdout.is_empty(), "{out:?}");
     }
+}
+
+/// Exit code and standard error of `itsm args`, which must have failed without output.
+fn refused(t: &Tmp, args: &[&str]) -> String {
+    let out = itsm(&t.0, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    assert!(out.stdout.is_empty(), "{args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn every_month_report_refuses_a_month_the_build_did_not_compute() {
+    let t = export("export-end-months-outside");
+    // Before the first ticket (September 2013), after the build's as-of (February 2014) and
+    // past the calendar (2090): main wrote empty pages, a billing basis of no lines and a
+    // customer report with this month's allocation share.
+    for month in ["2013-09", "2014-02", "2090-01"] {
+        for report in ["monthly", "billing", "customer", "vendors", "major"] {
+            let out = format!("r-{report}-{month}");
+            let mut args = vec!["report", report, "--month", month];
+            if report != "major" {
+                args.extend(["--out", &out]);
+            }
+            let stderr = refused(&t, &args);
+            let want = format!(
+                "the month {month} lies outside the months the build computed, 2013-10 to 2014-01 (from the first \
+                 ticket opened to the build's as-of instant, 2014-01-31 17:00); give --month within them"
+            );
+            assert!(stderr.contains(&want), "{report}: {stderr}");
+            assert!(!t.path(&out).exists(), "{report} {month} wrote {out}");
+        }
+    }
+    // The backtest's months the same way (main: "0 business days" and empty scores).
+    let stderr = refused(&t, &["report", "dispatch", "--backtest", "--from", "2014-02", "--to", "2014-03"]);
+    assert!(
+        stderr.contains("the month 2014-02 lies outside the months the build computed")
+            && stderr.contains("give --from"),
+        "{stderr}"
+    );
+    let stderr = refused(&t, &["report", "dispatch", "--backtest", "--from", "2013-10", "--to", "2013-09"]);
+    assert!(stderr.contains("the month 2013-09 lies outside") && stderr.contains("give --to"), "{stderr}");
+    // Inside them the reports are written.
+    itsm_ok(&t.0, &["report", "vendors", "--month", "2013-10", "--out", "r-inside"]);
+    itsm_ok(&t.0, &["report", "dispatch", "--backtest", "--from", "2013-10", "--to", "2014-01", "--out", "r-bt"]);
 }
 
 #[test]
