@@ -241,6 +241,12 @@ fn within_calendar(store: &Store, as_of: NaiveDateTime, tz: Tz) -> Result<()> {
     Err(ReportError::OutsideCalendar { as_of: local.format("%Y-%m-%d %H:%M").to_string(), first, last })
 }
 
+/// The local month `(year, month)` of a UTC instant.
+fn local_month(instant: NaiveDateTime, tz: Tz) -> (i32, u32) {
+    let local = DateTime::<Utc>::from_naive_utc_and_offset(instant, Utc).with_timezone(&tz);
+    (local.year(), local.month())
+}
+
 /// Refuses a month the build did not compute: before the first month a ticket was opened,
 /// or after the month of the build's as-of instant (`dim_month_end` holds exactly these
 /// months, the backlog's). Before them the export holds nothing; after them the build has
