@@ -91,6 +91,9 @@ pub struct ReportInput {
     pub config_sha256: String,
     /// Batches the database was loaded from.
     pub batches: Vec<SourceBatch>,
+    /// No ticket was opened or resolved in the month (a month the build computed): the
+    /// page says so above its figures, so a tile's – reads as a quiet month, not a gap.
+    pub quiet_month: bool,
 }
 
 /// The placeholder of a KPI definition's text for the zone its months are read in.

@@ -39,6 +39,9 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     if let Some(d) = &input.template.front.description {
         let _ = writeln!(out, "<p>{}</p>", escape_html(d.get(lang)));
     }
+    if input.quiet_month {
+        let _ = writeln!(out, "<p class=\"reason\">{}</p>", escape_html(quiet_month_text(lang)));
+    }
     let mut figures = figures.iter();
     let mut in_tiles = false;
     for item in &input.template.items {
@@ -76,6 +79,16 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     };
     let subtitle = format_month(y, m, lang);
     document(&Shell { lang, title, subtitle: &subtitle, wide: false, provenance: &provenance }, &out)
+}
+
+/// What a month without a ticket opened or resolved shows in its figures.
+fn quiet_month_text(lang: Lang) -> &'static str {
+    lang.pick(
+        "Inga ärenden öppnades eller löstes under månaden: figurerna som räknar dem visas som –, \
+         backloggen är de ärenden som fortfarande var öppna vid månadens slut.",
+        "No ticket was opened or resolved in the month: the figures that count them show –, \
+         the backlog is the tickets still open at the end of the month.",
+    )
 }
 
 fn definition(f: &Figure, out: &mut String) {
@@ -264,6 +277,8 @@ struct KpiJson<'a> {
     config_sha256: &'a str,
     tool_version: &'a str,
     pseudonymised: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quiet_month: Option<&'a str>,
     source_batches: &'a [super::SourceBatch],
     figures: &'a [Figure],
 }
@@ -279,6 +294,7 @@ pub fn json(input: &ReportInput, figures: &[Figure]) -> String {
         config_sha256: &input.config_sha256,
         tool_version: env!("CARGO_PKG_VERSION"),
         pseudonymised: !input.show_personal,
+        quiet_month: input.quiet_month.then(|| quiet_month_text(input.lang)),
         source_batches: &input.batches,
         figures,
     };

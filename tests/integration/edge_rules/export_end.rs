@@ -203,6 +203,27 @@ fn every_month_report_refuses_a_month_the_build_did_not_compute() {
 }
 
 #[test]
+fn a_month_without_tickets_inside_the_build_says_so() {
+    let t = export("export-end-quiet-month");
+    // As of March 2014 the build computes February, a month without a ticket opened or
+    // resolved: a real month whose tiles show –, and the page says why.
+    itsm_ok(&t.0, &["build", "--as-of", "2014-03-15 12:00"]);
+    let json = report(&t, "2014-02");
+    let quiet = json["quiet_month"].as_str().unwrap_or_else(|| panic!("{json}"));
+    assert!(quiet.starts_with("No ticket was opened or resolved in the month"), "{quiet}");
+    assert!(figure(&json, "kpi_summary_by_month", "tile", "tickets_opened")["value"].is_null(), "{json}");
+    let html = std::fs::read_to_string(t.path("r/monthly.html")).unwrap();
+    assert!(html.contains(&format!("<p class=\"reason\">{quiet}</p>")), "{html}");
+    // The backlog is still measured: O1, open since October.
+    assert_eq!(figure(&json, "kpi_backlog_by_month", "tile", "backlog")["value"].as_f64(), Some(1.0), "{json}");
+    // A month with tickets is not quiet.
+    assert!(report(&t, "2014-01").get("quiet_month").is_none());
+    // The Incident Manager's list says there is none, in words.
+    let out = itsm_ok(&t.0, &["report", "major", "--month", "2014-02"]);
+    assert_eq!(out.trim(), "no major incident was opened in 2014-02");
+}
+
+#[test]
 fn the_definitions_name_the_configured_time_zone() {
     // `itsm init` writes Europe/Amsterdam for the Rabobank export; months are read there.
     let t = export_with("export-end-amsterdam", "timezone = \"Europe/Amsterdam\"\n");
