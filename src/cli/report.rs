@@ -393,6 +393,12 @@ fn major(cx: &Context, a: &MajorArgs) -> anyhow::Result<ExitCode> {
         ListFormat::Table => OutputFormat::Table,
         ListFormat::Html => anyhow::bail!("itsm report major writes table or csv; the monthly report has the page"),
     };
+    // A month of the build's without a major incident: said in words, not as a bare header
+    // (the CSV keeps its header: no rows is the file's answer).
+    if table.rows.is_empty() && format == OutputFormat::Table {
+        cx.say(format!("no major incident was opened in {}", a.month))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     crate::render::output::write_table(&mut std::io::stdout().lock(), format, &table)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -406,8 +406,7 @@ fn figure(input: &ReportInput, block: &Block) -> Result<Figure, RenderError> {
         *value = None;
         *previous = None;
     }
-    let definition_text =
-        spec.definition.as_ref().and_then(|id| input.definitions.get(id)).map(|d| d.get(lang).to_string());
+    let definition_text = spec.definition.as_ref().and_then(|id| input.definition_text(id));
     Ok(Figure {
         kind: block.kind,
         line: block.line,
@@ -450,10 +449,7 @@ fn reasons(input: &ReportInput, kpi: Option<&String>, key: NaiveDate) -> Vec<Not
         .filter(|r| is_month(&r[mi], key) && r[ki].to_text().as_deref() == Some(kpi.as_str()))
         .filter_map(|r| r[ri].to_text())
         .map(|reason| {
-            let text = input
-                .definitions
-                .get(&format!("not_computable_{reason}"))
-                .map_or_else(|| reason.clone(), |d| d.get(input.lang).to_string());
+            let text = input.definition_text(&format!("not_computable_{reason}")).unwrap_or_else(|| reason.clone());
             NotComputable { reason, text }
         })
         .collect()

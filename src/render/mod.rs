@@ -91,6 +91,21 @@ pub struct ReportInput {
     pub config_sha256: String,
     /// Batches the database was loaded from.
     pub batches: Vec<SourceBatch>,
+    /// No ticket was opened or resolved in the month (a month the build computed): the
+    /// page says so above its figures, so a tile's – reads as a quiet month, not a gap.
+    pub quiet_month: bool,
+}
+
+/// The placeholder of a KPI definition's text for the zone its months are read in.
+pub const TIMEZONE_PLACEHOLDER: &str = "{timezone}";
+
+impl ReportInput {
+    /// A KPI definition's text in the report language, with [`TIMEZONE_PLACEHOLDER`] filled
+    /// with the organisation's zone: the definitions say which zone a month is read in, and
+    /// an organisation configured in another zone than the shipped default must read its own.
+    pub fn definition_text(&self, id: &str) -> Option<String> {
+        self.definitions.get(id).map(|d| d.get(self.lang).replace(TIMEZONE_PLACEHOLDER, self.timezone.name()))
+    }
 }
 
 /// The rendered report.

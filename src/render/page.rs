@@ -39,6 +39,9 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     if let Some(d) = &input.template.front.description {
         let _ = writeln!(out, "<p>{}</p>", escape_html(d.get(lang)));
     }
+    if input.quiet_month {
+        let _ = writeln!(out, "<p class=\"reason\">{}</p>", escape_html(quiet_month_text(lang)));
+    }
     let mut figures = figures.iter();
     let mut in_tiles = false;
     for item in &input.template.items {
@@ -78,9 +81,19 @@ pub fn html(input: &ReportInput, figures: &[Figure]) -> String {
     document(&Shell { lang, title, subtitle: &subtitle, wide: false, provenance: &provenance }, &out)
 }
 
-fn definition(input: &ReportInput, f: &Figure, out: &mut String) {
-    if let Some(text) = f.definition.as_ref().and_then(|id| input.definitions.get(id)) {
-        let _ = writeln!(out, "<p class=\"definition\">{}</p>", escape_html(text.get(input.lang)));
+/// What a month without a ticket opened or resolved shows in its figures.
+fn quiet_month_text(lang: Lang) -> &'static str {
+    lang.pick(
+        "Inga ärenden öppnades eller löstes under månaden: figurerna som räknar dem visas som –, \
+         backloggen är de ärenden som fortfarande var öppna vid månadens slut.",
+        "No ticket was opened or resolved in the month: the figures that count them show –, \
+         the backlog is the tickets still open at the end of the month.",
+    )
+}
+
+fn definition(f: &Figure, out: &mut String) {
+    if let Some(text) = &f.definition_text {
+        let _ = writeln!(out, "<p class=\"definition\">{}</p>", escape_html(text));
     }
 }
 
@@ -90,7 +103,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
     let format = f.format;
     let fmt = move |v: f64| format_number(v, format, lang);
     if !f.not_computable.is_empty() {
-        not_computable(input, f, &title, out);
+        not_computable(f, &title, out);
         return;
     }
     match &f.value {
@@ -124,7 +137,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 let values: Vec<Option<f64>> = history.iter().map(|(_, v)| *v).collect();
                 out.push_str(&chart::sparkline(&values, *target));
             }
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</div>\n");
         }
         FigureValue::Series { x, series, target } => {
@@ -161,7 +174,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 )
             };
             out.push_str(&svg);
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</figure>\n");
         }
         FigureValue::Stacked { categories, layers } => {
@@ -177,7 +190,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 &fmt,
             );
             out.push_str(&svg);
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</figure>\n");
         }
         FigureValue::Rows { columns, labels, rows } => {
@@ -203,7 +216,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
                 }
                 out.push_str("</tbody>\n</table>\n");
             }
-            definition(input, f, out);
+            definition(f, out);
             out.push_str("</figure>\n");
         }
     }
@@ -211,7 +224,7 @@ fn figure(input: &ReportInput, f: &Figure, out: &mut String) {
 
 /// A figure that cannot be computed this month: its title and one line saying why and
 /// which setting fixes it, in place of an empty chart box or a `–` tile.
-fn not_computable(input: &ReportInput, f: &Figure, title: &str, out: &mut String) {
+fn not_computable(f: &Figure, title: &str, out: &mut String) {
     let text: Vec<&str> = f.not_computable.iter().map(|n| n.text.as_str()).collect();
     let (open, close) = match f.kind {
         BlockKind::Tile => ("<div class=\"tile na\">", "</div>"),
@@ -223,7 +236,7 @@ fn not_computable(input: &ReportInput, f: &Figure, title: &str, out: &mut String
         escape_html(title),
         escape_html(&text.join(" "))
     );
-    definition(input, f, out);
+    definition(f, out);
     let _ = writeln!(out, "{close}");
 }
 
@@ -264,6 +277,8 @@ struct KpiJson<'a> {
     config_sha256: &'a str,
     tool_version: &'a str,
     pseudonymised: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quiet_month: Option<&'a str>,
     source_batches: &'a [super::SourceBatch],
     figures: &'a [Figure],
 }
@@ -279,6 +294,7 @@ pub fn json(input: &ReportInput, figures: &[Figure]) -> String {
         config_sha256: &input.config_sha256,
         tool_version: env!("CARGO_PKG_VERSION"),
         pseudonymised: !input.show_personal,
+        quiet_month: input.quiet_month.then(|| quiet_month_text(input.lang)),
         source_batches: &input.batches,
         figures,
     };

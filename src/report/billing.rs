@@ -28,6 +28,7 @@ pub struct BillingOptions {
 /// billing.csv, billing.html).
 pub fn billing(store: &Store, _config: &Config, options: &BillingOptions) -> Result<Vec<PathBuf>> {
     let (y, m) = parse_month(&options.month)?;
+    super::computed_month(store, (y, m), "--month")?;
     let month = format!("{y:04}-{m:02}-01");
     // Every fetch of the month binds the month's first day.
     let fetch = |sql: &str| -> Result<Table> { Ok(store.query_table_with(sql, &[&month])?) };

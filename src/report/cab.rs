@@ -57,6 +57,13 @@ pub fn cab(store: &Store, config: &Config, options: &CabOptions) -> Result<Vec<P
             )
         }
         Some(instant) => {
+            // Evidence is the 12 months before the instant: at one outside the calendar,
+            // or in a month the build never computed, the window holds none of the data
+            // (or only its first months after the build's as-of) and every candidate would
+            // rank on zeros under a heading that claims twelve months.
+            let tz = super::build_zone(store)?;
+            super::within_calendar(store, instant, tz)?;
+            super::computed_month(store, super::local_month(instant, tz), "--as-of")?;
             let set = load_models(config.queries.as_deref())?;
             let at = instant.format("%Y-%m-%d %H:%M:%S").to_string();
             let candidate = model_sql(&set, "kpi_cab_candidate")?;

@@ -164,6 +164,7 @@ pub fn file_stem(customer: &str) -> String {
 /// Writes one report per customer; returns the files written (HTML, JSON per customer).
 pub fn customer(store: &Store, config: &Config, options: &CustomerOptions) -> Result<Vec<PathBuf>> {
     let (y, m) = parse_month(&options.month)?;
+    super::computed_month(store, (y, m), "--month")?;
     let month = format!("{y:04}-{m:02}-01");
     let first = render::first_month_read((y, m));
     // 12 months up to the report month: first_month_read goes MAX_MONTHS + 1 back.

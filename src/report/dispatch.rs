@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{write_files, ReportError, Result};
+use super::{computed_month, parse_month, within_calendar, write_files, ReportError, Result};
 use crate::compute::{load_models, ModelSet};
 use crate::config::Config;
 use crate::render::dispatch::DispatchPage;
@@ -132,23 +132,6 @@ pub fn dispatch_list(store: &Store, config: &Config, options: &DispatchOptions) 
     Ok(DispatchList { as_of, rows })
 }
 
-/// Refuses an instant outside the local years of the build's calendar (`cfg_build`). The
-/// models read business time from the calendar tables, and past their last hour the clock
-/// reads the calendar's end: every ticket's used minutes would stop at 31 December of the
-/// last year while the list claims another instant. Extending the calendar is the build's
-/// job (it covers the data, the loads and its as-of, a year either side), so the way out
-/// is a rebuild, named in the message.
-fn within_calendar(store: &Store, as_of: NaiveDateTime, tz: Tz) -> Result<()> {
-    let years = store.query_table("SELECT first_year, last_year FROM cfg_build")?;
-    let year = |i: usize| years.rows.first().and_then(|r| r.get(i)).and_then(Value::as_f64).map(|y| y as i64);
-    let (Some(first), Some(last)) = (year(0), year(1)) else { return Err(ReportError::EmptyBuild) };
-    let local = DateTime::<Utc>::from_naive_utc_and_offset(as_of, Utc).with_timezone(&tz);
-    if (first..=last).contains(&i64::from(chrono::Datelike::year(&local))) {
-        return Ok(());
-    }
-    Err(ReportError::OutsideCalendar { as_of: local.format("%Y-%m-%d %H:%M").to_string(), first, last })
-}
-
 /// Replaces `deadline_at` (UTC) by `deadline` (local `YYYY-MM-DD HH:MM`) and adds
 /// `forecast_note` (the level and n under a probability).
 fn localise_deadlines(rows: &mut Table, tz: Tz, lang: Lang) {
@@ -182,7 +165,7 @@ fn localise_deadlines(rows: &mut Table, tz: Tz, lang: Lang) {
 
 /// `YYYY-MM` → `YYYY-MM-01`, checked.
 fn month_start(text: &str) -> Result<String> {
-    let (y, m) = super::parse_month(text)?;
+    let (y, m) = parse_month(text)?;
     Ok(format!("{y:04}-{m:02}-01"))
 }
 
@@ -196,11 +179,19 @@ pub fn backtest(store: &Store, config: &Config, months: &(Option<String>, Option
     let build_month = super::first_text(&store.query_table(
         "SELECT strftime(d.month, '%Y-%m') FROM cfg_build AS b ASOF JOIN local_day AS d ON b.as_of >= d.day_start",
     )?);
-    let (by, bm) = super::parse_month(&build_month)?;
+    let (by, bm) = parse_month(&build_month)?;
     let shift = |back: i32| {
         let index = by * 12 + bm as i32 - 1 - back;
         format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
     };
+    // A month given that the build never computed has no business day to replay (none
+    // before the data, none after the build's as-of): a backtest of 0 days, refused. The
+    // defaults are the build's own months and stand as they are.
+    for (given, flag) in [(&months.0, "--from"), (&months.1, "--to")] {
+        if let Some(month) = given {
+            computed_month(store, parse_month(month)?, flag)?;
+        }
+    }
     let from = months.0.clone().unwrap_or_else(|| shift(6));
     let to = months.1.clone().unwrap_or_else(|| shift(1));
     let (a, b) = (month_start(&from)?, month_start(&to)?);

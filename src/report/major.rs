@@ -8,9 +8,11 @@ use super::{parse_month, Result};
 use crate::store::Store;
 use crate::table::Table;
 
-/// The major incidents opened in `month` (`YYYY-MM`), ordered by opening.
+/// The major incidents opened in `month` (`YYYY-MM`), ordered by opening; a month the
+/// build did not compute is refused (no rows would read as a month without one).
 pub fn major(store: &Store, month: &str) -> Result<Table> {
     let (y, m) = parse_month(month)?;
+    super::computed_month(store, (y, m), "--month")?;
     let first = format!("{y:04}-{m:02}-01");
     Ok(store.query_table_with(
         "SELECT ticket_id, title, opened_at, resolved_at, round(business_minutes, 1) AS business_minutes,

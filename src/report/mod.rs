@@ -5,8 +5,10 @@
 //!
 //! Owns: opening and checking the built store ([`open`]), the shipped templates and KPI
 //! definitions, the billing, CAB and customer-report fetches, the pseudonym-salt policy,
-//! the source batches of a report's footer. Must not: parse command lines (the CLI maps its flags onto the
-//! options structs here), format values for people (render does) or import `cli`.
+//! the source batches of a report's footer, and the refusal of a month or instant the
+//! build did not compute ([`ReportError::MonthNotComputed`], [`ReportError::OutsideCalendar`]).
+//! Must not: parse command lines (the CLI maps its flags onto the options structs here),
+//! format values for people (render does) or import `cli`.
 //! Callable from benches and tests as `itsm::report::monthly(&store, &config, &options)`.
 
 mod billing;
@@ -26,6 +28,9 @@ pub use dispatch::{backtest, build_as_of, dispatch_list, write_dispatch, Backtes
 pub use major::major;
 pub use monthly::{check, load_definitions, monthly, CheckOutcome, MonthlyOptions};
 pub use vendors::{vendors, VendorsOptions};
+
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
+use chrono_tz::Tz;
 
 use crate::compute::ModelError;
 use crate::render::{RenderError, SourceBatch, TemplateError};
@@ -130,6 +135,27 @@ pub enum ReportError {
         /// Last local year of the calendar.
         last: i64,
     },
+    /// A month lies outside the months the build computed (`dim_month_end`: from the first
+    /// month a ticket was opened to the month of the build's as-of instant): the data holds
+    /// nothing of it and the build evaluated nothing at it, so its page would be empty
+    /// boxes and zeros that read like a quiet month.
+    #[error(
+        "the month {month} lies outside the months the build computed, {first} to {last} (from the first \
+         ticket opened to the build's as-of instant, {as_of}); give {flag} within them, or load the exports \
+         that cover it and rebuild (for a later month with `itsm build --as-of` after its end)"
+    )]
+    MonthNotComputed {
+        /// The month asked for, `YYYY-MM`.
+        month: String,
+        /// The flag that gave it (`--month`, `--as-of`, `--from`, `--to`).
+        flag: &'static str,
+        /// First month the build computed, `YYYY-MM`.
+        first: String,
+        /// Last month the build computed (the as-of instant's), `YYYY-MM`.
+        last: String,
+        /// The build's as-of instant, local `YYYY-MM-DD HH:MM`.
+        as_of: String,
+    },
     /// The queries lack a model a report evaluates.
     #[error("no model {0} in the queries")]
     NoModel(String),
@@ -190,6 +216,60 @@ pub fn open(db: &Path) -> Result<Store> {
 /// (year, month) of `YYYY-MM`: the model's one month reader.
 pub fn parse_month(text: &str) -> Result<(i32, u32)> {
     Ok(crate::model::parse_month(text)?)
+}
+
+/// The organisation's zone the build computed its months in (`cfg_build.timezone`).
+fn build_zone(store: &Store) -> Result<Tz> {
+    let zone = first_text(&store.query_table("SELECT timezone FROM cfg_build")?);
+    Ok(zone.parse().unwrap_or(chrono_tz::Europe::Stockholm))
+}
+
+/// Refuses an instant outside the local years of the build's calendar (`cfg_build`). The
+/// models read business time from the calendar tables, and past their last hour the clock
+/// reads the calendar's end: every ticket's used minutes would stop at 31 December of the
+/// last year while the report claims another instant. Extending the calendar is the
+/// build's job (it covers the data, the loads and its as-of, a year either side), so the
+/// way out is a rebuild, named in the message.
+fn within_calendar(store: &Store, as_of: NaiveDateTime, tz: Tz) -> Result<()> {
+    let years = store.query_table("SELECT first_year, last_year FROM cfg_build")?;
+    let year = |i: usize| years.rows.first().and_then(|r| r.get(i)).and_then(Value::as_f64).map(|y| y as i64);
+    let (Some(first), Some(last)) = (year(0), year(1)) else { return Err(ReportError::EmptyBuild) };
+    let local = DateTime::<Utc>::from_naive_utc_and_offset(as_of, Utc).with_timezone(&tz);
+    if (first..=last).contains(&i64::from(local.year())) {
+        return Ok(());
+    }
+    Err(ReportError::OutsideCalendar { as_of: local.format("%Y-%m-%d %H:%M").to_string(), first, last })
+}
+
+/// The local month `(year, month)` of a UTC instant.
+fn local_month(instant: NaiveDateTime, tz: Tz) -> (i32, u32) {
+    let local = DateTime::<Utc>::from_naive_utc_and_offset(instant, Utc).with_timezone(&tz);
+    (local.year(), local.month())
+}
+
+/// Refuses a month the build did not compute: before the first month a ticket was opened,
+/// or after the month of the build's as-of instant (`dim_month_end` holds exactly these
+/// months, the backlog's). Before them the export holds nothing; after them the build has
+/// evaluated no open ticket, no backlog and no outcome. Either way every figure of the
+/// month would be empty or 0 and read like a quiet month, so the report says which months
+/// it can give instead. A month inside them with no ticket is a real month and passes.
+/// A store without tickets computes no month; its reports are empty and pass.
+fn computed_month(store: &Store, (y, m): (i32, u32), flag: &'static str) -> Result<()> {
+    let span = store.query_table(
+        "SELECT strftime(min(month), '%Y-%m'), strftime(max(month), '%Y-%m'), (SELECT as_of FROM cfg_build) \
+         FROM dim_month_end",
+    )?;
+    let Some(row) = span.rows.first() else { return Ok(()) };
+    let (Some(first), Some(last)) = (row[0].to_text(), row[1].to_text()) else { return Ok(()) };
+    let month = format!("{y:04}-{m:02}");
+    if (first.as_str()..=last.as_str()).contains(&month.as_str()) {
+        return Ok(());
+    }
+    let as_of = match &row[2] {
+        Value::Timestamp(t) => DateTime::<Utc>::from_naive_utc_and_offset(*t, Utc).with_timezone(&build_zone(store)?),
+        _ => return Err(ReportError::EmptyBuild),
+    };
+    Err(ReportError::MonthNotComputed { month, flag, first, last, as_of: as_of.format("%Y-%m-%d %H:%M").to_string() })
 }
 
 /// `out`, else `itsm-reports/YYYY-MM`.

@@ -76,6 +76,7 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
             }
         }
     };
+    super::computed_month(store, month, "--month")?;
     let relations = store.relations()?;
     let (y, m) = month;
     let window = [render::first_month_read(month).format("%Y-%m-%d").to_string(), format!("{y:04}-{m:02}-01")];
@@ -106,6 +107,13 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
         );
         tables.insert(reasons.to_string(), store.query_table_with(&sql, &[&window[0], &window[1]])?);
     }
+    // A month of the build's with no ticket opened or resolved (the rows of
+    // kpi_summary_by_month): real, and quiet; the page says so.
+    let quiet_month = relations.iter().any(|r| r == "kpi_summary_by_month")
+        && store
+            .query_table_with("SELECT 1 FROM kpi_summary_by_month WHERE month = CAST(? AS DATE)", &[&window[1]])?
+            .rows
+            .is_empty();
     let input = ReportInput {
         template,
         lang: options.lang,
@@ -118,6 +126,7 @@ pub fn monthly(store: &Store, _config: &Config, options: &MonthlyOptions) -> Res
         as_of,
         config_sha256: text(1),
         batches: source_batches(store)?,
+        quiet_month,
     };
     let rendered = render::render(&input)?;
     let dir = month_dir(options.out.as_deref(), month);

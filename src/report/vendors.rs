@@ -27,6 +27,7 @@ pub struct VendorsOptions {
 /// vendors.csv, vendors.xlsx).
 pub fn vendors(store: &Store, config: &Config, options: &VendorsOptions) -> Result<Vec<PathBuf>> {
     let (y, m) = parse_month(&options.month)?;
+    super::computed_month(store, (y, m), "--month")?;
     let month = format!("{y:04}-{m:02}-01");
     let fetch = |sql: &str| -> Result<Table> { Ok(store.query_table_with(sql, &[&month])?) };
     let batches = source_batches(store)?

@@ -2,7 +2,7 @@
 //! tickets) with a three-candidate portfolio whose evidence, terms and scores are worked
 //! out below; ties are broken by lower effort, then id.
 
-use crate::{fixture, itsm_ok, rows, Tmp};
+use crate::{fixture, itsm, itsm_ok, rows, Tmp};
 
 const PORTFOLIO: &str = "id;title;customers;problems;services;cis;effort_days;cost\n\
     X1;Fix the mail problem;;P1;;;20;100 000\n\
@@ -84,6 +84,34 @@ fn ties_go_to_lower_effort_and_an_earlier_as_of_narrows_the_window() {
         ["10.0", "80000.00", "1", "0.0", "0"],
         "X3 has one incident as of 1 October"
     );
+}
+
+#[test]
+fn an_as_of_outside_the_calendar_or_the_months_the_build_computed_is_refused() {
+    // The build computed September and October 2026 (the first ticket to its as-of).
+    let t = built("outside", "");
+    let refused = |as_of: &str| {
+        let out = itsm(&t.0, &["report", "cab", "--as-of", as_of, "--out", "cab"]);
+        assert_eq!(out.status.code(), Some(2), "{as_of}: {out:?}");
+        assert!(!t.path("cab").exists(), "{as_of}: cab.html written");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // Past the calendar: refused as the Dispatcher's list refuses it (main ranked every
+    // candidate on zero evidence).
+    let stderr = refused("2090-06-01 12:00");
+    assert!(
+        stderr.contains("the as-of instant 2090-06-01 12:00 lies outside the calendar the build computed"),
+        "{stderr}"
+    );
+    // Inside the calendar, but its 12 months hold the build's last months or none of them.
+    for (as_of, month) in [("2027-03-01 12:00", "2027-03"), ("2026-08-15 12:00", "2026-08")] {
+        let stderr = refused(as_of);
+        let want = format!(
+            "the month {month} lies outside the months the build computed, 2026-09 to 2026-10 (from the first \
+             ticket opened to the build's as-of instant, 2026-10-30 17:00); give --as-of within them"
+        );
+        assert!(stderr.contains(&want), "{stderr}");
+    }
 }
 
 /// Issue 20: the four criteria on four candidates (the KPI fixture's incidents, as of

@@ -13,8 +13,14 @@ use super::{project, Row, BASE};
 use crate::{itsm, itsm_ok, rows, Tmp};
 
 /// Incidents E1 and E2 (no priority: no SLA target) opened in November and resolved on
-/// Monday 2 December; request R1 in January; incident O1 (high) open since October.
+/// Monday 2 December; request R1 in January; incident O1 (high) open since October. The
+/// build computes the months October 2013 to January 2014 (its as-of).
 fn export(name: &str) -> Tmp {
+    export_with(name, "")
+}
+
+/// [`export`] with `config` as itsm.toml.
+fn export_with(name: &str, config: &str) -> Tmp {
     let tickets = [
         // E1: Thu 09:00–17:00 480 + Fri 540 + Mon 08:00–08:30 30 = 1,050 min = 17.5 h.
         Row { id: "E1", priority: "", opened: "2013-11-28 09:00", resolved: "2013-12-02 08:30", ..BASE },
@@ -32,7 +38,7 @@ fn export(name: &str) -> Tmp {
         // O1: open, high, since Mon 14 Oct: breached (open) at 13:00 the same day.
         Row { id: "O1", status: "open", opened: "2013-10-14 09:00", ..BASE },
     ];
-    project(name, "", &tickets, "", "2014-01-31 17:00")
+    project(name, config, &tickets, "", "2014-01-31 17:00")
 }
 
 /// kpi.json of the English report of `month`.
@@ -149,5 +155,85 @@ fn the_dispatch_list_refuses_an_instant_outside_the_built_calendar() {
         assert!(stderr.contains(&want), "{stderr}");
         assert!(stderr.contains(&format!("rebuild with `itsm build --as-of \"{as_of}\"`")), "{stderr}");
         assert!(out.stdout.is_empty(), "{out:?}");
+    }
+}
+
+/// Exit code and standard error of `itsm args`, which must have failed without output.
+fn refused(t: &Tmp, args: &[&str]) -> String {
+    let out = itsm(&t.0, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    assert!(out.stdout.is_empty(), "{args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn every_month_report_refuses_a_month_the_build_did_not_compute() {
+    let t = export("export-end-months-outside");
+    // Before the first ticket (September 2013), after the build's as-of (February 2014) and
+    // past the calendar (2090): main wrote empty pages, a billing basis of no lines and a
+    // customer report with this month's allocation share.
+    for month in ["2013-09", "2014-02", "2090-01"] {
+        for report in ["monthly", "billing", "customer", "vendors", "major"] {
+            let out = format!("r-{report}-{month}");
+            let mut args = vec!["report", report, "--month", month];
+            if report != "major" {
+                args.extend(["--out", &out]);
+            }
+            let stderr = refused(&t, &args);
+            let want = format!(
+                "the month {month} lies outside the months the build computed, 2013-10 to 2014-01 (from the first \
+                 ticket opened to the build's as-of instant, 2014-01-31 17:00); give --month within them"
+            );
+            assert!(stderr.contains(&want), "{report}: {stderr}");
+            assert!(!t.path(&out).exists(), "{report} {month} wrote {out}");
+        }
+    }
+    // The backtest's months the same way (main: "0 business days" and empty scores).
+    let stderr = refused(&t, &["report", "dispatch", "--backtest", "--from", "2014-02", "--to", "2014-03"]);
+    assert!(
+        stderr.contains("the month 2014-02 lies outside the months the build computed")
+            && stderr.contains("give --from"),
+        "{stderr}"
+    );
+    let stderr = refused(&t, &["report", "dispatch", "--backtest", "--from", "2013-10", "--to", "2013-09"]);
+    assert!(stderr.contains("the month 2013-09 lies outside") && stderr.contains("give --to"), "{stderr}");
+    // Inside them the reports are written.
+    itsm_ok(&t.0, &["report", "vendors", "--month", "2013-10", "--out", "r-inside"]);
+    itsm_ok(&t.0, &["report", "dispatch", "--backtest", "--from", "2013-10", "--to", "2014-01", "--out", "r-bt"]);
+}
+
+#[test]
+fn a_month_without_tickets_inside_the_build_says_so() {
+    let t = export("export-end-quiet-month");
+    // As of March 2014 the build computes February, a month without a ticket opened or
+    // resolved: a real month whose tiles show –, and the page says why.
+    itsm_ok(&t.0, &["build", "--as-of", "2014-03-15 12:00"]);
+    let json = report(&t, "2014-02");
+    let quiet = json["quiet_month"].as_str().unwrap_or_else(|| panic!("{json}"));
+    assert!(quiet.starts_with("No ticket was opened or resolved in the month"), "{quiet}");
+    assert!(figure(&json, "kpi_summary_by_month", "tile", "tickets_opened")["value"].is_null(), "{json}");
+    let html = std::fs::read_to_string(t.path("r/monthly.html")).unwrap();
+    assert!(html.contains(&format!("<p class=\"reason\">{quiet}</p>")), "{html}");
+    // The backlog is still measured: O1, open since October.
+    assert_eq!(figure(&json, "kpi_backlog_by_month", "tile", "backlog")["value"].as_f64(), Some(1.0), "{json}");
+    // A month with tickets is not quiet.
+    assert!(report(&t, "2014-01").get("quiet_month").is_none());
+    // The Incident Manager's list says there is none, in words.
+    let out = itsm_ok(&t.0, &["report", "major", "--month", "2014-02"]);
+    assert_eq!(out.trim(), "no major incident was opened in 2014-02");
+}
+
+#[test]
+fn the_definitions_name_the_configured_time_zone() {
+    // `itsm init` writes Europe/Amsterdam for the Rabobank export; months are read there.
+    let t = export_with("export-end-amsterdam", "timezone = \"Europe/Amsterdam\"\n");
+    for (lang, want) in [("en", "months in Europe/Amsterdam"), ("sv", "månader i Europe/Amsterdam")] {
+        itsm_ok(&t.0, &["report", "monthly", "--month", "2013-12", "--lang", lang, "--out", lang]);
+        let html = std::fs::read_to_string(t.path(&format!("{lang}/monthly.html"))).unwrap();
+        let json = std::fs::read_to_string(t.path(&format!("{lang}/kpi.json"))).unwrap();
+        for text in [&html, &json] {
+            assert!(text.contains(want), "{lang}: {text}");
+            assert!(!text.contains("Stockholm") && !text.contains("{timezone}"), "{lang}: {text}");
+        }
     }
 }
