@@ -15,7 +15,7 @@ use super::format::{escape_html, format_month, format_number, month_short, Lang,
 use super::shell::{document, markdown, Provenance, Shell};
 use super::tables::{body, number, value, PageError, TablePage};
 use super::template::{Block, Item};
-use super::{Table, Template};
+use super::{Table, Template, Value};
 
 /// The table whose block is drawn as the 12-month compliance chart.
 pub const TREND: &str = "kpi_customer_sla_trend";
@@ -196,7 +196,21 @@ fn trend_chart(block: &Block, table: &Table, input: &CustomerInput<'_>, out: &mu
     out.push_str("</figure>\n");
 }
 
-/// The tables as JSON: `{ "customer", "month", "lang", "currency", "min_count", "tables":
+/// Whether column `column` of table `table` names a person and is pseudonymised in the
+/// JSON (unless `--show-personal-data`): the page's rule (the template block's `personal`
+/// list) or the export's (`crate::export::hidden`), so the file never names someone the
+/// page hides.
+fn personal(input: &CustomerInput<'_>, table: &str, column: &str) -> bool {
+    if input.show_personal {
+        return false;
+    }
+    let in_template = input.template.items.iter().any(|i| {
+        matches!(i, Item::Figure(b) if b.spec.query == table && b.spec.personal.iter().any(|p| p == column))
+    });
+    in_template || crate::export::hidden(table, column).is_some()
+}
+
+/// The tables as JSON (personal columns pseudonymised as on the page): `{ "customer", "month", "lang", "currency", "min_count", "tables":
 /// { name: [ { column: value } ] } }`; numbers stay numbers (a DECIMAL with its exact
 /// digits), NULL is null (a suppressed count, too).
 fn json(input: &CustomerInput<'_>) -> String {
@@ -213,7 +227,15 @@ fn json(input: &CustomerInput<'_>) -> String {
                         .columns
                         .iter()
                         .zip(row)
-                        .map(|(c, v)| (c.clone(), serde_json::to_value(v).unwrap_or(serde_json::Value::Null)))
+                        .map(|(c, v)| {
+                            let v = match v {
+                                Value::Text(text) if personal(input, name, c) => {
+                                    Value::Text(super::pseudonym(text, input.salt))
+                                }
+                                v => v.clone(),
+                            };
+                            (c.clone(), serde_json::to_value(&v).unwrap_or(serde_json::Value::Null))
+                        })
                         .collect();
                     serde_json::Value::Object(object)
                 })

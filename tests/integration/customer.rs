@@ -320,6 +320,11 @@ fn a_customer_s_report_never_names_another_customer_s_tickets_cis_requesters_or_
     itsm_ok(&t.0, &["report", "customer", "--month", "2026-10", "--customer", "Kävlinge", "--out", "p"]);
     let html = std::fs::read_to_string(t.path("p/customer-kavlinge.html")).unwrap();
     assert!(!html.contains("Anna Ahl") && html.contains("P-"), "requesters pseudonymised");
+    // The JSON beside the page hides them alike (it is the page's figures, machine-readable).
+    let shown = std::fs::read_to_string(t.path("r/customer-kavlinge.json")).unwrap();
+    assert!(shown.contains("Anna Ahl"), "--show-personal-data: the JSON names the requester");
+    let json = std::fs::read_to_string(t.path("p/customer-kavlinge.json")).unwrap();
+    assert!(!json.contains("Anna Ahl") && json.contains("\"P-"), "requesters pseudonymised in the JSON: {json}");
     assert!(!t.path("p/customer-staffanstorp.html").exists(), "only the customer asked for");
     // A name that is not a billed customer is an error naming the known ones.
     let out = itsm(&t.0, &["report", "customer", "--month", "2026-10", "--customer", "Gemensam"]);
