@@ -204,9 +204,10 @@ fn personal(input: &CustomerInput<'_>, table: &str, column: &str) -> bool {
     if input.show_personal {
         return false;
     }
-    let in_template = input.template.items.iter().any(|i| {
-        matches!(i, Item::Figure(b) if b.spec.query == table && b.spec.personal.iter().any(|p| p == column))
-    });
+    let in_template =
+        input.template.items.iter().any(
+            |i| matches!(i, Item::Figure(b) if b.spec.query == table && b.spec.personal.iter().any(|p| p == column)),
+        );
     in_template || crate::export::hidden(table, column).is_some()
 }
 
