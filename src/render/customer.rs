@@ -198,8 +198,8 @@ fn trend_chart(block: &Block, table: &Table, input: &CustomerInput<'_>, out: &mu
 
 /// Whether column `column` of table `table` names a person and is pseudonymised in the
 /// JSON (unless `--show-personal-data`): the page's rule (the template block's `personal`
-/// list) or the export's (`crate::export::hidden`), so the file never names someone the
-/// page hides.
+/// list) or the one `itsm export` applies too (`super::personal::hidden`), so the file
+/// never names someone the page hides.
 fn personal(input: &CustomerInput<'_>, table: &str, column: &str) -> bool {
     if input.show_personal {
         return false;
@@ -208,7 +208,7 @@ fn personal(input: &CustomerInput<'_>, table: &str, column: &str) -> bool {
         input.template.items.iter().any(
             |i| matches!(i, Item::Figure(b) if b.spec.query == table && b.spec.personal.iter().any(|p| p == column)),
         );
-    in_template || crate::export::hidden(table, column).is_some()
+    in_template || super::personal::hidden(table, column).is_some()
 }
 
 /// The tables as JSON (personal columns pseudonymised as on the page): `{ "customer", "month", "lang", "currency", "min_count", "tables":

@@ -24,6 +24,7 @@ mod figures;
 pub mod format;
 pub mod output;
 mod page;
+pub mod personal;
 pub mod shell;
 pub mod tables;
 pub mod template;
