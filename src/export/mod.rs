@@ -180,7 +180,8 @@ pub fn select_tables(selection: &[String], relations: &[String]) -> Result<Vec<S
             "kpis" | "marts" | "canonical" => {
                 chosen.extend(relations.iter().filter(|r| group_of(r) == Some(name.as_str())).cloned())
             }
-            _ if relations.iter().any(|r| r == name) => {
+            // The pseudonym salt stays in the database (`crate::report::pseudonym_salt`).
+            _ if relations.iter().any(|r| r == name) && name != "store_secret" => {
                 chosen.insert(name.clone());
             }
             _ => {
@@ -523,6 +524,11 @@ mod tests {
             select_tables(&["stg_ticket".into(), "marts".into()], &rel).unwrap(),
             ["dim_team", "fct_ticket", "stg_ticket"]
         );
+        // The database's pseudonym salt is never written out, not even when named.
+        let mut with_secret = rel.clone();
+        with_secret.push("store_secret".into());
+        assert!(select_tables(&["store_secret".into()], &with_secret).is_err());
+        assert!(!select_tables(&[], &with_secret).unwrap().contains(&"store_secret".to_string()));
         let err = select_tables(&["nope".into()], &rel).unwrap_err().to_string();
         assert!(err.contains("'nope'") && err.contains("kpi_sla_by_month"), "{err}");
     }

@@ -72,6 +72,12 @@ pub enum ReportError {
     /// The database has not been built.
     #[error("database '{0}' has no built model; run `itsm build` first")]
     NotBuilt(PathBuf),
+    /// The database predates its pseudonym salt (schema version 6) and was opened read-only.
+    #[error("database '{db}' has no pseudonym salt yet (made by an older version); run `itsm build` once to add it")]
+    NoPseudonymSalt {
+        /// The database file.
+        db: PathBuf,
+    },
     /// `cfg_build` has no row.
     #[error("cfg_build is empty; run `itsm build`")]
     EmptyBuild,
@@ -315,16 +321,25 @@ fn source_batches(store: &Store) -> Result<Vec<SourceBatch>> {
 }
 
 /// The salt of pseudonyms: `ITSM_PSEUDONYM_SALT` from the environment when set (a secret,
-/// never printed), else the content hash of the database's first loaded file, which is
-/// stable for the database and not public, so names cannot be recovered by hashing a list.
+/// never printed; set it to keep pseudonyms equal across databases), else the database's
+/// own salt, drawn at random when the file was created or upgraded (schema version 6,
+/// table `store_secret`, never exported), so names cannot be recovered by hashing a list.
 pub fn pseudonym_salt(store: &Store) -> Result<String> {
     if let Ok(salt) = std::env::var("ITSM_PSEUDONYM_SALT") {
         if !salt.is_empty() {
             return Ok(salt);
         }
     }
-    let table = store.query_table(
-        "SELECT sha256 FROM kpi_ingest_batch JOIN dim_ingest_batch USING (batch_id) ORDER BY batch_id LIMIT 1",
+    let has_table = store.query_i64(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'store_secret'",
     )?;
-    Ok(first_text(&table))
+    let salt = if has_table == 1 {
+        first_text(&store.query_table("SELECT secret FROM store_secret WHERE name = 'pseudonym_salt'")?)
+    } else {
+        String::new()
+    };
+    if salt.is_empty() {
+        return Err(ReportError::NoPseudonymSalt { db: store.path().to_path_buf() });
+    }
+    Ok(salt)
 }

@@ -3,7 +3,7 @@
 //! migration, once released, is never edited: a change is a new entry.
 
 /// The migrations, index 0 = version 1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build of the tool writes.
 pub fn latest() -> i64 {
@@ -141,4 +141,14 @@ ALTER TABLE ticket ADD COLUMN cost DECIMAL(18, 2);
 /// Tickets stored before version 5 have none (NULL).
 const V5: &str = r#"
 ALTER TABLE ticket ADD COLUMN major_incident VARCHAR;
+"#;
+
+/// The salt of the reports' pseudonyms, drawn at random once per database: before, it was
+/// the content hash of the first loaded file, which `itsm export` writes (ingest_batch's
+/// sha256) and anyone holding the file can compute, so pseudonyms could be reversed by
+/// hashing a staff list. Never exported (`crate::export::select_tables` refuses it).
+const V6: &str = r#"
+CREATE TABLE store_secret (name VARCHAR PRIMARY KEY, secret VARCHAR NOT NULL);
+INSERT INTO store_secret
+SELECT 'pseudonym_salt', sha256(concat(gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now(), random()));
 "#;

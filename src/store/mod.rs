@@ -549,6 +549,18 @@ mod tests {
     }
 
     #[test]
+    fn each_database_draws_its_own_pseudonym_salt_once() {
+        let salt = |store: &Store| store.query_table("SELECT secret FROM store_secret").unwrap().rows;
+        let (a, b) = (temp_db("salt-a"), temp_db("salt-b"));
+        let first = salt(&Store::open(&a).unwrap());
+        assert_eq!(first.len(), 1);
+        let text = first[0][0].to_string();
+        assert!(text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit()), "{text}");
+        assert_eq!(salt(&Store::open(&a).unwrap()), first, "reopening keeps it");
+        assert_ne!(salt(&Store::open(&b).unwrap()), first, "another database, another salt");
+    }
+
+    #[test]
     fn reopening_keeps_version_and_newer_file_is_refused() {
         let path = temp_db("version");
         let store = Store::open(&path).unwrap();
