@@ -186,6 +186,45 @@ fn pass_through_cost_with_markup_is_billed_and_the_shared_customers_share_is_all
     assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
 }
 
+/// A flat export (no history) of the same contracts: a reassigned ticket has no assignment
+/// segment, yet the team that resolved it is known to have held it last.
+const FLAT: &str = "\
+ticket_id,kind,title,customer,channel,priority,status,opened_at,resolved_at,first_team,resolved_by_team,assigned_team,reassignment_count,billable,updated_at,cost
+F1,incident,Reassigned to the vendor,Kävlinge,phone,high,resolved,2026-03-11 08:00,2026-03-11 14:00,Service Desk,V2 3rd Leverantör,V2 3rd Leverantör,1,false,2026-03-11 14:00,\"1 234,57\"
+F2,incident,Reassigned in house,Kävlinge,phone,normal,resolved,2026-03-12 08:00,2026-03-12 14:00,Service Desk,Infrastructure,Infrastructure,2,false,2026-03-12 14:00,100.00
+F3,incident,Vendor from the start,Burlöv,phone,normal,resolved,2026-03-13 08:00,2026-03-13 14:00,V1 3rd Nattjour,V1 3rd Nattjour,V1 3rd Nattjour,0,false,2026-03-13 14:00,200.00
+F4,incident,Still with the vendor,Burlöv,phone,normal,open,2026-03-16 08:00,,Service Desk,,V2 3rd Leverantör,1,false,2026-03-16 09:00,50.00
+";
+
+#[test]
+fn a_reassigned_ticket_from_a_flat_export_is_billed_with_the_markup_of_the_vendor_that_resolved_it() {
+    let t = Tmp::new("vendors-flat");
+    std::fs::write(t.path("itsm.toml"), CONFIG).unwrap();
+    std::fs::write(t.path("tickets.csv"), FLAT).unwrap();
+    itsm_ok(&t.0, &["ingest", t.path("tickets.csv").to_str().unwrap()]);
+    itsm_ok(&t.0, &["build", "--as-of", "2026-03-31 17:00"]);
+    let got = rows(
+        &t.db(),
+        "SELECT ticket_id, vendor, vendor_team, vendor_basis, markup, billed_amount, month \
+         FROM fct_vendor_cost ORDER BY ticket_id",
+    );
+    let want = [
+        // Reassigned once, resolved by the vendor's team: 1 234,57 × 1,15 = 1 419,7555 → 1 419,76
+        // (was 1 234,57 at cost: no segment, so no vendor).
+        "F1,Leverantör AB,V2 3rd Leverantör,last_team,0.1500,1419.76,2026-03-01",
+        // Resolved in house: whoever held it in between, the cost goes at cost.
+        "F2,,,,0.0000,100.00,2026-03-01",
+        // Never reassigned: its one flat segment is the vendor's holding.
+        "F3,Nattjour AB,V1 3rd Nattjour,holding,0.0000,200.00,2026-03-01",
+        // Open, assigned to the vendor: its vendor is known, not yet billed (no month).
+        "F4,Leverantör AB,V2 3rd Leverantör,last_team,0.1500,57.50,",
+    ];
+    assert_eq!(got, want.join("\n"));
+    let lines = rows(&t.db(), "SELECT ticket_id, price_key, amount FROM kpi_billing_ticket ORDER BY ticket_id");
+    assert_eq!(lines, "F1,Leverantör AB,1419.76\nF2,,100.00\nF3,Nattjour AB,200.00");
+    assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"), "billing still reconciles");
+}
+
 /// A workbook cell (Empty when absent).
 fn xcell(range: &calamine::Range<calamine::Data>, row: usize, col: usize) -> calamine::Data {
     range.get_value((row as u32, col as u32)).cloned().unwrap_or(calamine::Data::Empty)
