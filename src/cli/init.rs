@@ -120,6 +120,20 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `s` as a TOML basic string on one line: quotes, backslashes and every control character
+/// escaped (a JSON string literal is one). Group names and headers come from the user's
+/// files; one with a line break, written as TOML's multi-line string after a `#`, would end
+/// the comment and put the rest of the name into itsm.toml as live settings.
+fn q(s: &str) -> String {
+    crate::render::format::json_string(s)
+}
+
+/// Text from the user's files (a path, a reason naming headers) for a `# comment`: its
+/// control characters shown escaped, so it stays on the comment's line.
+fn flat(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// The words of a group's name that say its support line, in the order they are read:
 /// the first one a name holds (case-insensitively) gives the line.
 const LINE_WORDS: [(&str, u8); 7] =
@@ -144,7 +158,6 @@ pub fn guess_line(team: &str) -> Option<u8> {
 /// [`guess_line`] reads them, so the first rule a name matches gives the line it guesses.
 /// Each rule's comment (after `note`) counts its groups and names three.
 pub fn rules_text<'a>(teams: impl IntoIterator<Item = &'a str>, note: &str) -> String {
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     let teams: Vec<&str> = teams.into_iter().collect();
     let mut t = String::new();
     for (word, line) in LINE_WORDS {
@@ -182,7 +195,6 @@ fn draft_name(file: &std::path::Path) -> String {
 /// columns no field reads yet are listed to choose from. Event logs are left out: their
 /// profiles describe roles, not columns (see profiles/bpi2013-volvo.toml).
 pub fn draft_profile(d: &Detection, name: &str) -> anyhow::Result<String> {
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     let closest = d.ranking.iter().find(|m| m.kind != detect::MatchKind::EventLog);
     let kind = match closest.map(|m| m.kind) {
         Some(detect::MatchKind::History) => FileKind::History,
@@ -198,7 +210,11 @@ pub fn draft_profile(d: &Detection, name: &str) -> anyhow::Result<String> {
         }
     }
     let mut t = String::new();
-    writeln!(t, "# Draft profile for '{}', written by `itsm init`: no built-in profile", d.path.display())?;
+    writeln!(
+        t,
+        "# Draft profile for '{}', written by `itsm init`: no built-in profile",
+        flat(&d.path.display().to_string())
+    )?;
     writeln!(t, "# finds all the columns it requires. Map each field to the column of the file that holds")?;
     writeln!(t, "# it (uncomment the line; a list of alternatives works too: [\"Status\", \"State\"]), and")?;
     writeln!(t, "# add labels the base profile does not know under [values.status], [values.kind], ….")?;
@@ -233,7 +249,6 @@ pub fn draft_profile(d: &Detection, name: &str) -> anyhow::Result<String> {
 /// The text of `itsm.toml` for these detections (each has a winner).
 pub fn config_text(found: &[Detection]) -> anyhow::Result<String> {
     let mut t = String::new();
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     writeln!(t, "# itsm.toml written by `itsm init`. Check every line marked '# check'.")?;
     writeln!(t, "# Every setting has a default in code; what is written here can be changed.\n")?;
     writeln!(t, "db = \"itsm.duckdb\"")?;
@@ -249,7 +264,7 @@ pub fn config_text(found: &[Detection]) -> anyhow::Result<String> {
             continue;
         }
         let p = Profile::load(&w.profile)?;
-        writeln!(t, "# {}: {}", d.path.display(), d.reason())?;
+        writeln!(t, "# {}: {}", flat(&d.path.display().to_string()), flat(&d.reason()))?;
         writeln!(
             t,
             "# check: read as {} with delimiter {}; naive times in {}; day-first dates {} (the profile's \
@@ -343,6 +358,24 @@ mod tests {
         // Few groups: listed one by one, as before.
         let text = config_text(&[detection(&names[..5])]).unwrap();
         assert!(!text.contains("[[team_rules]]") && text.contains("name = \"G0 2nd\"\nline = 2"), "{text}");
+    }
+
+    /// A group name with a line break (or any control character) stays one quoted string,
+    /// in a comment as in a setting: nothing of it becomes a live line of itsm.toml.
+    #[test]
+    fn names_from_files_never_break_out_of_their_line() {
+        let evil = "Net\n[[teams]]\nname = \"Evil\"\nline = 1\n\"\"\" \u{7} \\".to_string();
+        assert_eq!(q(&evil), r#""Net\n[[teams]]\nname = \"Evil\"\nline = 1\n\"\"\" \u0007 \\""#);
+        for names in [vec![evil.clone()], (0..30).map(|i| format!("{evil} 3rd {i}")).chain([evil.clone()]).collect()] {
+            let text = config_text(&[detection(&names)]).unwrap();
+            assert!(!text.lines().any(|l| l.starts_with("name = \"Evil\"")), "{text}");
+            let config = crate::config::Config::parse(&text).unwrap();
+            assert!(config.teams.iter().all(|t| t.name != "Evil"), "{text}");
+        }
+        let mut d = detection(&[evil]);
+        d.path = "a\n[tickets.values]\n.csv".into();
+        let draft = draft_profile(&d, "x").unwrap();
+        assert!(!draft.lines().any(|l| l.starts_with("[tickets.values]")), "{draft}");
     }
 
     fn detection(names: &[String]) -> Detection {

@@ -453,7 +453,7 @@ pub fn readme(done: &[Exported], options: &ExportOptions, db: &Path) -> String {
                 out,
                 "Layout: one file per table, <table>.csv, UTF-8, comma-separated, header row. Text \
                  that a spreadsheet would take for a formula (starting with = + - @, tab or carriage \
-                 return) is written with a leading apostrophe."
+                 return, also after leading blanks) is written with a leading apostrophe."
             );
         }
         ExportFormat::Xlsx => {

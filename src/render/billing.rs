@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use rust_xlsxwriter::utility::column_number_to_name;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError};
 
+use super::export::excel_text;
 use super::format::{csv_field, format_month, Lang};
 use super::shell::{document, Provenance, Shell};
 use super::tables::{body, cell, number, PageError, TablePage};
@@ -412,7 +413,7 @@ fn ticket_row(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     ws.write_string(row, 0, text(tickets, tk, "ticket_id"))?;
-    ws.write_string(row, 1, text(tickets, tk, "title"))?;
+    ws.write_string(row, 1, excel_text(&text(tickets, tk, "title")))?;
     let resolved = &text(tickets, tk, "resolved_day");
     match ExcelDateTime::parse_from_str(resolved) {
         Ok(dt) => {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::format::{csv_field, escape_html, Lang};
+use super::format::{csv_field, escape_html, terminal_text, Lang};
 use super::shell::{document, Provenance, Shell};
 use super::tables::{body, cell, number, PageError, TablePage};
 use super::{parse_template, Table};
@@ -70,11 +70,12 @@ pub fn text(table: &Table, colour: bool) -> String {
             shown
                 .iter()
                 .map(|c| {
-                    let text = cell(table, r, c).unwrap_or_default();
+                    // Before the title is shortened: a long title's control characters too.
+                    let text = terminal_text(&cell(table, r, c).unwrap_or_default());
                     if *c == "title" && text.chars().count() > 40 {
                         format!("{}…", text.chars().take(39).collect::<String>())
                     } else {
-                        text.replace(['\n', '\r', '\t', '\x1b'], " ")
+                        text
                     }
                 })
                 .collect()
@@ -226,6 +227,12 @@ mod tests {
         assert!(csv.contains("INC1,\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
         assert!(text(&list(), true).contains("\x1b[31m"));
         assert!(!text(&list(), false).contains('\x1b'));
+        // A long title is shortened after its control characters are gone: one line per row.
+        let mut long = list();
+        long.rows[0][1] = Value::Text(format!("{}\n\x1b[2J{}", "x".repeat(20), "y".repeat(40)));
+        let shown = text(&long, false);
+        assert_eq!(shown.lines().count(), 2, "{shown}");
+        assert!(!shown.contains('\x1b') && shown.contains("xxxxxxxxxxxxxxxxxxxx  [2Jyyyy"), "{shown}");
     }
 
     #[test]

@@ -14,6 +14,22 @@ use crate::table::{Table, Value};
 /// The longest text an Excel cell holds.
 pub const EXCEL_MAX_TEXT: usize = 32_767;
 
+/// `s` as an Excel cell holds it: text longer than [`EXCEL_MAX_TEXT`] characters is cut,
+/// visibly, with how long it was (the report's CSV keeps it whole). For the reports'
+/// workbooks, where one ticket's pasted log must not stop the month's billing; the
+/// export's workbook refuses such text instead ([`SheetError::TextTooLong`]).
+pub fn excel_text(s: &str) -> String {
+    let chars = s.chars().count();
+    if chars <= EXCEL_MAX_TEXT {
+        return s.to_string();
+    }
+    let note = format!(" … [cut: {chars} characters, the CSV has all]");
+    let keep = EXCEL_MAX_TEXT - note.chars().count();
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(&note);
+    out
+}
+
 /// Why the workbook cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
@@ -179,6 +195,16 @@ mod tests {
         assert_eq!(sheet_name("kpi_customer_requester_by_month_x", &mut taken), "kpi_customer_requester_by_month");
         assert_eq!(sheet_name("kpi_customer_requester_by_month_y", &mut taken), "kpi_customer_requester_by_mon~2");
         assert_eq!(sheet_name("a/b", &mut taken), "a_b");
+    }
+
+    #[test]
+    fn report_text_longer_than_a_cell_is_cut_visibly_to_fit() {
+        assert_eq!(excel_text("kort"), "kort");
+        let long = "å".repeat(40_000);
+        let cut = excel_text(&long);
+        assert_eq!(cut.chars().count(), EXCEL_MAX_TEXT);
+        assert!(cut.ends_with(" … [cut: 40000 characters, the CSV has all]") && cut.starts_with("ååå"));
+        assert_eq!(excel_text(&"x".repeat(EXCEL_MAX_TEXT)).len(), EXCEL_MAX_TEXT);
     }
 
     #[test]

@@ -239,12 +239,22 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Text for an aligned table on a terminal: every control character (line breaks, tabs,
+/// escape sequences, C1 controls) becomes a space, so ticket text can neither break the
+/// table's lines nor drive the terminal.
+pub fn terminal_text(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 /// A CSV field, quoted when it holds a comma, quote or line break. Text that a spreadsheet
-/// would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return
-/// and is not a plain number) is prefixed with `'`, so ticket text never becomes a live
-/// formula in a CSV the tool writes (OWASP's CSV-injection guidance).
+/// would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return,
+/// also after leading blanks, which spreadsheets' importers may trim, or with their
+/// full-width forms, and is not a plain number) is prefixed with `'`, so ticket text never
+/// becomes a live formula in a CSV the tool writes (OWASP's CSV-injection guidance).
 pub fn csv_field(s: &str) -> String {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !plain_number(s);
+    const TRIGGERS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'];
+    let formula = (s.starts_with(TRIGGERS) || s.trim_start_matches([' ', '\u{A0}', '\n']).starts_with(TRIGGERS))
+        && !plain_number(s);
     let s = if formula { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -263,7 +273,8 @@ fn plain_number(s: &str) -> bool {
         && t.parse::<f64>().is_ok()
 }
 
-/// A JSON string literal (quotes, backslashes and control characters escaped).
+/// A JSON string literal (quotes, backslashes and control characters, DEL and C1 among
+/// them, escaped). It is a TOML basic string on one line too (`itsm init` writes names so).
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -274,7 +285,7 @@ pub fn json_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -464,6 +475,12 @@ mod tests {
     }
 
     #[test]
+    fn terminal_text_has_no_control_characters() {
+        assert_eq!(terminal_text("a\nb\r\tc\x1b[31md\u{9b}2Je\u{7}"), "a b  c [31md 2Je ");
+        assert_eq!(terminal_text("Kävlinge – ok"), "Kävlinge – ok");
+    }
+
+    #[test]
     fn csv_fields_are_quoted_and_never_formulas() {
         assert_eq!(csv_field("Kävlinge, \"KAV\""), "\"Kävlinge, \"\"KAV\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
@@ -477,5 +494,12 @@ mod tests {
         assert_eq!(csv_field("+NaN"), "'+NaN");
         assert_eq!(csv_field("-Infinity"), "'-Infinity");
         assert_eq!(csv_field("+1.5e3"), "+1.5e3");
+        // Blanks before the formula: an importer that trims them would run it.
+        assert_eq!(csv_field("  =1+1"), "'  =1+1");
+        assert_eq!(csv_field("\u{A0}@SUM(A1)"), "'\u{A0}@SUM(A1)");
+        assert_eq!(csv_field("\n=cmd"), "\"'\n=cmd\"");
+        assert_eq!(csv_field("\u{FF1D}1+1"), "'\u{FF1D}1+1", "the full-width equals sign");
+        assert_eq!(csv_field(" -3"), " -3", "a number with a blank stays a number");
+        assert_eq!(csv_field("a = b"), "a = b");
     }
 }

@@ -7,8 +7,8 @@
 
 use std::io::Write;
 
-use super::format::csv_field;
-use crate::table::{Table, Value};
+use super::format::{csv_field, terminal_text};
+use crate::table::Table;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,10 @@ pub fn write_table(out: &mut impl Write, format: OutputFormat, table: &Table) ->
     let headers = &table.columns;
     match format {
         OutputFormat::Table => {
-            let rows: Vec<Vec<String>> = table.rows.iter().map(|r| r.iter().map(Value::to_string).collect()).collect();
+            // Control characters in ticket text would break the lines or drive the terminal.
+            let rows: Vec<Vec<String>> =
+                table.rows.iter().map(|r| r.iter().map(|c| terminal_text(&c.to_string())).collect()).collect();
+            let headers: Vec<String> = headers.iter().map(|h| terminal_text(h)).collect();
             let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
             for row in &rows {
                 for (w, cell) in widths.iter_mut().zip(row) {
@@ -74,6 +77,7 @@ fn json(v: &impl serde::Serialize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::Value;
 
     fn text(s: &str) -> Value {
         Value::Text(s.into())
@@ -122,5 +126,10 @@ mod tests {
         };
         write_table(&mut out, OutputFormat::Table, &table).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "kund      n\nKävlinge  1\nLomma     22\n");
+    }
+
+    #[test]
+    fn table_keeps_one_line_per_row_whatever_the_text() {
+        assert_eq!(render(OutputFormat::Table), "name             n\nKävlinge, \"KAV\"\na b              1\n");
     }
 }

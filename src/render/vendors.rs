@@ -18,6 +18,7 @@ use chrono::TimeZone;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError};
 
 use super::chart::{self, BarChart, LineChart, Series};
+use super::export::excel_text;
 use super::format::{csv_field, escape_html, format_month, format_number, Lang, NumberFormat};
 use super::shell::{document, Provenance, Shell};
 use super::tables::{body, cell, number, value, PageError, TablePage};
@@ -390,7 +391,7 @@ fn xlsx(input: &VendorsInput) -> Result<Vec<u8>, XlsxError> {
         let mut row = 1u32;
         for h in (0..holdings.rows.len()).filter(|&h| text(holdings, h, "vendor") == vendor) {
             ws.write_string(row, 0, text(holdings, h, "ticket_id"))?;
-            ws.write_string(row, 1, text(holdings, h, "title"))?;
+            ws.write_string(row, 1, excel_text(&text(holdings, h, "title")))?;
             ws.write_string(row, 2, text(holdings, h, "customer"))?;
             ws.write_string(row, 3, text(holdings, h, "priority"))?;
             write_instant(ws, row, 4, value(holdings, h, "starts_at"), input.timezone, &f.datetime)?;
@@ -440,7 +441,7 @@ fn xlsx(input: &VendorsInput) -> Result<Vec<u8>, XlsxError> {
         let first = row + 1;
         for c in (0..costs.rows.len()).filter(|&c| text(costs, c, "vendor") == vendor) {
             ws.write_string(row, 0, text(costs, c, "ticket_id"))?;
-            ws.write_string(row, 1, text(costs, c, "title"))?;
+            ws.write_string(row, 1, excel_text(&text(costs, c, "title")))?;
             ws.write_string(row, 2, text(costs, c, "customer"))?;
             ws.write_number_with_format(row, 3, number(costs, c, "cost").unwrap_or(0.0), &f.money)?;
             ws.write_number_with_format(row, 4, number(costs, c, "markup").unwrap_or(0.0), &f.percent)?;
