@@ -143,6 +143,12 @@ pub struct FileMapping {
     /// derived from the changes between consecutive snapshots.
     #[serde(default)]
     pub snapshots: bool,
+    /// Tickets files only: closing codes (the `closed_code` column: Jira's Resolution,
+    /// ServiceNow's close code) that say the ticket was closed without being resolved
+    /// (`"Won't Do"`, `"Duplicate"`). A resolved or closed row with one of them loads as
+    /// cancelled, compared case-insensitively; empty by default.
+    #[serde(default)]
+    pub cancelled_codes: Vec<String>,
 }
 
 /// A validated profile.

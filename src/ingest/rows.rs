@@ -35,6 +35,8 @@ type Labels = HashMap<String, &'static str, BuildHasherDefault<super::direct::Mi
 const T_KIND: usize = column_index(TICKET_COLUMNS, "kind");
 const T_OPENED: usize = column_index(TICKET_COLUMNS, "opened_at");
 const T_UPDATED: usize = column_index(TICKET_COLUMNS, "updated_at");
+const T_STATUS: usize = column_index(TICKET_COLUMNS, "status");
+const T_CLOSED_CODE: usize = column_index(TICKET_COLUMNS, "closed_code");
 /// Timestamps that must not precede opened_at, with how a rejection names them.
 const T_LATER: [(usize, &str); 3] = [
     (column_index(TICKET_COLUMNS, "first_response_at"), "first response"),
@@ -107,6 +109,8 @@ pub struct RowMapper {
     unit_factor: f64,
     default_kind: Option<&'static str>,
     status_values: Labels,
+    /// Closing codes that make a resolved or closed ticket cancelled, lower case.
+    cancelled_codes: Vec<String>,
     source: String,
     batch_id: i64,
     width: usize,
@@ -323,6 +327,10 @@ impl RowMapper {
                 .as_deref()
                 .and_then(|k| model::KIND.values.iter().copied().find(|v| *v == k)),
             status_values: profile.value_map(&model::STATUS).into_iter().collect(),
+            cancelled_codes: match kind {
+                FileKind::Tickets => profile.tickets.cancelled_codes.iter().map(|c| c.trim().to_lowercase()).collect(),
+                FileKind::History => Vec::new(),
+            },
             source: source.to_string(),
             batch_id,
             width: header.len(),
@@ -542,6 +550,13 @@ impl RowMapper {
             FileKind::Tickets => {
                 if let (Cell::Null, Some(k)) = (cells[T_KIND], self.default_kind) {
                     cells[T_KIND] = Cell::Text(k);
+                }
+                // Done with a closing code that says nothing was done (Jira's "Won't Do"):
+                // cancelled, which status wins with (DESIGN §5a.2).
+                if let (Cell::Text("resolved" | "closed"), Cell::Text(code)) = (cells[T_STATUS], cells[T_CLOSED_CODE]) {
+                    if self.cancelled_codes.iter().any(|c| c.eq_ignore_ascii_case(code.trim())) {
+                        cells[T_STATUS] = Cell::Text("cancelled");
+                    }
                 }
                 let opened = instant(cells[T_OPENED]).expect("required, checked");
                 for (i, what) in T_LATER {

@@ -45,6 +45,28 @@ fn jira_topdesk_and_glpi_exports_load_whole() {
 }
 
 #[test]
+fn a_jira_issue_done_as_won_t_do_or_duplicate_is_cancelled_and_declined_stays_resolved() {
+    let t = Tmp::new("jira-resolution");
+    std::fs::write(
+        t.path("jira.csv"),
+        "Summary,Issue key,Issue Type,Status,Priority,Resolution,Created,Updated,Resolved\n\
+         Skrivare,ITSD-1,Incident,Done,Medium,Done,05/Oct/26 8:00 AM,05/Oct/26 9:00 AM,05/Oct/26 9:00 AM\n\
+         Skrivare igen,ITSD-2,Incident,Done,Medium,Won't Do,05/Oct/26 8:00 AM,05/Oct/26 9:00 AM,05/Oct/26 9:00 AM\n\
+         Samma skrivare,ITSD-3,Incident,Closed,Medium,duplicate,05/Oct/26 8:00 AM,05/Oct/26 9:00 AM,05/Oct/26 9:00 AM\n\
+         Ny skärm,ITSD-4,Service request,Done,Medium,Declined,05/Oct/26 8:00 AM,05/Oct/26 9:00 AM,05/Oct/26 9:00 AM\n\
+         Öppen,ITSD-5,Incident,In Progress,Medium,Won't Do,05/Oct/26 8:00 AM,05/Oct/26 9:00 AM,\n",
+    )
+    .unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "jira.csv", "--profile", "jira"]);
+    assert!(out.contains("5 read = 5 loaded + 0 rejected"), "{out}");
+    // Only a done issue is judged by its resolution; an open one keeps its status.
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, status, closed_code FROM ticket ORDER BY ticket_id"),
+        "ITSD-1,closed,Done\nITSD-2,cancelled,Won't Do\nITSD-3,cancelled,duplicate\nITSD-4,closed,Declined\nITSD-5,open,Won't Do"
+    );
+}
+
+#[test]
 fn flat_exports_of_each_tool_have_an_ftr_population_and_a_rate_where_a_team_is_1st_line() {
     // DESIGN §5a.1/§5a.2: none of these exports fills first_team, so entry through the
     // Service Desk is assumed; the population is the incidents and requests resolved, not
