@@ -45,7 +45,6 @@ fn list(cell: &str) -> Vec<String> {
 
 /// Reads and checks a portfolio file.
 pub fn read(path: &Path) -> Result<Vec<Candidate>, TableError> {
-    let table = read_table(path, "portfolio")?;
     let want = [
         "id",
         "title",
@@ -59,6 +58,7 @@ pub fn read(path: &Path) -> Result<Vec<Candidate>, TableError> {
         "technical_need",
         "end_of_support",
     ];
+    let table = read_table(path, "portfolio", &want[..2])?;
     let columns = table.columns(path, "portfolio", &want, 2, None)?;
     let mut out: Vec<Candidate> = Vec::new();
     for (line, fields) in &table.rows {

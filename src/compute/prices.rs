@@ -34,8 +34,8 @@ const PRICE_LIMIT: i128 = 10_000_000_000_000_000 * 100;
 
 /// Reads and checks a price list.
 pub fn read(path: &Path) -> Result<Vec<Price>, TableError> {
-    let table = read_table(path, "price list")?;
     let want = ["type", "name", "unit_price", "valid_from", "valid_to"];
+    let table = read_table(path, "price list", &want[..4])?;
     let columns = table.columns(path, "price list", &want, 4, Some("type,name,unit_price,valid_from[,valid_to]"))?;
     let mut prices = Vec::new();
     for (line, fields) in &table.rows {
@@ -82,6 +82,17 @@ mod tests {
         assert_eq!(prices[0].unit_price, 1_250_050);
         assert_eq!(prices[0].valid_to, NaiveDate::from_ymd_opt(2026, 7, 1));
         assert_eq!((prices[1].kind.as_str(), prices[1].name.as_str(), prices[1].valid_to), ("hourly", "*", None));
+    }
+
+    #[test]
+    fn a_title_above_the_header_is_passed_over_and_rows_keep_their_lines() {
+        let p = write(
+            "title",
+            "Prislista 2026\nGäller från 1 januari;;;;\n\ntyp;x\nType;Name;Unit_price;Valid_from;Valid_to\nitem;Ny dator;12 500,50;2025-01-01;\nitem;Mus;gratis;2025-01-01;\n",
+        );
+        // The header is line 5: the bad price is named on line 7, the file's own.
+        let err = read(&p).unwrap_err().to_string();
+        assert!(err.contains("row 7, column unit_price: value 'gratis'"), "{err}");
     }
 
     #[test]

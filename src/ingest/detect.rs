@@ -340,10 +340,10 @@ fn head(path: &Path) -> std::io::Result<Vec<u8>> {
 /// file's rows are not parsed: `itsm ingest` needs only the header). Of a workbook, the
 /// first sheet with a header any profile reads is examined, or only `sheet` when given.
 pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<Detection, IngestError> {
+    let profiles: Vec<Profile> = BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?;
+    // A row is a header when some profile can read it (below a report's title rows).
+    let is_header = |row: &[String]| profiles.iter().any(|p| score(p, row).usable());
     let (header, data, encoding, delimiter) = if workbook::is_workbook(path) {
-        let profiles: Vec<Profile> = BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?;
-        // A row is a header when some profile can read it.
-        let is_header = |row: &[String]| profiles.iter().any(|p| score(p, row).usable());
         let sheets = workbook::read_workbook(path, sheet, &is_header)?;
         let first = sheets.into_iter().next().ok_or_else(|| IngestError::Empty { path: path.into() })?;
         (first.header, first.rows.into_iter().map(|(_, r)| r).collect::<Vec<_>>(), None, None)
@@ -359,6 +359,9 @@ pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<
         let delim = csv::detect_delimiter(&text);
         let mut reader = csv::Reader::new(&text, delim);
         let csv_err = |source| IngestError::Csv { path: path.into(), source };
+        for _ in 0..csv::title_records(&text, delim, &is_header) {
+            reader.next_record().map_err(csv_err)?;
+        }
         let header: Vec<String> = match reader.next_record().map_err(csv_err)? {
             Some(r) => r.fields.iter().map(|f| f.trim().to_string()).collect(),
             None => return Err(IngestError::Empty { path: path.into() }),

@@ -308,15 +308,14 @@ pub fn ingest_scanned(
     let csv_file = CsvFile { path, origin: &origin, sha256, size, clock, already };
     match streamable {
         Some(encoding) => {
+            let head = stream::head_text(std::fs::File::open(path).map_err(read)?, encoding).map_err(read)?;
             let delim = match opts.profile.delimiter.as_str() {
-                "auto" => {
-                    let head = std::fs::File::open(path).map_err(read)?;
-                    csv::detect_delimiter(&stream::head_text(head, encoding).map_err(read)?)
-                }
+                "auto" => csv::detect_delimiter(&head),
                 d => d.as_bytes()[0],
             };
             let form = Form::Csv { encoding: encoding.name(), delimiter: delim as char };
             let mut rows = CsvRows::open(path, encoding, delim)?;
+            rows.skip(csv::title_records(&head, delim, &|row| csv_header(opts.profile, row)))?;
             let header = rows.header()?;
             ingest_csv(store, csv_file, form, header, &mut rows, opts)
         }
@@ -335,10 +334,17 @@ pub fn ingest_scanned(
             };
             let form = Form::Csv { encoding, delimiter: delim as char };
             let mut rows = CsvRows::new(&text, delim, path.into());
+            rows.skip(csv::title_records(&text, delim, &|row| csv_header(opts.profile, row)))?;
             let header = rows.header()?;
             ingest_csv(store, csv_file, form, header, &mut rows, opts)
         }
     }
+}
+
+/// Whether `row` is the header of a CSV file read with `profile`: a tickets or history
+/// header ([`looks_like_header`]) or an event log's.
+fn csv_header(profile: &Profile, row: &[String]) -> bool {
+    looks_like_header(profile, row) || profile.eventlog.as_ref().is_some_and(|log| eventlog::is_event_log(log, row))
 }
 
 /// What [`ingest_file`] knows of a CSV file before its records.
@@ -425,6 +431,17 @@ pub fn ingest_records(
     load.commit(Content::file(kind.name(), table.sha256.clone(), table.bytes), table.rows.len() as u64)
 }
 
+/// Whether `row` is a header row of `profile`: it holds at least half of some kind's
+/// required columns. Finds the header below a report's title rows, in a sheet or a CSV file.
+fn looks_like_header(profile: &Profile, row: &[String]) -> bool {
+    let lower: Vec<String> = row.iter().map(|c| c.trim().to_lowercase()).collect();
+    [FileKind::Tickets, FileKind::History].iter().any(|&k| {
+        let need = rows::required_columns(profile, k);
+        let hits = need.iter().filter(|alts| alts.iter().any(|c| lower.contains(&c.to_lowercase()))).count();
+        !need.is_empty() && hits * 2 >= need.len()
+    })
+}
+
 /// One workbook as one batch: every sheet that holds tickets or history (or the sheet
 /// named by `--sheet`), bulk-appended through the same mapping as CSV. `bytes` is the file
 /// read whole already when it is not a regular file (a FIFO can be read once only).
@@ -436,16 +453,7 @@ fn ingest_workbook(
     clock: Clock,
     opts: &IngestOptions<'_>,
 ) -> Result<IngestReport, IngestError> {
-    let profile = opts.profile;
-    // A row is a header when it holds at least half of some kind's required columns.
-    let is_header = |row: &[String]| {
-        let lower: Vec<String> = row.iter().map(|c| c.trim().to_lowercase()).collect();
-        [FileKind::Tickets, FileKind::History].iter().any(|&k| {
-            let need = rows::required_columns(profile, k);
-            let hits = need.iter().filter(|alts| alts.iter().any(|c| lower.contains(&c.to_lowercase()))).count();
-            !need.is_empty() && hits * 2 >= need.len()
-        })
-    };
+    let is_header = |row: &[String]| looks_like_header(opts.profile, row);
     match bytes {
         Some(bytes) => {
             let book = workbook::Workbook::from_bytes(path, bytes)?;

@@ -120,8 +120,9 @@ impl Headers {
 }
 
 /// Cell texts that mean "no value" when a profile names none: what ServiceNow, database
-/// dumps and spreadsheet exports write into empty cells.
-pub const DEFAULT_NULL_VALUES: &[&str] = &["NULL", "(null)", "(empty)", "?"];
+/// dumps and spreadsheet exports write into empty cells; `-` is TOPdesk's and Jira's
+/// report exports' empty cell (and the BPI 2013 log's unknown resource).
+pub const DEFAULT_NULL_VALUES: &[&str] = &["NULL", "(null)", "(empty)", "?", "-"];
 
 /// Column mapping of one file kind: canonical field -> column name in the export.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -450,10 +451,11 @@ mod tests {
         assert_eq!(p.tickets.columns["status"].find(&header), Some(1));
         assert_eq!(p.tickets.columns["ticket_id"].find(&header), Some(0));
         assert_eq!(p.tickets.columns["status"].shown(), "'state' or 'incident_state'");
-        assert!(p.is_null(" ? ") && p.is_null("null") && p.is_null("") && !p.is_null("-"));
+        assert!(p.is_null(" ? ") && p.is_null("null") && p.is_null("") && p.is_null(" - "));
+        assert!(!p.is_null("--") && !p.is_null("-1") && !p.is_null("n/a"));
         let mut q = p.clone();
-        q.null_values = Some(vec!["-".into()]);
-        assert!(q.is_null("-") && !q.is_null("?"));
+        q.null_values = Some(vec!["n/a".into()]);
+        assert!(q.is_null("N/A") && !q.is_null("?") && !q.is_null("-"), "a profile's own list replaces the default");
         assert_eq!(p.required_fields(FileKind::Tickets), ["ticket_id", "kind", "status", "opened_at"]);
     }
 

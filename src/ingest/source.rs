@@ -64,6 +64,14 @@ impl<Rd: csv::Records> CsvRows<Rd> {
     pub fn header(&mut self) -> Result<Option<Vec<String>>, IngestError> {
         Ok(self.next_row()?.map(|row| row.fields.iter().map(|f| f.trim().to_string()).collect()))
     }
+
+    /// Passes over `n` records (the title lines [`csv::title_records`] counted).
+    pub fn skip(&mut self, n: usize) -> Result<(), IngestError> {
+        for _ in 0..n {
+            self.next_row()?;
+        }
+        Ok(())
+    }
 }
 
 impl<Rd: csv::Records> RecordSource for CsvRows<Rd> {

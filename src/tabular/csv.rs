@@ -178,39 +178,53 @@ fn mixed_encoding(bytes: &[u8]) -> Option<MixedEncoding> {
 /// Excel's delimiter hint: a first line `sep=;` (`sep=` and one character), which Excel
 /// writes above the header of a CSV meant for another locale's Excel and reads to choose
 /// the delimiter. It is no record: the readers skip it (counting its line, so lines stay
-/// the file's own) and [`detect_delimiter`] takes its character. Returns the delimiter and
-/// the length of the line with its line end; `None` when `text` (decoded, without a BOM)
-/// does not start with one.
+/// the file's own) and [`detect_delimiter`] takes its character. Tools that quote every
+/// field write it quoted (`"sep=;"`), and a spreadsheet that saved the file again pads it
+/// with delimiters to the header's width (`sep=;;;;`): both are the same hint. Returns the
+/// delimiter and the length of the line with its line end; `None` when `text` (decoded,
+/// without a BOM) does not start with one.
 pub fn sep_hint(text: &[u8]) -> Option<(u8, usize)> {
-    if !text.get(..4)?.eq_ignore_ascii_case(b"sep=") {
+    let quoted = text.first() == Some(&b'"');
+    let body = &text[usize::from(quoted)..];
+    if !body.get(..4)?.eq_ignore_ascii_case(b"sep=") {
         return None;
     }
-    let (&delim, rest) = text[4..].split_first()?;
+    let (&delim, mut rest) = body[4..].split_first()?;
     if !(delim.is_ascii_punctuation() || delim == b'\t' || delim == b' ') || delim == b'"' {
         return None;
     }
+    let mut used = usize::from(quoted) + 5;
+    if quoted {
+        rest = rest.strip_prefix(b"\"")?;
+        used += 1;
+    }
+    let pad = rest.iter().take_while(|&&b| b == delim).count();
+    rest = &rest[pad..];
     let end = match rest {
         [b'\r', b'\n', ..] => 2,
         [b'\n' | b'\r', ..] => 1,
         [] => 0,
         _ => return None,
     };
-    Some((delim, 5 + end))
+    Some((delim, used + pad + end))
 }
 
 /// Picks the delimiter from the header line: the candidate that occurs most often outside
 /// quotes (`,` wins a tie, as the commonest); Excel's `sep=` hint line, when the text starts
-/// with one, decides instead.
+/// with one, decides instead. A first line without any candidate (a report's title above
+/// the header) says nothing: the first of the next 30 lines that holds one decides.
 pub fn detect_delimiter(text: &str) -> u8 {
     if let Some((delim, _)) = sep_hint(text.as_bytes()) {
         return delim;
     }
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0), (b'|', 0)];
     let mut quoted = false;
+    let mut lines = 0;
     for &b in text.as_bytes() {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
+            b'\n' if !quoted && (counts.iter().any(|c| c.1 > 0) || lines == 30) => break,
+            b'\n' if !quoted => lines += 1,
             _ if !quoted => {
                 if let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
                     c.1 += 1;
@@ -220,6 +234,30 @@ pub fn detect_delimiter(text: &str) -> u8 {
         }
     }
     counts.iter().fold((b',', 0), |best, c| if c.1 > best.1 { *c } else { best }).0
+}
+
+/// The most records a report's title lines may take above the header.
+pub const TITLE_RECORDS: usize = 30;
+
+/// How many records of `text` (a file's start) stand above its header: a report exported
+/// "with title" puts its name, date or filter on lines of their own above the header.
+/// The count of records before the first that `is_header` takes, among the first
+/// [`TITLE_RECORDS`]; 0 when the first is taken, or when none is: then the first record is
+/// read as the header, as ever, and a header error names it. Lines keep their numbers.
+pub fn title_records(text: &str, delim: u8, is_header: &dyn Fn(&[String]) -> bool) -> usize {
+    let mut reader = Reader::new(text, delim);
+    for n in 0..TITLE_RECORDS {
+        match reader.next_record() {
+            Ok(Some(record)) => {
+                let row: Vec<String> = record.fields.iter().map(|f| f.trim().to_string()).collect();
+                if is_header(&row) {
+                    return n;
+                }
+            }
+            _ => return 0,
+        }
+    }
+    0
 }
 
 /// Why the reader stopped. With text already decoded and ragged rows allowed this means
@@ -438,6 +476,8 @@ mod tests {
         assert_eq!(detect_delimiter("id;namn;\"a,b\"\n1,2,3,4,5\n"), b';');
         assert_eq!(detect_delimiter("id\tname\n"), b'\t');
         assert_eq!(detect_delimiter("id,name\n"), b',');
+        // A title line above the header says nothing; the header decides.
+        assert_eq!(detect_delimiter("Incidenter oktober 2026\r\n\r\nid;namn;x,y\n1;a;b\n"), b';');
     }
 
     #[test]
@@ -455,8 +495,13 @@ mod tests {
         // `sep=,` over a header that holds more semicolons: the hint decides.
         assert_eq!(detect_delimiter("sep=,\nid;a,b;c\n"), b',');
         assert_eq!(read_all("SEP=|\nid|x\n1|2", b'|')[1], (3, vec!["1".to_string(), "2".to_string()]));
+        // Quoted by a tool that quotes every field, or padded by a spreadsheet's save.
+        assert_eq!(sep_hint(b"\"sep=;\"\r\nid;namn\r\n"), Some((b';', 9)));
+        assert_eq!(sep_hint(b"sep=;;;\nid;namn;x\n"), Some((b';', 8)));
+        assert_eq!(sep_hint(b"\"sep=,\",,\nid,a,b\n"), Some((b',', 10)));
+        assert_eq!(read_all("\"sep=;\"\nid;namn\n1;a\n", b';')[0], (2, vec!["id".to_string(), "namn".to_string()]));
         // Not a hint: more after the character, no character, or a header that starts so.
-        for text in ["sep=;x\nid\n", "sep=\nid\n", "separator;x\n1;2\n", "sep=a\n"] {
+        for text in ["sep=;x\nid\n", "sep=\nid\n", "separator;x\n1;2\n", "sep=a\n", "\"sep=;\n", "sep=;,\n"] {
             assert_eq!(sep_hint(text.as_bytes()), None, "{text:?}");
             assert_eq!(read_all(text, b';')[0].0, 1, "{text:?}");
         }
@@ -464,6 +509,17 @@ mod tests {
         let err =
             decode_checked(b"sep=;\nid;title\n1;Sk\xc3\xb6n\n2;Skrivare \xff\n", EncodingChoice::Auto).unwrap_err();
         assert_eq!((err.line, err.column.as_str()), (4, "title"));
+    }
+
+    #[test]
+    fn title_lines_above_the_header_are_counted_and_a_file_without_a_header_counts_none() {
+        let is_header = |row: &[String]| row.iter().any(|c| c == "id");
+        assert_eq!(title_records("id;x\n1;2\n", b';', &is_header), 0);
+        assert_eq!(title_records("Rapport\n\nUtskriven;;\nid;x\n1;2\n", b';', &is_header), 2);
+        // No header among the first records: the first is read as it always was.
+        assert_eq!(title_records("a;b\n1;2\n", b';', &is_header), 0);
+        let far = format!("{}id;x\n", "t\n".repeat(TITLE_RECORDS));
+        assert_eq!(title_records(&far, b';', &is_header), 0);
     }
 
     #[test]

@@ -161,11 +161,18 @@ impl Record<'_> {
 
 /// Reads a small configuration table (price list, portfolio) whole from CSV (any encoding
 /// and delimiter [`csv`] detects) or the first sheet of a workbook. `what` names the file
-/// in errors ("price list").
-pub fn read_table(path: &Path, what: &'static str) -> Result<SmallTable, TableError> {
+/// in errors ("price list"). The header is the first row that holds every `required`
+/// column name, so a title above it ("Prislista 2026", a date) is passed over; when no row
+/// of the first [`csv::TITLE_RECORDS`] does, the first row is the header and the missing
+/// column is named by [`SmallTable::columns`].
+pub fn read_table(path: &Path, what: &'static str, required: &[&str]) -> Result<SmallTable, TableError> {
+    let has_required = |row: &[String]| required.iter().all(|r| row.iter().any(|c| c.trim().eq_ignore_ascii_case(r)));
     if workbook::is_workbook(path) {
-        // The first sheet whose first non-empty row is taken as the header.
-        let sheets = workbook::read_workbook(path, None, &|row: &[String]| row.iter().any(|c| !c.trim().is_empty()))
+        // The first sheet's header row: the first with the required names, else the first
+        // non-empty row (when none within the search has them).
+        let any = |row: &[String]| row.iter().any(|c| !c.trim().is_empty());
+        let sheets = workbook::read_workbook(path, None, &has_required)
+            .or_else(|_| workbook::read_workbook(path, None, &any))
             .map_err(|source| TableError::Workbook { what, source })?;
         let sheet = sheets.into_iter().next().ok_or_else(|| TableError::Empty { what, path: path.into() })?;
         let header = sheet.header.iter().map(|h| h.trim().to_lowercase()).collect();
@@ -178,8 +185,12 @@ pub fn read_table(path: &Path, what: &'static str) -> Result<SmallTable, TableEr
     }
     let bytes = std::fs::read(path).map_err(|source| TableError::Read { what, path: path.into(), source })?;
     let (text, _) = csv::decode(&bytes, csv::EncodingChoice::Auto);
-    let mut reader = csv::Reader::new(&text, csv::detect_delimiter(&text));
+    let delim = csv::detect_delimiter(&text);
+    let mut reader = csv::Reader::new(&text, delim);
     let csv_err = |source| TableError::Csv { what, path: path.into(), source };
+    for _ in 0..csv::title_records(&text, delim, &has_required) {
+        reader.next_record().map_err(csv_err)?;
+    }
     let header = match reader.next_record().map_err(csv_err)? {
         Some(first) => first.fields.iter().map(|f| f.trim().to_lowercase()).collect(),
         None => return Err(TableError::Empty { what, path: path.into() }),

@@ -322,6 +322,42 @@ fn an_excel_sep_hint_line_is_skipped_and_its_delimiter_used_streamed_or_read_who
 }
 
 #[test]
+fn a_report_s_title_lines_above_the_header_are_passed_over_and_short_years_and_dashes_read() {
+    // A TOPdesk overview saved by a Swedish Excel "with title": the report's name and when it
+    // was printed stand above the header (no delimiter on the first line), two-digit years,
+    // `-` in empty cells. The title was taken for the header (no profile matched it).
+    let text = "Anmälningar – översikt\r\n\
+                Utskriven 31-10-26 16:00;;;;;\r\n\
+                \r\n\
+                Anmälningsnummer;Kort beskrivning;Status;Anmäld datum;Klar datum;Operatörsgrupp\r\n\
+                I 2610 001;Skrivare;Klar;05-10-26 08:00;05-10-26 09:30;Service Desk\r\n\
+                I 2610 002;Skärm;Pågående;06-10-26 10:00;-;-\r\n\
+                I 2610 003;Mus;Klar;igår;-;Service Desk\r\n";
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    for (name, bytes) in [("title.csv", text.as_bytes().to_vec()), ("title1252.csv", cp1252.into_owned())] {
+        let t = Tmp::new(&format!("titlelines-{name}"));
+        std::fs::write(t.path(name), bytes).unwrap();
+        let out = itsm_ok(&t.0, &["ingest", name]);
+        assert!(out.contains("3 read = 2 loaded + 1 rejected"), "{name}: {out}");
+        let db = t.db();
+        assert_eq!(rows(&db, "SELECT source, delimiter FROM ingest_batch"), "topdesk,;", "{name}");
+        // 05-10-26 08:00 CEST = 06:00 UTC; `-` is an empty cell, not a team called "-".
+        assert_eq!(
+            rows(&db, "SELECT ticket_id, opened_at, resolved_at, assigned_team FROM ticket ORDER BY ticket_id"),
+            "I 2610 001,2026-10-05 06:00:00,2026-10-05 07:30:00,Service Desk\n\
+             I 2610 002,2026-10-06 08:00:00,,",
+            "{name}"
+        );
+        // Lines keep the file's numbers: the header is line 4, the bad row line 7.
+        assert_eq!(
+            rows(&db, "SELECT row_number, column_name, value FROM rejected_row"),
+            "7,Anmäld datum,igår",
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn a_profile_s_two_digit_year_formats_read_dates_the_built_in_forms_take_for_the_year_26() {
     // QA t3: Excel's default short dates; the built-in dotted and slashed forms read
     // `05.10.26` and `10/5/26` as the year 26 and refused them before the profile's formats ran.
