@@ -232,12 +232,75 @@ impl Secrets {
         };
         let in_query = src.query.iter().filter(|(k, v)| secret_name(k) && !v.is_empty()).map(|(_, v)| v.clone());
         secrets.values.extend(in_query);
+        // A password in the base URL's `user:password@` (redact_url drops it from the URL
+        // shown, but a server or a transport error may repeat it).
+        if let Some(password) = src.base_url.parse::<Uri>().ok().and_then(|u| {
+            let userinfo = u.authority()?.as_str().rsplit_once('@')?.0.to_string();
+            let password = userinfo.split_once(':')?.1.to_string();
+            Some(percent_decode_str(&password).decode_utf8_lossy().into_owned())
+        }) {
+            secrets.values.push(password);
+        }
+        // Each secret as a server may echo it: URL-encoded (upper- or lower-case hex, `+`
+        // for a space) or JSON-escaped (`\/`, `\uXXXX`), longest first.
+        let mut values: Vec<String> = secrets.values.iter().filter(|v| !v.is_empty()).flat_map(|v| forms(v)).collect();
+        values.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        values.dedup();
+        secrets.values = values;
         Ok(secrets)
     }
 
     fn scrub(&self, text: &str) -> String {
         self.values.iter().fold(text.to_string(), |t, v| t.replace(v.as_str(), "***"))
     }
+}
+
+/// The forms a secret's value may take in what a server sends back or a library prints.
+fn forms(value: &str) -> Vec<String> {
+    let mut out = vec![value.to_string()];
+    for set in [NON_ALPHANUMERIC, QUERY_TEXT] {
+        let upper = utf8_percent_encode(value, set).to_string();
+        let lower = lower_hex(&upper);
+        out.push(upper.replace("%20", "+"));
+        out.push(lower);
+        out.push(upper);
+    }
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let json = json.get(1..json.len().saturating_sub(1)).unwrap_or_default().to_string();
+    out.push(json.replace('/', "\\/"));
+    // Every character outside ASCII letters and digits as `\uXXXX`, as some servers write it.
+    for upper in [false, true] {
+        let escaped: String = value
+            .encode_utf16()
+            .map(|u| match char::from_u32(u32::from(u)) {
+                Some(c) if c.is_ascii_alphanumeric() => c.to_string(),
+                _ if upper => format!("\\u{u:04X}"),
+                _ => format!("\\u{u:04x}"),
+            })
+            .collect();
+        out.push(escaped);
+    }
+    out.push(json);
+    out.retain(|f| !f.is_empty());
+    out
+}
+
+/// `%2F` as `%2f`: the hex digits of percent escapes in lower case.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            hex = 2;
+            out.push(c);
+        } else if hex > 0 {
+            hex -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Standard base64 with padding, as HTTP Basic authentication wants it.

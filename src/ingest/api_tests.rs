@@ -161,6 +161,32 @@ fn status_error_is_redacted_and_never_shows_the_token() {
 }
 
 #[test]
+fn a_secret_echoed_url_encoded_or_json_escaped_is_scrubbed_too() {
+    std::env::set_var("ITSM_API_TEST_TOKEN_ECHO", "tok/SECRET+1 =");
+    // The server echoes the token as JSON with `\/`, URL-encoded with upper- and lower-case
+    // hex, with `+` for the space, and with every other character as `\uXXXX` (a header
+    // value is ASCII, so the token is).
+    let body = r#"{"a":"tok\/SECRET+1 =","b":"tok%2FSECRET%2B1%20%3D","c":"tok%2fSECRET%2b1%20%3d","d":"tok%2FSECRET%2B1+%3D","e":"tok\u002fSECRET\u002b1\u0020\u003d"}"#;
+    let mock = Mock::start(vec![(403, vec![], body.to_string())]);
+    let mut src = source(format!("{}/api", mock.base), offset_limit(2), "/result");
+    src.auth = Auth::Bearer { token_env: "ITSM_API_TEST_TOKEN_ECHO".to_string() };
+    let shown = run(&src).0.unwrap_err().to_string();
+    for leak in ["SECRET", "tok%2", "tok\\"] {
+        assert!(!shown.contains(leak), "{leak} in {shown}");
+    }
+    assert_eq!(shown.matches("***").count(), 5, "{shown}");
+}
+
+#[test]
+fn the_password_of_the_base_url_s_userinfo_is_a_secret() {
+    let mut src = source("https://svc:pa%24%24word@example.invalid/api".into(), offset_limit(2), "/result");
+    src.auth = Auth::None;
+    let secrets = Secrets::from_env(&src).unwrap();
+    assert_eq!(secrets.scrub("login pa$$word failed; pa%24%24word"), "login *** failed; ***");
+    assert_eq!(redact_url(&src.base_url), "https://example.invalid/api");
+}
+
+#[test]
 fn jira_start_at_total_advances_by_records_received() {
     let issues = |ids: std::ops::Range<u32>| {
         let list: Vec<String> = ids.map(|i| format!(r#"{{"id":"{i}","fields":{{"summary":"s{i}"}}}}"#)).collect();
