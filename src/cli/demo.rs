@@ -125,7 +125,7 @@ pub fn run(cx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let list = report::dispatch_list(&store, &dcx.config, &dispatch)?;
     let backtest = report::backtest(&store, &dcx.config, &dispatch.backtest)?;
     let reports = args.dir.join("reports");
-    report::write_dispatch(&list, &backtest, &dcx.config, Some(reports.clone()), Lang::Sv, true)?;
+    report::write_dispatch(&list, &backtest, Some(reports.clone()), Lang::Sv, true)?;
     cx.say(format!("database:      {}", db.display()))?;
     cx.say(format!("report:        {}", out.join("monthly.html").display()))?;
     cx.say(format!("billing:       {}", out.join("billing.xlsx").display()))?;

@@ -352,7 +352,7 @@ fn dispatch(cx: &Context, a: &DispatchArgs) -> anyhow::Result<ExitCode> {
         crate::render::output::write_table(&mut stdout, OutputFormat::Table, &backtest.reliability)?;
         let list = report::dispatch_list(&store, &cx.config, &options)?;
         let out = a.out.clone().or_else(|| Some(PathBuf::from("itsm-reports/dispatch")));
-        for path in report::write_dispatch(&list, &backtest, &cx.config, out, options.lang, true)? {
+        for path in report::write_dispatch(&list, &backtest, out, options.lang, true)? {
             cx.say(format!("written: {}", path.display()))?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -377,7 +377,7 @@ fn dispatch(cx: &Context, a: &DispatchArgs) -> anyhow::Result<ExitCode> {
         }
         ListFormat::Html => {
             let backtest = report::backtest(&store, &cx.config, &options.backtest)?;
-            for path in report::write_dispatch(&list, &backtest, &cx.config, a.out.clone(), options.lang, false)? {
+            for path in report::write_dispatch(&list, &backtest, a.out.clone(), options.lang, false)? {
                 cx.say(format!("written: {}", path.display()))?;
             }
         }

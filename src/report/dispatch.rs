@@ -43,6 +43,8 @@ pub struct DispatchList {
     /// One row per open ticket, sorted by probability then deadline: the columns of
     /// [`render::dispatch::COLUMNS`] (deadline as local text) and `forecast_note`.
     pub rows: Table,
+    /// The zone the build computed in, which the deadlines and the as-of are shown in.
+    pub zone: Tz,
 }
 
 /// A backtest's result.
@@ -109,7 +111,8 @@ pub fn dispatch_list(store: &Store, config: &Config, options: &DispatchOptions) 
     let set = load_models(config.queries.as_deref())?;
     let model = model_sql(&set, "kpi_dispatch")?;
     let as_of = options.as_of.unwrap_or_else(|| Utc::now().naive_utc());
-    let tz: Tz = config.timezone.parse().unwrap_or(chrono_tz::Europe::Stockholm);
+    // The zone the build computed in (its months, its calendar), not today's configuration.
+    let tz: Tz = super::build_zone(store)?;
     within_calendar(store, as_of, tz)?;
     let at = as_of.format("%Y-%m-%d %H:%M:%S").to_string();
     let teams = if options.teams.is_empty() {
@@ -129,7 +132,7 @@ pub fn dispatch_list(store: &Store, config: &Config, options: &DispatchOptions) 
     params.extend(options.teams.iter().map(String::as_str));
     let mut rows = store.query_table_with(&sql, &params)?;
     localise_deadlines(&mut rows, tz, options.lang);
-    Ok(DispatchList { as_of, rows })
+    Ok(DispatchList { as_of, rows, zone: tz })
 }
 
 /// Replaces `deadline_at` (UTC) by `deadline` (local `YYYY-MM-DD HH:MM`) and adds
@@ -230,7 +233,6 @@ pub fn backtest(store: &Store, config: &Config, months: &(Option<String>, Option
 pub fn write_dispatch(
     list: &DispatchList,
     backtest: &Backtest,
-    config: &Config,
     out: Option<PathBuf>,
     lang: Lang,
     backtest_csv: bool,
@@ -245,8 +247,7 @@ pub fn write_dispatch(
             }
         }
     }
-    let tz: Tz = config.timezone.parse().unwrap_or(chrono_tz::Europe::Stockholm);
-    let as_of = DateTime::<Utc>::from_naive_utc_and_offset(list.as_of, Utc).with_timezone(&tz);
+    let as_of = DateTime::<Utc>::from_naive_utc_and_offset(list.as_of, Utc).with_timezone(&list.zone);
     let as_of = as_of.format("%Y-%m-%d %H:%M").to_string();
     let period = format!(
         "{} – {}, {} {}",

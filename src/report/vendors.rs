@@ -34,7 +34,8 @@ pub fn vendors(store: &Store, config: &Config, options: &VendorsOptions) -> Resu
         .into_iter()
         .map(|b| format!("#{} {} ({}, {} UTC)", b.batch_id, b.file, b.source, b.finished_at))
         .collect();
-    let timezone = config.timezone.parse().unwrap_or(chrono_tz::Europe::Stockholm);
+    // The zone the build computed in (its months, its calendar), not today's configuration.
+    let timezone = super::build_zone(store)?;
     let input = render::vendors::VendorsInput {
         lang: options.lang,
         month: (y, m),

@@ -163,6 +163,13 @@ fn the_csv_has_the_list_s_columns_and_rows_sorted_by_risk() {
         &["report", "dispatch", "--as-of", "2026-03-06 16:00", "--format", "csv", "--team", "Business Systems"],
     );
     assert_eq!(infra.lines().count(), 2, "{infra}");
+    // The deadlines are shown in the zone the build computed in: a configuration edited
+    // since (not yet built) does not move them an hour.
+    let at = ["report", "dispatch", "--as-of", "2026-03-06T15:00:00Z", "--format", "csv"];
+    let before = itsm_ok(&t.0, &at);
+    assert!(before.contains("2026-03-06 17:00"), "{before}");
+    std::fs::write(t.path("itsm.toml"), "timezone = \"Europe/London\"\n[dispatch]\nmin_sample = 3\n").unwrap();
+    assert_eq!(itsm_ok(&t.0, &at), before, "the build's zone, not the edited configuration's");
 }
 
 #[test]
