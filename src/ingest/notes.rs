@@ -126,6 +126,9 @@ fn reason_kind(column: Option<&str>, reason: &str) -> String {
         }
     }
     match column {
+        // A reason that names its field already begins with the column when the header is
+        // the field's own name (`assigned_team: assigned_team: …` was shown).
+        Some(col) if out.starts_with(&format!("{col}: ")) => out,
         Some(col) => format!("{col}: {out}"),
         None => out,
     }
@@ -151,6 +154,12 @@ mod tests {
             "contact_type: unknown channel value '…' (or a label in the profile's [values.channel])"
         );
         assert_eq!(reason_kind(None, "a 'x' and 'y z'"), "a '…' and '…'");
+        // The header is the field's name: said once.
+        assert_eq!(
+            reason_kind(Some("assigned_team"), "assigned_team: the Excel error value #N/A (…) is no value; set empty"),
+            "assigned_team: the Excel error value #N/A (…) is no value; set empty"
+        );
+        assert_eq!(reason_kind(Some("Grupp"), "assigned_team: x"), "Grupp: assigned_team: x");
     }
 
     #[test]
