@@ -40,8 +40,8 @@ pub enum TableError {
     Workbook {
         /// The file's role.
         what: &'static str,
-        /// Why (names the file and sheet).
-        source: workbook::ExcelError,
+        /// Why (names the file and sheet); boxed, as it is large and rare.
+        source: Box<workbook::ExcelError>,
     },
     /// The file has no header.
     #[error("{what} '{}' is empty", path.display())]
@@ -173,7 +173,7 @@ pub fn read_table(path: &Path, what: &'static str, required: &[&str]) -> Result<
         let any = |row: &[String]| row.iter().any(|c| !c.trim().is_empty());
         let sheets = workbook::read_workbook(path, None, &has_required)
             .or_else(|_| workbook::read_workbook(path, None, &any))
-            .map_err(|source| TableError::Workbook { what, source })?;
+            .map_err(|source| TableError::Workbook { what, source: Box::new(source) })?;
         let sheet = sheets.into_iter().next().ok_or_else(|| TableError::Empty { what, path: path.into() })?;
         let header = sheet.header.iter().map(|h| h.trim().to_lowercase()).collect();
         let rows = sheet

@@ -31,7 +31,7 @@ use calamine::{open_workbook_auto, open_workbook_from_rs, Data, DataRef, Dimensi
 
 pub use cell::cell_text;
 pub use sheet::DataRows;
-use sheet::{range_cells, NextCell, SheetStream};
+use sheet::{range_cells, CellError, NextCell, SheetStream};
 
 /// Rows searched for the header, counted from the sheet's first non-empty row.
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -117,6 +117,25 @@ pub enum ExcelError {
         column: String,
         /// The cell's text.
         value: String,
+    },
+    /// An xlsx cell holds a formula but no computed value: the file was written by a program
+    /// that does not calculate, so the value the cell shows in Excel is not in the file.
+    #[error(
+        "sheet '{sheet}' of '{path}', row {row}, column {column}: the formula ={formula} has no computed \
+         value in the file (it was written by a program that does not calculate); open the file in \
+         Excel or LibreOffice and save it again, or export CSV"
+    )]
+    Uncalculated {
+        /// The file.
+        path: PathBuf,
+        /// The sheet.
+        sheet: String,
+        /// 1-based sheet row.
+        row: usize,
+        /// The column's letters.
+        column: String,
+        /// The formula's text, without `=`.
+        formula: String,
     },
     /// No sheet was named and every sheet of the workbook is empty.
     #[error("workbook '{path}' has no data (all sheets empty)")]
@@ -318,15 +337,20 @@ impl<RS: Read + Seek + Send> Workbook<RS> {
                         let dims = reader.dimensions();
                         // A sheet that declares no dimension says A1 (calamine's default).
                         let declared = (dims.start != (0, 0) || dims.end != (0, 0)).then_some(dims);
-                        // Styled cells without a value come as empty cells: skipped, as a range skips them.
+                        // Styled cells without a value come as empty cells: skipped, as a range
+                        // skips them. A formula without a computed value is refused: its cell
+                        // would read empty, and the value Excel shows would be lost unseen.
                         let next: NextCell<'_> = Box::new(move || loop {
-                            match reader.next_cell() {
-                                Ok(Some(cell)) if matches!(cell.get_value(), DataRef::Empty) => {}
-                                Ok(Some(cell)) => {
-                                    return Ok(Some((cell.get_position(), Data::from(cell.get_value().clone()))))
-                                }
+                            match reader.next_cell_with_formula() {
+                                Ok(Some(cell)) => match (cell.value, cell.formula) {
+                                    (DataRef::Empty, Some(formula)) => {
+                                        return Err(CellError::Uncalculated { at: cell.pos, formula })
+                                    }
+                                    (DataRef::Empty, None) => {}
+                                    (value, _) => return Ok(Some((cell.pos, Data::from(value)))),
+                                },
                                 Ok(None) => return Ok(None),
-                                Err(e) => return Err(e),
+                                Err(e) => return Err(CellError::Read(e)),
                             }
                         });
                         (next, declared, regions)
@@ -651,6 +675,19 @@ mod tests {
         assert!(msg.contains("sheet 'excel-title-block'"), "{msg}");
         assert!(msg.contains("no row looks like a header among the first 30 from row 1"), "{msg}");
         assert!(msg.contains("Ärendeexport Kävlinge kommun"), "{msg}");
+    }
+
+    #[test]
+    fn a_formula_without_a_computed_value_is_refused_with_its_cell() {
+        // Written by openpyxl (tests/fixtures/bad/make.py): two formulas with the values
+        // Excel stores, and A4 `="BAD-"&3` with none, which would read as an empty cell.
+        let err = read("bad/xlsx-formulas.xlsx", None).expect_err("uncalculated");
+        assert!(
+            matches!(&err, ExcelError::Uncalculated { row: 4, column, formula, .. } if column == "A" && formula == "\"BAD-\"&3"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("sheet 'Tickets' of"), "{err}");
+        assert!(err.to_string().contains("open the file in Excel or LibreOffice and save it again"), "{err}");
     }
 
     #[test]

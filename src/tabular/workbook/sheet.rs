@@ -19,8 +19,24 @@ type Placed = ((u32, u32), Data);
 /// A row's 0-based number and its cells as (column, value).
 type RowCells = (u32, Vec<(u32, Data)>);
 
+/// Why the next cell could not be given.
+#[derive(Debug)]
+pub(super) enum CellError {
+    /// calamine could not read the sheet.
+    Read(calamine::XlsxError),
+    /// A formula cell without a computed value at 0-based `(row, column)`: the file was
+    /// written by a program that does not calculate (a script's library), so what the
+    /// cell shows in Excel is not in the file.
+    Uncalculated {
+        /// 0-based (row, column).
+        at: (u32, u32),
+        /// The formula's text.
+        formula: String,
+    },
+}
+
 /// The next non-empty cell of a sheet; `None` at the end.
-pub(super) type NextCell<'a> = Box<dyn FnMut() -> Result<Option<Placed>, calamine::XlsxError> + Send + 'a>;
+pub(super) type NextCell<'a> = Box<dyn FnMut() -> Result<Option<Placed>, CellError> + Send + 'a>;
 
 /// The non-empty cells of a range read whole, row by row.
 pub(super) fn range_cells<'a>(mut range: Range<Data>) -> NextCell<'a> {
@@ -106,7 +122,16 @@ impl<'a> SheetStream<'a> {
         if self.ended {
             return Ok(None);
         }
-        let cell = (self.next)().map_err(|e| self.error(e))?;
+        let cell = (self.next)().map_err(|e| match e {
+            CellError::Read(e) => self.error(e),
+            CellError::Uncalculated { at: (row, col), formula } => ExcelError::Uncalculated {
+                path: self.path.clone(),
+                sheet: self.sheet.clone(),
+                row: row as usize + 1,
+                column: column_name(col),
+                formula,
+            },
+        })?;
         self.ended = cell.is_none();
         Ok(cell)
     }
