@@ -169,15 +169,29 @@ fn one_page(name: &str, profile: &str, api: &str, body: String) -> Tmp {
 
 #[test]
 fn jira_search_and_topdesk_incident_responses_map_through_their_api_profiles() {
-    let jira = "{\"startAt\": 0, \"maxResults\": 50, \"total\": 1, \"issues\": [{\"key\": \"ITSD-7\", \"fields\": {\
+    let jira = "{\"startAt\": 0, \"maxResults\": 50, \"total\": 3, \"issues\": [{\"key\": \"ITSD-7\", \"fields\": {\
         \"issuetype\": {\"name\": \"Incident\"}, \"summary\": \"Skrivaren på plan 2 är trasig\", \
         \"status\": {\"name\": \"In Progress\"}, \"priority\": {\"name\": \"High\"}, \
         \"created\": \"2026-10-05T08:02:00.000+02:00\", \"updated\": \"2026-10-05T09:00:00.000+02:00\", \
-        \"resolutiondate\": null, \"reporter\": {\"displayName\": \"Åsa Öberg\"}}}]}";
+        \"resolutiondate\": null, \"resolution\": null, \"reporter\": {\"displayName\": \"Åsa Öberg\"}}}, \
+        {\"key\": \"ITSD-8\", \"fields\": {\"issuetype\": {\"name\": \"Incident\"}, \"summary\": \"Dubblett\", \
+        \"status\": {\"name\": \"Done\"}, \"priority\": {\"name\": \"Low\"}, \
+        \"created\": \"2026-10-05T10:00:00.000+02:00\", \"updated\": \"2026-10-05T11:00:00.000+02:00\", \
+        \"resolutiondate\": \"2026-10-05T11:00:00.000+02:00\", \"resolution\": {\"name\": \"Duplicate\"}}}, \
+        {\"key\": \"ITSD-9\", \"fields\": {\"issuetype\": {\"name\": \"Incident\"}, \"summary\": \"Löst\", \
+        \"status\": {\"name\": \"Done\"}, \"priority\": {\"name\": \"Low\"}, \
+        \"created\": \"2026-10-05T10:00:00.000+02:00\", \"updated\": \"2026-10-05T12:00:00.000+02:00\", \
+        \"resolutiondate\": \"2026-10-05T12:00:00.000+02:00\", \"resolution\": {\"name\": \"Done\"}}}]}";
     let t = one_page("api-jira", "jira-api", "records = \"/issues\"\npagination = \"startat\"\n", jira.to_string());
+    // An issue done as a Duplicate is cancelled (the jira profile's cancelled_codes, read
+    // from fields.resolution.name); one done as Done is closed, as the profile maps Done.
     assert_eq!(
-        rows(&t.db(), "SELECT ticket_id, kind, title, status, priority, strftime(opened_at, '%H:%M') FROM ticket"),
-        "ITSD-7,incident,Skrivaren på plan 2 är trasig,open,normal,06:02"
+        rows(
+            &t.db(),
+            "SELECT ticket_id, kind, title, status, priority, strftime(opened_at, '%H:%M') FROM ticket ORDER BY 1"
+        ),
+        "ITSD-7,incident,Skrivaren på plan 2 är trasig,open,normal,06:02\nITSD-8,incident,Dubblett,cancelled,low,08:00\n\
+         ITSD-9,incident,Löst,closed,low,08:00"
     );
     let topdesk = "[{\"number\": \"I 2610 001\", \"briefDescription\": \"Kan inte logga in i Procapita\", \
         \"caller\": {\"dynamicName\": \"Örjan Åberg\"}, \"callerBranch\": {\"name\": \"Kävlinge\"}, \
