@@ -127,11 +127,37 @@ fn mixed_encoding(bytes: &[u8]) -> Option<MixedEncoding> {
     let line_start = body[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     let line_end = body[bad..].iter().position(|&b| b == b'\n').map_or(body.len(), |p| bad + p);
     let line = body[..bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    // The header is the first line after Excel's `sep=` hint, whose character is the delimiter.
+    // The header follows Excel's `sep=` hint, whose character is the delimiter; of the lines
+    // above the bad one (at most the first 31), it is the one with the most non-empty cells,
+    // so a report's title lines above it ("Incidenter oktober;;;") are passed over.
     let (hinted, header_start) = sep_hint(body).map_or((None, 0), |(d, n)| (Some(d), n));
-    let header_end = body[header_start..].iter().position(|&b| b == b'\n').map_or(body.len(), |p| header_start + p);
-    let header = String::from_utf8_lossy(&body[header_start..header_end]);
-    let delim = hinted.unwrap_or_else(|| detect_delimiter(&header));
+    let lines_end = body[header_start..]
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .nth(TITLE_RECORDS)
+        .map_or(body.len(), |(i, _)| header_start + i);
+    // The bad line is a candidate only when it is the first (a bad byte in the header).
+    let top_end = if line_start > header_start { line_start } else { line_end };
+    let top = String::from_utf8_lossy(&body[header_start..top_end.min(lines_end).max(header_start)]);
+    let delim = hinted.unwrap_or_else(|| detect_delimiter(&top));
+    // Non-empty cells of a line, delimiters inside quotes not counted.
+    let filled = |l: &str| {
+        let (mut quoted, mut cells, mut content) = (false, 0, false);
+        for c in l.chars().chain([delim as char]) {
+            match c {
+                '"' => quoted = !quoted,
+                c if c == delim as char && !quoted => {
+                    cells += usize::from(content);
+                    content = false;
+                }
+                c if !c.is_whitespace() => content = true,
+                _ => {}
+            }
+        }
+        cells
+    };
+    let header = top.lines().fold("", |best, l| if filled(l) > filled(best) { l } else { best });
     // The cell around the bad byte: from the delimiter before it (outside quotes) to the next.
     let mut quoted = false;
     let (mut index, mut cell_start) = (0, line_start);
@@ -553,6 +579,18 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("line 3, column 'title': value 'Skrivare \\xFF\\xFE, plan 2' holds the bytes"));
+        // Below a report's title lines (padded with delimiters), the header names the column;
+        // a bad byte in the header itself names its own cell.
+        let titled = b"Incidenter oktober;;\n\nUtskriven 2026-11-01;;\nid;title;customer\nINC1;Sk\xc3\xb6n;K\xc3\xa4vlinge\nINC2;ok;Burl\xf6v\n";
+        let err = decode_checked(titled, EncodingChoice::Auto).unwrap_err();
+        assert_eq!((err.line, err.column.as_str(), err.value.as_str()), (6, "customer", "Burl\\xF6v"));
+        let err = decode_checked(b"id;K\xe4und;titel\nINC1;Sk\xc3\xb6n;x\n", EncodingChoice::Auto).unwrap_err();
+        assert_eq!((err.line, err.column.as_str()), (1, "K\u{fffd}und"));
+        // A data line whose quoted cell holds delimiters is not taken for the header.
+        let mut many = b"id,title,customer\n".to_vec();
+        many.extend_from_slice(b"INC1,\"a, b, c, d\",K\xc3\xa4vlinge\n".repeat(40).as_slice());
+        many.extend_from_slice(b"INC2,ok,Burl\xf6v\n");
+        assert_eq!(decode_checked(&many, EncodingChoice::Auto).unwrap_err().column, "customer");
         // A pure Windows-1252 file, a valid UTF-8 file, and an explicit choice are not refused.
         assert_eq!(decode_checked(b"Kund\nK\xe4vlinge\n", EncodingChoice::Auto).unwrap().1, "windows-1252");
         assert_eq!(decode_checked("Kund\nKävlinge\n".as_bytes(), EncodingChoice::Auto).unwrap().1, "utf-8");
