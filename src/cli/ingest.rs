@@ -252,6 +252,15 @@ pub fn print_report(cx: &Context, r: &IngestReport) -> std::io::Result<()> {
         let how = if c.status_changes > 0 { "derived from status and team changes" } else { "read" };
         cx.say(format!("  events: {} {how}: {} new, {} already known", c.events_staged, c.events_new, c.events_known))?;
     }
+    if !r.passed_over.is_empty() {
+        let total: u64 = r.passed_over.iter().map(|(_, n)| n).sum();
+        let top: Vec<String> = r.passed_over.iter().take(5).map(|(what, n)| format!("{what} {n}")).collect();
+        let more = if r.passed_over.len() > 5 { ", …" } else { "" };
+        cx.say(format!(
+            "  passed over: {total} changelog changes of fields that are no event kind ({}{more})",
+            top.join(", ")
+        ))?;
+    }
     for (reason, n) in r.warnings_by_reason.iter().take(5) {
         cx.say(format!("  warning × {n}: {reason}"))?;
     }

@@ -24,9 +24,9 @@ mod flatten;
 pub use crate::config::{ApiConfig, Auth, Pagination};
 #[cfg(test)]
 use flatten::scalar_text;
+pub use flatten::{events, read_page, Page, PageError, Record};
 #[cfg(test)]
 use flatten::{flatten, parse_json};
-pub use flatten::{read_page, Page, PageError, Record};
 
 /// Largest successful response body read, in bytes.
 const MAX_BODY: u64 = 512 * 1024 * 1024;

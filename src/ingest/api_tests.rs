@@ -486,3 +486,29 @@ fn a_silent_server_times_out_and_a_cut_body_says_the_connection_closed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_record_s_changelog_becomes_one_row_per_change_with_the_ticket_id_and_the_event_s_fields() {
+    let record = |histories: &str| -> Record {
+        vec![
+            ("key".into(), "ITSD-1".into()),
+            ("fields.summary".into(), "x".into()),
+            ("changelog.histories".into(), histories.into()),
+        ]
+    };
+    let keep = ["key".to_string()];
+    let two = r#"[{"id":"1","author":{"displayName":"A"},"created":"t1","items":[{"field":"status","toString":"Done"},{"field":"labels","toString":"l"}]},{"id":"2","created":"t2","items":null}]"#;
+    let rows = events(&record(two), &keep, "changelog.histories", Some("items")).unwrap();
+    let fields = |r: &Record| r.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+    assert_eq!(rows.len(), 2, "one row per item; an event without items has none");
+    assert_eq!(fields(&rows[0]), "key=ITSD-1 id=1 author=A author.displayName=A created=t1 field=status toString=Done");
+    assert_eq!(fields(&rows[1]), "key=ITSD-1 id=1 author=A author.displayName=A created=t1 field=labels toString=l");
+    // Without items, each event is a row; no changelog, or an empty one: no rows.
+    assert_eq!(events(&record(two), &keep, "changelog.histories", None).unwrap().len(), 2);
+    assert_eq!(events(&record(""), &keep, "changelog.histories", Some("items")), Some(Vec::new()));
+    assert_eq!(events(&record("[]"), &keep, "other", Some("items")), Some(Vec::new()));
+    // Not an array of objects, or items that are not objects: not read (the caller warns).
+    for bad in ["{\"a\":1}", "[1,2]", "[{\"items\":[1]}]", "[{\"items\":\"x\"}]", "not json"] {
+        assert_eq!(events(&record(bad), &keep, "changelog.histories", Some("items")), None, "{bad}");
+    }
+}

@@ -281,6 +281,11 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         self.warnings.extend(warnings);
     }
 
+    /// Records what the input held and the batch passed over on purpose (the report says it).
+    pub fn passed_over(&mut self, what: Vec<(String, u64)>) {
+        self.report.passed_over.extend(what);
+    }
+
     /// Writes the notes and the batch row, merges and commits; the report of the batch.
     /// `total` is the source's full progress position.
     pub fn commit(self, content: Content, total: u64) -> Result<IngestReport, IngestError> {

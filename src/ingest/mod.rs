@@ -20,6 +20,7 @@ mod report;
 pub mod rows;
 mod source;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -424,11 +425,72 @@ pub fn ingest_records(
     if let Some(batch_id) = store.batch_with_sha256(&opts.source, &table.sha256).map_err(IngestError::store(&origin))? {
         return Ok(report.already_in(batch_id, clock));
     }
-    let progress = Progress::bytes(false, table.rows.len() as u64, label);
+    let history = match (kind, opts.profile.history.api_events.as_deref()) {
+        (FileKind::Tickets, Some(key)) => Some(api_history(records, opts.profile, key)),
+        _ => None,
+    };
+    let total = table.rows.len() + history.as_ref().map_or(0, |h| h.table.rows.len());
+    let progress = Progress::bytes(false, total as u64, label);
     let mut load = BatchLoad::open(store, opts, report, progress, clock)?;
     load.stage(&table.header, kind, &mut ApiRows::new(&table))?;
     load.warn(table.unreadable.clone());
-    load.commit(Content::file(kind.name(), table.sha256.clone(), table.bytes), table.rows.len() as u64)
+    let mut content = Content::file(kind.name(), table.sha256.clone(), table.bytes);
+    if let Some(history) = history {
+        load.warn(history.unreadable);
+        load.passed_over(history.passed_over);
+        if !history.table.rows.is_empty() {
+            load.set_kind(FileKind::History);
+            load.stage(
+                &history.table.header,
+                FileKind::History,
+                &mut ApiRows::after(&history.table, table.rows.len()),
+            )?;
+            load.warn(history.table.unreadable.iter().map(|(n, w)| (n + table.rows.len() as u64, w.clone())).collect());
+            content.file_kind = "tickets and history".into();
+        }
+    }
+    load.commit(content, total as u64)
+}
+
+/// The history rows an API's ticket records carry ([`profile::FileMapping::api_events`]).
+struct ApiHistory {
+    /// The rows whose kind maps to an event kind.
+    table: ApiTable,
+    /// Records whose events could not be read: (record, warning).
+    unreadable: Vec<(u64, rows::Warning)>,
+    /// Changes of other fields passed over, by field, most first.
+    passed_over: Vec<(String, u64)>,
+}
+
+/// The history rows of `records`: each record's events under `key`, kept when their kind
+/// (the `[history.columns]` kind field) maps to an event kind; the others are counted.
+fn api_history(records: &[api::Record], profile: &Profile, key: &str) -> ApiHistory {
+    let mapping = &profile.history;
+    let names = |field: &str| mapping.columns.get(field).map(|h| h.names().to_vec()).unwrap_or_default();
+    let (ids, kinds) = (names("ticket_id"), names("kind"));
+    let kind_map = profile.value_map(&crate::model::EVENT_KIND);
+    let mut rows = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut passed: BTreeMap<String, u64> = BTreeMap::new();
+    for (i, record) in records.iter().enumerate() {
+        let Some(events) = api::events(record, &ids, key, mapping.api_items.as_deref()) else {
+            let value = record.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+            let reason = "the changelog is not an array of objects: this ticket's history is not read".into();
+            unreadable.push((i as u64 + 1, rows::Warning { column: key.to_string(), value, reason }));
+            continue;
+        };
+        for event in events {
+            let kind = event.iter().find(|(k, _)| kinds.contains(k)).map(|(_, v)| v.trim().to_lowercase());
+            match kind {
+                Some(k) if kind_map.contains_key(&k) => rows.push(event),
+                Some(k) => *passed.entry(k).or_default() += 1,
+                None => *passed.entry(String::new()).or_default() += 1,
+            }
+        }
+    }
+    let mut passed_over: Vec<(String, u64)> = passed.into_iter().collect();
+    passed_over.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ApiHistory { table: ApiTable::new(&rows, profile, FileKind::History), unreadable, passed_over }
 }
 
 /// Whether `row` is a header row of `profile`: it holds at least half of some kind's

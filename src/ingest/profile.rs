@@ -150,6 +150,19 @@ pub struct FileMapping {
     /// cancelled, compared case-insensitively; empty by default.
     #[serde(default)]
     pub cancelled_codes: Vec<String>,
+    /// History only, for `itsm ingest api`: the key of each fetched ticket record that holds
+    /// the ticket's changes as a JSON array (Jira's `changelog.histories`, with
+    /// `expand=changelog`). Each element is a history row (or, with [`Self::api_items`],
+    /// each of its changes is), loaded in the tickets' batch; `[history.columns]` names its
+    /// fields, and the ticket's own `ticket_id` field is given to every row. A row whose
+    /// kind maps to no event kind (a changed description, a label) is skipped and counted.
+    #[serde(default)]
+    pub api_events: Option<String>,
+    /// History only, with [`Self::api_events`]: the key within each event of the array of
+    /// its changes (Jira's `items`); one row per change, the event's fields (`created`,
+    /// `author`) beside the change's (`field`, `toString`).
+    #[serde(default)]
+    pub api_items: Option<String>,
 }
 
 /// A validated profile.

@@ -93,6 +93,9 @@ pub struct IngestReport {
     pub warnings: i64,
     /// Warnings by reason (values in quotes elided), most frequent first.
     pub warnings_by_reason: Vec<(String, i64)>,
+    /// Parts of the input passed over on purpose, and how many: (what, count). An API's
+    /// changelog changes of fields that map to no event kind, by field.
+    pub passed_over: Vec<(String, u64)>,
     /// Wall time of the run in seconds.
     pub seconds: f64,
 }
@@ -121,6 +124,7 @@ impl IngestReport {
             rejections_by_reason: Vec::new(),
             warnings: 0,
             warnings_by_reason: Vec::new(),
+            passed_over: Vec::new(),
             seconds: 0.0,
         }
     }

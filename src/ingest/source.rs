@@ -204,12 +204,20 @@ impl ApiTable {
 pub(super) struct ApiRows<'t> {
     table: &'t ApiTable,
     next: usize,
+    /// Rows of the batch before this table's first (its lines follow theirs).
+    offset: usize,
 }
 
 impl<'t> ApiRows<'t> {
     /// Rows of `table`.
     pub fn new(table: &'t ApiTable) -> ApiRows<'t> {
-        ApiRows { table, next: 0 }
+        ApiRows { table, next: 0, offset: 0 }
+    }
+
+    /// Rows of `table` numbered after the batch's first `offset` rows (the history rows
+    /// after the ticket records they came with).
+    pub fn after(table: &'t ApiTable, offset: usize) -> ApiRows<'t> {
+        ApiRows { table, next: 0, offset }
     }
 }
 
@@ -217,7 +225,7 @@ impl RecordSource for ApiRows<'_> {
     fn next_row(&mut self) -> Result<Option<Row<'_>>, IngestError> {
         let Some(cells) = self.table.rows.get(self.next) else { return Ok(None) };
         self.next += 1;
-        let n = self.next as u64;
+        let n = (self.offset + self.next) as u64;
         let raw: Vec<String> = self.table.header.iter().zip(cells).map(|(h, c)| format!("{h}={c}")).collect();
         Ok(Some(Row {
             line: n,

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::{rows, Tmp};
+use crate::{itsm_ok, rows, Tmp};
 
 const TOKEN: &str = "tok-SECRET-4711";
 
@@ -207,6 +207,68 @@ fn jira_search_and_topdesk_incident_responses_map_through_their_api_profiles() {
         ),
         "I 2610 001,incident,Kävlinge,open,Service Desk,06:00"
     );
+}
+
+#[test]
+fn a_jira_changelog_loads_its_status_changes_as_history_in_the_tickets_batch() {
+    // One issue fetched with expand=changelog: opened 10:00 (+02:00), In Progress 10:30,
+    // Waiting for customer 11:00 (with its description edited), Done 12:00 (with its
+    // resolution set). Only the three status changes are events; the two others are
+    // passed over and counted by field.
+    let change = |field: &str, from: &str, to: &str| {
+        format!(
+            "{{\"field\": \"{field}\", \"fieldtype\": \"jira\", \"fromString\": \"{from}\", \"toString\": \"{to}\"}}"
+        )
+    };
+    let history = |id: u32, at: &str, items: Vec<String>| {
+        format!(
+            "{{\"id\": \"{id}\", \"author\": {{\"displayName\": \"Agent Ahl\"}}, \"created\": \"2026-10-05T{at}:00.000+0200\", \
+             \"items\": [{}]}}",
+            items.join(", ")
+        )
+    };
+    let histories = [
+        history(1, "10:30", vec![change("status", "Open", "In Progress")]),
+        history(
+            2,
+            "11:00",
+            vec![change("status", "In Progress", "Waiting for customer"), change("description", "", "x")],
+        ),
+        history(3, "12:00", vec![change("resolution", "", "Done"), change("status", "Waiting for customer", "Done")]),
+    ];
+    let jira = format!(
+        "{{\"startAt\": 0, \"maxResults\": 50, \"total\": 1, \"issues\": [{{\"key\": \"ITSD-9\", \"fields\": {{\
+         \"issuetype\": {{\"name\": \"Incident\"}}, \"summary\": \"Löst\", \"status\": {{\"name\": \"Done\"}}, \
+         \"priority\": {{\"name\": \"Low\"}}, \"created\": \"2026-10-05T10:00:00.000+0200\", \
+         \"updated\": \"2026-10-05T12:00:00.000+0200\", \"resolutiondate\": \"2026-10-05T12:00:00.000+0200\", \
+         \"resolution\": {{\"name\": \"Done\"}}}}, \"changelog\": {{\"startAt\": 0, \"maxResults\": 3, \"total\": 3, \
+         \"histories\": [{}]}}}}]}}",
+        histories.join(", ")
+    );
+    let t = Tmp::new("api-jira-changelog");
+    let (base, _) = serve(vec![(200, "", jira.clone()), (200, "", jira)]);
+    let toml = format!(
+        "[sources.tool]\nprofile = \"jira-api\"\n[sources.tool.api]\nurl = \"{base}/api\"\nrecords = \"/issues\"\n\
+         pagination = \"startat\"\n[sources.tool.api.query]\nexpand = \"changelog\"\n"
+    );
+    std::fs::write(t.path("itsm.toml"), toml).unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "api", "--source", "tool"]);
+    assert!(out.contains("4 read = 4 loaded + 0 rejected; 0 warnings"), "{out}");
+    assert!(
+        out.contains("passed over: 2 changelog changes of fields that are no event kind (description 1, resolution 1)"),
+        "{out}"
+    );
+    assert_eq!(
+        rows(&t.db(), "SELECT ticket_id, kind, value, agent, strftime(occurred_at, '%H:%M') FROM ticket_event ORDER BY occurred_at"),
+        "ITSD-9,status,open,Agent Ahl,08:30\nITSD-9,status,pending,Agent Ahl,09:00\nITSD-9,status,closed,Agent Ahl,10:00"
+    );
+    assert_eq!(rows(&t.db(), "SELECT file_kind, rows_read FROM ingest_batch"), "tickets and history,4");
+    // The same answer again (the run asks from the newest updated_at on): nothing changes.
+    let again = itsm_ok(&t.0, &["ingest", "api", "--source", "tool", "--full"]);
+    assert!(again.contains("already ingested"), "{again}");
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket_event"), "3");
+    itsm_ok(&t.0, &["build", "--as-of", "2026-10-31 17:00"]);
+    assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
 }
 
 /// An incident as the mock ServiceNow instance holds it; `updated` is the display value of

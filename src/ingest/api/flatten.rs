@@ -95,6 +95,43 @@ pub fn read_page(body: &[u8], records_pointer: &str) -> Result<Page, PageError> 
     Ok(Page { body: value, records })
 }
 
+/// The history rows of one fetched record: the array under `events_key` (kept as compact
+/// JSON by [`flatten`]), each event object flattened (its `items_key` member left out) and,
+/// with `items_key`, one row per object of that array, the event's fields beside the
+/// item's. Every row starts with the record's fields named in `keep` (its ticket id). A
+/// record without `events_key` has no events; `None` when its value there is no JSON
+/// array of objects (the caller warns: the history is not read).
+pub fn events(record: &Record, keep: &[String], events_key: &str, items_key: Option<&str>) -> Option<Vec<Record>> {
+    let Some((_, text)) = record.iter().find(|(k, _)| k == events_key) else { return Some(Vec::new()) };
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    let Ok(Value::Array(list)) = parse_json(text) else { return None };
+    let head: Record = record.iter().filter(|(k, _)| keep.contains(k)).cloned().collect();
+    let mut out = Vec::new();
+    for event in &list {
+        let Value::Object(members) = event else { return None };
+        let mut row = head.clone();
+        for (key, v) in members.iter().filter(|(k, _)| Some(k.as_str()) != items_key) {
+            flatten(key, v, &mut row);
+        }
+        match items_key.map(|k| members.get(k)) {
+            None => out.push(row),
+            Some(None | Some(Value::Null)) => {}
+            Some(Some(Value::Array(items))) => {
+                for item in items {
+                    let Value::Object(_) = item else { return None };
+                    let mut change = row.clone();
+                    flatten("", item, &mut change);
+                    out.push(change);
+                }
+            }
+            Some(Some(_)) => return None,
+        }
+    }
+    Some(out)
+}
+
 /// A response body as JSON (a UTF-8 BOM is allowed).
 pub(super) fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
