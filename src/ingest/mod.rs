@@ -479,6 +479,22 @@ fn api_history(records: &[api::Record], profile: &Profile, key: &str) -> ApiHist
             unreadable.push((i as u64 + 1, rows::Warning { column: key.to_string(), value, reason }));
             continue;
         };
+        // Jira pages a long changelog: `total` changes, of which `maxResults` came with the issue.
+        if let Some((parent, _)) = key.rsplit_once('.') {
+            let number = |name: &str| {
+                let name = format!("{parent}.{name}");
+                record.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.parse::<u64>().ok())
+            };
+            if let (Some(total), Some(came)) = (number("total"), number("maxResults")) {
+                if total > came {
+                    let reason = format!(
+                        "the changelog came with {came} of its '{total}' entries: this ticket's history is partial"
+                    );
+                    let warning = rows::Warning { column: format!("{parent}.total"), value: total.to_string(), reason };
+                    unreadable.push((i as u64 + 1, warning));
+                }
+            }
+        }
         for event in events {
             let kind = event.iter().find(|(k, _)| kinds.contains(k)).map(|(_, v)| v.trim().to_lowercase());
             match kind {

@@ -245,13 +245,16 @@ fn a_jira_changelog_loads_its_status_changes_as_history_in_the_tickets_batch() {
          \"histories\": [{}]}}}}]}}",
         histories.join(", ")
     );
+    let jira_body = jira.clone();
+    let toml_for = |base: &str| {
+        format!(
+            "[sources.tool]\nprofile = \"jira-api\"\n[sources.tool.api]\nurl = \"{base}/api\"\nrecords = \"/issues\"\n\
+             pagination = \"startat\"\n[sources.tool.api.query]\nexpand = \"changelog\"\n"
+        )
+    };
     let t = Tmp::new("api-jira-changelog");
     let (base, _) = serve(vec![(200, "", jira.clone()), (200, "", jira)]);
-    let toml = format!(
-        "[sources.tool]\nprofile = \"jira-api\"\n[sources.tool.api]\nurl = \"{base}/api\"\nrecords = \"/issues\"\n\
-         pagination = \"startat\"\n[sources.tool.api.query]\nexpand = \"changelog\"\n"
-    );
-    std::fs::write(t.path("itsm.toml"), toml).unwrap();
+    std::fs::write(t.path("itsm.toml"), toml_for(&base)).unwrap();
     let out = itsm_ok(&t.0, &["ingest", "api", "--source", "tool"]);
     assert!(out.contains("4 read = 4 loaded + 0 rejected; 0 warnings"), "{out}");
     assert!(
@@ -269,6 +272,16 @@ fn a_jira_changelog_loads_its_status_changes_as_history_in_the_tickets_batch() {
     assert_eq!(rows(&t.db(), "SELECT count(*) FROM ticket_event"), "3");
     itsm_ok(&t.0, &["build", "--as-of", "2026-10-31 17:00"]);
     assert!(itsm_ok(&t.0, &["test"]).contains(" 0 failed"));
+
+    // A changelog Jira cut (3 of its 250 entries came): the history loads, with a warning.
+    let cut = jira_body.replace("\"maxResults\": 3, \"total\": 3", "\"maxResults\": 3, \"total\": 250");
+    let t = Tmp::new("api-jira-changelog-cut");
+    let (base, _) = serve(vec![(200, "", cut)]);
+    std::fs::write(t.path("itsm.toml"), toml_for(&base)).unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "api", "--source", "tool"]);
+    assert!(out.contains("4 read = 4 loaded + 0 rejected; 1 warnings"), "{out}");
+    assert!(out.contains("the changelog came with 3 of its '…' entries: this ticket's history is partial"), "{out}");
+    assert_eq!(rows(&t.db(), "SELECT row_number, column_name, value FROM ingest_warning"), "1,changelog.total,250");
 }
 
 /// An incident as the mock ServiceNow instance holds it; `updated` is the display value of
