@@ -96,7 +96,7 @@ pub fn read_page(body: &[u8], records_pointer: &str) -> Result<Page, PageError> 
 }
 
 /// The history rows of one fetched record: the array under `events_key` (kept as compact
-/// JSON by [`flatten`]), each event object flattened (its `items_key` member left out) and,
+/// JSON by `flatten`), each event object flattened (its `items_key` member left out) and,
 /// with `items_key`, one row per object of that array, the event's fields beside the
 /// item's. Every row starts with the record's fields named in `keep` (its ticket id). A
 /// record without `events_key` has no events; `None` when its value there is no JSON
