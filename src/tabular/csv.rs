@@ -243,14 +243,28 @@ pub fn detect_delimiter(text: &str) -> u8 {
     if let Some((delim, _)) = sep_hint(text.as_bytes()) {
         return delim;
     }
+    // Each line's candidate counts (outside quotes), up to the first line that has one and,
+    // when the first line has none, over the next 30 lines.
+    let best =
+        |counts: &[(u8, usize); 4]| counts.iter().fold((b',', 0), |best, c| if c.1 > best.1 { *c } else { best });
+    let mut chosen = (b',', 0usize);
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0), (b'|', 0)];
-    let mut quoted = false;
-    let mut lines = 0;
-    for &b in text.as_bytes() {
+    let (mut quoted, mut lines) = (false, 0);
+    for &b in text.as_bytes().iter().chain([b'\n'].iter()) {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted && (counts.iter().any(|c| c.1 > 0) || lines == 30) => break,
-            b'\n' if !quoted => lines += 1,
+            b'\n' if !quoted => {
+                let line = best(&counts);
+                if line.1 > chosen.1 {
+                    chosen = line;
+                }
+                // The first line decides when it holds a candidate (a plain export's header).
+                lines += 1;
+                if (lines == 1 && chosen.1 > 0) || lines > TITLE_RECORDS {
+                    break;
+                }
+                counts = [(b',', 0), (b';', 0), (b'\t', 0), (b'|', 0)];
+            }
             _ if !quoted => {
                 if let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
                     c.1 += 1;
@@ -259,7 +273,7 @@ pub fn detect_delimiter(text: &str) -> u8 {
             _ => {}
         }
     }
-    counts.iter().fold((b',', 0), |best, c| if c.1 > best.1 { *c } else { best }).0
+    chosen.0
 }
 
 /// The most records a report's title lines may take above the header.
@@ -502,8 +516,11 @@ mod tests {
         assert_eq!(detect_delimiter("id;namn;\"a,b\"\n1,2,3,4,5\n"), b';');
         assert_eq!(detect_delimiter("id\tname\n"), b'\t');
         assert_eq!(detect_delimiter("id,name\n"), b',');
-        // A title line above the header says nothing; the header decides.
+        // A title line above the header says nothing; the line with the most of one
+        // candidate decides (a title holding a comma does not outvote the header).
         assert_eq!(detect_delimiter("Incidenter oktober 2026\r\n\r\nid;namn;x,y\n1;a;b\n"), b';');
+        assert_eq!(detect_delimiter("Rapport\nIncidenter, oktober\nid;namn;kund;status\n1;a;b;c\n"), b';');
+        assert_eq!(detect_delimiter("Report\nPrinted 2026-11-01;;\nnumber,state,opened_at,short_description\n"), b',');
     }
 
     #[test]
