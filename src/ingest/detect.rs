@@ -147,16 +147,22 @@ impl Detection {
 
 /// Scores every built-in profile against `header`, best first (see [`Detection::ranking`]).
 pub fn rank(header: &[String]) -> Result<Vec<ProfileMatch>, IngestError> {
-    let mut scored = Vec::new();
-    for (name, _) in BUILTIN {
-        let profile = Profile::load(name)?;
-        scored.push(score(&profile, header));
-    }
+    Ok(rank_among(&builtin_profiles()?, header))
+}
+
+/// Every built-in profile, loaded, in their built-in order.
+fn builtin_profiles() -> Result<Vec<Profile>, IngestError> {
+    Ok(BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?)
+}
+
+/// [`rank`] over profiles already loaded (in the built-in order).
+fn rank_among(profiles: &[Profile], header: &[String]) -> Vec<ProfileMatch> {
+    let mut scored: Vec<ProfileMatch> = profiles.iter().map(|p| score(p, header)).collect();
     // A stable sort keeps the built-in order among equals (servicenow before servicenow-audit).
     scored.sort_by(|a, b| {
         b.usable().cmp(&a.usable()).then(b.share().total_cmp(&a.share())).then(a.unmapped.len().cmp(&b.unmapped.len()))
     });
-    Ok(scored)
+    scored
 }
 
 /// How `profile` matches `header`.
@@ -340,7 +346,7 @@ fn head(path: &Path) -> std::io::Result<Vec<u8>> {
 /// file's rows are not parsed: `itsm ingest` needs only the header). Of a workbook, the
 /// first sheet with a header any profile reads is examined, or only `sheet` when given.
 pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<Detection, IngestError> {
-    let profiles: Vec<Profile> = BUILTIN.iter().map(|(n, _)| Profile::load(n)).collect::<Result<_, _>>()?;
+    let profiles = builtin_profiles()?;
     // A row is a header when some profile can read it (below a report's title rows).
     let is_header = |row: &[String]| profiles.iter().any(|p| score(p, row).usable());
     let (header, data, encoding, delimiter) = if workbook::is_workbook(path) {
@@ -380,7 +386,7 @@ pub fn detect_file(path: &Path, sheet: Option<&str>, read_rows: bool) -> Result<
         }
         (header, data, Some(encoding), Some(delim as char))
     };
-    let mut ranking = rank(&header)?;
+    let mut ranking = rank_among(&profiles, &header);
     break_ties(&mut ranking, &header, &data[..data.len().min(SAMPLE_ROWS)], path)?;
     let mut teams = BTreeSet::new();
     if let Some(w) = ranking.first().filter(|m| m.usable()) {
