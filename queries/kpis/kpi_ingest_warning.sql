@@ -1,4 +1,7 @@
--- grain: one row per ingest batch and source column with warnings: values set empty so that their rows could load
+-- grain: one row per ingest batch, sheet and source column with warnings: values set empty so that their rows could load
+--
+-- A workbook's sheets are one batch and number their rows each from their own header:
+-- rows_warned and first_row count within a sheet (sheet NULL for CSV files and API fetches).
 --
 -- A bad optional value (an unknown label, an unreadable date) does not cost the ticket: the
 -- value is set empty, the row loads, and the problem is counted here (issue 12). A local
@@ -16,6 +19,7 @@ per_column AS (
         batch_id,
         source,
         file,
+        sheet,
         column_name,
         count(*) AS warnings,
         count(DISTINCT row_number) AS rows_warned,
@@ -23,12 +27,13 @@ per_column AS (
         min(cause) AS example_reason,
         arg_min(value, (cause, row_number)) AS example_value
     FROM causes
-    GROUP BY batch_id, source, file, column_name
+    GROUP BY batch_id, source, file, sheet, column_name
 )
 SELECT
     batch_id,
     source,
     file,
+    sheet,
     column_name,
     warnings,
     rows_warned,
@@ -36,4 +41,4 @@ SELECT
     example_reason,
     example_value
 FROM per_column
-ORDER BY batch_id, warnings DESC, column_name
+ORDER BY batch_id, warnings DESC, sheet, column_name

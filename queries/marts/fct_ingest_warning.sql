@@ -4,6 +4,7 @@ SELECT
     b.source,
     b.file,
     b.finished_at,
+    w.sheet,
     w.row_number,
     w.column_name,
     w.value,

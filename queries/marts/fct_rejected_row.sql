@@ -3,6 +3,7 @@ SELECT
     r.batch_id,
     b.source,
     b.file,
+    r.sheet,
     r.row_number,
     r.column_name,
     r.value,

@@ -30,8 +30,8 @@ pub const CANONICAL: &[(&str, &str)] = &[
     ("ticket_event", "optional history, one row per change of a ticket (status, assignment, worklog, reopen), key (source, ticket_id, occurred_at, kind); instants are UTC"),
     ("team", "one row per assignment group: its support line (1, 2, 3; empty when not configured) and the customer an on-site team serves"),
     ("ingest_batch", "one row per loaded file (one batch, one transaction): source, profile, file, content hash, rows read = loaded + rejected, new and updated, when"),
-    ("rejected_row", "one row per rejected input row: its batch, line, the raw record and the reason it was rejected"),
-    ("ingest_warning", "one row per value set empty so that its row could load: batch, line, column, the value and why"),
+    ("rejected_row", "one row per rejected input row: its batch, line (and workbook sheet), the raw record and the reason it was rejected"),
+    ("ingest_warning", "one row per value set empty so that its row could load: batch, line (and workbook sheet), column, the value and why"),
 ];
 
 pub use crate::render::personal::{hidden, Hidden, CELL_VALUE_TABLES, PERSON_COLUMNS, RAW_COLUMNS};

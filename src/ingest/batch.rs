@@ -135,6 +135,12 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
         self.total = Some(total);
     }
 
+    /// The workbook sheet whose rows are staged next: rejected rows and warnings keep it.
+    pub fn set_sheet(&mut self, sheet: &str) {
+        self.rejects.set_sheet(Some(sheet));
+        self.warnings.set_sheet(Some(sheet));
+    }
+
     /// Sets the kind the report names (the last sheet's, for a workbook).
     pub fn set_kind(&mut self, kind: FileKind) {
         self.report.kind = kind;

@@ -475,6 +475,7 @@ fn load_workbook<RS: std::io::Read + std::io::Seek + Send>(
     let mut done = 0u64;
     for (sheet, kind) in sheets.iter().zip(&kinds) {
         load.set_kind(*kind);
+        load.set_sheet(&sheet.sheet);
         let mut rows = SheetRows::new(book.rows(sheet)?, &sheet.sheet, done);
         load.stage(&sheet.header, *kind, &mut rows)?;
         done = rows.done();

@@ -26,6 +26,9 @@ pub(super) struct RowNotes {
     reason: StringBuilder,
     /// The raw row: kept for rejections (`rejected_row.raw`), not for warnings.
     raw: Option<StringBuilder>,
+    /// The workbook sheet the rows come from now (None for CSV and API rows).
+    current_sheet: Option<String>,
+    sheet: StringBuilder,
 }
 
 impl RowNotes {
@@ -39,6 +42,8 @@ impl RowNotes {
             value: StringBuilder::new(),
             reason: StringBuilder::new(),
             raw: raw.then(StringBuilder::new),
+            current_sheet: None,
+            sheet: StringBuilder::new(),
         }
     }
 
@@ -52,6 +57,12 @@ impl RowNotes {
         RowNotes::new(batch_id, false)
     }
 
+    /// The sheet the next rows come from: a workbook's sheets number their rows each from
+    /// their own header, so a row number names a row only with its sheet.
+    pub(super) fn set_sheet(&mut self, sheet: Option<&str>) {
+        self.current_sheet = sheet.map(str::to_string);
+    }
+
     fn note(&mut self, line: u64, column: Option<String>, value: Option<String>, reason: String) {
         self.len += 1;
         *self.reasons.entry(reason_kind(column.as_deref(), &reason)).or_default() += 1;
@@ -59,6 +70,7 @@ impl RowNotes {
         self.column.append_option(column);
         self.value.append_option(value);
         self.reason.append_value(reason);
+        self.sheet.append_option(self.current_sheet.as_deref());
     }
 
     /// A rejected row: its line, raw text and why.
@@ -81,7 +93,8 @@ impl RowNotes {
         ranked(&self.reasons)
     }
 
-    /// The rows of `rejected_row` or `ingest_warning`, in their column order.
+    /// The rows of `rejected_row` or `ingest_warning`, in their column order (`sheet`, of
+    /// schema 7, last).
     pub(super) fn finish(mut self) -> RecordBatch {
         let mut fields = vec![
             Field::new("batch_id", DataType::Int64, false),
@@ -101,6 +114,8 @@ impl RowNotes {
             fields.push(Field::new("raw", DataType::Utf8, false));
             arrays.push(Arc::new(raw.finish()));
         }
+        fields.push(Field::new("sheet", DataType::Utf8, true));
+        arrays.push(Arc::new(self.sheet.finish()));
         RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).expect("note columns follow their table")
     }
 }
@@ -167,10 +182,28 @@ mod tests {
         let mut r = RowNotes::rejects(7);
         r.push(3, "a,b", Rejection { column: Some("c".into()), value: Some("x".into()), reason: "bad 'x'".into() });
         let batch = r.finish();
-        assert_eq!((batch.num_columns(), batch.num_rows()), (6, 1));
+        assert_eq!((batch.num_columns(), batch.num_rows()), (7, 1));
+        assert_eq!(batch.schema().field(5).name(), "raw");
         let mut w = RowNotes::warnings(7);
         w.extend(vec![(4, Warning { column: "c".into(), value: "y".into(), reason: "odd 'y'".into() })]);
         assert_eq!(w.by_reason(), [("c: odd '…'".to_string(), 1)]);
-        assert_eq!(w.finish().num_columns(), 5);
+        assert_eq!(w.finish().num_columns(), 6);
+    }
+
+    #[test]
+    fn each_note_keeps_the_sheet_its_row_came_from() {
+        use arrow::array::{Array, StringArray};
+        let mut w = RowNotes::warnings(7);
+        let warning = || Warning { column: "c".into(), value: "y".into(), reason: "odd".into() };
+        w.extend(vec![(2, warning())]);
+        w.set_sheet(Some("Ärenden"));
+        w.extend(vec![(2, warning())]);
+        w.set_sheet(Some("Historik"));
+        w.extend(vec![(2, warning())]);
+        let batch = w.finish();
+        let sheet = batch.column_by_name("sheet").unwrap().as_any().downcast_ref::<StringArray>().unwrap();
+        assert_eq!(batch.schema().fields().last().unwrap().name(), "sheet");
+        assert!(sheet.is_null(0));
+        assert_eq!((sheet.value(1), sheet.value(2)), ("Ärenden", "Historik"));
     }
 }

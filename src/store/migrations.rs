@@ -3,7 +3,7 @@
 //! migration, once released, is never edited: a change is a new entry.
 
 /// The migrations, index 0 = version 1.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build of the tool writes.
 pub fn latest() -> i64 {
@@ -151,4 +151,14 @@ const V6: &str = r#"
 CREATE TABLE store_secret (name VARCHAR PRIMARY KEY, secret VARCHAR NOT NULL);
 INSERT INTO store_secret
 SELECT 'pseudonym_salt', sha256(concat(gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now(), random()));
+"#;
+
+/// Version 7: the sheet of a rejected row or warning. A workbook's sheets are one batch and
+/// each counts its rows from its own header, so row 12 of 'Ärenden' and row 12 of 'Historik'
+/// were one `row_number` of the batch: `kpi_ingest_warning` counted them as one row warned
+/// and `first_row` did not say which sheet to open. NULL for CSV files, API fetches and rows
+/// stored before version 7.
+const V7: &str = r#"
+ALTER TABLE rejected_row ADD COLUMN sheet VARCHAR;
+ALTER TABLE ingest_warning ADD COLUMN sheet VARCHAR;
 "#;

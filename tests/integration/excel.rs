@@ -114,3 +114,56 @@ fn a_workbook_through_a_fifo_loads_once_and_without_a_profile_is_refused() {
     let all = "SELECT ticket_id, title, customer, opened_at, work_minutes FROM ticket ORDER BY 1";
     assert_eq!(rows(&t.db(), all), rows(&u.db(), all));
 }
+
+/// Two ticket sheets in one workbook, each with a warned value on its row 2 and a rejected
+/// row on its row 3: a row number names a row only with its sheet, so each note keeps the
+/// sheet (schema 7) and the KPIs count per sheet (before, the two row 2s were one row warned).
+#[test]
+fn notes_of_a_workbook_name_their_sheet_and_count_per_sheet() {
+    let t = Tmp::new("excel-notes-sheets");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (sheet, prefix) in [("Ärenden", "A"), ("Fler ärenden", "B")] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        let rows = [
+            ["ticket_id", "kind", "status", "opened_at", "channel"],
+            [&format!("{prefix}1"), "incident", "open", "2026-10-05 08:00", "Fax"],
+            [&format!("{prefix}2"), "incident", "open", "not a date", "phone"],
+            [&format!("{prefix}3"), "incident", "open", "2026-10-05 09:00", "phone"],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    wb.save(t.path("two.xlsx")).unwrap();
+    let out = itsm_ok(&t.0, &["ingest", "two.xlsx", "--profile", "generic"]);
+    assert!(out.contains("6 read = 4 loaded + 2 rejected"), "{out}");
+    let notes = "SELECT sheet, row_number, column_name FROM {} ORDER BY sheet";
+    let rejected = rows(&t.db(), &notes.replace("{}", "rejected_row"));
+    let warned = rows(&t.db(), &notes.replace("{}", "ingest_warning"));
+    let (r, w) = (rejected.lines().collect::<Vec<_>>(), warned.lines().collect::<Vec<_>>());
+    assert_eq!(r.len(), 2, "{rejected}");
+    assert!(r[0].starts_with("Fler ärenden,") && r[1].starts_with("Ärenden,"), "{rejected}");
+    assert_eq!(r[0].split(',').nth(1), r[1].split(',').nth(1), "the same row number: {rejected}");
+    assert_eq!(w.len(), 2, "{warned}");
+    assert!(w[0].starts_with("Fler ärenden,") && w[1].starts_with("Ärenden,"), "{warned}");
+    itsm_ok(&t.0, &["build", "--as-of", "2026-11-02 12:00"]);
+    assert_eq!(
+        rows(&t.db(), "SELECT sheet, warnings, rows_warned FROM kpi_ingest_warning ORDER BY sheet"),
+        "Fler ärenden,1,1\nÄrenden,1,1"
+    );
+    assert_eq!(
+        rows(&t.db(), "SELECT sheet, rows_rejected FROM kpi_rejected_reason ORDER BY sheet"),
+        "Fler ärenden,1\nÄrenden,1"
+    );
+    // A CSV file has no sheet.
+    std::fs::write(
+        t.path("one.csv"),
+        "ticket_id,kind,status,opened_at,channel\nC1,incident,open,2026-10-05 08:00,Fax\n",
+    )
+    .unwrap();
+    itsm_ok(&t.0, &["ingest", "one.csv", "--profile", "generic"]);
+    assert_eq!(rows(&t.db(), "SELECT count(*) FROM ingest_warning WHERE sheet IS NULL"), "1");
+}
