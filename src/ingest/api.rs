@@ -350,7 +350,8 @@ fn fetch_with_sleep(
             return Err(ApiError::PageLoop { url: shown, page: stats.pages, first });
         }
         fetched.insert(url.clone(), stats.pages + 1);
-        let Response { body: raw, link, total } = get_body(&agent, &url, &shown, &secrets, src, &mut stats, sleep)?;
+        let Response { body: raw, link, total, answered } =
+            get_body(&agent, &url, &shown, &secrets, src, &mut stats, sleep)?;
         if total.is_some() {
             stats.total = total;
         }
@@ -392,9 +393,10 @@ fn fetch_with_sleep(
                 Some(Value::Number(t)) => Cursor::Token(Some(t.to_string())),
                 _ => break,
             },
-            (Pagination::LinkHeader, Cursor::Url(current)) => match link {
+            (Pagination::LinkHeader, Cursor::Url(_)) => match link {
                 Some(next) => {
-                    let next = resolve(&current, &next);
+                    // Relative to the URL that answered: after a redirect, not the one asked.
+                    let next = resolve(&answered, &next);
                     if origin(&next).is_none() || origin(&next) != origin(&src.base_url) {
                         let expected = format!("a next link on the base URL's host, got {}", redact_url(&next));
                         return Err(ApiError::Body { url: shown, expected: secrets.scrub(&expected) });
@@ -468,6 +470,8 @@ struct Response {
     body: Vec<u8>,
     /// The `rel="next"` link, if any.
     link: Option<String>,
+    /// The URL that answered: the one asked for, or where its redirects led.
+    answered: String,
     /// The `X-Total-Count`, if any.
     total: Option<u64>,
 }
@@ -501,8 +505,9 @@ fn get_body(
                 .get("x-total-count")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok());
+            let answered = ureq::ResponseExt::get_uri(&response).to_string();
             let body = response.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(transport)?;
-            return Ok(Response { body, link, total });
+            return Ok(Response { body, link, total, answered });
         }
         if (status == 429 || (500..600).contains(&status)) && attempt < src.max_retries {
             let backoff = src.initial_backoff.saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));

@@ -245,6 +245,23 @@ fn link_headers_absolute_and_relative() {
     );
 }
 
+/// A relative next link is resolved against the URL that answered: after a redirect, the
+/// redirect's target, not the URL first asked for (before, page 2 was asked of /api/v1 again).
+#[test]
+fn a_relative_link_after_a_redirect_follows_the_redirect() {
+    let array = |ids: std::ops::Range<u32>| page(ids).replace(r#"{"result":"#, "").trim_end_matches('}').to_string();
+    let script = vec![
+        (301, vec![("Location", "{base}/api/v2/incidents".to_string())], String::new()),
+        (200, vec![("Link", r#"<incidents?page=2>; rel="next""#.to_string())], array(0..2)),
+        (200, vec![], array(2..3)),
+    ];
+    let mock = Mock::start(script);
+    let src = source(format!("{}/api/v1/incidents", mock.base), Pagination::LinkHeader, "");
+    let (records, stats) = run(&src).0.unwrap();
+    assert_eq!((ids(&records), stats.pages), (expect_ids(3), 2));
+    assert_eq!(mock.targets(), ["/api/v1/incidents", "/api/v2/incidents", "/api/v2/incidents?page=2"]);
+}
+
 #[test]
 fn since_parameter_and_basic_auth_are_sent() {
     std::env::set_var("ITSM_API_TEST_USER_SINCE", "svc");
