@@ -267,9 +267,10 @@ pub fn print_report(cx: &Context, r: &IngestReport) -> std::io::Result<()> {
     for (reason, n) in r.rejections_by_reason.iter().take(5) {
         cx.say(format!("  rejected × {n}: {reason}"))?;
     }
-    for (line, column, reason) in &r.first_rejections {
-        let column = column.as_deref().map(|c| format!(", column '{c}'")).unwrap_or_default();
-        cx.say(format!("  rejected line {line}{column}: {reason}"))?;
+    for f in &r.first_rejections {
+        let sheet = f.sheet.as_deref().map(|s| format!("sheet '{s}' ")).unwrap_or_default();
+        let column = f.column.as_deref().map(|c| format!(", column '{c}'")).unwrap_or_default();
+        cx.say(format!("  rejected {sheet}line {}{column}: {}", f.line, f.reason))?;
     }
     if r.rows_rejected > r.first_rejections.len() as i64 {
         cx.say(format!(

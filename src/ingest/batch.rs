@@ -11,6 +11,7 @@ use arrow::record_batch::RecordBatch;
 
 use super::direct::{DirectKeys, Split};
 use super::notes::RowNotes;
+use super::report::FirstRejection;
 use super::rows::{Rejection, RowMapper, Warning};
 use super::source::RecordSource;
 use super::{IngestError, IngestOptions, IngestReport};
@@ -137,8 +138,8 @@ impl<'s, 'o> BatchLoad<'s, 'o> {
 
     /// The workbook sheet whose rows are staged next: rejected rows and warnings keep it.
     pub fn set_sheet(&mut self, sheet: &str) {
-        self.rejects.set_sheet(Some(sheet));
-        self.warnings.set_sheet(Some(sheet));
+        self.rejects.set_sheet(sheet);
+        self.warnings.set_sheet(sheet);
     }
 
     /// Sets the kind the report names (the last sheet's, for a workbook).
@@ -354,7 +355,12 @@ fn tally(report: &mut IngestReport, rejects: &mut RowNotes, line: u64, raw: &str
         Err(rejection) => {
             report.rows_rejected += 1;
             if report.first_rejections.len() < 10 {
-                report.first_rejections.push((line, rejection.column.clone(), rejection.reason.clone()));
+                report.first_rejections.push(FirstRejection {
+                    sheet: rejects.sheet().map(str::to_string),
+                    line,
+                    column: rejection.column.clone(),
+                    reason: rejection.reason.clone(),
+                });
             }
             rejects.push(line, raw, rejection);
         }

@@ -34,7 +34,7 @@ use crate::tabular::{csv, stream};
 pub use api_batch::ingest_records;
 use batch::{BatchLoad, Clock, Content};
 use profile::Profile;
-pub use report::{Form, IngestReport, Origin};
+pub use report::{FirstRejection, Form, IngestReport, Origin};
 use source::{CsvRows, RecordSource, SheetRows};
 
 /// Errors that stop a whole file. Row-level problems are not errors: they are rejections.

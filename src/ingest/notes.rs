@@ -59,8 +59,13 @@ impl RowNotes {
 
     /// The sheet the next rows come from: a workbook's sheets number their rows each from
     /// their own header, so a row number names a row only with its sheet.
-    pub(super) fn set_sheet(&mut self, sheet: Option<&str>) {
-        self.current_sheet = sheet.map(str::to_string);
+    pub(super) fn set_sheet(&mut self, sheet: &str) {
+        self.current_sheet = Some(sheet.to_string());
+    }
+
+    /// The sheet the rows come from now (None for CSV and API rows).
+    pub(super) fn sheet(&self) -> Option<&str> {
+        self.current_sheet.as_deref()
     }
 
     fn note(&mut self, line: u64, column: Option<String>, value: Option<String>, reason: String) {
@@ -196,9 +201,9 @@ mod tests {
         let mut w = RowNotes::warnings(7);
         let warning = || Warning { column: "c".into(), value: "y".into(), reason: "odd".into() };
         w.extend(vec![(2, warning())]);
-        w.set_sheet(Some("Ärenden"));
+        w.set_sheet("Ärenden");
         w.extend(vec![(2, warning())]);
-        w.set_sheet(Some("Historik"));
+        w.set_sheet("Historik");
         w.extend(vec![(2, warning())]);
         let batch = w.finish();
         let sheet = batch.column_by_name("sheet").unwrap().as_any().downcast_ref::<StringArray>().unwrap();

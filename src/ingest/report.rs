@@ -85,8 +85,8 @@ pub struct IngestReport {
     pub counts: BatchCounts,
     /// What the content was read as.
     pub form: Form,
-    /// The first few rejections: (line, column, reason).
-    pub first_rejections: Vec<(u64, Option<String>, String)>,
+    /// The first few rejections.
+    pub first_rejections: Vec<FirstRejection>,
     /// Rejections by reason (values in quotes elided), most frequent first: (reason, rows).
     pub rejections_by_reason: Vec<(String, i64)>,
     /// Values set empty so their rows could load (kept in `ingest_warning`).
@@ -128,4 +128,17 @@ impl IngestReport {
             seconds: 0.0,
         }
     }
+}
+
+/// One of a batch's first rejections, as the load summary prints it.
+#[derive(Debug, Clone)]
+pub struct FirstRejection {
+    /// The workbook sheet (None for CSV and API rows): a sheet numbers its rows from its own header.
+    pub sheet: Option<String>,
+    /// The row's line (of its sheet, for a workbook).
+    pub line: u64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// Why the row was rejected.
+    pub reason: String,
 }

@@ -140,6 +140,10 @@ fn notes_of_a_workbook_name_their_sheet_and_count_per_sheet() {
     wb.save(t.path("two.xlsx")).unwrap();
     let out = itsm_ok(&t.0, &["ingest", "two.xlsx", "--profile", "generic"]);
     assert!(out.contains("6 read = 4 loaded + 2 rejected"), "{out}");
+    assert!(
+        out.contains("rejected sheet 'Fler ärenden' line 3, column 'opened_at'"),
+        "the summary names the sheet: {out}"
+    );
     let notes = "SELECT sheet, row_number, column_name FROM {} ORDER BY sheet";
     let rejected = rows(&t.db(), &notes.replace("{}", "rejected_row"));
     let warned = rows(&t.db(), &notes.replace("{}", "ingest_warning"));
